@@ -1,0 +1,142 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import compress from "@fastify/compress";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import { type Config, repoRoot } from "./config.ts";
+import { storeCatalogRoutes } from "./modules/catalog/index.ts";
+import { ResponseCache } from "./platform/cache.ts";
+import type { AppContext } from "./platform/context.ts";
+import { type Database, openDatabase } from "./platform/db.ts";
+import { problemErrorHandler, problemNotFoundHandler } from "./platform/errors.ts";
+import { ImageService } from "./platform/images.ts";
+import { mediaRoutes } from "./platform/media.routes.ts";
+import { LocalDiskStorage } from "./platform/storage.ts";
+import { storefrontRoutes } from "./platform/storefront.routes.ts";
+
+export interface BuildOptions {
+  /** An already open (and migrated) database; otherwise one is opened from the config and migrated. */
+  database?: Database;
+  /** Close the database when the app closes (default: true when the app opened it). */
+  ownsDatabase?: boolean;
+}
+
+/**
+ * Builds the Fastify application: API namespaces, OpenAPI document (/api/openapi.json) and docs
+ * (/api/docs), health probes, media and the storefront. Does not listen; `main.ts` and tests do.
+ * Closing the app closes the database it opened.
+ */
+export async function buildApp(
+  config: Config,
+  options: BuildOptions = {},
+): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+  const database = options.database ?? (await openDatabase(config));
+  if (!options.database) await database.migrate();
+  const ownsDatabase = options.ownsDatabase ?? !options.database;
+  const storage = new LocalDiskStorage(config.storageDir);
+  const ctx: AppContext = {
+    config,
+    database,
+    db: database.db,
+    cache: new ResponseCache(config.cacheTtlMs),
+    storage,
+    images: new ImageService(storage),
+  };
+
+  const app = Fastify({
+    logger:
+      config.logLevel === "silent"
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ["req.headers.authorization", "req.headers.cookie"],
+          },
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    forceCloseConnections: "idle",
+    return503OnClosing: true,
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.setErrorHandler(problemErrorHandler);
+  app.addHook("onClose", async () => {
+    if (ownsDatabase) await database.close();
+  });
+
+  await app.register(compress, { threshold: 2048, encodings: ["br", "gzip", "deflate"] });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Bazaar API",
+        version: "0.1.0",
+        description:
+          "Store (/api/store), admin (/api/admin), vendor (/api/vendor), auth (/api/auth) and webhook (/api/hooks) APIs. " +
+          "Money is integer minor units plus an ISO 4217 currency; timestamps are ISO 8601 UTC; errors are RFC 9457 problem+json.",
+      },
+      tags: [{ name: "store", description: "Public shopper API" }, { name: "platform" }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    "/health",
+    { schema: { tags: ["platform"], summary: "Liveness: the process is up" } },
+    async () => ({ status: "ok" }),
+  );
+  app.get(
+    "/ready",
+    { schema: { tags: ["platform"], summary: "Readiness: the database answers" } },
+    async (_request, reply) => {
+      try {
+        await database.ping();
+        return { status: "ready" };
+      } catch {
+        return reply.status(503).type("application/problem+json").send({
+          type: "https://bazaar.dev/problems/not-ready",
+          title: "Service Unavailable",
+          status: 503,
+          detail: "The database does not answer.",
+          code: "NOT_READY",
+        });
+      }
+    },
+  );
+
+  await app.register(storeCatalogRoutes(ctx), { prefix: "/api/store" });
+  await app.register(mediaRoutes(ctx), { prefix: "/media" });
+
+  const storefrontDist = path.join(repoRoot, "web/storefront/dist");
+  if (config.serveStorefront && fs.existsSync(path.join(storefrontDist, "index.html"))) {
+    await app.register(fastifyStatic, {
+      root: storefrontDist,
+      prefix: "/",
+      wildcard: false,
+      index: false,
+      maxAge: "1y",
+      immutable: true,
+      setHeaders: (res, filePath) => {
+        if (!filePath.includes(`${path.sep}assets${path.sep}`))
+          res.header("cache-control", "public, max-age=300");
+      },
+    });
+    await app.register(storefrontRoutes(ctx, path.join(storefrontDist, "index.html")));
+  } else {
+    app.setNotFoundHandler(problemNotFoundHandler);
+  }
+  return { app, ctx };
+}

@@ -1,0 +1,121 @@
+import path from "node:path";
+
+/** Root of the repository (the folder holding the workspace package.json). */
+export const repoRoot = path.resolve(import.meta.dirname, "../..");
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+/** Typed, validated configuration of one server process. */
+export interface Config {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  /** Public base URL of the shop, used in absolute links (SEO, emails). No trailing slash. */
+  publicUrl: string;
+  logLevel: LogLevel;
+  /** PostgreSQL connection string; null selects the embedded PGlite database in `dataDir/db`. */
+  databaseUrl: string | null;
+  /** Folder for the embedded database and local file storage. */
+  dataDir: string;
+  /** Folder where stored files (original images, generated sizes, downloads) live. */
+  storageDir: string;
+  /** Import the Luma demo catalog on start when the catalog is empty. */
+  seedDemo: boolean;
+  /** Folder of the Luma sample data. */
+  lumaPath: string;
+  /** Time-to-live of cached store API responses, in milliseconds. 0 disables the cache. */
+  cacheTtlMs: number;
+  /** How long a graceful shutdown waits for in-flight requests, in milliseconds. */
+  shutdownTimeoutMs: number;
+  /** Pool size of the PostgreSQL connection pool (ignored for PGlite). */
+  dbPoolSize: number;
+  /** Serve the built storefront from web/storefront/dist at `/`. */
+  serveStorefront: boolean;
+}
+
+/** Raised when the environment holds a value the server cannot run with. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (["1", "true", "yes", "on"].includes(raw)) return true;
+  if (["0", "false", "no", "off"].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(", ")}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+/**
+ * Reads the configuration from environment variables and fails fast with a message naming the
+ * variable when a value is unusable.
+ *
+ * Variables: NODE_ENV, HOST, PORT, PUBLIC_URL, LOG_LEVEL, DATABASE_URL, DATA_DIR, STORAGE_DIR,
+ * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT.
+ * @throws ConfigError when a variable holds an invalid value.
+ */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const nodeEnv = oneOf(env, "NODE_ENV", ["development", "production", "test"] as const, "development");
+  const port = intVar(env, "PORT", 3000, 0, 65535);
+  const host = env.HOST?.trim() || "0.0.0.0";
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql://");
+  }
+  const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, "");
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError("PUBLIC_URL", `must be an absolute URL, got "${publicUrl}"`);
+  }
+  const dataDir = path.resolve(repoRoot, env.DATA_DIR?.trim() || ".data");
+  const config: Config = {
+    env: nodeEnv,
+    host,
+    port,
+    publicUrl,
+    logLevel: oneOf(
+      env,
+      "LOG_LEVEL",
+      ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const,
+      nodeEnv === "test" ? "silent" : "info",
+    ),
+    databaseUrl,
+    dataDir,
+    storageDir: path.resolve(repoRoot, env.STORAGE_DIR?.trim() || path.join(dataDir, "storage")),
+    seedDemo: boolVar(env, "SEED_DEMO", true),
+    lumaPath: path.resolve(repoRoot, env.LUMA_PATH?.trim() || "../shared/datasets/luma"),
+    cacheTtlMs: intVar(env, "CACHE_TTL_MS", 30_000, 0, 86_400_000),
+    shutdownTimeoutMs: intVar(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
+    dbPoolSize: intVar(env, "DB_POOL_SIZE", 20, 1, 1000),
+    serveStorefront: boolVar(env, "SERVE_STOREFRONT", true),
+  };
+  return { ...config, ...overrides };
+}

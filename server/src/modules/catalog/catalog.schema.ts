@@ -1,0 +1,313 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/** Product types: simple (one variant), configurable (variants by options), bundle, grouped, digital. */
+export const productTypes = ["simple", "configurable", "bundle", "grouped", "digital"] as const;
+export type ProductType = (typeof productTypes)[number];
+export const productStatuses = ["draft", "active", "archived"] as const;
+export type ProductStatus = (typeof productStatuses)[number];
+/** Where a product is shown: in listings and search, or only reachable by link / as part of another product. */
+export const productVisibilities = ["everywhere", "catalog", "search", "hidden"] as const;
+export type ProductVisibility = (typeof productVisibilities)[number];
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+export const categories = pgTable(
+  "categories",
+  {
+    id: text("id").primaryKey(),
+    parentId: text("parent_id"),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    description: text("description").notNull().default(""),
+    position: integer("position").notNull().default(0),
+    isActive: boolean("is_active").notNull().default(true),
+    includeInMenu: boolean("include_in_menu").notNull().default(true),
+    imageId: text("image_id"),
+    metaTitle: text("meta_title").notNull().default(""),
+    metaDescription: text("meta_description").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("categories_slug_key").on(t.slug), index("categories_parent_idx").on(t.parentId)],
+);
+
+export const products = pgTable(
+  "products",
+  {
+    id: text("id").primaryKey(),
+    type: text("type", { enum: productTypes }).notNull(),
+    /** The product's own SKU (a configurable parent's SKU; equals the variant SKU for a simple product). */
+    sku: text("sku").notNull(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    description: text("description").notNull().default(""),
+    shortDescription: text("short_description").notNull().default(""),
+    status: text("status", { enum: productStatuses }).notNull().default("active"),
+    visibility: text("visibility", { enum: productVisibilities }).notNull().default("everywhere"),
+    metaTitle: text("meta_title").notNull().default(""),
+    metaDescription: text("meta_description").notNull().default(""),
+    /** Main category for breadcrumbs. */
+    primaryCategoryId: text("primary_category_id"),
+    attributeSet: text("attribute_set").notNull().default(""),
+    /** Hash of the last imported or saved input: an identical re-import changes nothing. */
+    sourceHash: text("source_hash"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("products_sku_key").on(t.sku),
+    uniqueIndex("products_slug_key").on(t.slug),
+    index("products_listing_idx").on(t.status, t.visibility, t.createdAt),
+    index("products_name_idx").on(t.name),
+  ],
+);
+
+export const productOptions = pgTable(
+  "product_options",
+  {
+    id: text("id").primaryKey(),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [uniqueIndex("product_options_product_code_key").on(t.productId, t.code)],
+);
+
+export const productOptionValues = pgTable(
+  "product_option_values",
+  {
+    id: text("id").primaryKey(),
+    optionId: text("option_id")
+      .notNull()
+      .references(() => productOptions.id, { onDelete: "cascade" }),
+    value: text("value").notNull(),
+    /** CSS colour of a colour swatch, e.g. `#000000`. */
+    swatch: text("swatch"),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [uniqueIndex("product_option_values_option_value_key").on(t.optionId, t.value)],
+);
+
+export const variants = pgTable(
+  "variants",
+  {
+    id: text("id").primaryKey(),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    sku: text("sku").notNull(),
+    title: text("title").notNull(),
+    /** Regular price in minor units of `currency`. */
+    priceAmount: bigint("price_amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    /** Explicit "was" price shown struck through, in minor units. */
+    compareAtAmount: bigint("compare_at_amount", { mode: "number" }),
+    /** Special (sale) price in minor units, active inside [specialFrom, specialTo). */
+    specialPriceAmount: bigint("special_price_amount", { mode: "number" }),
+    specialFrom: timestamp("special_from", { withTimezone: true, mode: "date" }),
+    specialTo: timestamp("special_to", { withTimezone: true, mode: "date" }),
+    weightGrams: integer("weight_grams"),
+    imageId: text("image_id"),
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("variants_sku_key").on(t.sku), index("variants_product_idx").on(t.productId)],
+);
+
+export const variantOptionValues = pgTable(
+  "variant_option_values",
+  {
+    variantId: text("variant_id")
+      .notNull()
+      .references(() => variants.id, { onDelete: "cascade" }),
+    optionValueId: text("option_value_id")
+      .notNull()
+      .references(() => productOptionValues.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.variantId, t.optionValueId] }),
+    index("variant_option_values_value_idx").on(t.optionValueId),
+  ],
+);
+
+export const productCategories = pgTable(
+  "product_categories",
+  {
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    categoryId: text("category_id")
+      .notNull()
+      .references(() => categories.id, { onDelete: "cascade" }),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.productId, t.categoryId] }),
+    index("product_categories_category_idx").on(t.categoryId),
+  ],
+);
+
+export const attributeTypes = ["text", "number", "boolean", "select", "multiselect"] as const;
+export type AttributeType = (typeof attributeTypes)[number];
+
+export const attributes = pgTable(
+  "attributes",
+  {
+    id: text("id").primaryKey(),
+    code: text("code").notNull(),
+    label: text("label").notNull(),
+    type: text("type", { enum: attributeTypes }).notNull(),
+    /** Allowed values of select / multiselect attributes. */
+    options: jsonb("options").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    isFilterable: boolean("is_filterable").notNull().default(false),
+    isVisibleOnFront: boolean("is_visible_on_front").notNull().default(true),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [uniqueIndex("attributes_code_key").on(t.code)],
+);
+
+export type AttributeValueJson = string | number | boolean | string[];
+
+export const productAttributeValues = pgTable(
+  "product_attribute_values",
+  {
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    attributeId: text("attribute_id")
+      .notNull()
+      .references(() => attributes.id, { onDelete: "cascade" }),
+    value: jsonb("value").$type<AttributeValueJson>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.attributeId] })],
+);
+
+export const productLinkTypes = ["related", "upsell", "crosssell"] as const;
+export type ProductLinkType = (typeof productLinkTypes)[number];
+
+export const productLinks = pgTable(
+  "product_links",
+  {
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    linkedProductId: text("linked_product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    type: text("type", { enum: productLinkTypes }).notNull(),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.type, t.linkedProductId] })],
+);
+
+/** Stored images. `storageKey` names the original in the storage; sizes are derived from it. */
+export const images = pgTable(
+  "images",
+  {
+    id: text("id").primaryKey(),
+    storageKey: text("storage_key").notNull(),
+    /** SHA-256 of the original bytes (hex): re-imports of the same file reuse the row. */
+    sha256: text("sha256").notNull(),
+    mimeType: text("mime_type").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    bytes: integer("bytes").notNull(),
+    alt: text("alt").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("images_sha256_key").on(t.sha256)],
+);
+
+export const productImages = pgTable(
+  "product_images",
+  {
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    imageId: text("image_id")
+      .notNull()
+      .references(() => images.id, { onDelete: "restrict" }),
+    alt: text("alt").notNull().default(""),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.imageId] })],
+);
+
+export const bundleOptions = pgTable(
+  "bundle_options",
+  {
+    id: text("id").primaryKey(),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    type: text("type", { enum: ["radio", "checkbox", "select"] }).notNull(),
+    required: boolean("required").notNull().default(true),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [index("bundle_options_product_idx").on(t.productId)],
+);
+
+export const bundleOptionItems = pgTable(
+  "bundle_option_items",
+  {
+    bundleOptionId: text("bundle_option_id")
+      .notNull()
+      .references(() => bundleOptions.id, { onDelete: "cascade" }),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "restrict" }),
+    defaultQuantity: integer("default_quantity").notNull().default(1),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.bundleOptionId, t.productId] })],
+);
+
+export const groupedItems = pgTable(
+  "grouped_items",
+  {
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    childProductId: text("child_product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "restrict" }),
+    defaultQuantity: integer("default_quantity").notNull().default(1),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.childProductId] })],
+);
+
+/** Files of digital products, delivered after purchase. */
+export const productDownloads = pgTable(
+  "product_downloads",
+  {
+    id: text("id").primaryKey(),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    storageKey: text("storage_key").notNull(),
+    fileName: text("file_name").notNull(),
+    bytes: integer("bytes").notNull(),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [uniqueIndex("product_downloads_product_title_key").on(t.productId, t.title)],
+);

@@ -1,0 +1,30 @@
+/** Catalog: products, variants, options, categories, attributes, images. Other code imports only from here. */
+
+export {
+  currentPrice,
+  getCategoryBySlug,
+  getCategoryTree,
+  getProductBySlug,
+  listProducts,
+  summarize,
+} from "./catalog.queries.ts";
+export { catalogCacheNamespace, storeCatalogRoutes } from "./catalog.routes.ts";
+export {
+  type AttributeInput,
+  type CategoryInput,
+  countProducts,
+  findImagesBySha,
+  listImageFiles,
+  lowestPriceBySku,
+  type ProductInput,
+  productIdsBySku,
+  saveImage,
+  setProductLinks,
+  slugify,
+  type UpsertOutcome,
+  upsertAttributes,
+  upsertCategory,
+  upsertProduct,
+  type VariantInput,
+} from "./catalog.service.ts";
+export type { ProductDetailDto, ProductSummaryDto } from "./catalog.types.ts";

@@ -1,0 +1,12 @@
+/** Inventory: stock per location, availability. Other modules import only from here. */
+export {
+  type Availability,
+  deleteStockLevels,
+  ensureDefaultLocation,
+  getAvailability,
+  getStockLevel,
+  purchasableVariantCondition,
+  type StockLevelInput,
+  type StockStatus,
+  setStockLevels,
+} from "./inventory.service.ts";

@@ -1,0 +1,49 @@
+import {
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/** A place stock is kept (warehouse, store). One is the default. */
+export const stockLocations = pgTable(
+  "stock_locations",
+  {
+    id: text("id").primaryKey(),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    isDefault: boolean("is_default").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("stock_locations_code_key").on(t.code)],
+);
+
+/**
+ * Stock of one variant at one location. `stockedQuantity` is on hand, `reservedQuantity` is held by
+ * open orders; available = stocked - reserved. `variantId` is the catalog's variant id (opaque here).
+ */
+export const inventoryLevels = pgTable(
+  "inventory_levels",
+  {
+    variantId: text("variant_id").notNull(),
+    locationId: text("location_id")
+      .notNull()
+      .references(() => stockLocations.id, { onDelete: "restrict" }),
+    stockedQuantity: integer("stocked_quantity").notNull().default(0),
+    reservedQuantity: integer("reserved_quantity").notNull().default(0),
+    /** Not tracked: always available (services, digital goods). */
+    manageStock: boolean("manage_stock").notNull().default(true),
+    allowBackorder: boolean("allow_backorder").notNull().default(false),
+    /** Available quantity at or below which the variant counts as low stock. */
+    lowStockThreshold: integer("low_stock_threshold").notNull().default(5),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.variantId, t.locationId] }),
+    index("inventory_levels_location_idx").on(t.locationId),
+  ],
+);

@@ -1,0 +1,15 @@
+import type { Config } from "../config.ts";
+import type { ResponseCache } from "./cache.ts";
+import type { Database, Db } from "./db.ts";
+import type { ImageService } from "./images.ts";
+import type { Storage } from "./storage.ts";
+
+/** What route plugins and flows need from the platform, built once per app by `buildApp`. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Db;
+  cache: ResponseCache;
+  storage: Storage;
+  images: ImageService;
+}

@@ -1,0 +1,115 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { type SQL, sql } from "drizzle-orm";
+import type { Logger } from "drizzle-orm/logger";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import * as schema from "./schema.ts";
+
+/** A Drizzle database or transaction over every module's tables. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export const migrationsFolder = path.resolve(import.meta.dirname, "../../migrations");
+
+/** Counts SQL statements sent, so tests can prove a page costs a constant number of queries. */
+export class QueryCounter implements Logger {
+  count = 0;
+  logQuery(): void {
+    this.count++;
+  }
+}
+
+/** An open database: the Drizzle handle plus what the platform needs to run and stop it. */
+export interface Database {
+  kind: "pglite" | "postgres";
+  db: Db;
+  queries: QueryCounter;
+  /** Applies the committed SQL migrations (idempotent; serialised across processes on PostgreSQL). */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The embedded PGlite instance (tests clone it), null on PostgreSQL. */
+  pglite: PGlite | null;
+}
+
+/** Runs a raw SQL query and returns its rows typed as `T` (both drivers answer `{ rows }`). */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** Opens an embedded PGlite database stored in `dataDir` (created if missing), or in memory when null. */
+export async function openPglite(dataDir: string | null, existing?: PGlite): Promise<Database> {
+  if (dataDir) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const client = existing ?? (dataDir ? new PGlite(dataDir) : new PGlite());
+  await client.waitReady;
+  const queries = new QueryCounter();
+  const db = drizzlePglite(client, { schema, logger: queries }) as unknown as Db;
+  return {
+    kind: "pglite",
+    db,
+    queries,
+    pglite: client,
+    async migrate() {
+      await migratePglite(drizzlePglite(client), { migrationsFolder });
+    },
+    async ping() {
+      await client.query("select 1");
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+/** Opens a PostgreSQL connection pool of at most `poolSize` connections. */
+export async function openPostgres(url: string, poolSize = 20): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  pool.on("error", () => {
+    // An idle client lost its connection; the pool replaces it. Queries in flight report their own errors.
+  });
+  const queries = new QueryCounter();
+  const db = drizzleNodePg(pool, { schema, logger: queries }) as unknown as Db;
+  let closed = false;
+  return {
+    kind: "postgres",
+    db,
+    queries,
+    pglite: null,
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        // One migrator at a time across every process starting against this database.
+        await client.query("select pg_advisory_lock(727274)");
+        try {
+          await migrateNodePg(drizzleNodePg(client), { migrationsFolder });
+        } finally {
+          await client.query("select pg_advisory_unlock(727274)");
+        }
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+/** Opens the database the configuration names: PostgreSQL when `databaseUrl` is set, else PGlite in `dataDir/db`. */
+export function openDatabase(config: { databaseUrl: string | null; dataDir: string; dbPoolSize: number }) {
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, config.dbPoolSize)
+    : openPglite(path.join(config.dataDir, "db"));
+}

@@ -1,0 +1,176 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+
+/** One field-level problem inside a validation error. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * An error the API answers as RFC 9457 problem+json. `code` is stable (clients branch on it);
+ * `status` is the HTTP status; `errors` lists field-level problems for validation failures.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(code: string, message: string) {
+    super(404, code, message);
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(errors: FieldError[], message = errors.map((e) => `${e.field}: ${e.message}`).join("; ")) {
+    super(400, "VALIDATION_FAILED", message, errors);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, message: string) {
+    super(409, code, message);
+  }
+}
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+/** Body of a problem+json response (RFC 9457 plus `code` and `errors`). */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+function problemType(code: string): string {
+  return `https://bazaar.dev/problems/${code.toLowerCase().replaceAll("_", "-")}`;
+}
+
+/** Turns Ajv errors from Fastify's schema validation into field errors named as the client sent them. */
+function fieldErrorsOf(error: FastifyError): FieldError[] {
+  const context = error.validationContext ?? "body";
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as Record<string, unknown>;
+    let field = v.instancePath.replace(/^\//, "").replaceAll("/", ".");
+    if (typeof params.missingProperty === "string")
+      field = field ? `${field}.${params.missingProperty}` : params.missingProperty;
+    if (typeof params.additionalProperty === "string") {
+      field = field ? `${field}.${params.additionalProperty}` : params.additionalProperty;
+    }
+    return { field: field || context, message: v.message ?? "is invalid" };
+  });
+}
+
+function pgCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  if (typeof e.cause?.code === "string" && /^[0-9A-Z]{5}$/.test(e.cause.code)) return e.cause.code;
+  return undefined;
+}
+
+/** Maps any thrown value to a problem body; unknown errors become a 500 without internals. */
+export function toProblem(error: unknown, instance?: string): ProblemBody {
+  if (error instanceof AppError) {
+    return {
+      type: problemType(error.code),
+      title: titles[error.status] ?? "Error",
+      status: error.status,
+      detail: error.message,
+      code: error.code,
+      ...(instance ? { instance } : {}),
+      ...(error.errors.length ? { errors: error.errors } : {}),
+    };
+  }
+  const fe = error as FastifyError;
+  if (fe?.validation) {
+    const errors = fieldErrorsOf(fe);
+    return {
+      type: problemType("VALIDATION_FAILED"),
+      title: titles[400]!,
+      status: 400,
+      detail: `Invalid ${fe.validationContext ?? "request"}: ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}`,
+      code: "VALIDATION_FAILED",
+      ...(instance ? { instance } : {}),
+      errors,
+    };
+  }
+  const sql = pgCode(error);
+  if (sql === "23505") {
+    return {
+      type: problemType("CONFLICT"),
+      title: titles[409]!,
+      status: 409,
+      detail: "The resource already exists.",
+      code: "CONFLICT",
+    };
+  }
+  if (sql === "40001" || sql === "40P01") {
+    return {
+      type: problemType("CONCURRENT_UPDATE"),
+      title: titles[409]!,
+      status: 409,
+      detail: "The resource was changed by a concurrent request; retry.",
+      code: "CONCURRENT_UPDATE",
+    };
+  }
+  if (typeof fe?.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = (fe.code ?? "BAD_REQUEST").replace(/^FST_(ERR_)?/, "");
+    return {
+      type: problemType(code),
+      title: titles[fe.statusCode] ?? "Error",
+      status: fe.statusCode,
+      detail: fe.message,
+      code,
+      ...(instance ? { instance } : {}),
+    };
+  }
+  return {
+    type: problemType("INTERNAL"),
+    title: titles[500]!,
+    status: 500,
+    detail: "An unexpected error occurred. It has been logged.",
+    code: "INTERNAL",
+    ...(instance ? { instance } : {}),
+  };
+}
+
+/** Fastify error handler answering every error as application/problem+json. */
+export function problemErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const body = toProblem(error, request.url);
+  if (body.status >= 500) request.log.error({ err: error }, "request failed");
+  else request.log.info({ code: body.code, status: body.status }, body.detail);
+  void reply.status(body.status).type("application/problem+json").send(body);
+}
+
+/** Not-found handler for unknown API routes. */
+export function problemNotFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  const body = toProblem(
+    new NotFoundError("ROUTE_NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}`),
+    request.url,
+  );
+  void reply.status(404).type("application/problem+json").send(body);
+}

@@ -1,0 +1,173 @@
+import fs from "node:fs";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { catalogCacheNamespace, getCategoryBySlug, getProductBySlug } from "../modules/catalog/index.ts";
+import type { AppContext } from "./context.ts";
+import { AppError, problemNotFoundHandler } from "./errors.ts";
+import { currencyDigits } from "./money.ts";
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "#39" }[c]};`,
+  );
+}
+
+function stripTags(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Head tags of a page: title, description, canonical URL and optional JSON-LD. */
+export interface PageHead {
+  title: string;
+  description: string;
+  canonical: string;
+  jsonLd?: object;
+}
+
+/** Renders head tags, marked `data-ssr-head` so the storefront replaces them once it runs. */
+export function renderHead(head: PageHead): string {
+  const tags = [
+    `<title data-ssr-head>${escapeHtml(head.title)}</title>`,
+    `<meta data-ssr-head name="description" content="${escapeHtml(head.description)}">`,
+    `<link data-ssr-head rel="canonical" href="${escapeHtml(head.canonical)}">`,
+  ];
+  if (head.jsonLd) {
+    // `<` is escaped so the JSON cannot close the script element.
+    tags.push(
+      `<script data-ssr-head type="application/ld+json">${JSON.stringify(head.jsonLd).replace(/</g, "\\u003c")}</script>`,
+    );
+  }
+  return tags.join("\n    ");
+}
+
+/** Formats minor units as a decimal string in major units ("5200" USD -> "52.00"), for schema.org offers. */
+function decimalPrice(amount: number, currency: string): string {
+  const digits = currencyDigits(currency);
+  const s = String(Math.abs(amount)).padStart(digits + 1, "0");
+  return `${amount < 0 ? "-" : ""}${digits ? `${s.slice(0, -digits)}.${s.slice(-digits)}` : s}`;
+}
+
+/**
+ * Serves the storefront single-page app for every non-API GET that accepts HTML, with the page's
+ * title, meta description, canonical link and (for products) schema.org Product JSON-LD rendered into
+ * the HTML head, so that crawlers and link previews see them without running JavaScript.
+ * Product JSON-LD follows https://schema.org/Product and Google's merchant listing guidelines.
+ */
+export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPluginAsync {
+  return async (app) => {
+    const template = fs.readFileSync(indexPath, "utf8");
+    const storeName = "Bazaar";
+    const base = ctx.config.publicUrl;
+
+    async function headFor(url: string): Promise<{ head: PageHead; status: number }> {
+      const pathname = url.split("?")[0] ?? "/";
+      const product = /^\/products\/([a-z0-9][a-z0-9-]*)\/?$/.exec(pathname);
+      const category = /^\/categories\/([a-z0-9][a-z0-9-]*)\/?$/.exec(pathname);
+      try {
+        if (product) {
+          const p = await getProductBySlug(ctx.db, product[1]!);
+          const description =
+            p.metaDescription || stripTags(p.shortDescription || p.description).slice(0, 160);
+          const inStock = p.variants.some((v) => v.stockStatus !== "out_of_stock");
+          return {
+            status: 200,
+            head: {
+              title: `${p.metaTitle || p.name} | ${storeName}`,
+              description,
+              canonical: `${base}/products/${p.slug}`,
+              jsonLd: {
+                "@context": "https://schema.org",
+                "@type": "Product",
+                name: p.name,
+                sku: p.sku,
+                description: stripTags(p.description).slice(0, 5000),
+                image: p.images.map((i) => `${base}${i.url}`),
+                url: `${base}/products/${p.slug}`,
+                offers: {
+                  "@type": "AggregateOffer",
+                  priceCurrency: p.price.currency,
+                  lowPrice: decimalPrice(p.price.amount, p.price.currency),
+                  highPrice: decimalPrice(p.maxPrice.amount, p.maxPrice.currency),
+                  offerCount: p.variants.length,
+                  availability: inStock ? "https://schema.org/InStock" : "https://schema.org/OutOfStock",
+                },
+                ...(p.reviewCount > 0 && p.ratingAverage !== null
+                  ? {
+                      aggregateRating: {
+                        "@type": "AggregateRating",
+                        ratingValue: p.ratingAverage,
+                        reviewCount: p.reviewCount,
+                      },
+                    }
+                  : {}),
+              },
+            },
+          };
+        }
+        if (category) {
+          const c = await getCategoryBySlug(ctx.db, category[1]!);
+          return {
+            status: 200,
+            head: {
+              title: `${c.metaTitle || c.name} | ${storeName}`,
+              description:
+                c.metaDescription ||
+                stripTags(c.description).slice(0, 160) ||
+                `Shop ${c.name} at ${storeName}.`,
+              canonical: `${base}/categories/${c.slug}`,
+            },
+          };
+        }
+      } catch (error) {
+        if (error instanceof AppError && error.status === 404) {
+          return {
+            status: 404,
+            head: { title: `Not found | ${storeName}`, description: "", canonical: `${base}${pathname}` },
+          };
+        }
+        throw error;
+      }
+      return {
+        status: 200,
+        head: {
+          title: `${storeName}: sportswear, gear and training`,
+          description: "Shop activewear, gear and training videos.",
+          canonical: `${base}${pathname}`,
+        },
+      };
+    }
+
+    async function servePage(request: FastifyRequest, reply: FastifyReply) {
+      const html = await ctx.cache.get(catalogCacheNamespace, `html:${request.url}`, async () => {
+        const { head, status } = await headFor(request.url);
+        return JSON.stringify({ status, html: template.replace(/<title>.*?<\/title>/s, renderHead(head)) });
+      });
+      const page = JSON.parse(html) as { status: number; html: string };
+      return reply
+        .status(page.status)
+        .header("cache-control", "no-cache")
+        .header("content-security-policy", "frame-ancestors 'self'")
+        .header("x-content-type-options", "nosniff")
+        .type("text/html; charset=utf-8")
+        .send(page.html);
+    }
+
+    app.setNotFoundHandler(async (request, reply) => {
+      const pathname = request.url.split("?")[0] ?? "/";
+      const wantsHtml = request.method === "GET" && (request.headers.accept ?? "").includes("text/html");
+      if (
+        !wantsHtml ||
+        pathname.startsWith("/api/") ||
+        pathname.startsWith("/media/") ||
+        pathname.startsWith("/assets/")
+      ) {
+        return problemNotFoundHandler(request, reply);
+      }
+      return servePage(request, reply);
+    });
+    app.get("/", { schema: { hide: true } }, servePage);
+  };
+}

@@ -1,0 +1,97 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { buildApp } from "../src/app.ts";
+import { type Config, loadConfig } from "../src/config.ts";
+import { type Database, openPglite, openPostgres } from "../src/platform/db.ts";
+
+/** Folder of the Luma sample data (../shared/datasets/luma beside the repository). */
+export const lumaPath = path.resolve(import.meta.dirname, "../../../shared/datasets/luma");
+
+/** URL of the PostgreSQL server the suites also run on, when set (e.g. postgres://postgres@127.0.0.1:5432/postgres). */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL || null;
+
+export const templateDatabase = "bazaar_test_template";
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/**
+ * A fresh, migrated database for one test file: a PGlite in memory, or on PostgreSQL a new database
+ * created from the migrated template (made by the global setup).
+ */
+export async function freshDatabase(): Promise<Database> {
+  if (!testDatabaseUrl) {
+    const database = await openPglite(null);
+    await database.migrate();
+    return database;
+  }
+  const name = `bazaar_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}" template "${templateDatabase}"`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openPostgres(withDatabase(testDatabaseUrl, name), 10);
+  const close = database.close.bind(database);
+  database.close = async () => {
+    await close();
+    const a = new pg.Client({ connectionString: testDatabaseUrl });
+    await a.connect();
+    await a.query(`drop database if exists "${name}" with (force)`).catch(() => {});
+    await a.end();
+  };
+  return database;
+}
+
+/** Creates (or re-creates) the migrated template database on PostgreSQL. */
+export async function prepareTemplate(): Promise<void> {
+  if (!testDatabaseUrl) return;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`update pg_database set datistemplate = false where datname = '${templateDatabase}'`);
+    await admin.query(`drop database if exists "${templateDatabase}" with (force)`);
+    await admin.query(`create database "${templateDatabase}"`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openPostgres(withDatabase(testDatabaseUrl, templateDatabase), 2);
+  await database.migrate();
+  await database.close();
+}
+
+/** A test app on a fresh database with its own storage folder; `close()` removes both. */
+export async function testApp(overrides: Partial<Config> = {}) {
+  const database = await freshDatabase();
+  const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "bazaar-test-"));
+  const config = loadConfig(
+    { NODE_ENV: "test" },
+    {
+      storageDir,
+      dataDir: storageDir,
+      lumaPath,
+      seedDemo: false,
+      cacheTtlMs: 0,
+      serveStorefront: false,
+      ...overrides,
+    },
+  );
+  const { app, ctx } = await buildApp(config, { database, ownsDatabase: true });
+  await app.ready();
+  return {
+    app,
+    ctx,
+    database,
+    async close() {
+      await app.close();
+      fs.rmSync(storageDir, { recursive: true, force: true });
+    },
+  };
+}
