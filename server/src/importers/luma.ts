@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
+import { decodeHTML } from "entities";
 import {
   type AttributeInput,
   catalogCacheNamespace,
@@ -23,6 +24,11 @@ import { parseMajorUnits } from "../platform/money.ts";
 import { emptySummary, type ImportSummary, progressBar } from "./report.ts";
 
 type Row = Record<string, string>;
+
+/** Plain text from the sample data's entity-encoded fields ("CoolTech&trade;" -> "CoolTech™"). */
+function plainText(text: string | undefined): string {
+  return decodeHTML(text ?? "").trim();
+}
 
 /** Reads a CSV file into records keyed by header, with their row numbers (header = row 1). */
 export function readCsv(file: string): { row: number; record: Row }[] {
@@ -182,7 +188,7 @@ async function importAttributes(c: Context): Promise<void> {
       const type = attributeTypes[a.frontend_input ?? ""] ?? "text";
       const def: AttributeInput = {
         code,
-        label: (a.frontend_label ?? code).split("\n")[0]!.trim(),
+        label: plainText((a.frontend_label ?? code).split("\n")[0]),
         type,
         options: (a.option ?? "")
           .split("\n")
@@ -204,7 +210,12 @@ async function importAttributes(c: Context): Promise<void> {
     ["new", "New"],
     ["sale", "Sale"],
   ] as const) {
-    if (!c.attributeDefs.has(code)) {
+    // Merchandising flags: they place products in "What's New" / "Sale", shoppers do not read them.
+    const existing = c.attributeDefs.get(code);
+    if (existing) {
+      existing.type = "boolean";
+      existing.isVisibleOnFront = false;
+    } else {
       const def: AttributeInput = { code, label, type: "boolean", isVisibleOnFront: false };
       c.attributeDefs.set(code, def);
       defs.push(def);
@@ -224,7 +235,7 @@ function attributeValues(
     if (!def || text === "" || ["size", "color"].includes(code)) continue;
     const values = text
       .split(/[|\n]/)
-      .map((v) => v.trim())
+      .map((v) => plainText(v))
       .filter(Boolean);
     if (values.length === 0) continue;
     if (def.type === "boolean") out[code] = ["yes", "1", "true"].includes(values[0]!.toLowerCase());
@@ -348,8 +359,8 @@ async function importSimpleFiles(
         );
         const imageIds: { imageId: string; alt: string }[] = [];
         for (const rel of imagesBySku.get(r.sku ?? "") ?? []) {
-          const id = await storeImage(c, productImage(c, rel), r.name ?? "");
-          if (id) imageIds.push({ imageId: id, alt: r.name ?? "" });
+          const id = await storeImage(c, productImage(c, rel), plainText(r.name));
+          if (id) imageIds.push({ imageId: id, alt: plainText(r.name) });
         }
         const fileRows = downloads.get(r.sku ?? "") ?? [];
         const productDownloads: NonNullable<ProductInput["downloads"]> = [];
@@ -380,8 +391,8 @@ async function importSimpleFiles(
         return {
           sku: r.sku ?? "",
           type,
-          name: r.name ?? "",
-          slug: r.url_key || r.name || "",
+          name: plainText(r.name),
+          slug: r.url_key || plainText(r.name),
           description: r.description ?? "",
           shortDescription: r.short_description ?? "",
           metaDescription: r.meta_description ?? "",
@@ -431,8 +442,8 @@ async function importConfigurable(c: Context, bar: { increment(): void }): Promi
       );
       const images: { imageId: string; alt: string }[] = [];
       const addImage = async (rel: string) => {
-        const id = await storeImage(c, productImage(c, rel), r.name ?? "");
-        if (id && !images.some((i) => i.imageId === id)) images.push({ imageId: id, alt: r.name ?? "" });
+        const id = await storeImage(c, productImage(c, rel), plainText(r.name));
+        if (id && !images.some((i) => i.imageId === id)) images.push({ imageId: id, alt: plainText(r.name) });
         return id;
       };
       for (const rel of imageRefs) await addImage(rel);
@@ -465,8 +476,8 @@ async function importConfigurable(c: Context, bar: { increment(): void }): Promi
       return {
         sku: r.sku ?? "",
         type: "configurable",
-        name: r.name ?? "",
-        slug: r.url_key || r.name || "",
+        name: plainText(r.name),
+        slug: r.url_key || plainText(r.name),
         description: r.description ?? "",
         shortDescription: r.short_description ?? "",
         metaTitle: r.meta_title ?? "",
@@ -518,8 +529,8 @@ async function importComposite(c: Context, bar: { increment(): void }): Promise<
       }
       const images = [];
       for (const img of bundleImages.filter((i) => i.sku === r.sku)) {
-        const id = await storeImage(c, productImage(c, img.image!), r.name ?? "");
-        if (id) images.push({ imageId: id, alt: r.name ?? "" });
+        const id = await storeImage(c, productImage(c, img.image!), plainText(r.name));
+        if (id) images.push({ imageId: id, alt: plainText(r.name) });
       }
       const attrs = attributeValues(c, {
         activity: r.activity ?? "",
@@ -530,7 +541,7 @@ async function importComposite(c: Context, bar: { increment(): void }): Promise<
       return {
         sku: r.sku ?? "",
         type: "bundle",
-        name: r.name ?? "",
+        name: plainText(r.name),
         description: r.description ?? "",
         currency: c.currency,
         categorySlugs: resolveCategories(c, (r.category ?? "").split("\n"), unknownCategory(warn)),
@@ -556,13 +567,13 @@ async function importComposite(c: Context, bar: { increment(): void }): Promise<
       const prices = await Promise.all(skus.map(priceOf));
       const images = [];
       for (const img of groupedImages.filter((i) => i.sku === r.sku)) {
-        const id = await storeImage(c, productImage(c, img.image!), r.name ?? "");
-        if (id) images.push({ imageId: id, alt: r.name ?? "" });
+        const id = await storeImage(c, productImage(c, img.image!), plainText(r.name));
+        if (id) images.push({ imageId: id, alt: plainText(r.name) });
       }
       return {
         sku: r.sku ?? "",
         type: "grouped",
-        name: r.name ?? "",
+        name: plainText(r.name),
         description: r.description ?? "",
         currency: c.currency,
         categorySlugs: resolveCategories(c, (r.category ?? "").split("\n"), unknownCategory(warn)),

@@ -58,7 +58,6 @@ function decimalPrice(amount: number, currency: string): string {
  */
 export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPluginAsync {
   return async (app) => {
-    const template = fs.readFileSync(indexPath, "utf8");
     const storeName = "Bazaar";
     const base = ctx.config.publicUrl;
 
@@ -141,11 +140,12 @@ export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPlu
     }
 
     async function servePage(request: FastifyRequest, reply: FastifyReply) {
-      const html = await ctx.cache.get(catalogCacheNamespace, `html:${request.url}`, async () => {
+      const page = await ctx.cache.get(catalogCacheNamespace, `html:${request.url}`, async () => {
         const { head, status } = await headFor(request.url);
-        return JSON.stringify({ status, html: template.replace(/<title>.*?<\/title>/s, renderHead(head)) });
+        // Read on every cache miss, so a rebuilt storefront is served without a restart.
+        const template = await fs.promises.readFile(indexPath, "utf8");
+        return { status, html: template.replace(/<title>.*?<\/title>/s, renderHead(head)) };
       });
-      const page = JSON.parse(html) as { status: number; html: string };
       return reply
         .status(page.status)
         .header("cache-control", "no-cache")

@@ -1,9 +1,10 @@
-import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import type { ResponseCache } from "../../platform/cache.ts";
 import { groupBy } from "../../platform/collections.ts";
-import { type Db, queryRows } from "../../platform/db.ts";
+import { anyText, type Db, queryRows } from "../../platform/db.ts";
 import { NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { imageWidths, originalUrl, sizeUrl } from "../../platform/images.ts";
-import { getAvailability, purchasableVariantCondition } from "../inventory/index.ts";
+import { getAvailability, noStock, purchasableVariantCondition } from "../inventory/index.ts";
 import { getRatingSummaries } from "../reviews/index.ts";
 import {
   attributes,
@@ -46,14 +47,20 @@ type ImageRow = {
 
 function toImage(row: ImageRow, alt?: string): ImageDto {
   const extension = row.storageKey.split(".").pop() ?? "jpg";
-  const widths = imageWidths.filter((w) => row.width === null || w <= row.width || w === imageWidths[0]);
+  // Sizes are never upscaled: the first size at least as wide as the original is the original's width.
+  const srcset: { width: number; url: string }[] = [];
+  for (const w of imageWidths) {
+    const actual = row.width === null ? w : Math.min(w, row.width);
+    srcset.push({ width: actual, url: sizeUrl(row.sha256, w) });
+    if (row.width !== null && w >= row.width) break;
+  }
   return {
     id: row.id,
     url: originalUrl(row.sha256, extension),
     alt: alt || row.alt,
     width: row.width,
     height: row.height,
-    srcset: widths.map((w) => ({ width: w, url: sizeUrl(row.sha256, w) })),
+    srcset,
   };
 }
 
@@ -136,9 +143,12 @@ function decodeCursor(cursor: string): CursorValue {
   throw new ValidationError([{ field: "cursor", message: "is not a cursor returned by this API" }]);
 }
 
-/** Price aggregate per product: min and max current price over its variants. */
-const priceAggregate = sql`(select ${variants.productId} as product_id, min(${currentPriceSql}) as min_price,
-  max(${currentPriceSql}) as max_price from ${variants} group by ${variants.productId})`;
+/**
+ * Per product (as `pa`): lowest and highest current variant price and the currency. A lateral join, so
+ * that only the products left by the other filters have their variants aggregated.
+ */
+const priceLateral = sql`join lateral (select min(${currentPriceSql}) as min_price, max(${currentPriceSql}) as max_price,
+  min(${variants.currency}) as currency from ${variants} where ${variants.productId} = ${products.id}) pa on true`;
 
 function filterConditions(filter: ProductListFilter): SQL[] {
   const conditions: SQL[] = [listableSql];
@@ -191,8 +201,10 @@ export async function listProducts(
   sort: ProductSort,
   limit: number,
   cursor: string | undefined,
-  now = new Date(),
+  options: { now?: Date; cache?: ResponseCache } = {},
 ): Promise<ProductPageDto> {
+  const now = options.now ?? new Date();
+  const cache = options.cache;
   const spec = sortSpecs[sort];
   const conditions = filterConditions(filter);
   const where = sql.join(conditions, sql` and `);
@@ -210,27 +222,33 @@ export async function listProducts(
     spec.dir === "asc"
       ? sql`${spec.key} asc, ${products.id} asc`
       : sql`${spec.key} desc, ${products.id} desc`;
-  const [pageRows, countRows] = await Promise.all([
+  const countTotal = async () => {
+    const rows = await queryRows<{ total: number }>(
+      db,
+      sql`select count(*)::int as total from ${products}
+      ${filter.priceMin !== undefined || filter.priceMax !== undefined ? priceLateral : sql``} where ${where}`,
+    );
+    return Number(rows[0]?.total ?? 0);
+  };
+  const [pageRows, total] = await Promise.all([
     queryRows<{ id: string; sort_key: string | number }>(
       db,
       sql`select ${products.id} as id, ${spec.key} as sort_key
-      from ${products} join ${priceAggregate} pa on pa.product_id = ${products.id}
+      from ${products} ${priceLateral}
       where ${sql.join(pageConditions, sql` and `)} order by ${order} limit ${limit + 1}`,
     ),
-    queryRows<{ total: number }>(
-      db,
-      sql`select count(*)::int as total from ${products}
-      join ${priceAggregate} pa on pa.product_id = ${products.id} where ${where}`,
-    ),
+    // The total does not depend on the cursor: later pages of the same filter reuse it.
+    cache ? cache.get(catalogCacheNamespace, `count:${JSON.stringify(filter)}`, countTotal) : countTotal(),
   ]);
   const rows = pageRows;
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const summaries = await summarize(
+  const summaries = await summarizeCached(
     db,
     page.map((r) => r.id),
     now,
+    cache,
   );
   return {
     items: page.map((r) => summaries.get(r.id)!).filter(Boolean),
@@ -238,13 +256,42 @@ export async function listProducts(
       hasMore && last
         ? encodeCursor({ k: spec.numeric ? Number(last.sort_key) : String(last.sort_key), id: last.id })
         : null,
-    total: Number(countRows[0]?.total ?? 0),
+    total,
   };
+}
+
+/** Cache namespace of catalog data (responses and pieces); catalog writes invalidate it. */
+export const catalogCacheNamespace = "catalog";
+
+/**
+ * `summarize` through the cache: summaries already cached are reused, the rest built together.
+ * Cached summaries follow stock and special-price windows within the cache TTL.
+ */
+export async function summarizeCached(
+  db: Db,
+  productIds: string[],
+  now: Date,
+  cache: ResponseCache | undefined,
+): Promise<Map<string, ProductSummaryDto>> {
+  if (!cache) return summarize(db, productIds, now);
+  const byKey = await cache.getMany(
+    catalogCacheNamespace,
+    productIds.map((id) => `summary:${id}`),
+    async (missing) => {
+      const built = await summarize(
+        db,
+        missing.map((k) => k.slice("summary:".length)),
+        now,
+      );
+      return new Map([...built].map(([id, summary]) => [`summary:${id}`, summary]));
+    },
+  );
+  return new Map([...byKey].map(([key, summary]) => [key.slice("summary:".length), summary]));
 }
 
 /**
  * Builds list summaries (price span, thumbnail, stock, option values, rating) for products, keyed by
- * id, in five queries whatever the number of products.
+ * id, in six queries run together, whatever the number of products.
  */
 export async function summarize(
   db: Db,
@@ -253,11 +300,11 @@ export async function summarize(
 ): Promise<Map<string, ProductSummaryDto>> {
   const result = new Map<string, ProductSummaryDto>();
   if (productIds.length === 0) return result;
-  const [productRows, variantRows, optionRows, thumbRows] = await Promise.all([
+  const [productRows, variantRows, optionRows, thumbRows, availability, ratings] = await Promise.all([
     db
       .select({ id: products.id, slug: products.slug, name: products.name, type: products.type })
       .from(products)
-      .where(inArray(products.id, productIds)),
+      .where(anyText(products.id, productIds)),
     db
       .select({
         id: variants.id,
@@ -270,7 +317,7 @@ export async function summarize(
         specialTo: variants.specialTo,
       })
       .from(variants)
-      .where(inArray(variants.productId, productIds)),
+      .where(anyText(variants.productId, productIds)),
     db
       .select({
         productId: productOptions.productId,
@@ -279,7 +326,7 @@ export async function summarize(
       })
       .from(productOptionValues)
       .innerJoin(productOptions, eq(productOptions.id, productOptionValues.optionId))
-      .where(inArray(productOptions.productId, productIds))
+      .where(anyText(productOptions.productId, productIds))
       .orderBy(asc(productOptions.position), asc(productOptionValues.position)),
     db
       .selectDistinctOn([productImages.productId], {
@@ -289,13 +336,11 @@ export async function summarize(
       })
       .from(productImages)
       .innerJoin(images, eq(images.id, productImages.imageId))
-      .where(inArray(productImages.productId, productIds))
+      .where(anyText(productImages.productId, productIds))
       .orderBy(asc(productImages.productId), asc(productImages.position)),
-  ]);
-  const [availability, ratings] = await Promise.all([
     getAvailability(
       db,
-      variantRows.map((v) => v.id),
+      sql`select ${variants.id} from ${variants} where ${anyText(variants.productId, productIds)}`,
     ),
     getRatingSummaries(db, productIds),
   ]);
@@ -381,6 +426,8 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
     bundleRows,
     groupedRows,
     downloadRows,
+    availability,
+    breadcrumbs,
   ] = await Promise.all([
     db
       .select({
@@ -453,6 +500,8 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
       .from(productDownloads)
       .where(eq(productDownloads.productId, p.id))
       .orderBy(asc(productDownloads.position)),
+    getAvailability(db, sql`select ${variants.id} from ${variants} where ${variants.productId} = ${p.id}`),
+    p.primaryCategoryId ? breadcrumbsOf(db, p.primaryCategoryId) : Promise.resolve([]),
   ]);
 
   const relatedIds = [
@@ -461,14 +510,7 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
     ...bundleRows.map((b) => b.productId),
     ...groupedRows.map((g) => g.productId),
   ];
-  const [summaries, availability, breadcrumbs] = await Promise.all([
-    summarize(db, [...new Set(relatedIds)], now),
-    getAvailability(
-      db,
-      variantRows.map((v) => v.id),
-    ),
-    p.primaryCategoryId ? breadcrumbsOf(db, p.primaryCategoryId) : Promise.resolve([]),
-  ]);
+  const summaries = await summarize(db, [...new Set(relatedIds)], now);
   const self = summaries.get(p.id)!;
   const options: ProductDetailDto["options"] = [];
   for (const row of optionRows) {
@@ -482,7 +524,7 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
   const valuesByVariant = groupBy(variantValueRows, (r) => r.variantId);
   const variantDtos: VariantDto[] = variantRows.map((v) => {
     const price = currentPrice(v, now);
-    const stock = availability.get(v.id)!;
+    const stock = availability.get(v.id) ?? noStock(v.id);
     const compareAt = price.onSpecial
       ? price.regular
       : v.compareAtAmount !== null && v.compareAtAmount > price.amount
@@ -544,6 +586,26 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
+}
+
+/** Apparel sizes in wearing order; other values sort numerically ("28" < "30"), then alphabetically. */
+const sizeRank = new Map(
+  ["XXS", "XS", "S", "M", "L", "XL", "XXL", "2XL", "XXXL", "3XL", "4XL", "5XL"].map(
+    (s, i) => [s, i] as const,
+  ),
+);
+
+/** Orders option values the way shoppers expect: XS < S < M < L, 28 < 30 < 32, then A to Z. */
+export function compareOptionValues(a: string, b: string): number {
+  const ra = sizeRank.get(a.toUpperCase());
+  const rb = sizeRank.get(b.toUpperCase());
+  if (ra !== undefined && rb !== undefined) return ra - rb;
+  if (ra !== undefined) return -1;
+  if (rb !== undefined) return 1;
+  const na = Number.parseFloat(a);
+  const nb = Number.parseFloat(b);
+  if (!Number.isNaN(na) && !Number.isNaN(nb) && na !== nb) return na - nb;
+  return a.localeCompare(b, "en", { numeric: true });
 }
 
 type CategoryRow = {
@@ -647,24 +709,31 @@ export async function getCategoryBySlug(db: Db, slug: string): Promise<CategoryD
   const inCategory = sql`${listableSql} and exists (select 1 from ${productCategories} pc
     where pc.product_id = ${products.id} and pc.category_id in ${subtree})`;
   const [facetRows, priceRows, breadcrumbs] = await Promise.all([
-    queryRows<{ code: string; name: string; value: string; count: number; pos: number; opos: number }>(
+    queryRows<{
+      code: string;
+      name: string;
+      value: string;
+      swatch: string | null;
+      count: number;
+      pos: number;
+      opos: number;
+    }>(
       db,
       sql`
-      select po.code, max(po.name) as name, pov.value, count(distinct ${products.id})::int as count,
+      select po.code, max(po.name) as name, pov.value, max(pov.swatch) as swatch, count(distinct ${products.id})::int as count,
         min(pov.position) as pos, min(po.position) as opos
       from ${products}
       join ${productOptions} po on po.product_id = ${products.id}
       join ${productOptionValues} pov on pov.option_id = po.id
       where ${inCategory}
       group by po.code, pov.value
-      order by opos, po.code, pos, pov.value`,
+      order by opos, po.code`,
     ),
     queryRows<{ min: number | null; max: number | null; currency: string | null }>(
       db,
       sql`
-      select min(pa.min_price)::bigint as min, max(pa.max_price)::bigint as max, min(v.currency) as currency
-      from ${products} join ${priceAggregate} pa on pa.product_id = ${products.id}
-      join lateral (select currency from ${variants} where product_id = ${products.id} limit 1) v on true
+      select min(pa.min_price)::bigint as min, max(pa.max_price)::bigint as max, min(pa.currency) as currency
+      from ${products} ${priceLateral}
       where ${inCategory}`,
     ),
     breadcrumbsOf(db, row.id),
@@ -676,8 +745,9 @@ export async function getCategoryBySlug(db: Db, slug: string): Promise<CategoryD
       option = { code: f.code, name: f.name, values: [] };
       facetOptions.push(option);
     }
-    option.values.push({ value: f.value, count: Number(f.count) });
+    option.values.push({ value: f.value, swatch: f.swatch, count: Number(f.count) });
   }
+  for (const option of facetOptions) option.values.sort((a, b) => compareOptionValues(a.value, b.value));
   const price = priceRows[0];
   const parent = row.parentId ? rows.find((r) => r.id === row.parentId) : undefined;
   return {

@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { sendJson } from "../../platform/reply.ts";
-import { getCategoryBySlug, getCategoryTree, getProductBySlug, listProducts } from "./catalog.queries.ts";
+import {
+  catalogCacheNamespace,
+  getCategoryBySlug,
+  getCategoryTree,
+  getProductBySlug,
+  listProducts,
+} from "./catalog.queries.ts";
 import {
   CategoryDetailSchema,
   CategoryTreeSchema,
@@ -11,9 +17,6 @@ import {
   ProductPageSchema,
   SlugParamsSchema,
 } from "./catalog.types.ts";
-
-/** Cache namespace of store catalog responses; catalog writes invalidate it. */
-export const catalogCacheNamespace = "catalog";
 
 /** Splits `option.size=XS,S` query parameters into `{ size: ["XS", "S"] }`. */
 function optionFilters(query: Record<string, unknown>): Record<string, string[]> {
@@ -72,6 +75,7 @@ export function storeCatalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             q.sort,
             q.limit,
             q.cursor,
+            { cache: ctx.cache },
           ),
         );
         return sendJson(reply, body);

@@ -33,6 +33,7 @@ import {
 /** Makes a URL slug: lower-case ASCII letters, digits and single hyphens ("Men's Tops & Tees" -> "men-s-tops-tees"). */
 export function slugify(text: string): string {
   return text
+    .replace(/[™®©℠]/g, "")
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()

@@ -157,7 +157,13 @@ export const CategoryDetailSchema = Type.Object({
       Type.Object({
         code: Type.String(),
         name: Type.String(),
-        values: Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() })),
+        values: Type.Array(
+          Type.Object({
+            value: Type.String(),
+            swatch: Type.Union([Type.String(), Type.Null()]),
+            count: Type.Integer({ description: "Listable products in the category with this value" }),
+          }),
+        ),
       }),
     ),
     price: Type.Union([Type.Object({ min: MoneySchema, max: MoneySchema }), Type.Null()]),

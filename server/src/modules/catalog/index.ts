@@ -1,6 +1,7 @@
 /** Catalog: products, variants, options, categories, attributes, images. Other code imports only from here. */
 
 export {
+  catalogCacheNamespace,
   currentPrice,
   getCategoryBySlug,
   getCategoryTree,
@@ -8,7 +9,7 @@ export {
   listProducts,
   summarize,
 } from "./catalog.queries.ts";
-export { catalogCacheNamespace, storeCatalogRoutes } from "./catalog.routes.ts";
+export { storeCatalogRoutes } from "./catalog.routes.ts";
 export {
   type AttributeInput,
   type CategoryInput,

@@ -5,6 +5,7 @@ export {
   ensureDefaultLocation,
   getAvailability,
   getStockLevel,
+  noStock,
   purchasableVariantCondition,
   type StockLevelInput,
   type StockStatus,

@@ -1,5 +1,5 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../platform/db.ts";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { anyText, type Db } from "../../platform/db.ts";
 import { ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { inventoryLevels, stockLocations } from "./inventory.schema.ts";
@@ -88,13 +88,20 @@ export async function deleteStockLevels(db: Db, variantIds: string[]): Promise<v
     await db.delete(inventoryLevels).where(inArray(inventoryLevels.variantId, variantIds));
 }
 
+/** Availability of a variant that has no stock row: nothing to sell. */
+export function noStock(variantId: string): Availability {
+  return { variantId, availableQuantity: 0, stockStatus: "out_of_stock", purchasable: false };
+}
+
 /**
- * Availability of variants, summed over all locations (one query). Variants without any stock row
- * are out of stock. Low stock: available at or below the threshold but above zero.
+ * Availability of variants, summed over all locations (one query). `variants` is a list of variant ids
+ * or a SQL subquery selecting them (so a caller can ask without first loading the ids). Variants
+ * without any stock row are absent from the map: read it with `?? noStock(id)`. Low stock: available
+ * at or below the threshold but above zero.
  */
-export async function getAvailability(db: Db, variantIds: string[]): Promise<Map<string, Availability>> {
+export async function getAvailability(db: Db, variants: string[] | SQL): Promise<Map<string, Availability>> {
   const result = new Map<string, Availability>();
-  if (variantIds.length === 0) return result;
+  if (Array.isArray(variants) && variants.length === 0) return result;
   const rows = await db
     .select({
       variantId: inventoryLevels.variantId,
@@ -104,7 +111,11 @@ export async function getAvailability(db: Db, variantIds: string[]): Promise<Map
       threshold: sql<number>`max(${inventoryLevels.lowStockThreshold})::int`,
     })
     .from(inventoryLevels)
-    .where(inArray(inventoryLevels.variantId, variantIds))
+    .where(
+      Array.isArray(variants)
+        ? anyText(inventoryLevels.variantId, variants)
+        : sql`${inventoryLevels.variantId} in (${variants})`,
+    )
     .groupBy(inventoryLevels.variantId);
   for (const row of rows) {
     const available = Number(row.available);
@@ -124,15 +135,6 @@ export async function getAvailability(db: Db, variantIds: string[]): Promise<Map
       stockStatus,
       purchasable,
     });
-  }
-  for (const id of variantIds) {
-    if (!result.has(id))
-      result.set(id, {
-        variantId: id,
-        availableQuantity: 0,
-        stockStatus: "out_of_stock",
-        purchasable: false,
-      });
   }
   return result;
 }

@@ -1,5 +1,5 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../platform/db.ts";
+import { and, eq, sql } from "drizzle-orm";
+import { anyText, type Db } from "../../platform/db.ts";
 import { ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { reviews } from "./reviews.schema.ts";
@@ -68,7 +68,7 @@ export async function getRatingSummaries(
       count: sql<number>`count(*)::int`,
     })
     .from(reviews)
-    .where(and(inArray(reviews.productId, productIds), eq(reviews.status, "approved")))
+    .where(and(anyText(reviews.productId, productIds), eq(reviews.status, "approved")))
     .groupBy(reviews.productId);
   for (const row of rows)
     if (row.productId) result.set(row.productId, { average: Number(row.average), count: Number(row.count) });

@@ -1,0 +1,260 @@
+import type { Category } from "@bazaar/sdk/src/types";
+import { cn } from "@bazaar/ui";
+import { useQuery } from "@tanstack/react-query";
+import { type FocusEvent, useEffect, useId, useRef, useState } from "react";
+import { Link, NavLink, useLocation } from "react-router";
+import { menuCategories } from "../menu";
+import { categoriesQuery } from "../queries";
+import { categoryHref } from "./AppLink";
+
+const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600";
+
+export function Header() {
+  const { data } = useQuery(categoriesQuery());
+  const { primary, more } = menuCategories(data?.items ?? []);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  const navId = useId();
+
+  // Close the phone menu when the page changes.
+  useEffect(() => {
+    setMenuOpen(false);
+  }, [location.pathname]);
+
+  return (
+    <header className="relative z-20 border-b border-neutral-200 bg-white">
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-8 px-4 sm:px-6 lg:px-8">
+        <div className="flex h-16 items-center gap-3">
+          <button
+            type="button"
+            className={cn(
+              "-ml-2 inline-flex size-10 items-center justify-center rounded-lg text-neutral-800 hover:bg-neutral-100 lg:hidden",
+              focusRing,
+            )}
+            aria-expanded={menuOpen}
+            aria-controls={navId}
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            <span className="sr-only">Menu</span>
+            <svg
+              aria-hidden="true"
+              viewBox="0 0 24 24"
+              className="size-6"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2"
+            >
+              {menuOpen ? <path d="M6 6l12 12M18 6L6 18" /> : <path d="M4 7h16M4 12h16M4 17h16" />}
+            </svg>
+          </button>
+          <Link
+            to="/"
+            className={cn(
+              "flex items-center gap-2 rounded-md text-xl font-bold tracking-tight text-neutral-900",
+              focusRing,
+            )}
+          >
+            <svg aria-hidden="true" viewBox="0 0 32 32" className="size-8">
+              <rect width="32" height="32" rx="8" className="fill-accent-700" />
+              <path
+                d="M9 12h14l-1.5 12h-11z"
+                fill="none"
+                stroke="#fff"
+                strokeWidth="2.2"
+                strokeLinejoin="round"
+              />
+              <path d="M12.5 12V10a3.5 3.5 0 0 1 7 0v2" fill="none" stroke="#fff" strokeWidth="2.2" />
+            </svg>
+            Bazaar
+          </Link>
+        </div>
+        <nav
+          id={navId}
+          aria-label="Main"
+          className={cn(
+            "-mx-4 w-[calc(100%+2rem)] border-t border-neutral-200 sm:-mx-6 sm:w-[calc(100%+3rem)] lg:mx-0 lg:block lg:w-auto lg:border-0",
+            menuOpen ? "block" : "hidden",
+          )}
+        >
+          <ul className="flex flex-col px-4 py-2 sm:px-6 lg:flex-row lg:items-center lg:gap-1 lg:px-0 lg:py-0">
+            {primary.map((category) => (
+              <NavItem
+                key={category.id}
+                label={category.name}
+                href={categoryHref(category.slug)}
+                items={category.children}
+              />
+            ))}
+            {more.length > 0 && <NavItem label="More" items={more.map((c) => ({ ...c, children: [] }))} />}
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+/**
+ * A top-level category link plus, when it has children, a disclosure button for its dropdown.
+ * Without `href` (the "More" item) the button itself carries the label.
+ */
+function NavItem({ label, href, items }: { label: string; href?: string; items: Category[] }) {
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const itemRef = useRef<HTMLLIElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const location = useLocation();
+  const hasChildren = items.length > 0;
+  const nested = items.some((c) => c.children.length > 0);
+
+  useEffect(() => {
+    setOpen(false);
+  }, [location.pathname]);
+
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (!itemRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("pointerdown", onPointerDown);
+    return () => document.removeEventListener("pointerdown", onPointerDown);
+  }, [open]);
+
+  const onBlur = (event: FocusEvent<HTMLLIElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOpen(false);
+  };
+
+  const chevron = (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      className={cn("size-4 shrink-0 transition-transform", open && "rotate-180")}
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.75"
+    >
+      <path d="M4 6l4 4 4-4" />
+    </svg>
+  );
+
+  return (
+    <li
+      ref={itemRef}
+      className="relative"
+      onBlur={onBlur}
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && open) {
+          setOpen(false);
+          buttonRef.current?.focus();
+        }
+      }}
+    >
+      <div className="flex items-center justify-between">
+        {href ? (
+          <NavLink
+            to={href}
+            className={({ isActive }) =>
+              cn(
+                "block flex-1 rounded-md px-2 py-3 text-sm font-medium text-neutral-800 hover:text-accent-700 lg:px-3",
+                isActive && "text-accent-700",
+                focusRing,
+              )
+            }
+          >
+            {label}
+          </NavLink>
+        ) : (
+          <button
+            ref={buttonRef}
+            type="button"
+            aria-expanded={open}
+            aria-controls={panelId}
+            onClick={() => setOpen((o) => !o)}
+            className={cn(
+              "flex flex-1 items-center justify-between gap-1 rounded-md py-3 pl-2 text-sm font-medium text-neutral-800 hover:text-accent-700 lg:px-3",
+              focusRing,
+            )}
+          >
+            {label}
+            <span className="inline-flex size-10 items-center justify-center text-neutral-600 lg:size-auto">
+              {chevron}
+            </span>
+          </button>
+        )}
+        {href && hasChildren && (
+          <button
+            ref={buttonRef}
+            type="button"
+            aria-expanded={open}
+            aria-controls={panelId}
+            aria-label={`${label} subcategories`}
+            onClick={() => setOpen((o) => !o)}
+            className={cn(
+              "inline-flex size-10 items-center justify-center rounded-md text-neutral-600 hover:bg-neutral-100 hover:text-neutral-900 lg:-ml-2 lg:size-7",
+              focusRing,
+            )}
+          >
+            {chevron}
+          </button>
+        )}
+      </div>
+      {hasChildren && (
+        <div
+          id={panelId}
+          hidden={!open}
+          className="pb-3 pl-4 lg:absolute lg:top-[calc(100%+0.625rem)] lg:left-0 lg:z-30 lg:min-w-64 lg:rounded-xl lg:border lg:border-neutral-200 lg:bg-white lg:p-4 lg:shadow-lg"
+        >
+          <ul
+            className={cn(
+              "grid gap-x-8",
+              nested ? "gap-y-3 lg:grid-flow-col" : "gap-y-1",
+              !nested && items.length > 6 && "lg:w-max lg:grid-cols-2",
+            )}
+          >
+            {items.map((child) => (
+              <li key={child.id} className="min-w-40">
+                <Link
+                  to={categoryHref(child.slug)}
+                  className={cn(
+                    "block rounded-sm py-1 text-sm hover:text-accent-700",
+                    nested ? "font-semibold text-neutral-900" : "text-neutral-800",
+                    focusRing,
+                  )}
+                >
+                  {child.name}
+                </Link>
+                {child.children.length > 0 && (
+                  <ul className="mt-1 space-y-0.5">
+                    {child.children.map((grandchild) => (
+                      <li key={grandchild.id}>
+                        <Link
+                          to={categoryHref(grandchild.slug)}
+                          className={cn(
+                            "block rounded-sm py-1 text-sm text-neutral-700 hover:text-accent-700",
+                            focusRing,
+                          )}
+                        >
+                          {grandchild.name}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ul>
+          {href && (
+            <Link
+              to={href}
+              className={cn(
+                "mt-3 inline-block rounded-sm text-sm font-medium text-accent-700 hover:underline",
+                focusRing,
+              )}
+            >
+              Shop all {label}
+            </Link>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,35 @@
+import { Spinner } from "@bazaar/ui";
+import { createBrowserRouter } from "react-router";
+import { Layout } from "./components/Layout";
+import { FatalError, RouteError } from "./routes/error";
+import * as home from "./routes/home";
+import * as notFound from "./routes/not-found";
+
+function PageSpinner() {
+  return (
+    <div className="flex min-h-[50vh] items-center justify-center">
+      <Spinner label="Loading page…" className="[&_svg]:size-8" />
+    </div>
+  );
+}
+
+export const router = createBrowserRouter([
+  {
+    path: "/",
+    Component: Layout,
+    ErrorBoundary: FatalError,
+    children: [
+      {
+        // Pathless: page errors render inside the layout (header and footer stay).
+        ErrorBoundary: RouteError,
+        HydrateFallback: PageSpinner,
+        children: [
+          { index: true, loader: home.loader, Component: home.Component },
+          { path: "categories/:slug", lazy: () => import("./routes/category") },
+          { path: "products/:slug", lazy: () => import("./routes/product") },
+          { path: "*", Component: notFound.Component },
+        ],
+      },
+    ],
+  },
+]);

@@ -1,0 +1,21 @@
+import tailwindcss from "@tailwindcss/vite";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+/** Where the API server runs in development (`vite` / `vite preview` proxy /api and /media to it). */
+const apiTarget = process.env.BAZAAR_API_URL ?? "http://localhost:3000";
+
+const proxy = {
+  "/api": { target: apiTarget, changeOrigin: true },
+  "/media": { target: apiTarget, changeOrigin: true },
+};
+
+export default defineConfig({
+  plugins: [react(), tailwindcss()],
+  server: { port: 5173, proxy },
+  preview: { port: 4173, proxy },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+  },
+});

@@ -1,0 +1,19 @@
+export { type BreadcrumbLink, Breadcrumbs, type BreadcrumbsProps } from "./Breadcrumbs";
+export { Button, type ButtonProps, type ButtonSize, type ButtonVariant } from "./Button";
+export { cn } from "./cn";
+export { DefaultLink, type LinkComponent, type LinkComponentProps } from "./link";
+export {
+  currencyDigits,
+  currencySymbol,
+  formatMoney,
+  majorToMinor,
+  minorToMajor,
+  moneyToDecimalString,
+} from "./money";
+export { Price, type PriceProps } from "./Price";
+export { ProductCard, type ProductCardProps } from "./ProductCard";
+export { Rating, type RatingProps } from "./Rating";
+export { ResponsiveImage, type ResponsiveImageProps, srcSetOf } from "./ResponsiveImage";
+export { Spinner, type SpinnerProps } from "./Spinner";
+export { Swatch, type SwatchProps } from "./Swatch";
+export { decodeEntities } from "./text";
