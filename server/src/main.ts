@@ -51,8 +51,10 @@ async function start(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
   console.log(
-    `Bazaar is serving the shop on http://localhost:${config.port} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; ` +
+    `Bazaar is serving the shop on http://localhost:${port} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; ` +
       `${ctx.database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}). API docs: /api/docs`,
   );
   // Generate responsive image sizes in the background; requests make any missing size on demand.

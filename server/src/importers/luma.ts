@@ -593,6 +593,35 @@ async function importComposite(c: Context, bar: { increment(): void }): Promise<
   }
 }
 
+/**
+ * Stores every photo of the sample store that no product or category used (CMS banners, spare
+ * product shots), so the whole media library is served and sized like the rest.
+ */
+async function importMediaLibrary(c: Context): Promise<void> {
+  const walk = (dir: string): string[] =>
+    fs.existsSync(dir)
+      ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+          const full = path.join(dir, e.name);
+          return e.isDirectory() ? walk(full) : /\.(jpe?g|png|webp|gif)$/i.test(e.name) ? [full] : [];
+        })
+      : [];
+  const files = [
+    ...walk(path.join(c.root, "media/catalog/product")),
+    ...walk(path.join(c.root, "media/wysiwyg")),
+  ];
+  for (const file of files.sort()) {
+    await storeImage(
+      c,
+      file,
+      path
+        .basename(file)
+        .replace(/\.[a-z]+$/i, "")
+        .replace(/[-_]+/g, " "),
+    );
+  }
+  c.summary.images.files = files.length;
+}
+
 async function importLinks(c: Context): Promise<void> {
   const files: [string, "related" | "upsell" | "crosssell"][] = [];
   for (const dir of [
@@ -725,6 +754,7 @@ export async function importLuma(
     await importSimpleFiles(c, digitalFiles, "digital", bar);
     await importComposite(c, bar);
     bar.stop();
+    await importMediaLibrary(c);
     await importLinks(c);
     await importReviews(c);
   } finally {

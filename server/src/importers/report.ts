@@ -17,7 +17,8 @@ export interface ImportSummary {
   skipped: number;
   failed: FailedRow[];
   categories: number;
-  images: { stored: number; failed: number };
+  /** `files`: image files in the source's media library; `stored`: image files read and stored (content-addressed: identical files are kept once). */
+  images: { files: number; stored: number; failed: number };
   /** Rows imported with a caveat (e.g. an unknown category dropped). */
   warnings: FailedRow[];
   reviews: { created: number; existing: number; unattached: number };
@@ -34,7 +35,7 @@ export function emptySummary(source: string): ImportSummary {
     skipped: 0,
     failed: [],
     categories: 0,
-    images: { stored: 0, failed: 0 },
+    images: { files: 0, stored: 0, failed: 0 },
     warnings: [],
     reviews: { created: 0, existing: 0, unattached: 0 },
     links: 0,
@@ -66,7 +67,7 @@ export function printSummary(s: ImportSummary): void {
     },
   });
   console.log(
-    `categories: ${s.categories}, images stored: ${s.images.stored} (failed ${s.images.failed}), ` +
+    `categories: ${s.categories}, image files: ${s.images.files}, image records stored: ${s.images.stored} (failed ${s.images.failed}), ` +
       `reviews created: ${s.reviews.created} (already there ${s.reviews.existing}; ` +
       `${s.reviews.unattached} name SKUs not in the catalog and are kept unattached), product links: ${s.links}`,
   );
