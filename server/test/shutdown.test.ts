@@ -18,7 +18,7 @@ function startServer(
       PORT: "0",
       HOST: "127.0.0.1",
       SEED_DEMO: "false",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "info",
       DATA_DIR: dataDir,
       ...env,
     },
@@ -64,7 +64,9 @@ describe("the server process", () => {
       expect((await fetch(`${url}/ready`)).status).toBe(200);
       // A request the server has accepted when the signal arrives still gets its answer.
       const inFlight = fetch(`${url}/api/store/categories`);
-      await expect.poll(() => output().includes('"url":"/api/store/categories"'), { interval: 5 }).toBe(true);
+      await expect
+        .poll(() => output().includes('"url":"/api/store/categories"'), { interval: 5, timeout: 10_000 })
+        .toBe(true);
       child.kill(signal);
       const response = await inFlight;
       expect(response.status).toBe(200);
