@@ -13,7 +13,7 @@ Commands:
   start                      migrate, import the Luma demo catalog when the catalog is empty, serve the shop
   migrate                    apply database migrations and exit
   import luma <folder>       import the Magento Luma sample catalog (e.g. ../shared/datasets/luma)
-  import csv <file>          import products from a Bazaar product CSV (see docs/import.md)
+  import csv <file>          import products from a Bazaar product CSV (format: docs/import.md)
   warm-images                generate every missing responsive image size now
 
 Environment: see README.md (PORT, DATABASE_URL, DATA_DIR, SEED_DEMO, LUMA_PATH, LOG_LEVEL, ...).`;
