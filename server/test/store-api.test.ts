@@ -152,6 +152,20 @@ describe("GET /api/store/products/:slug", () => {
     expect(video.downloads.length).toBeGreaterThan(0);
   });
 
+  it("costs the same few queries for a 15-variant product as for a simple one", async () => {
+    const count = async (url: string) => {
+      const before = t.ctx.database.queries.count;
+      expect((await get(url)).status).toBe(200);
+      return t.ctx.database.queries.count - before;
+    };
+    const configurable = await count("/api/store/products/chaz-kangeroo-hoodie");
+    const simple = await count("/api/store/products/joust-duffle-bag");
+    expect(configurable).toBe(simple);
+    expect(configurable).toBeLessThanOrEqual(6);
+    const p = (await get<ProductDetailDto>("/api/store/products/chaz-kangeroo-hoodie")).body;
+    expect(p.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
   it("answers an unknown slug with 404 problem+json", async () => {
     const res = await get<{ code: string; status: number }>("/api/store/products/no-such-product");
     expect(res.status).toBe(404);

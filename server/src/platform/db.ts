@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -5,7 +6,7 @@ import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Logger } from "drizzle-orm/logger";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -46,8 +47,18 @@ export function anyText(column: SQLWrapper, values: string[]): SQL {
   return sql`${column} = any(${sql.param(values)}::text[])`;
 }
 
-/** Runs a raw SQL query and returns its rows typed as `T` (both drivers answer `{ rows }`). */
+/** Runs raw SQL as a named prepared statement on a PostgreSQL pool (see `openPostgres`). */
+type PreparedRunner = (query: SQL) => Promise<unknown[]>;
+const preparedRunners = new WeakMap<object, PreparedRunner>();
+
+/**
+ * Runs a raw SQL query and returns its rows typed as `T`. On a PostgreSQL pool (not inside a
+ * transaction) the statement is prepared once per connection and reused, which spares PostgreSQL
+ * the parsing and, once its plan cache settles, the planning of the read path's larger queries.
+ */
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const prepared = preparedRunners.get(db);
+  if (prepared) return (await prepared(query)) as T[];
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
@@ -84,6 +95,21 @@ export async function openPostgres(url: string, poolSize = 20): Promise<Database
   });
   const queries = new QueryCounter();
   const db = drizzleNodePg(pool, { schema, logger: queries }) as unknown as Db;
+  // Statement names by SQL text. Bounded: past the limit (odd filter combinations), statements run
+  // unnamed, so neither this map nor the server's per-session statement caches grow without end.
+  const dialect = new PgDialect();
+  const statementNames = new Map<string, string>();
+  preparedRunners.set(db, async (query) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    queries.logQuery();
+    let name = statementNames.get(text);
+    if (!name && statementNames.size < 500) {
+      name = `bz_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+      statementNames.set(text, name);
+    }
+    const result = await pool.query(name ? { name, text, values: params } : { text, values: params });
+    return result.rows;
+  });
   let closed = false;
   return {
     kind: "postgres",

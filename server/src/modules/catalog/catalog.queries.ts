@@ -1,12 +1,12 @@
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { asc, eq, type SQL, sql } from "drizzle-orm";
 import type { ResponseCache } from "../../platform/cache.ts";
-import { groupBy } from "../../platform/collections.ts";
 import { anyText, type Db, queryRows } from "../../platform/db.ts";
 import { NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { imageWidths, originalUrl, sizeUrl } from "../../platform/images.ts";
 import { getAvailability, noStock, purchasableVariantCondition } from "../inventory/index.ts";
 import { getRatingSummaries } from "../reviews/index.ts";
 import {
+  type AttributeValueJson,
   attributes,
   bundleOptionItems,
   bundleOptions,
@@ -167,10 +167,7 @@ function filterConditions(filter: ProductListFilter): SQL[] {
       variantConditions.push(sql`exists (select 1 from ${variantOptionValues} vov
         join ${productOptionValues} pov on pov.id = vov.option_value_id
         join ${productOptions} po on po.id = pov.option_id
-        where vov.variant_id = fv.id and po.code = ${code} and pov.value in (${sql.join(
-          values.map((v) => sql`${v}`),
-          sql`, `,
-        )}))`);
+        where vov.variant_id = fv.id and po.code = ${code} and ${anyText(sql.raw("pov.value"), values)})`);
     }
     if (filter.inStock) variantConditions.push(purchasableVariantCondition(sql.raw("fv.id")));
     conditions.push(
@@ -231,27 +228,28 @@ export async function listProducts(
     return Number(rows[0]?.total ?? 0);
   };
   const [pageRows, total] = await Promise.all([
-    queryRows<{ id: string; sort_key: string | number }>(
+    // The page's ids first (materialised, so the summaries are built for these rows only).
+    queryRows<SummaryRow & { sort_key: string | number }>(
       db,
-      sql`select ${products.id} as id, ${spec.key} as sort_key
-      from ${products} ${priceLateral}
-      where ${sql.join(pageConditions, sql` and `)} order by ${order} limit ${limit + 1}`,
+      sql`with page as materialized (
+        select ${products.id} as id, ${spec.key} as sort_key from ${products} ${priceLateral}
+        where ${sql.join(pageConditions, sql` and `)} order by ${order} limit ${limit + 1})
+      select page.sort_key, ${summaryColumns} from page join ${products} on ${products.id} = page.id
+      order by page.sort_key ${sql.raw(spec.dir)}, page.id ${sql.raw(spec.dir)}`,
     ),
     // The total does not depend on the cursor: later pages of the same filter reuse it.
     cache ? cache.get(catalogCacheNamespace, `count:${JSON.stringify(filter)}`, countTotal) : countTotal(),
   ]);
-  const rows = pageRows;
-  const hasMore = rows.length > limit;
-  const page = rows.slice(0, limit);
+  const hasMore = pageRows.length > limit;
+  const page = pageRows.slice(0, limit);
   const last = page[page.length - 1];
-  const summaries = await summarizeCached(
-    db,
-    page.map((r) => r.id),
-    now,
-    cache,
-  );
+  const ids = page.map((r) => r.id);
+  const [availability, ratings] = await Promise.all([
+    ids.length ? getAvailability(db, variantIdsOf(ids)) : Promise.resolve(new Map()),
+    getRatingSummaries(db, ids),
+  ]);
   return {
-    items: page.map((r) => summaries.get(r.id)!).filter(Boolean),
+    items: page.map((row) => buildSummary(row, availability, ratings, now)),
     nextCursor:
       hasMore && last
         ? encodeCursor({ k: spec.numeric ? Number(last.sort_key) : String(last.sort_key), id: last.id })
@@ -263,35 +261,108 @@ export async function listProducts(
 /** Cache namespace of catalog data (responses and pieces); catalog writes invalidate it. */
 export const catalogCacheNamespace = "catalog";
 
+/** The catalog side of a product summary: one row per product, variants and options as JSON. */
+interface SummaryRow {
+  id: string;
+  slug: string;
+  name: string;
+  type: ProductSummaryDto["type"];
+  variants: {
+    id: string;
+    priceAmount: number;
+    currency: string;
+    compareAtAmount: number | null;
+    specialPriceAmount: number | null;
+    specialFrom: string | null;
+    specialTo: string | null;
+  }[];
+  /** `[code, value]` pairs in option and value order. */
+  option_values: [string, string][];
+  thumb: (ImageRow & { linkAlt: string }) | null;
+}
+
 /**
- * `summarize` through the cache: summaries already cached are reused, the rest built together.
- * Cached summaries follow stock and special-price windows within the cache TTL.
+ * Select list producing a `SummaryRow` from the `products` table: the variants' prices, the option
+ * values and the first image come as JSON aggregates, so a page of summaries is one query.
  */
-export async function summarizeCached(
-  db: Db,
-  productIds: string[],
+const summaryColumns = sql`${products.id} as id, ${products.slug} as slug, ${products.name} as name,
+  ${products.type} as type,
+  (select coalesce(json_agg(json_build_object('id', v.id, 'priceAmount', v.price_amount, 'currency', v.currency,
+      'compareAtAmount', v.compare_at_amount, 'specialPriceAmount', v.special_price_amount,
+      'specialFrom', v.special_from, 'specialTo', v.special_to) order by v.position), '[]'::json)
+    from ${variants} v where v.product_id = ${products.id}) as variants,
+  (select coalesce(json_agg(json_build_array(po.code, pov.value) order by po.position, pov.position), '[]'::json)
+    from ${productOptions} po join ${productOptionValues} pov on pov.option_id = po.id
+    where po.product_id = ${products.id}) as option_values,
+  (select json_build_object('id', i.id, 'sha256', i.sha256, 'storageKey', i.storage_key, 'width', i.width,
+      'height', i.height, 'alt', i.alt, 'linkAlt', pi.alt)
+    from ${productImages} pi join ${images} i on i.id = pi.image_id
+    where pi.product_id = ${products.id} order by pi.position limit 1) as thumb`;
+
+/** Variant ids of the given products, as a subquery for the inventory module. */
+function variantIdsOf(productIds: string[]): SQL {
+  return sql`select ${variants.id} from ${variants} where ${anyText(variants.productId, productIds)}`;
+}
+
+/** Completes catalog rows into summaries with stock (inventory) and ratings (reviews). */
+function buildSummary(
+  row: SummaryRow,
+  availability: Map<string, { purchasable: boolean }>,
+  ratings: Map<string, { average: number; count: number }>,
   now: Date,
-  cache: ResponseCache | undefined,
-): Promise<Map<string, ProductSummaryDto>> {
-  if (!cache) return summarize(db, productIds, now);
-  const byKey = await cache.getMany(
-    catalogCacheNamespace,
-    productIds.map((id) => `summary:${id}`),
-    async (missing) => {
-      const built = await summarize(
-        db,
-        missing.map((k) => k.slice("summary:".length)),
-        now,
-      );
-      return new Map([...built].map(([id, summary]) => [`summary:${id}`, summary]));
-    },
+): ProductSummaryDto {
+  const priced = row.variants.map((v) => ({
+    v,
+    price: currentPrice(
+      {
+        priceAmount: Number(v.priceAmount),
+        specialPriceAmount: v.specialPriceAmount === null ? null : Number(v.specialPriceAmount),
+        specialFrom: v.specialFrom === null ? null : new Date(v.specialFrom),
+        specialTo: v.specialTo === null ? null : new Date(v.specialTo),
+      },
+      now,
+    ),
+  }));
+  const cheapest = priced.reduce<(typeof priced)[number] | null>(
+    (min, x) => (min === null || x.price.amount < min.price.amount ? x : min),
+    null,
   );
-  return new Map([...byKey].map(([key, summary]) => [key.slice("summary:".length), summary]));
+  const maxAmount = priced.reduce((max, x) => Math.max(max, x.price.amount), 0);
+  const currency = row.variants[0]?.currency ?? "USD";
+  const explicitCompareAt = cheapest?.v.compareAtAmount == null ? null : Number(cheapest.v.compareAtAmount);
+  const compareAt = cheapest
+    ? cheapest.price.onSpecial
+      ? cheapest.price.regular
+      : explicitCompareAt !== null && explicitCompareAt > cheapest.price.amount
+        ? explicitCompareAt
+        : null
+    : null;
+  const optionValues: Record<string, string[]> = {};
+  for (const [code, value] of row.option_values) {
+    const values = optionValues[code] ?? [];
+    values.push(value);
+    optionValues[code] = values;
+  }
+  const rating = ratings.get(row.id);
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    type: row.type,
+    price: { amount: cheapest?.price.amount ?? 0, currency },
+    maxPrice: { amount: maxAmount, currency },
+    compareAtPrice: compareAt === null ? null : { amount: compareAt, currency },
+    thumbnail: row.thumb ? toImage(row.thumb, row.thumb.linkAlt || row.name) : null,
+    inStock: row.variants.some((v) => availability.get(v.id)?.purchasable),
+    optionValues,
+    ratingAverage: rating?.average ?? null,
+    reviewCount: rating?.count ?? 0,
+  };
 }
 
 /**
  * Builds list summaries (price span, thumbnail, stock, option values, rating) for products, keyed by
- * id, in six queries run together, whatever the number of products.
+ * id, in three queries run together (catalog, inventory, reviews), whatever the number of products.
  */
 export async function summarize(
   db: Db,
@@ -300,92 +371,15 @@ export async function summarize(
 ): Promise<Map<string, ProductSummaryDto>> {
   const result = new Map<string, ProductSummaryDto>();
   if (productIds.length === 0) return result;
-  const [productRows, variantRows, optionRows, thumbRows, availability, ratings] = await Promise.all([
-    db
-      .select({ id: products.id, slug: products.slug, name: products.name, type: products.type })
-      .from(products)
-      .where(anyText(products.id, productIds)),
-    db
-      .select({
-        id: variants.id,
-        productId: variants.productId,
-        priceAmount: variants.priceAmount,
-        currency: variants.currency,
-        compareAtAmount: variants.compareAtAmount,
-        specialPriceAmount: variants.specialPriceAmount,
-        specialFrom: variants.specialFrom,
-        specialTo: variants.specialTo,
-      })
-      .from(variants)
-      .where(anyText(variants.productId, productIds)),
-    db
-      .select({
-        productId: productOptions.productId,
-        code: productOptions.code,
-        value: productOptionValues.value,
-      })
-      .from(productOptionValues)
-      .innerJoin(productOptions, eq(productOptions.id, productOptionValues.optionId))
-      .where(anyText(productOptions.productId, productIds))
-      .orderBy(asc(productOptions.position), asc(productOptionValues.position)),
-    db
-      .selectDistinctOn([productImages.productId], {
-        productId: productImages.productId,
-        ...imageColumns,
-        linkAlt: productImages.alt,
-      })
-      .from(productImages)
-      .innerJoin(images, eq(images.id, productImages.imageId))
-      .where(anyText(productImages.productId, productIds))
-      .orderBy(asc(productImages.productId), asc(productImages.position)),
-    getAvailability(
+  const [rows, availability, ratings] = await Promise.all([
+    queryRows<SummaryRow>(
       db,
-      sql`select ${variants.id} from ${variants} where ${anyText(variants.productId, productIds)}`,
+      sql`select ${summaryColumns} from ${products} where ${anyText(products.id, productIds)}`,
     ),
+    getAvailability(db, variantIdsOf(productIds)),
     getRatingSummaries(db, productIds),
   ]);
-  const variantsByProduct = groupBy(variantRows, (v) => v.productId);
-  const optionsByProduct = groupBy(optionRows, (o) => o.productId);
-  const thumbByProduct = new Map(thumbRows.map((t) => [t.productId, t]));
-  for (const p of productRows) {
-    const vs = variantsByProduct.get(p.id) ?? [];
-    const priced = vs.map((v) => ({ v, price: currentPrice(v, now) }));
-    const cheapest = priced.reduce<(typeof priced)[number] | null>(
-      (min, x) => (min === null || x.price.amount < min.price.amount ? x : min),
-      null,
-    );
-    const maxAmount = priced.reduce((max, x) => Math.max(max, x.price.amount), 0);
-    const currency = vs[0]?.currency ?? "USD";
-    const compareAt = cheapest
-      ? cheapest.price.onSpecial
-        ? cheapest.price.regular
-        : cheapest.v.compareAtAmount !== null && cheapest.v.compareAtAmount > cheapest.price.amount
-          ? cheapest.v.compareAtAmount
-          : null
-      : null;
-    const optionValues: Record<string, string[]> = {};
-    for (const o of optionsByProduct.get(p.id) ?? []) {
-      const values = optionValues[o.code] ?? [];
-      values.push(o.value);
-      optionValues[o.code] = values;
-    }
-    const thumb = thumbByProduct.get(p.id);
-    const rating = ratings.get(p.id);
-    result.set(p.id, {
-      id: p.id,
-      slug: p.slug,
-      name: p.name,
-      type: p.type,
-      price: { amount: cheapest?.price.amount ?? 0, currency },
-      maxPrice: { amount: maxAmount, currency },
-      compareAtPrice: compareAt === null ? null : { amount: compareAt, currency },
-      thumbnail: thumb ? toImage(thumb, thumb.linkAlt || p.name) : null,
-      inStock: vs.some((v) => availability.get(v.id)?.purchasable),
-      optionValues,
-      ratingAverage: rating?.average ?? null,
-      reviewCount: rating?.count ?? 0,
-    });
-  }
+  for (const row of rows) result.set(row.id, buildSummary(row, availability, ratings, now));
   return result;
 }
 
@@ -404,116 +398,123 @@ async function breadcrumbsOf(
   return rows.map((r) => ({ id: r.id, name: r.name, slug: r.slug }));
 }
 
+/** The catalog side of the product page, as one row with JSON aggregates (see `getProductBySlug`). */
+interface ProductPageRow {
+  id: string;
+  sku: string;
+  name: string;
+  slug: string;
+  description: string;
+  short_description: string;
+  meta_title: string;
+  meta_description: string;
+  primary_category_id: string | null;
+  created_at: string;
+  updated_at: string;
+  options: { code: string; name: string; valueId: string; value: string; swatch: string | null }[];
+  variants: {
+    id: string;
+    sku: string;
+    title: string;
+    priceAmount: number;
+    currency: string;
+    compareAtAmount: number | null;
+    specialPriceAmount: number | null;
+    specialFrom: string | null;
+    specialTo: string | null;
+    weightGrams: number | null;
+    imageId: string | null;
+    options: Record<string, string>;
+  }[];
+  images: (ImageRow & { linkAlt: string })[];
+  attributes: { code: string; label: string; value: AttributeValueJson }[];
+  categories: { name: string; slug: string }[];
+  links: { linkedProductId: string; type: string }[];
+  bundle: {
+    optionId: string;
+    title: string;
+    type: "radio" | "checkbox" | "select";
+    required: boolean;
+    productId: string;
+    defaultQuantity: number;
+  }[];
+  grouped: { productId: string; defaultQuantity: number }[];
+  downloads: { title: string }[];
+}
+
 /**
  * The product page: everything about one active product by slug, with variants, their stock and
  * current prices, images, attributes, breadcrumbs, links and components.
  * @throws NotFoundError (PRODUCT_NOT_FOUND) when no active product has the slug.
  */
 export async function getProductBySlug(db: Db, slug: string, now = new Date()): Promise<ProductDetailDto> {
-  const [p] = await db
-    .select()
-    .from(products)
-    .where(and(eq(products.slug, slug), eq(products.status, "active")));
-  if (!p) throw new NotFoundError("PRODUCT_NOT_FOUND", `No product with slug "${slug}"`);
-  const [
-    optionRows,
-    variantRows,
-    variantValueRows,
-    imageRows,
-    attributeRows,
-    categoryRows,
-    linkRows,
-    bundleRows,
-    groupedRows,
-    downloadRows,
-    availability,
-    breadcrumbs,
-  ] = await Promise.all([
-    db
-      .select({
-        optionId: productOptions.id,
-        code: productOptions.code,
-        name: productOptions.name,
-        valueId: productOptionValues.id,
-        value: productOptionValues.value,
-        swatch: productOptionValues.swatch,
-      })
-      .from(productOptions)
-      .innerJoin(productOptionValues, eq(productOptionValues.optionId, productOptions.id))
-      .where(eq(productOptions.productId, p.id))
-      .orderBy(asc(productOptions.position), asc(productOptionValues.position)),
-    db.select().from(variants).where(eq(variants.productId, p.id)).orderBy(asc(variants.position)),
-    db
-      .select({
-        variantId: variantOptionValues.variantId,
-        code: productOptions.code,
-        value: productOptionValues.value,
-      })
-      .from(variantOptionValues)
-      .innerJoin(productOptionValues, eq(productOptionValues.id, variantOptionValues.optionValueId))
-      .innerJoin(productOptions, eq(productOptions.id, productOptionValues.optionId))
-      .where(eq(productOptions.productId, p.id)),
-    db
-      .select({ ...imageColumns, linkAlt: productImages.alt })
-      .from(productImages)
-      .innerJoin(images, eq(images.id, productImages.imageId))
-      .where(eq(productImages.productId, p.id))
-      .orderBy(asc(productImages.position)),
-    db
-      .select({ code: attributes.code, label: attributes.label, value: productAttributeValues.value })
-      .from(productAttributeValues)
-      .innerJoin(attributes, eq(attributes.id, productAttributeValues.attributeId))
-      .where(and(eq(productAttributeValues.productId, p.id), eq(attributes.isVisibleOnFront, true)))
-      .orderBy(asc(attributes.position), asc(attributes.label)),
-    db
-      .select({ id: categories.id, name: categories.name, slug: categories.slug })
-      .from(productCategories)
-      .innerJoin(categories, eq(categories.id, productCategories.categoryId))
-      .where(and(eq(productCategories.productId, p.id), eq(categories.isActive, true)))
-      .orderBy(asc(productCategories.position)),
-    db
-      .select({ linkedProductId: productLinks.linkedProductId, type: productLinks.type })
-      .from(productLinks)
-      .innerJoin(products, eq(products.id, productLinks.linkedProductId))
-      .where(and(eq(productLinks.productId, p.id), eq(products.status, "active")))
-      .orderBy(asc(productLinks.position)),
-    db
-      .select({
-        optionId: bundleOptions.id,
-        title: bundleOptions.title,
-        type: bundleOptions.type,
-        required: bundleOptions.required,
-        productId: bundleOptionItems.productId,
-        defaultQuantity: bundleOptionItems.defaultQuantity,
-      })
-      .from(bundleOptions)
-      .innerJoin(bundleOptionItems, eq(bundleOptionItems.bundleOptionId, bundleOptions.id))
-      .where(eq(bundleOptions.productId, p.id))
-      .orderBy(asc(bundleOptions.position), asc(bundleOptionItems.position)),
-    db
-      .select({ productId: groupedItems.childProductId, defaultQuantity: groupedItems.defaultQuantity })
-      .from(groupedItems)
-      .where(eq(groupedItems.productId, p.id))
-      .orderBy(asc(groupedItems.position)),
-    db
-      .select({ title: productDownloads.title })
-      .from(productDownloads)
-      .where(eq(productDownloads.productId, p.id))
-      .orderBy(asc(productDownloads.position)),
-    getAvailability(db, sql`select ${variants.id} from ${variants} where ${variants.productId} = ${p.id}`),
-    p.primaryCategoryId ? breadcrumbsOf(db, p.primaryCategoryId) : Promise.resolve([]),
+  // One query gathers the catalog side as JSON; stock of its variants is asked for in parallel.
+  const [[p], availability] = await Promise.all([
+    queryRows<ProductPageRow>(
+      db,
+      sql`select p.id, p.sku, p.name, p.slug, p.description, p.short_description, p.meta_title,
+        p.meta_description, p.primary_category_id,
+        to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+        to_char(p.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at,
+        (select coalesce(json_agg(json_build_object('code', po.code, 'name', po.name, 'valueId', pov.id,
+            'value', pov.value, 'swatch', pov.swatch) order by po.position, pov.position), '[]'::json)
+          from ${productOptions} po join ${productOptionValues} pov on pov.option_id = po.id
+          where po.product_id = p.id) as options,
+        (select coalesce(json_agg(json_build_object('id', v.id, 'sku', v.sku, 'title', v.title,
+            'priceAmount', v.price_amount, 'currency', v.currency, 'compareAtAmount', v.compare_at_amount,
+            'specialPriceAmount', v.special_price_amount, 'specialFrom', v.special_from, 'specialTo', v.special_to,
+            'weightGrams', v.weight_grams, 'imageId', v.image_id,
+            'options', (select coalesce(json_object_agg(po.code, pov.value), '{}'::json)
+              from ${variantOptionValues} vov join ${productOptionValues} pov on pov.id = vov.option_value_id
+              join ${productOptions} po on po.id = pov.option_id where vov.variant_id = v.id))
+            order by v.position), '[]'::json)
+          from ${variants} v where v.product_id = p.id) as variants,
+        (select coalesce(json_agg(json_build_object('id', i.id, 'sha256', i.sha256, 'storageKey', i.storage_key,
+            'width', i.width, 'height', i.height, 'alt', i.alt, 'linkAlt', pi.alt) order by pi.position), '[]'::json)
+          from ${productImages} pi join ${images} i on i.id = pi.image_id where pi.product_id = p.id) as images,
+        (select coalesce(json_agg(json_build_object('code', a.code, 'label', a.label, 'value', pav.value)
+            order by a.position, a.label), '[]'::json)
+          from ${productAttributeValues} pav join ${attributes} a on a.id = pav.attribute_id
+          where pav.product_id = p.id and a.is_visible_on_front) as attributes,
+        (select coalesce(json_agg(json_build_object('name', c.name, 'slug', c.slug) order by pc.position), '[]'::json)
+          from ${productCategories} pc join ${categories} c on c.id = pc.category_id
+          where pc.product_id = p.id and c.is_active) as categories,
+        (select coalesce(json_agg(json_build_object('linkedProductId', l.linked_product_id, 'type', l.type)
+            order by l.position), '[]'::json)
+          from ${productLinks} l join ${products} lp on lp.id = l.linked_product_id
+          where l.product_id = p.id and lp.status = 'active') as links,
+        (select coalesce(json_agg(json_build_object('optionId', bo.id, 'title', bo.title, 'type', bo.type,
+            'required', bo.required, 'productId', boi.product_id, 'defaultQuantity', boi.default_quantity)
+            order by bo.position, boi.position), '[]'::json)
+          from ${bundleOptions} bo join ${bundleOptionItems} boi on boi.bundle_option_id = bo.id
+          where bo.product_id = p.id) as bundle,
+        (select coalesce(json_agg(json_build_object('productId', g.child_product_id,
+            'defaultQuantity', g.default_quantity) order by g.position), '[]'::json)
+          from ${groupedItems} g where g.product_id = p.id) as grouped,
+        (select coalesce(json_agg(json_build_object('title', d.title) order by d.position), '[]'::json)
+          from ${productDownloads} d where d.product_id = p.id) as downloads
+      from ${products} p where p.slug = ${slug} and p.status = 'active'`,
+    ),
+    getAvailability(
+      db,
+      sql`select v.id from ${variants} v join ${products} p on p.id = v.product_id
+        where p.slug = ${slug} and p.status = 'active'`,
+    ),
   ]);
-
+  if (!p) throw new NotFoundError("PRODUCT_NOT_FOUND", `No product with slug "${slug}"`);
   const relatedIds = [
     p.id,
-    ...linkRows.map((l) => l.linkedProductId),
-    ...bundleRows.map((b) => b.productId),
-    ...groupedRows.map((g) => g.productId),
+    ...p.links.map((l) => l.linkedProductId),
+    ...p.bundle.map((b) => b.productId),
+    ...p.grouped.map((g) => g.productId),
   ];
-  const summaries = await summarize(db, [...new Set(relatedIds)], now);
+  const [summaries, breadcrumbs] = await Promise.all([
+    summarize(db, [...new Set(relatedIds)], now),
+    p.primary_category_id ? breadcrumbsOf(db, p.primary_category_id) : Promise.resolve([]),
+  ]);
   const self = summaries.get(p.id)!;
   const options: ProductDetailDto["options"] = [];
-  for (const row of optionRows) {
+  for (const row of p.options) {
     let option = options.find((o) => o.code === row.code);
     if (!option) {
       option = { code: row.code, name: row.name, values: [] };
@@ -521,14 +522,22 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
     }
     option.values.push({ id: row.valueId, value: row.value, swatch: row.swatch });
   }
-  const valuesByVariant = groupBy(variantValueRows, (r) => r.variantId);
-  const variantDtos: VariantDto[] = variantRows.map((v) => {
-    const price = currentPrice(v, now);
+  const variantDtos: VariantDto[] = p.variants.map((v) => {
+    const price = currentPrice(
+      {
+        priceAmount: Number(v.priceAmount),
+        specialPriceAmount: v.specialPriceAmount === null ? null : Number(v.specialPriceAmount),
+        specialFrom: v.specialFrom === null ? null : new Date(v.specialFrom),
+        specialTo: v.specialTo === null ? null : new Date(v.specialTo),
+      },
+      now,
+    );
     const stock = availability.get(v.id) ?? noStock(v.id);
+    const explicitCompareAt = v.compareAtAmount === null ? null : Number(v.compareAtAmount);
     const compareAt = price.onSpecial
       ? price.regular
-      : v.compareAtAmount !== null && v.compareAtAmount > price.amount
-        ? v.compareAtAmount
+      : explicitCompareAt !== null && explicitCompareAt > price.amount
+        ? explicitCompareAt
         : null;
     return {
       id: v.id,
@@ -537,7 +546,7 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
       price: { amount: price.amount, currency: v.currency },
       compareAtPrice:
         compareAt === null ? null : ({ amount: compareAt, currency: v.currency } satisfies MoneyDto),
-      options: Object.fromEntries((valuesByVariant.get(v.id) ?? []).map((x) => [x.code, x.value])),
+      options: v.options,
       stockStatus: stock.stockStatus,
       availableQuantity: stock.availableQuantity,
       imageId: v.imageId,
@@ -545,12 +554,12 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
     };
   });
   const linksOf = (type: string) =>
-    linkRows
+    p.links
       .filter((l) => l.type === type)
       .map((l) => summaries.get(l.linkedProductId))
       .filter((s): s is ProductSummaryDto => Boolean(s));
   const bundleGroups = new Map<string, ProductDetailDto["bundleOptions"][number]>();
-  for (const b of bundleRows) {
+  for (const b of p.bundle) {
     const group = bundleGroups.get(b.optionId) ?? {
       title: b.title,
       type: b.type,
@@ -566,25 +575,25 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
     ...summaryFields,
     sku: p.sku,
     description: p.description,
-    shortDescription: p.shortDescription,
-    metaTitle: p.metaTitle,
-    metaDescription: p.metaDescription,
-    images: imageRows.map((r) => toImage(r, r.linkAlt || p.name)),
+    shortDescription: p.short_description,
+    metaTitle: p.meta_title,
+    metaDescription: p.meta_description,
+    images: p.images.map((r) => toImage(r, r.linkAlt || p.name)),
     options,
     variants: variantDtos,
-    attributes: attributeRows.map((a) => ({ code: a.code, label: a.label, value: a.value })),
+    attributes: p.attributes,
     breadcrumbs: breadcrumbs.map(({ name, slug }) => ({ name, slug })),
-    categories: categoryRows.map(({ name, slug }) => ({ name, slug })),
+    categories: p.categories,
     related: linksOf("related"),
     upsell: linksOf("upsell"),
     crossSell: linksOf("crosssell"),
-    groupedItems: groupedRows
+    groupedItems: p.grouped
       .map((g) => ({ product: summaries.get(g.productId)!, defaultQuantity: g.defaultQuantity }))
       .filter((g) => g.product),
     bundleOptions: [...bundleGroups.values()],
-    downloads: downloadRows,
-    createdAt: p.createdAt.toISOString(),
-    updatedAt: p.updatedAt.toISOString(),
+    downloads: p.downloads,
+    createdAt: p.created_at,
+    updatedAt: p.updated_at,
   };
 }
 
