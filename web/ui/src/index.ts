@@ -1,6 +1,7 @@
 export { type BreadcrumbLink, Breadcrumbs, type BreadcrumbsProps } from "./Breadcrumbs";
 export { Button, type ButtonProps, type ButtonSize, type ButtonVariant } from "./Button";
 export { cn } from "./cn";
+export { Icon } from "./Icon";
 export { DefaultLink, type LinkComponent, type LinkComponentProps } from "./link";
 export {
   currencyDigits,

@@ -94,6 +94,38 @@ export function currentPrice(
   return { amount: open ? v.specialPriceAmount! : v.priceAmount, regular: v.priceAmount, onSpecial: open };
 }
 
+/** Prices of a variant as the JSON aggregates carry them (bigints may arrive as strings, dates as text). */
+interface JsonVariantPrices {
+  priceAmount: number | string;
+  compareAtAmount: number | string | null;
+  specialPriceAmount: number | string | null;
+  specialFrom: string | null;
+  specialTo: string | null;
+}
+
+/**
+ * Current price of a variant from JSON, and the price to show struck through: the regular price while
+ * a special price applies, else an explicit compare-at price above the current price. Minor units.
+ */
+function pricesOf(v: JsonVariantPrices, now: Date): { amount: number; compareAt: number | null } {
+  const price = currentPrice(
+    {
+      priceAmount: Number(v.priceAmount),
+      specialPriceAmount: v.specialPriceAmount === null ? null : Number(v.specialPriceAmount),
+      specialFrom: v.specialFrom === null ? null : new Date(v.specialFrom),
+      specialTo: v.specialTo === null ? null : new Date(v.specialTo),
+    },
+    now,
+  );
+  const explicit = v.compareAtAmount === null ? null : Number(v.compareAtAmount);
+  const compareAt = price.onSpecial
+    ? price.regular
+    : explicit !== null && explicit > price.amount
+      ? explicit
+      : null;
+  return { amount: price.amount, compareAt };
+}
+
 /** The same rule as `currentPrice`, as SQL over the `variants` table (for filtering and sorting). */
 const currentPriceSql = sql`case when ${variants.specialPriceAmount} is not null
   and ${variants.specialPriceAmount} < ${variants.priceAmount}
@@ -311,32 +343,14 @@ function buildSummary(
   ratings: Map<string, { average: number; count: number }>,
   now: Date,
 ): ProductSummaryDto {
-  const priced = row.variants.map((v) => ({
-    v,
-    price: currentPrice(
-      {
-        priceAmount: Number(v.priceAmount),
-        specialPriceAmount: v.specialPriceAmount === null ? null : Number(v.specialPriceAmount),
-        specialFrom: v.specialFrom === null ? null : new Date(v.specialFrom),
-        specialTo: v.specialTo === null ? null : new Date(v.specialTo),
-      },
-      now,
-    ),
-  }));
+  const priced = row.variants.map((v) => pricesOf(v, now));
   const cheapest = priced.reduce<(typeof priced)[number] | null>(
-    (min, x) => (min === null || x.price.amount < min.price.amount ? x : min),
+    (min, x) => (min === null || x.amount < min.amount ? x : min),
     null,
   );
-  const maxAmount = priced.reduce((max, x) => Math.max(max, x.price.amount), 0);
+  const maxAmount = priced.reduce((max, x) => Math.max(max, x.amount), 0);
   const currency = row.variants[0]?.currency ?? "USD";
-  const explicitCompareAt = cheapest?.v.compareAtAmount == null ? null : Number(cheapest.v.compareAtAmount);
-  const compareAt = cheapest
-    ? cheapest.price.onSpecial
-      ? cheapest.price.regular
-      : explicitCompareAt !== null && explicitCompareAt > cheapest.price.amount
-        ? explicitCompareAt
-        : null
-    : null;
+  const compareAt = cheapest?.compareAt ?? null;
   const optionValues: Record<string, string[]> = {};
   for (const [code, value] of row.option_values) {
     const values = optionValues[code] ?? [];
@@ -349,7 +363,7 @@ function buildSummary(
     slug: row.slug,
     name: row.name,
     type: row.type,
-    price: { amount: cheapest?.price.amount ?? 0, currency },
+    price: { amount: cheapest?.amount ?? 0, currency },
     maxPrice: { amount: maxAmount, currency },
     compareAtPrice: compareAt === null ? null : { amount: compareAt, currency },
     thumbnail: row.thumb ? toImage(row.thumb, row.thumb.linkAlt || row.name) : null,
@@ -523,29 +537,17 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
     option.values.push({ id: row.valueId, value: row.value, swatch: row.swatch });
   }
   const variantDtos: VariantDto[] = p.variants.map((v) => {
-    const price = currentPrice(
-      {
-        priceAmount: Number(v.priceAmount),
-        specialPriceAmount: v.specialPriceAmount === null ? null : Number(v.specialPriceAmount),
-        specialFrom: v.specialFrom === null ? null : new Date(v.specialFrom),
-        specialTo: v.specialTo === null ? null : new Date(v.specialTo),
-      },
-      now,
-    );
+    const price = pricesOf(v, now);
     const stock = availability.get(v.id) ?? noStock(v.id);
-    const explicitCompareAt = v.compareAtAmount === null ? null : Number(v.compareAtAmount);
-    const compareAt = price.onSpecial
-      ? price.regular
-      : explicitCompareAt !== null && explicitCompareAt > price.amount
-        ? explicitCompareAt
-        : null;
     return {
       id: v.id,
       sku: v.sku,
       title: v.title,
       price: { amount: price.amount, currency: v.currency },
       compareAtPrice:
-        compareAt === null ? null : ({ amount: compareAt, currency: v.currency } satisfies MoneyDto),
+        price.compareAt === null
+          ? null
+          : ({ amount: price.compareAt, currency: v.currency } satisfies MoneyDto),
       options: v.options,
       stockStatus: stock.stockStatus,
       availableQuantity: stock.availableQuantity,

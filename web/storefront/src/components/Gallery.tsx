@@ -1,5 +1,5 @@
 import type { Image } from "@bazaar/sdk/src/types";
-import { cn, ResponsiveImage } from "@bazaar/ui";
+import { cn, Icon, ResponsiveImage } from "@bazaar/ui";
 
 export interface GalleryProps {
   images: Image[];
@@ -51,16 +51,7 @@ export function Gallery({ images, activeId, onSelect, productName }: GalleryProp
                 buttonRing,
               )}
             >
-              <svg
-                aria-hidden="true"
-                viewBox="0 0 16 16"
-                className="size-4"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="2"
-              >
-                <path d="M10 3L5 8l5 5" />
-              </svg>
+              <Icon d="M10 3L5 8l5 5" />
             </button>
             <button
               type="button"
@@ -71,16 +62,7 @@ export function Gallery({ images, activeId, onSelect, productName }: GalleryProp
                 buttonRing,
               )}
             >
-              <svg
-                aria-hidden="true"
-                viewBox="0 0 16 16"
-                className="size-4"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="2"
-              >
-                <path d="M6 3l5 5-5 5" />
-              </svg>
+              <Icon d="M6 3l5 5-5 5" />
             </button>
           </>
         )}

@@ -1,5 +1,5 @@
 import type { CategoryDetail } from "@bazaar/sdk/src/types";
-import { Breadcrumbs, Button, cn, ResponsiveImage, Spinner } from "@bazaar/ui";
+import { Breadcrumbs, Button, cn, Icon, ResponsiveImage, Spinner } from "@bazaar/ui";
 import { keepPreviousData, useInfiniteQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import {
@@ -134,16 +134,7 @@ function CategoryView({ category }: { category: CategoryDetail }) {
             aria-controls={filtersId}
             onClick={() => setFiltersOpen((open) => !open)}
           >
-            <svg
-              aria-hidden="true"
-              viewBox="0 0 16 16"
-              className="size-4"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.5"
-            >
-              <path d="M2 4h12M4 8h8M6 12h4" />
-            </svg>
+            <Icon d="M2 4h12M4 8h8M6 12h4" strokeWidth={1.5} />
             Filters
             {activeCount > 0 && (
               <span className="rounded-full bg-accent-700 px-1.5 text-xs text-white">

@@ -1,5 +1,5 @@
 import type { Category } from "@bazaar/sdk/src/types";
-import { ResponsiveImage, Spinner } from "@bazaar/ui";
+import { Icon, ResponsiveImage, Spinner } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { categoryHref } from "../components/AppLink";
@@ -51,16 +51,7 @@ export function Component() {
                 className="mt-8 inline-flex h-12 items-center gap-2 rounded-lg bg-white px-6 text-base font-semibold text-neutral-900 hover:bg-neutral-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white"
               >
                 Shop {hero.name}
-                <svg
-                  aria-hidden="true"
-                  viewBox="0 0 16 16"
-                  className="size-4"
-                  fill="none"
-                  stroke="currentColor"
-                  strokeWidth="2"
-                >
-                  <path d="M3 8h10M9 4l4 4-4 4" />
-                </svg>
+                <Icon d="M3 8h10M9 4l4 4-4 4" />
               </Link>
             )}
           </div>

@@ -1,5 +1,14 @@
 import type { AttributeValue, ProductDetail, ProductSummary, Variant } from "@bazaar/sdk/src/types";
-import { Breadcrumbs, Button, cn, decodeEntities, moneyToDecimalString, Price, Rating } from "@bazaar/ui";
+import {
+  Breadcrumbs,
+  Button,
+  cn,
+  decodeEntities,
+  Icon,
+  moneyToDecimalString,
+  Price,
+  Rating,
+} from "@bazaar/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { Link, type LoaderFunctionArgs, useParams } from "react-router";
@@ -343,16 +352,11 @@ function ProductView({ product }: { product: ProductDetail }) {
           <ul className="mt-4 divide-y divide-neutral-200 rounded-xl border border-neutral-200">
             {product.downloads.map((download) => (
               <li key={download.title} className="flex items-center gap-3 px-4 py-3 text-sm text-neutral-900">
-                <svg
-                  aria-hidden="true"
-                  viewBox="0 0 16 16"
+                <Icon
+                  d="M8 2v8M4.5 6.5L8 10l3.5-3.5M3 13h10"
                   className="size-4 text-neutral-600"
-                  fill="none"
-                  stroke="currentColor"
-                  strokeWidth="1.5"
-                >
-                  <path d="M8 2v8M4.5 6.5L8 10l3.5-3.5M3 13h10" />
-                </svg>
+                  strokeWidth={1.5}
+                />
                 {download.title}
               </li>
             ))}
