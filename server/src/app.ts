@@ -16,7 +16,7 @@ import { problemErrorHandler, problemNotFoundHandler } from "./platform/errors.t
 import { ImageService } from "./platform/images.ts";
 import { mediaRoutes } from "./platform/media.routes.ts";
 import { LocalDiskStorage } from "./platform/storage.ts";
-import { storefrontRoutes } from "./platform/storefront.routes.ts";
+import { storefrontRoutes } from "./web/storefront.routes.ts";
 
 export interface BuildOptions {
   /** An already open (and migrated) database; otherwise one is opened from the config and migrated. */

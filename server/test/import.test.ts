@@ -34,7 +34,7 @@ describe("Luma import", () => {
     expect(first.failed).toEqual([]);
     expect(first.created).toBe(199);
     const after = await counts();
-    expect(after.variants).toBe(1847 + 44 + 6 + 2); // every variant SKU, plus one per simple, digital, bundle, grouped product
+    expect(after.variants).toBe(1847 + 44 + 5 + 3 + 2); // every variant SKU, one per simple, digital, bundle and grouped product, three episodes
     expect(after.reviews).toBe(500);
     const second = await importLuma(t.ctx, lumaPath);
     expect(second.created).toBe(0);

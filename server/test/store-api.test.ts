@@ -150,6 +150,14 @@ describe("GET /api/store/products/:slug", () => {
     expect(digital).toHaveLength(6);
     const video = (await get<ProductDetailDto>(`/api/store/products/${digital[0]!.slug}`)).body;
     expect(video.downloads.length).toBeGreaterThan(0);
+    // Episodes sold one by one are variants of a "download" option at their own prices.
+    const series = (await get<ProductDetailDto>("/api/store/products/luma-yoga-for-life")).body;
+    expect(series.variants.map((v) => [v.title, v.price.amount, v.stockStatus])).toEqual([
+      ["Episode 1", 900, "in_stock"],
+      ["Episode 2", 900, "in_stock"],
+      ["Episode 3", 900, "in_stock"],
+    ]);
+    expect(series.price.amount).toBe(900);
   });
 
   it("costs the same few queries for a 15-variant product as for a simple one", async () => {

@@ -381,13 +381,36 @@ async function importSimpleFiles(
         const special = r.special_price
           ? parseMajorUnits(r.special_price, c.currency, "special_price")
           : null;
-        const variant: VariantInput = {
-          sku: r.sku ?? "",
-          priceAmount: price,
-          specialPriceAmount: special,
-          stockQuantity: Number(r.qty || 0) || 0,
-          manageStock: type !== "digital",
-        };
+        // Downloads "purchased separately" are sold one by one (Magento's per-link prices): each is a
+        // variant of a "download" option. Otherwise the product is one variant at its own price.
+        const separately = type === "digital" && r.links_purchased_separately === "1" && fileRows.length > 0;
+        const variants: VariantInput[] = separately
+          ? fileRows.map((d, i) => ({
+              sku: `${r.sku}-${i + 1}`,
+              title: plainText(d.link_item_title),
+              priceAmount: parseMajorUnits(d.link_item_price ?? "", c.currency, "link_item_price"),
+              options: { download: plainText(d.link_item_title) },
+              stockQuantity: 0,
+              manageStock: false,
+            }))
+          : [
+              {
+                sku: r.sku ?? "",
+                priceAmount: price,
+                specialPriceAmount: special,
+                stockQuantity: Number(r.qty || 0) || 0,
+                manageStock: type !== "digital",
+              },
+            ];
+        const options = separately
+          ? [
+              {
+                code: "download",
+                name: "Download",
+                values: fileRows.map((d) => ({ value: plainText(d.link_item_title) })),
+              },
+            ]
+          : [];
         return {
           sku: r.sku ?? "",
           type,
@@ -402,7 +425,8 @@ async function importSimpleFiles(
             ...resolveCategories(c, (r.category ?? "").split("\n"), unknownCategory(warn)),
             ...flagCategories(attrs),
           ],
-          variants: [variant],
+          options,
+          variants,
           images: imageIds,
           attributes: attrs,
           downloads: productDownloads,

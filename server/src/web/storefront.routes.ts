@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { catalogCacheNamespace, getCategoryBySlug, getProductBySlug } from "../modules/catalog/index.ts";
-import type { AppContext } from "./context.ts";
-import { AppError, problemNotFoundHandler } from "./errors.ts";
-import { currencyDigits } from "./money.ts";
+import type { AppContext } from "../platform/context.ts";
+import { AppError, problemNotFoundHandler } from "../platform/errors.ts";
+import { currencyDigits } from "../platform/money.ts";
 
 function escapeHtml(text: string): string {
   return text.replace(
