@@ -14,7 +14,9 @@ import type { AppContext } from "./platform/context.ts";
 import { type Database, openDatabase } from "./platform/db.ts";
 import { problemErrorHandler, problemNotFoundHandler } from "./platform/errors.ts";
 import { ImageService } from "./platform/images.ts";
+import { registerMailHandler, SmtpMailer, StoredMailer } from "./platform/mail.ts";
 import { mediaRoutes } from "./platform/media.routes.ts";
+import { OutboxDispatcher } from "./platform/outbox.ts";
 import { LocalDiskStorage } from "./platform/storage.ts";
 import { storefrontRoutes } from "./web/storefront.routes.ts";
 
@@ -38,6 +40,11 @@ export async function buildApp(
   if (!options.database) await database.migrate();
   const ownsDatabase = options.ownsDatabase ?? !options.database;
   const storage = new LocalDiskStorage(config.storageDir);
+  const mailer = config.smtpUrl
+    ? new SmtpMailer(config.smtpUrl, config.mailFrom)
+    : new StoredMailer(database.db, config.mailFrom);
+  const outbox = new OutboxDispatcher(database.db);
+  registerMailHandler(outbox, mailer);
   const ctx: AppContext = {
     config,
     database,
@@ -45,6 +52,8 @@ export async function buildApp(
     cache: new ResponseCache(config.cacheTtlMs),
     storage,
     images: new ImageService(storage),
+    outbox,
+    mailer,
   };
 
   const app = Fastify({
@@ -72,6 +81,8 @@ export async function buildApp(
   });
   app.setErrorHandler(problemErrorHandler);
   app.addHook("onClose", async () => {
+    await outbox.stop();
+    if (mailer instanceof SmtpMailer) mailer.close();
     if (ownsDatabase) await database.close();
   });
 

@@ -31,6 +31,12 @@ export interface Config {
   dbPoolSize: number;
   /** Serve the built storefront from web/storefront/dist at `/`. */
   serveStorefront: boolean;
+  /** Name of the shop, used in emails and page titles. */
+  storeName: string;
+  /** SMTP server for outgoing email (`smtp://` or `smtps://`); null keeps email in the local mail outbox. */
+  smtpUrl: string | null;
+  /** Sender of outgoing email, e.g. `Bazaar <no-reply@example.com>`. */
+  mailFrom: string;
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -78,7 +84,8 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
  * variable when a value is unusable.
  *
  * Variables: NODE_ENV, HOST, PORT, PUBLIC_URL, LOG_LEVEL, DATABASE_URL, DATA_DIR, STORAGE_DIR,
- * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT.
+ * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT, STORE_NAME,
+ * SMTP_URL, MAIL_FROM.
  * @throws ConfigError when a variable holds an invalid value.
  */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -96,6 +103,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError("PUBLIC_URL", `must be an absolute URL, got "${publicUrl}"`);
   }
   const dataDir = path.resolve(repoRoot, env.DATA_DIR?.trim() || ".data");
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError("SMTP_URL", "must start with smtp:// or smtps://");
+  }
+  const mailFrom = env.MAIL_FROM?.trim() || "Bazaar <no-reply@localhost>";
+  if (!/@/.test(mailFrom))
+    throw new ConfigError("MAIL_FROM", `must contain an email address, got "${mailFrom}"`);
   const config: Config = {
     env: nodeEnv,
     host,
@@ -116,6 +130,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     shutdownTimeoutMs: intVar(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
     dbPoolSize: intVar(env, "DB_POOL_SIZE", 20, 1, 1000),
     serveStorefront: boolVar(env, "SERVE_STOREFRONT", true),
+    storeName: env.STORE_NAME?.trim() || "Bazaar",
+    smtpUrl,
+    mailFrom,
   };
   return { ...config, ...overrides };
 }

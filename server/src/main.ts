@@ -51,6 +51,7 @@ async function start(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   await app.listen({ port: config.port, host: config.host });
+  ctx.outbox.start();
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   console.log(

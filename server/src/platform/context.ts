@@ -2,6 +2,8 @@ import type { Config } from "../config.ts";
 import type { ResponseCache } from "./cache.ts";
 import type { Database, Db } from "./db.ts";
 import type { ImageService } from "./images.ts";
+import type { Mailer } from "./mail.ts";
+import type { OutboxDispatcher } from "./outbox.ts";
 import type { Storage } from "./storage.ts";
 
 /** What route plugins and flows need from the platform, built once per app by `buildApp`. */
@@ -12,4 +14,7 @@ export interface AppContext {
   cache: ResponseCache;
   storage: Storage;
   images: ImageService;
+  /** Delivers outbox events after commit (email, and later webhooks, search indexing, ...). */
+  outbox: OutboxDispatcher;
+  mailer: Mailer;
 }

@@ -2,3 +2,4 @@
 export * from "../modules/catalog/catalog.schema.ts";
 export * from "../modules/inventory/inventory.schema.ts";
 export * from "../modules/reviews/reviews.schema.ts";
+export * from "./outbox.schema.ts";

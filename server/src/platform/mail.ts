@@ -1,0 +1,88 @@
+import nodemailer, { type Transporter } from "nodemailer";
+import type { Db } from "./db.ts";
+import { mailMessages } from "./outbox.schema.ts";
+import { enqueue, type OutboxDispatcher } from "./outbox.ts";
+
+/** An email with both an HTML and a plain-text part. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Where email goes: SMTP in production, the local mail outbox when embedded. */
+export interface Mailer {
+  /**
+   * Delivers a message. `id` identifies it across retries (it becomes the Message-ID), so a message
+   * delivered twice by a retried outbox event is recognisable as one.
+   */
+  send(message: MailMessage & { id: string }): Promise<void>;
+}
+
+/** Sends through an SMTP server (nodemailer), e.g. `smtp://user:pass@smtp.example.com:587`. */
+export class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
+    this.transport = nodemailer.createTransport(url);
+  }
+
+  async send(message: MailMessage & { id: string }): Promise<void> {
+    const domain = this.from.match(/@([^>\s]+)/)?.[1] ?? "bazaar.local";
+    await this.transport.sendMail({
+      from: this.from,
+      to: message.to,
+      subject: message.subject,
+      html: message.html,
+      text: message.text,
+      messageId: `<${message.id}@${domain}>`,
+    });
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/** Keeps messages in the database (embedded mode): the mail outbox staff read in the admin and tests read. */
+export class StoredMailer implements Mailer {
+  constructor(
+    private readonly db: Db,
+    private readonly from: string,
+  ) {}
+
+  async send(message: MailMessage & { id: string }): Promise<void> {
+    await this.db
+      .insert(mailMessages)
+      .values({
+        id: message.id,
+        from: this.from,
+        to: message.to,
+        subject: message.subject,
+        html: message.html,
+        text: message.text,
+      })
+      .onConflictDoNothing();
+  }
+}
+
+export const mailTopic = "mail.send";
+
+/**
+ * Queues an email in the caller's transaction; it is sent after commit by the outbox dispatcher
+ * (retried with backoff when the mail server fails). Returns the outbox event id.
+ */
+export function queueMail(db: Db, message: MailMessage): Promise<string> {
+  return enqueue(db, mailTopic, message);
+}
+
+/** Connects the mail topic of the outbox to a mailer. */
+export function registerMailHandler(dispatcher: OutboxDispatcher, mailer: Mailer): void {
+  dispatcher.on(mailTopic, async (event) => {
+    await mailer.send({ ...(event.payload as MailMessage), id: event.id });
+  });
+}
