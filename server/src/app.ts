@@ -9,6 +9,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
 import { storeCatalogRoutes } from "./modules/catalog/index.ts";
+import { authRoutes, createAuth } from "./modules/customers/index.ts";
+import { adminGuard, assertAdminRouteDeclaresPermission, staffRoutes } from "./modules/staff/index.ts";
 import { ResponseCache } from "./platform/cache.ts";
 import type { AppContext } from "./platform/context.ts";
 import { type Database, openDatabase } from "./platform/db.ts";
@@ -45,6 +47,7 @@ export async function buildApp(
     : new StoredMailer(database.db, config.mailFrom);
   const outbox = new OutboxDispatcher(database.db);
   registerMailHandler(outbox, mailer);
+  const auth = createAuth(config, database.db);
   const ctx: AppContext = {
     config,
     database,
@@ -54,6 +57,7 @@ export async function buildApp(
     images: new ImageService(storage),
     outbox,
     mailer,
+    auth,
   };
 
   const app = Fastify({
@@ -80,6 +84,7 @@ export async function buildApp(
     reply.header("x-request-id", request.id);
   });
   app.setErrorHandler(problemErrorHandler);
+  app.addHook("onRoute", assertAdminRouteDeclaresPermission);
   app.addHook("onClose", async () => {
     await outbox.stop();
     if (mailer instanceof SmtpMailer) mailer.close();
@@ -97,7 +102,11 @@ export async function buildApp(
           "Store (/api/store), admin (/api/admin), vendor (/api/vendor), auth (/api/auth) and webhook (/api/hooks) APIs. " +
           "Money is integer minor units plus an ISO 4217 currency; timestamps are ISO 8601 UTC; errors are RFC 9457 problem+json.",
       },
-      tags: [{ name: "store", description: "Public shopper API" }, { name: "platform" }],
+      tags: [
+        { name: "store", description: "Public shopper API" },
+        { name: "admin", description: "Staff API; every operation names the permission it needs" },
+        { name: "platform" },
+      ],
     },
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
@@ -129,6 +138,14 @@ export async function buildApp(
   );
 
   await app.register(storeCatalogRoutes(ctx), { prefix: "/api/store" });
+  await app.register(authRoutes(auth, config.publicUrl));
+  await app.register(
+    async (admin) => {
+      admin.addHook("preHandler", adminGuard(auth, ctx.db, [config.publicUrl, ...config.trustedOrigins]));
+      await admin.register(staffRoutes(ctx.db));
+    },
+    { prefix: "/api/admin" },
+  );
   await app.register(mediaRoutes(ctx), { prefix: "/media" });
 
   const storefrontDist = path.join(repoRoot, "web/storefront/dist");

@@ -37,6 +37,16 @@ export interface Config {
   smtpUrl: string | null;
   /** Sender of outgoing email, e.g. `Bazaar <no-reply@example.com>`. */
   mailFrom: string;
+  /**
+   * Secret signing session cookies and tokens (BETTER_AUTH_SECRET, 32+ characters). Required in
+   * production; elsewhere, when unset, one is generated once and kept in `dataDir/auth-secret`.
+   */
+  authSecret: string | null;
+  /** Origins (besides PUBLIC_URL) allowed to make cookie-authenticated requests and redirects. */
+  trustedOrigins: string[];
+  /** First Owner account, created on start when both are set and the account does not exist. */
+  adminEmail: string | null;
+  adminPassword: string | null;
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -85,7 +95,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
  *
  * Variables: NODE_ENV, HOST, PORT, PUBLIC_URL, LOG_LEVEL, DATABASE_URL, DATA_DIR, STORAGE_DIR,
  * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT, STORE_NAME,
- * SMTP_URL, MAIL_FROM.
+ * SMTP_URL, MAIL_FROM, BETTER_AUTH_SECRET, TRUSTED_ORIGINS, ADMIN_EMAIL, ADMIN_PASSWORD.
  * @throws ConfigError when a variable holds an invalid value.
  */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -108,6 +118,26 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError("SMTP_URL", "must start with smtp:// or smtps://");
   }
   const mailFrom = env.MAIL_FROM?.trim() || "Bazaar <no-reply@localhost>";
+  const authSecret = env.BETTER_AUTH_SECRET?.trim() || null;
+  if (authSecret && authSecret.length < 32)
+    throw new ConfigError("BETTER_AUTH_SECRET", "must be at least 32 characters");
+  if (!authSecret && nodeEnv === "production") {
+    throw new ConfigError("BETTER_AUTH_SECRET", "is required in production (32+ random characters)");
+  }
+  const trustedOrigins = (env.TRUSTED_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
+  for (const origin of trustedOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin))
+      throw new ConfigError("TRUSTED_ORIGINS", `"${origin}" is not an origin like https://shop.example`);
+  }
+  const adminEmail = env.ADMIN_EMAIL?.trim() || null;
+  const adminPassword = env.ADMIN_PASSWORD || null;
+  if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail))
+    throw new ConfigError("ADMIN_EMAIL", `"${adminEmail}" is not an email address`);
+  if (adminPassword !== null && adminPassword.length < 8)
+    throw new ConfigError("ADMIN_PASSWORD", "must be at least 8 characters");
   if (!/@/.test(mailFrom))
     throw new ConfigError("MAIL_FROM", `must contain an email address, got "${mailFrom}"`);
   const config: Config = {
@@ -133,6 +163,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     storeName: env.STORE_NAME?.trim() || "Bazaar",
     smtpUrl,
     mailFrom,
+    authSecret,
+    trustedOrigins,
+    adminEmail,
+    adminPassword,
   };
   return { ...config, ...overrides };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { bootstrapOwner } from "./flows/bootstrap-owner.ts";
 import { importCsvCatalog } from "./importers/csv.ts";
 import { importLuma } from "./importers/luma.ts";
 import { printSummary } from "./importers/report.ts";
@@ -26,6 +27,11 @@ async function start(): Promise<void> {
     console.log(`Empty catalog: importing the Luma demo store from ${config.lumaPath}`);
     const summary = await importLuma(ctx, config.lumaPath, { progress: true });
     printSummary(summary);
+  }
+  const owner = await bootstrapOwner(config, ctx.auth, ctx.db);
+  if (owner === "created") console.log(`Created the Owner account ${config.adminEmail}.`);
+  if (owner === "no-owner") {
+    console.log("No Owner account yet: set ADMIN_EMAIL and ADMIN_PASSWORD and start again to create one.");
   }
   let shuttingDown = false;
   const warmAbort = new AbortController();

@@ -1,4 +1,5 @@
 import type { Config } from "../config.ts";
+import type { Auth } from "../modules/customers/index.ts";
 import type { ResponseCache } from "./cache.ts";
 import type { Database, Db } from "./db.ts";
 import type { ImageService } from "./images.ts";
@@ -17,4 +18,6 @@ export interface AppContext {
   /** Delivers outbox events after commit (email, and later webhooks, search indexing, ...). */
   outbox: OutboxDispatcher;
   mailer: Mailer;
+  /** Accounts and sessions (better-auth). */
+  auth: Auth;
 }

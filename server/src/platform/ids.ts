@@ -16,7 +16,13 @@ export type IdPrefix =
   | "loc"
   | "rev"
   | "imp"
-  | "evt";
+  | "evt"
+  | "usr"
+  | "ses"
+  | "acct"
+  | "vrf"
+  | "tfa"
+  | "role";
 
 /**
  * A new prefixed, time-sortable id such as `prod_01JD5V3M8Q7X2K9W4E6R1T0Y3B`:

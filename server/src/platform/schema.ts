@@ -1,5 +1,7 @@
 /** Every table of every module, for Drizzle's typed queries and drizzle-kit's migrations. */
 export * from "../modules/catalog/catalog.schema.ts";
+export * from "../modules/customers/customers.schema.ts";
 export * from "../modules/inventory/inventory.schema.ts";
 export * from "../modules/reviews/reviews.schema.ts";
+export * from "../modules/staff/staff.schema.ts";
 export * from "./outbox.schema.ts";

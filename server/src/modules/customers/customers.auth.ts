@@ -1,0 +1,145 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { hash, verify } from "@node-rs/argon2";
+import { dictionary } from "@zxcvbn-ts/language-common";
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../platform/db.ts";
+import { type IdPrefix, newId } from "../../platform/ids.ts";
+import { queueMail } from "../../platform/mail.ts";
+import { passwordResetEmail, verificationEmail } from "../../platform/mail-templates.ts";
+import { authModels } from "./customers.schema.ts";
+
+/** Passwords shoppers pick most often (zxcvbn's list of the 49k most common), lower-cased. */
+const commonPasswords = new Set((dictionary["passwords-common"] as string[]).map((p) => p.toLowerCase()));
+
+/** True when a password is on the common-passwords list (case-insensitive). */
+export function isCommonPassword(password: string): boolean {
+  return commonPasswords.has(password.toLowerCase());
+}
+
+/**
+ * Argon2id parameters: OWASP Password Storage Cheat Sheet's first recommended configuration
+ * (m = 19 MiB, t = 2, p = 1).
+ */
+const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+const idPrefixes: Record<string, IdPrefix> = {
+  user: "usr",
+  session: "ses",
+  account: "acct",
+  verification: "vrf",
+  twoFactor: "tfa",
+};
+
+/** The session-cookie secret: from the config, else generated once and kept in the data folder. */
+export function resolveAuthSecret(config: Config): string {
+  if (config.authSecret) return config.authSecret;
+  const file = path.join(config.dataDir, "auth-secret");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Minutes a password-reset link stays valid. */
+export const resetLinkMinutes = 60;
+/** Hours an email-verification link stays valid. */
+export const verificationLinkHours = 24;
+
+/**
+ * Builds the authentication service (better-auth): email + password accounts hashed with argon2id,
+ * email verification and password reset by emailed links (queued through the outbox), server-side
+ * sessions in the database in httpOnly SameSite=Lax cookies (Secure over https), Origin checks on
+ * cookie-authenticated writes (CSRF), and rate limits on sign-in, sign-up and reset requests.
+ * Endpoints live under `/api/auth` (see customers.routes.ts).
+ */
+export function createAuth(config: Config, db: Db) {
+  const publicUrl = config.publicUrl;
+  return betterAuth({
+    appName: config.storeName,
+    baseURL: publicUrl,
+    basePath: "/api/auth",
+    secret: resolveAuthSecret(config),
+    trustedOrigins: [publicUrl, ...config.trustedOrigins],
+    telemetry: { enabled: false },
+    database: drizzleAdapter(db, { provider: "pg", schema: authModels }),
+    advanced: {
+      database: { generateId: ({ model }) => newId(idPrefixes[model] ?? "usr") },
+      // The HTTP layer puts the client address (Fastify's request.ip, proxy-aware) in this header.
+      ipAddress: { ipAddressHeaders: ["x-bazaar-client-ip"] },
+      // Keep the Origin (CSRF) check on in every environment, tests included.
+      disableOriginCheck: false,
+      useSecureCookies: publicUrl.startsWith("https://"),
+    },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      revokeSessionsOnPasswordReset: true,
+      resetPasswordTokenExpiresIn: resetLinkMinutes * 60,
+      password: {
+        hash: (password) => hash(password, argon2Options),
+        verify: ({ hash: stored, password }) => verify(stored, password),
+      },
+      sendResetPassword: async ({ user, url }) => {
+        const mail = passwordResetEmail({
+          storeName: config.storeName,
+          name: user.name,
+          url,
+          expiresInMinutes: resetLinkMinutes,
+        });
+        await queueMail(db, { to: user.email, ...mail });
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      expiresIn: verificationLinkHours * 3600,
+      sendVerificationEmail: async ({ user, url }) => {
+        const mail = verificationEmail({
+          storeName: config.storeName,
+          name: user.name,
+          url,
+          expiresInHours: verificationLinkHours,
+        });
+        await queueMail(db, { to: user.email, ...mail });
+      },
+    },
+    session: { expiresIn: 30 * 86_400, updateAge: 86_400, freshAge: 3_600 },
+    rateLimit: {
+      enabled: true,
+      storage: "memory",
+      window: 60,
+      max: 300,
+      customRules: {
+        "/sign-in/*": { window: 60, max: 10 },
+        "/sign-up/*": { window: 60, max: 5 },
+        "/request-password-reset": { window: 300, max: 5 },
+        "/send-verification-email": { window: 300, max: 5 },
+      },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        const body = (ctx.body ?? {}) as { password?: unknown; newPassword?: unknown };
+        const chosen = ["/sign-up/email", "/reset-password", "/change-password"].includes(ctx.path)
+          ? ctx.path === "/sign-up/email"
+            ? body.password
+            : body.newPassword
+          : undefined;
+        if (typeof chosen === "string" && isCommonPassword(chosen)) {
+          throw new APIError("BAD_REQUEST", {
+            message: "This password is one of the most common ones; choose another.",
+            code: "PASSWORD_TOO_COMMON",
+          });
+        }
+      }),
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,5 @@
+/** Staff: roles, permissions and who holds them. Other modules import only from here. */
+export { builtInRoles, isPermission, type Permission, permissions } from "./permissions.ts";
+export { adminGuard, assertAdminRouteDeclaresPermission, type RouteRequirement } from "./staff.guards.ts";
+export { staffRoutes } from "./staff.routes.ts";
+export { assignRole, ensureBuiltInRoles, staffAccess, usersWithRoles } from "./staff.service.ts";

@@ -1,0 +1,68 @@
+import { fromNodeHeaders } from "better-auth/node";
+import type { FastifyReply, FastifyRequest, RouteOptions } from "fastify";
+import type { Db } from "../../platform/db.ts";
+import { toProblem } from "../../platform/errors.ts";
+import type { Auth } from "../customers/index.ts";
+import { isPermission, type Permission } from "./permissions.ts";
+import { staffAccess } from "./staff.service.ts";
+
+/** What an admin route requires: one permission, or `"staff"` for any staff member. */
+export type RouteRequirement = Permission | "staff";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Required on every /api/admin route (checked when the route is added). */
+    permission?: RouteRequirement;
+  }
+  interface FastifyRequest {
+    staff?: { userId: string; email: string; roles: string[]; permissions: Set<Permission> };
+  }
+}
+
+function problem(reply: FastifyReply, status: number, code: string, detail: string) {
+  const body = toProblem(Object.assign(new Error(detail), { statusCode: status, code }));
+  return reply
+    .status(status)
+    .type("application/problem+json")
+    .send({ ...body, code, detail });
+}
+
+/** Refuses, when the route is added, an /api/admin route that does not declare its permission. */
+export function assertAdminRouteDeclaresPermission(route: RouteOptions): void {
+  if (!route.url.startsWith("/api/admin")) return;
+  const permission = (route.config as { permission?: string } | undefined)?.permission;
+  if (permission !== "staff" && !(permission && isPermission(permission))) {
+    throw new Error(`Admin route ${route.method} ${route.url} must declare config.permission`);
+  }
+}
+
+/**
+ * Authorises /api/admin requests: a signed-in user (401 otherwise) who is staff (403) and holds the
+ * route's permission (403 PERMISSION_DENIED naming it). Cookie-authenticated writes must come from a
+ * trusted Origin (403 CSRF_ORIGIN_MISMATCH), as the session cookie alone proves nothing about intent.
+ */
+export function adminGuard(auth: Auth, db: Db, trustedOrigins: string[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const required = request.routeOptions.config.permission;
+    const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
+    if (!session) return problem(reply, 401, "UNAUTHENTICATED", "Sign in first.");
+    if (!["GET", "HEAD", "OPTIONS"].includes(request.method)) {
+      const origin =
+        request.headers.origin ?? (request.headers.referer ? new URL(request.headers.referer).origin : null);
+      if (!origin || !trustedOrigins.includes(origin)) {
+        return problem(
+          reply,
+          403,
+          "CSRF_ORIGIN_MISMATCH",
+          "This request must come from the shop's own pages.",
+        );
+      }
+    }
+    const access = await staffAccess(db, session.user.id);
+    if (!access.isStaff) return problem(reply, 403, "NOT_STAFF", "This area is for staff.");
+    if (required !== "staff" && (!required || !access.permissions.has(required))) {
+      return problem(reply, 403, "PERMISSION_DENIED", `This needs the ${required} permission.`);
+    }
+    request.staff = { userId: session.user.id, email: session.user.email, ...access };
+  };
+}

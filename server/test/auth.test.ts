@@ -1,0 +1,284 @@
+import { eq } from "drizzle-orm";
+import type { LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
+import { assignRole } from "../src/modules/staff/index.ts";
+import { mailMessages } from "../src/platform/outbox.schema.ts";
+import { testApp } from "./helpers.ts";
+
+let t: Awaited<ReturnType<typeof testApp>>;
+let origin: string;
+
+/** The cookie header to send back, from a response's Set-Cookie headers. */
+function cookieOf(res: LightMyRequestResponse): string {
+  return res.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+}
+
+let client = 0;
+/** POSTs as a browser on the shop's origin; each call comes from its own address unless `ip` is given. */
+function post(url: string, body: unknown, headers: Record<string, string> = {}, ip?: string) {
+  client++;
+  return t.app.inject({
+    method: "POST",
+    url,
+    payload: body as object,
+    headers: { origin, ...headers },
+    remoteAddress: ip ?? `192.0.2.${client % 250}`,
+  });
+}
+
+/** Delivers queued email and returns the newest message sent to `to`. */
+async function lastMailTo(to: string) {
+  await t.ctx.outbox.runOnce();
+  const rows = await t.ctx.db.select().from(mailMessages).where(eq(mailMessages.to, to));
+  return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).at(-1);
+}
+
+function linkIn(text: string): URL {
+  const match = /(https?:\/\/\S+)/.exec(text);
+  if (!match) throw new Error(`no link in: ${text}`);
+  return new URL(match[1]!);
+}
+
+beforeAll(async () => {
+  t = await testApp({ adminEmail: "owner@shop.test", adminPassword: "correct horse battery staple" });
+  origin = t.ctx.config.publicUrl;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("customer accounts", () => {
+  it("registers, emails a verification link that verifies the address, and signs in", async () => {
+    const signUp = await post("/api/auth/sign-up/email", {
+      name: "Ada",
+      email: "ada@example.com",
+      password: "violet-kettle-42",
+    });
+    expect(signUp.statusCode).toBe(200);
+    const mail = await lastMailTo("ada@example.com");
+    expect(mail?.subject).toBe("Confirm your email for Bazaar");
+    const link = linkIn(mail!.text);
+    const verify = await t.app.inject({ method: "GET", url: `${link.pathname}${link.search}` });
+    expect([200, 302]).toContain(verify.statusCode);
+
+    const signIn = await post("/api/auth/sign-in/email", {
+      email: "ada@example.com",
+      password: "violet-kettle-42",
+    });
+    expect(signIn.statusCode).toBe(200);
+    const session = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/get-session",
+      headers: { cookie: cookieOf(signIn) },
+    });
+    expect(session.json().user).toMatchObject({ email: "ada@example.com", emailVerified: true });
+    const sessionCookie = signIn.cookies.find((c) => c.name.includes("session_token"))!;
+    expect(sessionCookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  });
+
+  it("refuses short and common passwords with a problem naming the reason", async () => {
+    const common = await post("/api/auth/sign-up/email", {
+      name: "Bo",
+      email: "bo@example.com",
+      password: "password1",
+    });
+    expect(common.statusCode).toBe(400);
+    expect(common.headers["content-type"]).toContain("application/problem+json");
+    expect(common.json().code).toBe("PASSWORD_TOO_COMMON");
+    const short = await post("/api/auth/sign-up/email", {
+      name: "Bo",
+      email: "bo@example.com",
+      password: "x7$a",
+    });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().code).toBe("PASSWORD_TOO_SHORT");
+  });
+
+  it("stores passwords as argon2id hashes", async () => {
+    const context = await t.ctx.auth.$context;
+    const found = await context.internalAdapter.findUserByEmail("ada@example.com", { includeAccounts: true });
+    const credential = found!.accounts.find((a) => a.providerId === "credential");
+    expect(credential?.password).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it("resets a password by emailed link once, and signs out every session", async () => {
+    const signIn = await post("/api/auth/sign-in/email", {
+      email: "ada@example.com",
+      password: "violet-kettle-42",
+    });
+    const oldCookie = cookieOf(signIn);
+    const request = await post("/api/auth/request-password-reset", {
+      email: "ada@example.com",
+      redirectTo: `${origin}/reset`,
+    });
+    expect(request.statusCode).toBe(200);
+    const unknown = await post("/api/auth/request-password-reset", {
+      email: "nobody@example.com",
+      redirectTo: `${origin}/reset`,
+    });
+    expect(unknown.statusCode).toBe(200);
+    expect(unknown.json()).toEqual(request.json()); // no user enumeration
+
+    const mail = await lastMailTo("ada@example.com");
+    expect(mail?.subject).toBe("Reset your Bazaar password");
+    const token = linkIn(mail!.text).pathname.split("/").pop()!;
+    const reset = await post("/api/auth/reset-password", { token, newPassword: "amber-lantern-77" });
+    expect(reset.statusCode).toBe(200);
+    const reused = await post("/api/auth/reset-password", { token, newPassword: "another-lantern-78" });
+    expect(reused.statusCode).toBe(400);
+    expect(reused.json().code).toBe("INVALID_TOKEN");
+
+    const old = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/get-session",
+      headers: { cookie: oldCookie },
+    });
+    expect(old.json()).toBeNull();
+    expect(
+      (await post("/api/auth/sign-in/email", { email: "ada@example.com", password: "violet-kettle-42" }))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (await post("/api/auth/sign-in/email", { email: "ada@example.com", password: "amber-lantern-77" }))
+        .statusCode,
+    ).toBe(200);
+  });
+
+  it("rejects a tampered session cookie", async () => {
+    const signIn = await post("/api/auth/sign-in/email", {
+      email: "ada@example.com",
+      password: "amber-lantern-77",
+    });
+    const cookie = signIn.cookies.find((c) => c.name.includes("session_token"))!;
+    const tampered = `${cookie.name}=${cookie.value.slice(0, -3)}abc`;
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/get-session",
+      headers: { cookie: tampered },
+    });
+    expect(res.json()).toBeNull();
+  });
+
+  it("refuses a cookie-authenticated write from a foreign origin (CSRF)", async () => {
+    const signIn = await post("/api/auth/sign-in/email", {
+      email: "ada@example.com",
+      password: "amber-lantern-77",
+    });
+    const res = await post(
+      "/api/auth/change-password",
+      { currentPassword: "amber-lantern-77", newPassword: "plum-teapot-93" },
+      { cookie: cookieOf(signIn), origin: "https://evil.example" },
+    );
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe("INVALID_ORIGIN");
+  });
+
+  it("throttles repeated wrong passwords with 429 and Retry-After", async () => {
+    let throttled: LightMyRequestResponse | null = null;
+    for (let i = 0; i < 15 && !throttled; i++) {
+      const res = await post(
+        "/api/auth/sign-in/email",
+        { email: "ada@example.com", password: `wrong-${i}-password` },
+        {},
+        "198.51.100.7",
+      );
+      if (res.statusCode === 429) throttled = res;
+      else expect(res.statusCode).toBe(401);
+    }
+    expect(throttled).not.toBeNull();
+    expect(Number(throttled!.headers["retry-after"])).toBeGreaterThan(0);
+    expect(throttled!.json().code).toBe("RATE_LIMITED");
+  });
+});
+
+describe("staff access", () => {
+  it("creates the first Owner from ADMIN_EMAIL and lets them in; shoppers and strangers are refused", async () => {
+    expect(await bootstrapOwner(t.ctx.config, t.ctx.auth, t.ctx.db)).toBe("created");
+    expect(await bootstrapOwner(t.ctx.config, t.ctx.auth, t.ctx.db)).toBe("existing");
+    const owner = await post("/api/auth/sign-in/email", {
+      email: "owner@shop.test",
+      password: "correct horse battery staple",
+    });
+    const me = await t.app.inject({
+      method: "GET",
+      url: "/api/admin/me",
+      headers: { cookie: cookieOf(owner) },
+    });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ email: "owner@shop.test", roles: ["owner"] });
+    expect(me.json().permissions).toContain("staff:manage");
+    const rolesList = await t.app.inject({
+      method: "GET",
+      url: "/api/admin/roles",
+      headers: { cookie: cookieOf(owner) },
+    });
+    expect(rolesList.json().items.map((r: { key: string }) => r.key)).toEqual(
+      expect.arrayContaining([
+        "owner",
+        "admin",
+        "catalog_manager",
+        "order_manager",
+        "support_agent",
+        "analyst",
+      ]),
+    );
+
+    const anonymous = await t.app.inject({ method: "GET", url: "/api/admin/me" });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().code).toBe("UNAUTHENTICATED");
+    const shopper = await post("/api/auth/sign-in/email", {
+      email: "ada@example.com",
+      password: "amber-lantern-77",
+    });
+    const refused = await t.app.inject({
+      method: "GET",
+      url: "/api/admin/me",
+      headers: { cookie: cookieOf(shopper) },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe("NOT_STAFF");
+  });
+
+  it("checks each route's permission: an analyst may not list roles", async () => {
+    await post("/api/auth/sign-up/email", {
+      name: "Ana",
+      email: "analyst@shop.test",
+      password: "quiet-meadow-58",
+    });
+    const context = await t.ctx.auth.$context;
+    const analyst = (await context.internalAdapter.findUserByEmail("analyst@shop.test"))!.user;
+    await assignRole(t.ctx.db, analyst.id, "analyst");
+    const signIn = await post("/api/auth/sign-in/email", {
+      email: "analyst@shop.test",
+      password: "quiet-meadow-58",
+    });
+    const me = await t.app.inject({
+      method: "GET",
+      url: "/api/admin/me",
+      headers: { cookie: cookieOf(signIn) },
+    });
+    expect(me.json().roles).toEqual(["analyst"]);
+    const roles = await t.app.inject({
+      method: "GET",
+      url: "/api/admin/roles",
+      headers: { cookie: cookieOf(signIn) },
+    });
+    expect(roles.statusCode).toBe(403);
+    expect(roles.json()).toMatchObject({
+      code: "PERMISSION_DENIED",
+      detail: "This needs the staff:manage permission.",
+    });
+  });
+
+  it("refuses to register an admin route that does not declare its permission", async () => {
+    const { default: Fastify } = await import("fastify");
+    const { assertAdminRouteDeclaresPermission } = await import("../src/modules/staff/index.ts");
+    const app = Fastify();
+    app.addHook("onRoute", assertAdminRouteDeclaresPermission);
+    expect(() => app.get("/api/admin/forgotten", async () => ({}))).toThrowError(
+      /must declare config.permission/,
+    );
+    await app.close();
+  });
+});
