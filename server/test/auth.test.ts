@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
+import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
+import { twoFactors, users } from "../src/modules/customers/customers.schema.ts";
 import { assignRole } from "../src/modules/staff/index.ts";
 import { mailMessages } from "../src/platform/outbox.schema.ts";
 import { testApp } from "./helpers.ts";
@@ -31,7 +33,7 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}, 
 async function lastMailTo(to: string) {
   await t.ctx.outbox.runOnce();
   const rows = await t.ctx.db.select().from(mailMessages).where(eq(mailMessages.to, to));
-  return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).at(-1);
+  return rows.sort((a, b) => (a.id < b.id ? -1 : 1)).at(-1); // ids are monotonic ULIDs of the outbox events
 }
 
 function linkIn(text: string): URL {
@@ -189,6 +191,94 @@ describe("customer accounts", () => {
     expect(throttled).not.toBeNull();
     expect(Number(throttled!.headers["retry-after"])).toBeGreaterThan(0);
     expect(throttled!.json().code).toBe("RATE_LIMITED");
+  });
+});
+
+describe("two-factor authentication (TOTP, RFC 6238)", () => {
+  it("enrols with a code from the shown secret, then requires a code at sign-in; backup codes work once", async () => {
+    await post("/api/auth/sign-up/email", {
+      name: "Tove",
+      email: "tove@example.com",
+      password: "sturdy-walrus-61",
+    });
+    const signIn = await post("/api/auth/sign-in/email", {
+      email: "tove@example.com",
+      password: "sturdy-walrus-61",
+    });
+    const cookie = cookieOf(signIn);
+    const enable = await post("/api/auth/two-factor/enable", { password: "sturdy-walrus-61" }, { cookie });
+    expect(enable.statusCode).toBe(200);
+    const { totpURI, backupCodes } = enable.json() as { totpURI: string; backupCodes: string[] };
+    expect(totpURI).toMatch(/^otpauth:\/\/totp\/Bazaar:tove%40example\.com\?secret=/);
+    expect(backupCodes).toHaveLength(10);
+
+    // Backup codes are stored as keyed hashes only.
+    const [stored] = await t.ctx.db.select().from(twoFactors);
+    expect(stored!.backupCodes).not.toContain(backupCodes[0]!);
+    expect(stored!.backupCodes).toContain("hmac:");
+
+    const totp = OTPAuth.URI.parse(totpURI) as OTPAuth.TOTP;
+    const confirm = await post("/api/auth/two-factor/verify-totp", { code: totp.generate() }, { cookie });
+    expect(confirm.statusCode).toBe(200);
+    const [user] = await t.ctx.db.select().from(users).where(eq(users.email, "tove@example.com"));
+    expect(user!.twoFactorEnabled).toBe(true);
+    expect((await lastMailTo("tove@example.com"))?.subject).toBe("Two-factor authentication was turned on");
+
+    // Signing in now needs the second factor.
+    const first = await post("/api/auth/sign-in/email", {
+      email: "tove@example.com",
+      password: "sturdy-walrus-61",
+    });
+    expect(first.json()).toMatchObject({ twoFactorRedirect: true });
+    const pending = cookieOf(first);
+    const noSession = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/get-session",
+      headers: { cookie: pending },
+    });
+    expect(noSession.json()).toBeNull();
+    const wrong = await post("/api/auth/two-factor/verify-totp", { code: "000000" }, { cookie: pending });
+    expect(wrong.statusCode).toBe(401);
+    const right = await post(
+      "/api/auth/two-factor/verify-totp",
+      { code: totp.generate() },
+      { cookie: pending },
+    );
+    expect(right.statusCode).toBe(200);
+    const session = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/get-session",
+      headers: { cookie: cookieOf(right) },
+    });
+    expect(session.json().user.email).toBe("tove@example.com");
+
+    const again = await post("/api/auth/sign-in/email", {
+      email: "tove@example.com",
+      password: "sturdy-walrus-61",
+    });
+    const backup = await post(
+      "/api/auth/two-factor/verify-backup-code",
+      { code: backupCodes[0] },
+      { cookie: cookieOf(again) },
+    );
+    expect(backup.statusCode).toBe(200);
+    const third = await post("/api/auth/sign-in/email", {
+      email: "tove@example.com",
+      password: "sturdy-walrus-61",
+    });
+    const reused = await post(
+      "/api/auth/two-factor/verify-backup-code",
+      { code: backupCodes[0] },
+      { cookie: cookieOf(third) },
+    );
+    expect(reused.statusCode).toBe(401);
+    expect(reused.json().code).toBe("INVALID_BACKUP_CODE");
+    const other = await post(
+      "/api/auth/two-factor/verify-backup-code",
+      { code: backupCodes[1] },
+      { cookie: cookieOf(third) },
+    );
+    expect(other.statusCode).toBe(200);
   });
 });
 

@@ -1,16 +1,17 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { hash, verify } from "@node-rs/argon2";
 import { dictionary } from "@zxcvbn-ts/language-common";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { twoFactor } from "better-auth/plugins/two-factor";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../platform/db.ts";
 import { type IdPrefix, newId } from "../../platform/ids.ts";
 import { queueMail } from "../../platform/mail.ts";
-import { passwordResetEmail, verificationEmail } from "../../platform/mail-templates.ts";
+import { passwordResetEmail, twoFactorChangedEmail, verificationEmail } from "../../platform/mail-templates.ts";
 import { authModels } from "./customers.schema.ts";
 
 /** Passwords shoppers pick most often (zxcvbn's list of the 49k most common), lower-cased. */
@@ -60,11 +61,16 @@ export const verificationLinkHours = 24;
  */
 export function createAuth(config: Config, db: Db) {
   const publicUrl = config.publicUrl;
+  const secret = resolveAuthSecret(config);
+  // Backup codes are kept as keyed hashes (HMAC-SHA-256 with the auth secret): shown once, never
+  // readable again. A code being checked is hashed the same way first (see the before hook).
+  const hashCode = (code: string) =>
+    code.startsWith("hmac:") ? code : `hmac:${createHmac("sha256", secret).update(code).digest("hex")}`;
   return betterAuth({
     appName: config.storeName,
     baseURL: publicUrl,
     basePath: "/api/auth",
-    secret: resolveAuthSecret(config),
+    secret,
     trustedOrigins: [publicUrl, ...config.trustedOrigins],
     telemetry: { enabled: false },
     database: drizzleAdapter(db, { provider: "pg", schema: authModels }),
@@ -123,8 +129,43 @@ export function createAuth(config: Config, db: Db) {
         "/send-verification-email": { window: 300, max: 5 },
       },
     },
+    plugins: [
+      twoFactor({
+        issuer: config.storeName,
+        backupCodeOptions: {
+          amount: 10,
+          length: 10,
+          storeBackupCodes: {
+            encrypt: async (json) => JSON.stringify((JSON.parse(json) as string[]).map(hashCode)),
+            decrypt: async (stored) => stored,
+          },
+        },
+      }),
+    ],
+    databaseHooks: {
+      user: {
+        update: {
+          // Tell the account holder when two-factor authentication is turned on or off.
+          after: async (user, ctx) => {
+            if (!ctx || !["/two-factor/verify-totp", "/two-factor/disable"].includes(ctx.path)) return;
+            const enabled = (user as { twoFactorEnabled?: boolean }).twoFactorEnabled === true;
+            const mail = twoFactorChangedEmail({
+              storeName: config.storeName,
+              name: user.name,
+              enabled,
+              at: new Date(),
+              ip: ctx.request?.headers.get("x-bazaar-client-ip") ?? "unknown",
+            });
+            await queueMail(db, { to: user.email, ...mail });
+          },
+        },
+      },
+    },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/two-factor/verify-backup-code" && typeof ctx.body?.code === "string") {
+          return { context: { body: { ...ctx.body, code: hashCode(ctx.body.code) } } };
+        }
         const body = (ctx.body ?? {}) as { password?: unknown; newPassword?: unknown };
         const chosen = ["/sign-up/email", "/reset-password", "/change-password"].includes(ctx.path)
           ? ctx.path === "/sign-up/email"
