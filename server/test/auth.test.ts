@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from "fastify";
 import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
-import { twoFactors, users } from "../src/modules/customers/customers.schema.ts";
+import { signInThrottles, twoFactors, users } from "../src/modules/customers/customers.schema.ts";
 import { assignRole } from "../src/modules/staff/index.ts";
 import { mailMessages } from "../src/platform/outbox.schema.ts";
 import { testApp } from "./helpers.ts";
@@ -176,12 +176,13 @@ describe("customer accounts", () => {
     expect(res.json().code).toBe("INVALID_ORIGIN");
   });
 
-  it("throttles repeated wrong passwords with 429 and Retry-After", async () => {
+  it("throttles one address trying many accounts with 429 and Retry-After", async () => {
     let throttled: LightMyRequestResponse | null = null;
     for (let i = 0; i < 15 && !throttled; i++) {
       const res = await post(
         "/api/auth/sign-in/email",
-        { email: "ada@example.com", password: `wrong-${i}-password` },
+        // A different account each time: this is the per-address limit, not the per-account lockout.
+        { email: `someone-${i}@example.com`, password: `wrong-${i}-password` },
         {},
         "198.51.100.7",
       );
@@ -191,6 +192,66 @@ describe("customer accounts", () => {
     expect(throttled).not.toBeNull();
     expect(Number(throttled!.headers["retry-after"])).toBeGreaterThan(0);
     expect(throttled!.json().code).toBe("RATE_LIMITED");
+  });
+});
+
+describe("brute force on one account", () => {
+  it("throttles 50 wrong passwords from many addresses, never lets one in, and lets the owner in after the lockout", async () => {
+    await post("/api/auth/sign-up/email", {
+      name: "Lu",
+      email: "lu@example.com",
+      password: "gentle-harbour-33",
+    });
+    const statuses: number[] = [];
+    let retryAfter = 0;
+    for (let i = 0; i < 50; i++) {
+      // A fresh address each time: the per-IP limit never triggers, only the per-account lockout does.
+      const res = await post(
+        "/api/auth/sign-in/email",
+        { email: "lu@example.com", password: `guess-${i}-wrong` },
+        {},
+        `203.0.113.${i}`,
+      );
+      statuses.push(res.statusCode);
+      if (res.statusCode === 429) {
+        retryAfter = Number(res.headers["retry-after"]);
+        expect(res.json().code).toBe("ACCOUNT_LOCKED");
+      }
+    }
+    expect(statuses).not.toContain(200);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(45);
+    expect(retryAfter).toBeGreaterThan(0);
+
+    // Locked: even the right password waits.
+    const locked = await post("/api/auth/sign-in/email", {
+      email: "lu@example.com",
+      password: "gentle-harbour-33",
+    });
+    expect(locked.statusCode).toBe(429);
+    // After the lockout window (moved into the past here), the owner gets in and the count resets.
+    await t.ctx.db.update(signInThrottles).set({ lockedUntil: new Date(Date.now() - 1000) });
+    const owner = await post("/api/auth/sign-in/email", {
+      email: "lu@example.com",
+      password: "gentle-harbour-33",
+    });
+    expect(owner.statusCode).toBe(200);
+    expect(
+      await t.ctx.db.select().from(signInThrottles).where(eq(signInThrottles.email, "lu@example.com")),
+    ).toEqual([]);
+  });
+
+  it("answers an unknown email exactly like a wrong password", async () => {
+    const unknown = await post("/api/auth/sign-in/email", {
+      email: "ghost@example.com",
+      password: "whatever-it-is-1",
+    });
+    const wrong = await post("/api/auth/sign-in/email", {
+      email: "ada@example.com",
+      password: "whatever-it-is-1",
+    });
+    expect(unknown.statusCode).toBe(wrong.statusCode);
+    expect(unknown.json()).toEqual(wrong.json());
   });
 });
 

@@ -5,13 +5,18 @@ import { hash, verify } from "@node-rs/argon2";
 import { dictionary } from "@zxcvbn-ts/language-common";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { twoFactor } from "better-auth/plugins/two-factor";
-import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../platform/db.ts";
 import { type IdPrefix, newId } from "../../platform/ids.ts";
 import { queueMail } from "../../platform/mail.ts";
-import { passwordResetEmail, twoFactorChangedEmail, verificationEmail } from "../../platform/mail-templates.ts";
+import {
+  passwordResetEmail,
+  twoFactorChangedEmail,
+  verificationEmail,
+} from "../../platform/mail-templates.ts";
+import { clearFailedSignIns, lockedForSeconds, recordFailedSignIn } from "./customers.lockout.ts";
 import { authModels } from "./customers.schema.ts";
 
 /** Passwords shoppers pick most often (zxcvbn's list of the 49k most common), lower-cased. */
@@ -163,6 +168,19 @@ export function createAuth(config: Config, db: Db) {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/sign-in/email" && typeof ctx.body?.email === "string") {
+          const wait = await lockedForSeconds(db, ctx.body.email);
+          if (wait > 0) {
+            throw new APIError(
+              "TOO_MANY_REQUESTS",
+              {
+                message: `Too many failed sign-ins for this account. Try again in ${Math.ceil(wait / 60)} minute(s), or reset your password.`,
+                code: "ACCOUNT_LOCKED",
+              },
+              { "Retry-After": String(wait) },
+            );
+          }
+        }
         if (ctx.path === "/two-factor/verify-backup-code" && typeof ctx.body?.code === "string") {
           return { context: { body: { ...ctx.body, code: hashCode(ctx.body.code) } } };
         }
@@ -177,6 +195,15 @@ export function createAuth(config: Config, db: Db) {
             message: "This password is one of the most common ones; choose another.",
             code: "PASSWORD_TOO_COMMON",
           });
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email" || typeof ctx.body?.email !== "string") return;
+        const returned = ctx.context.returned;
+        if (isAPIError(returned)) {
+          if (returned.statusCode === 401) await recordFailedSignIn(db, ctx.body.email);
+        } else {
+          await clearFailedSignIns(db, ctx.body.email);
         }
       }),
     },

@@ -110,3 +110,14 @@ export const authModels = {
   verification: verifications,
   twoFactor: twoFactors,
 };
+
+/**
+ * Failed sign-ins per account (by normalised email, known or not, so that answers do not reveal
+ * which emails have accounts), for progressive lockout across every API process.
+ */
+export const signInThrottles = pgTable("sign_in_throttles", {
+  email: text("email").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lockedUntil: tz("locked_until"),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
