@@ -255,3 +255,18 @@ describe("platform", () => {
     expect(unknown.body.code).toBe("ROUTE_NOT_FOUND");
   });
 });
+
+describe("security headers", () => {
+  it("sends a strict Content-Security-Policy, frame-ancestors and nosniff; no CORS for foreign origins", async () => {
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/api/store/categories",
+      headers: { origin: "https://evil.example" },
+    });
+    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'self'");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(res.headers["strict-transport-security"]).toBeUndefined(); // only over https in production
+  });
+});

@@ -149,8 +149,6 @@ export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPlu
       return reply
         .status(page.status)
         .header("cache-control", "no-cache")
-        .header("content-security-policy", "frame-ancestors 'self'")
-        .header("x-content-type-options", "nosniff")
         .type("text/html; charset=utf-8")
         .send(page.html);
     }

@@ -143,7 +143,7 @@ describe("storefront in Chromium", () => {
         { width: 1280, height: 900 },
         { width: 375, height: 812 },
       ]) {
-        const page = await browser.newPage({ viewport });
+        const page = await browser.newPage({ viewport, bypassCSP: true }); // only so the test can inject axe-core
         await page.goto(`${base}${url}`);
         await page.locator("h1").first().waitFor();
         await page.waitForLoadState("networkidle");
