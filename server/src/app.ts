@@ -10,6 +10,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
+import { auditRoutes } from "./modules/audit/index.ts";
 import { storeCatalogRoutes } from "./modules/catalog/index.ts";
 import { authRoutes, createAuth } from "./modules/customers/index.ts";
 import { adminGuard, assertAdminRouteDeclaresPermission, staffRoutes } from "./modules/staff/index.ts";
@@ -169,6 +170,7 @@ export async function buildApp(
     async (admin) => {
       admin.addHook("preHandler", adminGuard(auth, ctx.db, [config.publicUrl, ...config.trustedOrigins]));
       await admin.register(staffRoutes(ctx.db));
+      await admin.register(auditRoutes(ctx.db));
     },
     { prefix: "/api/admin" },
   );

@@ -422,6 +422,99 @@ describe("staff access", () => {
     });
   });
 
+  it("keeps an audit log of security events that Owners can read and analysts cannot", async () => {
+    const owner = await post("/api/auth/sign-in/email", {
+      email: "owner@shop.test",
+      password: "correct horse battery staple",
+    });
+    const page = await t.app.inject({
+      method: "GET",
+      url: "/api/admin/audit-events?limit=200",
+      headers: { cookie: cookieOf(owner), "user-agent": "AuditTest/1.0" },
+    });
+    expect(page.statusCode).toBe(200);
+    const items = page.json().items as {
+      action: string;
+      actorId: string | null;
+      ipAddress: string | null;
+      metadata: Record<string, unknown>;
+      createdAt: string;
+    }[];
+    const actions = new Set(items.map((i) => i.action));
+    for (const expected of [
+      "auth.sign_in.succeeded",
+      "auth.sign_in.failed",
+      "auth.sign_in.locked",
+      "auth.password.reset",
+      "auth.two_factor.enabled",
+      "auth.sign_in.second_factor_required",
+      "staff.role.assigned",
+    ]) {
+      expect(actions, expected).toContain(expected);
+    }
+    const failed = items.find((i) => i.action === "auth.sign_in.failed")!;
+    expect(failed.ipAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(failed.metadata.email).toBeTruthy();
+    expect(
+      items.find((i) => i.action === "staff.role.assigned" && i.metadata.role === "analyst"),
+    ).toBeTruthy();
+    // Newest first.
+    const times = items.map((i) => i.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+
+    const analyst = await post("/api/auth/sign-in/email", {
+      email: "analyst@shop.test",
+      password: "quiet-meadow-58",
+    });
+    const denied = await t.app.inject({
+      method: "GET",
+      url: "/api/admin/audit-events",
+      headers: { cookie: cookieOf(analyst) },
+    });
+    expect(denied.statusCode).toBe(403);
+    const bad = await t.app.inject({
+      method: "GET",
+      url: "/api/admin/audit-events?limit=0",
+      headers: { cookie: cookieOf(owner) },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe("limit");
+  });
+
+  it("lists a user's sessions and signs out the other devices", async () => {
+    const phone = await post(
+      "/api/auth/sign-in/email",
+      { email: "analyst@shop.test", password: "quiet-meadow-58" },
+      { "user-agent": "Phone" },
+    );
+    const laptop = await post(
+      "/api/auth/sign-in/email",
+      { email: "analyst@shop.test", password: "quiet-meadow-58" },
+      { "user-agent": "Laptop" },
+    );
+    const list = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/list-sessions",
+      headers: { cookie: cookieOf(laptop) },
+    });
+    expect(list.statusCode).toBe(200);
+    expect((list.json() as unknown[]).length).toBeGreaterThanOrEqual(2);
+    const revoke = await post("/api/auth/revoke-other-sessions", {}, { cookie: cookieOf(laptop) });
+    expect(revoke.statusCode).toBe(200);
+    const phoneSession = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/get-session",
+      headers: { cookie: cookieOf(phone) },
+    });
+    expect(phoneSession.json()).toBeNull();
+    const laptopSession = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/get-session",
+      headers: { cookie: cookieOf(laptop) },
+    });
+    expect(laptopSession.json().user.email).toBe("analyst@shop.test");
+  });
+
   it("refuses to register an admin route that does not declare its permission", async () => {
     const { default: Fastify } = await import("fastify");
     const { assertAdminRouteDeclaresPermission } = await import("../src/modules/staff/index.ts");

@@ -22,7 +22,8 @@ export type IdPrefix =
   | "acct"
   | "vrf"
   | "tfa"
-  | "role";
+  | "role"
+  | "aud";
 
 /**
  * A new prefixed, time-sortable id such as `prod_01JD5V3M8Q7X2K9W4E6R1T0Y3B`:

@@ -1,4 +1,6 @@
 /** Every table of every module, for Drizzle's typed queries and drizzle-kit's migrations. */
+
+export * from "../modules/audit/audit.schema.ts";
 export * from "../modules/catalog/catalog.schema.ts";
 export * from "../modules/customers/customers.schema.ts";
 export * from "../modules/inventory/inventory.schema.ts";

@@ -16,6 +16,7 @@ import {
   twoFactorChangedEmail,
   verificationEmail,
 } from "../../platform/mail-templates.ts";
+import { recordAudit } from "../audit/index.ts";
 import { clearFailedSignIns, lockedForSeconds, recordFailedSignIn } from "./customers.lockout.ts";
 import { authModels } from "./customers.schema.ts";
 
@@ -50,6 +51,14 @@ export function resolveAuthSecret(config: Config): string {
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** Where a request came from, for the audit log. */
+function origin(request: Request | undefined): { ipAddress: string | null; userAgent: string | null } {
+  return {
+    ipAddress: request?.headers.get("x-bazaar-client-ip") ?? null,
+    userAgent: request?.headers.get("user-agent") ?? null,
+  };
 }
 
 /** Minutes a password-reset link stays valid. */
@@ -162,6 +171,13 @@ export function createAuth(config: Config, db: Db) {
               ip: ctx.request?.headers.get("x-bazaar-client-ip") ?? "unknown",
             });
             await queueMail(db, { to: user.email, ...mail });
+            await recordAudit(db, {
+              action: enabled ? "auth.two_factor.enabled" : "auth.two_factor.disabled",
+              actorId: user.id,
+              targetType: "user",
+              targetId: user.id,
+              ...origin(ctx.request),
+            });
           },
         },
       },
@@ -171,6 +187,11 @@ export function createAuth(config: Config, db: Db) {
         if (ctx.path === "/sign-in/email" && typeof ctx.body?.email === "string") {
           const wait = await lockedForSeconds(db, ctx.body.email);
           if (wait > 0) {
+            await recordAudit(db, {
+              action: "auth.sign_in.locked",
+              metadata: { email: ctx.body.email.trim().toLowerCase() },
+              ...origin(ctx.request),
+            });
             throw new APIError(
               "TOO_MANY_REQUESTS",
               {
@@ -198,13 +219,43 @@ export function createAuth(config: Config, db: Db) {
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== "/sign-in/email" || typeof ctx.body?.email !== "string") return;
         const returned = ctx.context.returned;
-        if (isAPIError(returned)) {
-          if (returned.statusCode === 401) await recordFailedSignIn(db, ctx.body.email);
-        } else {
-          await clearFailedSignIns(db, ctx.body.email);
+        const failed = isAPIError(returned);
+        const where = origin(ctx.request);
+        const actorId = ctx.context.newSession?.user.id ?? ctx.context.session?.user.id ?? null;
+        if (ctx.path === "/sign-in/email" && typeof ctx.body?.email === "string") {
+          const email = ctx.body.email.trim().toLowerCase();
+          if (failed) {
+            if (returned.statusCode === 401) {
+              await recordFailedSignIn(db, email);
+              await recordAudit(db, { action: "auth.sign_in.failed", metadata: { email }, ...where });
+            }
+          } else {
+            await clearFailedSignIns(db, email);
+            // The two-factor plugin turns this answer into a second-factor challenge after this hook.
+            const signedIn = ctx.context.newSession?.user as
+              | { twoFactorEnabled?: boolean | null }
+              | undefined;
+            const twoFactorPending = signedIn?.twoFactorEnabled === true;
+            await recordAudit(db, {
+              action: twoFactorPending ? "auth.sign_in.second_factor_required" : "auth.sign_in.succeeded",
+              actorId,
+              metadata: { email },
+              ...where,
+            });
+          }
+          return;
         }
+        const events: Record<string, string> = {
+          "/reset-password": "auth.password.reset",
+          "/change-password": "auth.password.changed",
+          "/sign-out": "auth.sign_out",
+          "/revoke-other-sessions": "auth.sessions.revoked_others",
+          "/two-factor/verify-totp": "auth.sign_in.second_factor_verified",
+          "/two-factor/verify-backup-code": "auth.sign_in.backup_code_used",
+        };
+        const action = events[ctx.path];
+        if (action && !failed) await recordAudit(db, { action, actorId, ...where });
       }),
     },
   });

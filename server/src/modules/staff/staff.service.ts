@@ -2,6 +2,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { recordAudit } from "../audit/index.ts";
 import { builtInRoles, type Permission, permissionsOf } from "./permissions.ts";
 import { roles, staffRoles } from "./staff.schema.ts";
 
@@ -25,13 +26,32 @@ export async function ensureBuiltInRoles(db: Db): Promise<void> {
 }
 
 /**
- * Gives a user a role (by key). Idempotent.
+ * Gives a user a role (by key), recording who did it in the audit log. Idempotent.
  * @throws ValidationError (field `role`) for an unknown role key.
  */
-export async function assignRole(db: Db, userId: string, roleKey: string): Promise<void> {
+export async function assignRole(
+  db: Db,
+  userId: string,
+  roleKey: string,
+  by: { actorId: string | null; ipAddress?: string | null } = { actorId: null },
+): Promise<void> {
   const [role] = await db.select({ id: roles.id }).from(roles).where(eq(roles.key, roleKey));
   if (!role) throw new ValidationError([{ field: "role", message: `unknown role "${roleKey}"` }]);
-  await db.insert(staffRoles).values({ userId, roleId: role.id }).onConflictDoNothing();
+  const added = await db
+    .insert(staffRoles)
+    .values({ userId, roleId: role.id })
+    .onConflictDoNothing()
+    .returning();
+  if (added.length) {
+    await recordAudit(db, {
+      action: "staff.role.assigned",
+      actorId: by.actorId,
+      targetType: "user",
+      targetId: userId,
+      ipAddress: by.ipAddress ?? null,
+      metadata: { role: roleKey },
+    });
+  }
 }
 
 /** A staff member's roles and the permissions they grant; `isStaff` is false for shoppers. */

@@ -1,0 +1,71 @@
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import type { Db } from "../../platform/db.ts";
+import { ValidationError } from "../../platform/errors.ts";
+import { newId } from "../../platform/ids.ts";
+import { auditEvents } from "./audit.schema.ts";
+
+/** One audit entry to record. */
+export interface AuditInput {
+  action: string;
+  actorId?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  ipAddress?: string | null;
+  userAgent?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+/** Appends an entry (in the caller's transaction when given one). */
+export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
+  await db.insert(auditEvents).values({
+    id: newId("aud"),
+    action: input.action,
+    actorId: input.actorId ?? null,
+    targetType: input.targetType ?? null,
+    targetId: input.targetId ?? null,
+    ipAddress: input.ipAddress ?? null,
+    userAgent: input.userAgent?.slice(0, 500) ?? null,
+    metadata: input.metadata ?? {},
+  });
+}
+
+export interface AuditEntry {
+  id: string;
+  action: string;
+  actorId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ipAddress: string | null;
+  userAgent: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+/**
+ * Newest entries first, `limit` per page; `cursor` is the id of the last entry of the previous page
+ * (ids sort by time). Optional filters by action and actor.
+ * @throws ValidationError (field `cursor`) for a malformed cursor.
+ */
+export async function listAudit(
+  db: Db,
+  query: { limit: number; cursor?: string; action?: string; actorId?: string },
+): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  if (query.cursor && !/^aud_[0-9A-Z]{26}$/.test(query.cursor)) {
+    throw new ValidationError([{ field: "cursor", message: "is not a cursor returned by this API" }]);
+  }
+  const conditions: SQL[] = [];
+  if (query.cursor) conditions.push(lt(auditEvents.id, query.cursor));
+  if (query.action) conditions.push(eq(auditEvents.action, query.action));
+  if (query.actorId) conditions.push(eq(auditEvents.actorId, query.actorId));
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(auditEvents.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  return {
+    items: page.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+    nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}

@@ -1,0 +1,3 @@
+/** Audit: an append-only log of staff actions and security events. Other modules import only from here. */
+export { auditRoutes } from "./audit.routes.ts";
+export { type AuditEntry, type AuditInput, listAudit, recordAudit } from "./audit.service.ts";
