@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { storeCatalogRoutes } from "./modules/catalog/index.ts";
-import { authRoutes, createAuth } from "./modules/customers/index.ts";
+import { accountRoutes, authRoutes, createAuth } from "./modules/customers/index.ts";
 import { adminGuard, assertAdminRouteDeclaresPermission, staffRoutes } from "./modules/staff/index.ts";
 import { ResponseCache } from "./platform/cache.ts";
 import type { AppContext } from "./platform/context.ts";
@@ -130,6 +130,7 @@ export async function buildApp(
       },
       tags: [
         { name: "store", description: "Public shopper API" },
+        { name: "account", description: "The signed-in shopper's own profile and addresses" },
         { name: "admin", description: "Staff API; every operation names the permission it needs" },
         { name: "platform" },
       ],
@@ -166,6 +167,9 @@ export async function buildApp(
 
   await app.register(storeCatalogRoutes(ctx), { prefix: "/api/store" });
   await app.register(authRoutes(auth, config.publicUrl));
+  await app.register(accountRoutes(auth, ctx.db, [config.publicUrl, ...config.trustedOrigins]), {
+    prefix: "/api/store/account",
+  });
   await app.register(
     async (admin) => {
       admin.addHook("preHandler", adminGuard(auth, ctx.db, [config.publicUrl, ...config.trustedOrigins]));

@@ -23,7 +23,8 @@ export type IdPrefix =
   | "vrf"
   | "tfa"
   | "role"
-  | "aud";
+  | "aud"
+  | "adr";
 
 /**
  * A new prefixed, time-sortable id such as `prod_01JD5V3M8Q7X2K9W4E6R1T0Y3B`:

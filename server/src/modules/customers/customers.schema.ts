@@ -121,3 +121,42 @@ export const signInThrottles = pgTable("sign_in_throttles", {
   lockedUntil: tz("locked_until"),
   updatedAt: tz("updated_at").notNull().defaultNow(),
 });
+
+/** A shopper's profile beyond name and email: phone, and marketing consent with when it was given. */
+export const customerProfiles = pgTable("customer_profiles", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  phone: text("phone"),
+  marketingConsent: boolean("marketing_consent").notNull().default(false),
+  /** When consent was last given or withdrawn (UTC); null when never asked. */
+  marketingConsentAt: tz("marketing_consent_at"),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
+/** A shopper's saved addresses. `country` is ISO 3166-1 alpha-2. */
+export const addresses = pgTable(
+  "addresses",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    firstName: text("first_name").notNull(),
+    lastName: text("last_name").notNull(),
+    company: text("company"),
+    line1: text("line1").notNull(),
+    line2: text("line2"),
+    city: text("city").notNull(),
+    /** State, province or prefecture, where the country uses one. */
+    region: text("region"),
+    postalCode: text("postal_code"),
+    country: text("country").notNull(),
+    phone: text("phone"),
+    isDefaultShipping: boolean("is_default_shipping").notNull().default(false),
+    isDefaultBilling: boolean("is_default_billing").notNull().default(false),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("addresses_user_idx").on(t.userId)],
+);

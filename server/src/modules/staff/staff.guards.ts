@@ -1,5 +1,6 @@
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest, RouteOptions } from "fastify";
+import { fromTrustedOrigin } from "../../platform/csrf.ts";
 import type { Db } from "../../platform/db.ts";
 import { toProblem } from "../../platform/errors.ts";
 import type { Auth } from "../customers/index.ts";
@@ -46,17 +47,8 @@ export function adminGuard(auth: Auth, db: Db, trustedOrigins: string[]) {
     const required = request.routeOptions.config.permission;
     const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
     if (!session) return problem(reply, 401, "UNAUTHENTICATED", "Sign in first.");
-    if (!["GET", "HEAD", "OPTIONS"].includes(request.method)) {
-      const origin =
-        request.headers.origin ?? (request.headers.referer ? new URL(request.headers.referer).origin : null);
-      if (!origin || !trustedOrigins.includes(origin)) {
-        return problem(
-          reply,
-          403,
-          "CSRF_ORIGIN_MISMATCH",
-          "This request must come from the shop's own pages.",
-        );
-      }
+    if (!fromTrustedOrigin(request, trustedOrigins)) {
+      return problem(reply, 403, "CSRF_ORIGIN_MISMATCH", "This request must come from the shop's own pages.");
     }
     const access = await staffAccess(db, session.user.id);
     if (!access.isStaff) return problem(reply, 403, "NOT_STAFF", "This area is for staff.");
