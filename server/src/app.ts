@@ -10,6 +10,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
+import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { storeCatalogRoutes } from "./modules/catalog/index.ts";
 import { accountRoutes, authRoutes, createAuth } from "./modules/customers/index.ts";
@@ -167,14 +168,15 @@ export async function buildApp(
 
   await app.register(storeCatalogRoutes(ctx), { prefix: "/api/store" });
   await app.register(authRoutes(auth, config.publicUrl));
-  await app.register(accountRoutes(auth, ctx.db, [config.publicUrl, ...config.trustedOrigins]), {
-    prefix: "/api/store/account",
-  });
+  const shopOrigins = [config.publicUrl, ...config.trustedOrigins];
+  await app.register(accountRoutes(auth, ctx.db, shopOrigins), { prefix: "/api/store/account" });
+  await app.register(accountGdprRoutes(auth, ctx.db, shopOrigins), { prefix: "/api/store/account" });
   await app.register(
     async (admin) => {
-      admin.addHook("preHandler", adminGuard(auth, ctx.db, [config.publicUrl, ...config.trustedOrigins]));
+      admin.addHook("preHandler", adminGuard(auth, ctx.db, shopOrigins));
       await admin.register(staffRoutes(ctx.db));
       await admin.register(auditRoutes(ctx.db));
+      await admin.register(adminGdprRoutes(ctx.db));
     },
     { prefix: "/api/admin" },
   );

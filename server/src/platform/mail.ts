@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
-import type { Db } from "./db.ts";
-import { mailMessages } from "./outbox.schema.ts";
+import { type Db, queryRows } from "./db.ts";
+import { mailMessages, outboxEvents } from "./outbox.schema.ts";
 import { enqueue, type OutboxDispatcher } from "./outbox.ts";
+import type { PersonalDataSource } from "./personal-data.ts";
 
 /** An email with both an HTML and a plain-text part. */
 export interface MailMessage {
@@ -86,3 +88,26 @@ export function registerMailHandler(dispatcher: OutboxDispatcher, mailer: Mailer
     await mailer.send({ ...(event.payload as MailMessage), id: event.id });
   });
 }
+
+/**
+ * Personal data in the mail pipeline: copies of messages kept by the local mail outbox, and queued or
+ * sent mail events addressed to the person. Erasure deletes both.
+ */
+export const mailPersonalData: PersonalDataSource = {
+  columns: { mail_messages: ["to", "subject", "text", "created_at"] },
+  async export(db, { email }) {
+    const rows = await queryRows<Record<string, unknown>>(
+      db,
+      sql`select id, "to", subject, text, created_at from ${mailMessages} where lower("to") = lower(${email}) order by created_at`,
+    );
+    return { mail_messages: rows };
+  },
+  async erase(db, { email }) {
+    await db.delete(mailMessages).where(sql`lower(${mailMessages.to}) = lower(${email})`);
+    await db
+      .delete(outboxEvents)
+      .where(
+        sql`${outboxEvents.topic} = ${mailTopic} and lower(${outboxEvents.payload}->>'to') = lower(${email})`,
+      );
+  },
+};

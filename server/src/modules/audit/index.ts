@@ -1,3 +1,5 @@
 /** Audit: an append-only log of staff actions and security events. Other modules import only from here. */
+
+export { auditPersonalData } from "./audit.personal-data.ts";
 export { auditRoutes } from "./audit.routes.ts";
 export { type AuditEntry, type AuditInput, listAudit, recordAudit } from "./audit.service.ts";

@@ -79,7 +79,7 @@ function refuse(reply: FastifyReply, status: number, code: string, detail: strin
 }
 
 /** Requires a signed-in account; writes must come from the shop's own origin (CSRF). */
-function accountGuard(auth: Auth, trustedOrigins: string[]) {
+export function accountGuard(auth: Auth, trustedOrigins: string[]) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
     if (!session) return refuse(reply, 401, "UNAUTHENTICATED", "Sign in first.");

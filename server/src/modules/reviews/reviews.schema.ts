@@ -10,6 +10,8 @@ export const reviews = pgTable(
     /** Null while the reviewed product is not in the catalog (an imported review keeps `productSku`). */
     productId: text("product_id"),
     productSku: text("product_sku").notNull(),
+    /** The reviewer's account, when written signed in (imported reviews have none). */
+    userId: text("user_id"),
     /** 1..5 stars. */
     rating: integer("rating").notNull(),
     title: text("title").notNull(),

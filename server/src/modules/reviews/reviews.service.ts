@@ -9,6 +9,8 @@ export interface ReviewInput {
   /** Null when the product is not (yet) in the catalog; a later import run attaches it. */
   productId: string | null;
   productSku: string;
+  /** The reviewer's account, when signed in. */
+  userId?: string | null;
   rating: number;
   title: string;
   body: string;
@@ -37,6 +39,7 @@ export async function addReviews(db: Db, inputs: ReviewInput[]): Promise<number>
         id: newId("rev"),
         productId: r.productId,
         productSku: r.productSku,
+        userId: r.userId ?? null,
         rating: r.rating,
         title: r.title,
         body: r.body,

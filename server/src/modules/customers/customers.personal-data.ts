@@ -1,0 +1,89 @@
+import { eq, sql } from "drizzle-orm";
+import { queryRows } from "../../platform/db.ts";
+import type { PersonalDataSource } from "../../platform/personal-data.ts";
+import {
+  accounts,
+  addresses,
+  customerProfiles,
+  sessions,
+  signInThrottles,
+  twoFactors,
+  users,
+  verifications,
+} from "./customers.schema.ts";
+
+/** Personal data of accounts: user, profile and consent, addresses, sessions, sign-in methods. */
+export const customersPersonalData: PersonalDataSource = {
+  columns: {
+    users: ["name", "email", "image", "email_verified", "two_factor_enabled", "created_at"],
+    customer_profiles: ["phone", "marketing_consent", "marketing_consent_at"],
+    addresses: [
+      "first_name",
+      "last_name",
+      "company",
+      "line1",
+      "line2",
+      "city",
+      "region",
+      "postal_code",
+      "country",
+      "phone",
+    ],
+    sessions: ["ip_address", "user_agent", "created_at", "expires_at"],
+    accounts: ["provider_id", "account_id", "created_at"],
+  },
+  async export(db, { userId }) {
+    const [user, profile, addressRows, sessionRows, accountRows] = await Promise.all([
+      queryRows<Record<string, unknown>>(
+        db,
+        sql`select id, name, email, image, email_verified, two_factor_enabled, created_at from ${users} where id = ${userId}`,
+      ),
+      queryRows<Record<string, unknown>>(
+        db,
+        sql`select phone, marketing_consent, marketing_consent_at from ${customerProfiles} where user_id = ${userId}`,
+      ),
+      queryRows<Record<string, unknown>>(
+        db,
+        sql`select id, first_name, last_name, company, line1, line2, city, region, postal_code, country, phone,
+          is_default_shipping, is_default_billing, created_at from ${addresses} where user_id = ${userId} order by created_at`,
+      ),
+      queryRows<Record<string, unknown>>(
+        db,
+        sql`select id, ip_address, user_agent, created_at, expires_at from ${sessions} where user_id = ${userId} order by created_at`,
+      ),
+      queryRows<Record<string, unknown>>(
+        db,
+        sql`select provider_id, account_id, created_at from ${accounts} where user_id = ${userId}`,
+      ),
+    ]);
+    return {
+      users: user,
+      customer_profiles: profile,
+      addresses: addressRows,
+      sessions: sessionRows,
+      accounts: accountRows,
+    };
+  },
+  async erase(db, { userId, email }) {
+    // The account row stays (orders and reviews may point at it) but says nothing about the person.
+    await db
+      .update(users)
+      .set({
+        name: "Erased customer",
+        email: `erased+${userId}@invalid.invalid`,
+        image: null,
+        emailVerified: false,
+        twoFactorEnabled: false,
+      })
+      .where(eq(users.id, userId));
+    await db.delete(customerProfiles).where(eq(customerProfiles.userId, userId));
+    await db.delete(addresses).where(eq(addresses.userId, userId));
+    await db.delete(sessions).where(eq(sessions.userId, userId));
+    await db.delete(accounts).where(eq(accounts.userId, userId));
+    await db.delete(twoFactors).where(eq(twoFactors.userId, userId));
+    await db.delete(signInThrottles).where(eq(signInThrottles.email, email.toLowerCase()));
+    await db
+      .delete(verifications)
+      .where(sql`${verifications.value} = ${userId} or ${verifications.identifier} like ${`%${email}%`}`);
+  },
+};
