@@ -62,6 +62,7 @@ export async function buildApp(
     outbox,
     mailer,
     auth,
+    routes: [],
   };
 
   const app = Fastify({
@@ -89,6 +90,13 @@ export async function buildApp(
   });
   app.setErrorHandler(problemErrorHandler);
   app.addHook("onRoute", assertAdminRouteDeclaresPermission);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === "HEAD") continue;
+      const permission = (route.config as { permission?: string } | undefined)?.permission ?? null;
+      ctx.routes.push({ method, url: route.url, permission });
+    }
+  });
   app.addHook("onClose", async () => {
     await outbox.stop();
     if (mailer instanceof SmtpMailer) mailer.close();
@@ -173,7 +181,10 @@ export async function buildApp(
   await app.register(accountGdprRoutes(auth, ctx.db, shopOrigins), { prefix: "/api/store/account" });
   await app.register(
     async (admin) => {
-      admin.addHook("preHandler", adminGuard(auth, ctx.db, shopOrigins));
+      admin.addHook(
+        "onRequest",
+        adminGuard(auth, ctx.db, shopOrigins, { requireTwoFactor: config.staffRequireTwoFactor }),
+      );
       await admin.register(staffRoutes(ctx.db));
       await admin.register(auditRoutes(ctx.db));
       await admin.register(adminGdprRoutes(ctx.db));

@@ -47,6 +47,8 @@ export interface Config {
   /** First Owner account, created on start when both are set and the account does not exist. */
   adminEmail: string | null;
   adminPassword: string | null;
+  /** Staff must turn on two-factor authentication before using the admin API (STAFF_REQUIRE_2FA). */
+  staffRequireTwoFactor: boolean;
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -95,7 +97,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
  *
  * Variables: NODE_ENV, HOST, PORT, PUBLIC_URL, LOG_LEVEL, DATABASE_URL, DATA_DIR, STORAGE_DIR,
  * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT, STORE_NAME,
- * SMTP_URL, MAIL_FROM, BETTER_AUTH_SECRET, TRUSTED_ORIGINS, ADMIN_EMAIL, ADMIN_PASSWORD.
+ * SMTP_URL, MAIL_FROM, BETTER_AUTH_SECRET, TRUSTED_ORIGINS, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_REQUIRE_2FA.
  * @throws ConfigError when a variable holds an invalid value.
  */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -167,6 +169,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustedOrigins,
     adminEmail,
     adminPassword,
+    staffRequireTwoFactor: boolVar(env, "STAFF_REQUIRE_2FA", false),
   };
   return { ...config, ...overrides };
 }

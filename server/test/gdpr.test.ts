@@ -134,6 +134,7 @@ describe("GDPR", () => {
       "product_options.name",
       "stock_locations.name",
       "roles.name",
+      "api_keys.name",
       "sign_in_throttles.email",
       "reviews.product_sku",
     ]);

@@ -18,7 +18,7 @@ const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404
 /** The shopper's own GDPR requests, under /api/store/account (signed in; writes CSRF-checked). */
 export function accountGdprRoutes(auth: Auth, db: Db, trustedOrigins: string[]): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook("preHandler", accountGuard(auth, trustedOrigins));
+    app.addHook("onRequest", accountGuard(auth, trustedOrigins));
     app.get(
       "/data-export",
       {

@@ -20,4 +20,6 @@ export interface AppContext {
   mailer: Mailer;
   /** Accounts and sessions (better-auth). */
   auth: Auth;
+  /** Every route added, with the permission an admin route declares (for docs and the authorization tests). */
+  routes: { method: string; url: string; permission: string | null }[];
 }

@@ -96,7 +96,7 @@ export function accountGuard(auth: Auth, trustedOrigins: string[]) {
  */
 export function accountRoutes(auth: Auth, db: Db, trustedOrigins: string[]): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook("preHandler", accountGuard(auth, trustedOrigins));
+    app.addHook("onRequest", accountGuard(auth, trustedOrigins));
     const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
 
     app.get(

@@ -4,6 +4,7 @@ import { fromTrustedOrigin } from "../../platform/csrf.ts";
 import type { Db } from "../../platform/db.ts";
 import { toProblem } from "../../platform/errors.ts";
 import type { Auth } from "../customers/index.ts";
+import { authenticateApiKey } from "./api-keys.service.ts";
 import { isPermission, type Permission } from "./permissions.ts";
 import { staffAccess } from "./staff.service.ts";
 
@@ -38,13 +39,31 @@ export function assertAdminRouteDeclaresPermission(route: RouteOptions): void {
 }
 
 /**
- * Authorises /api/admin requests: a signed-in user (401 otherwise) who is staff (403) and holds the
- * route's permission (403 PERMISSION_DENIED naming it). Cookie-authenticated writes must come from a
- * trusted Origin (403 CSRF_ORIGIN_MISMATCH), as the session cookie alone proves nothing about intent.
+ * Authorises /api/admin requests: either an API key (`Authorization: Bearer`, scoped) or a signed-in
+ * user (401 otherwise) who is staff (403), has two-factor authentication on when the shop requires it
+ * of staff (403 TWO_FACTOR_REQUIRED), and holds the route's permission (403 PERMISSION_DENIED naming
+ * it). Cookie-authenticated writes must come from a trusted Origin (403 CSRF_ORIGIN_MISMATCH), as the
+ * session cookie alone proves nothing about intent.
  */
-export function adminGuard(auth: Auth, db: Db, trustedOrigins: string[]) {
+export function adminGuard(
+  auth: Auth,
+  db: Db,
+  trustedOrigins: string[],
+  options: { requireTwoFactor?: boolean } = {},
+) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const required = request.routeOptions.config.permission;
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+    if (bearer) {
+      // An integration's API key: no cookie, so no CSRF concern; its own scopes apply.
+      const key = await authenticateApiKey(db, bearer.trim());
+      if (!key) return problem(reply, 401, "INVALID_API_KEY", "The API key is unknown, revoked or expired.");
+      if (required !== "staff" && (!required || !key.permissions.has(required))) {
+        return problem(reply, 403, "PERMISSION_DENIED", `This needs the ${required} permission.`);
+      }
+      request.staff = { userId: key.id, email: "", roles: [], permissions: key.permissions };
+      return;
+    }
     const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
     if (!session) return problem(reply, 401, "UNAUTHENTICATED", "Sign in first.");
     if (!fromTrustedOrigin(request, trustedOrigins)) {
@@ -52,6 +71,15 @@ export function adminGuard(auth: Auth, db: Db, trustedOrigins: string[]) {
     }
     const access = await staffAccess(db, session.user.id);
     if (!access.isStaff) return problem(reply, 403, "NOT_STAFF", "This area is for staff.");
+    const twoFactor = (session.user as { twoFactorEnabled?: boolean | null }).twoFactorEnabled === true;
+    if (options.requireTwoFactor && !twoFactor) {
+      return problem(
+        reply,
+        403,
+        "TWO_FACTOR_REQUIRED",
+        "Staff must turn on two-factor authentication first.",
+      );
+    }
     if (required !== "staff" && (!required || !access.permissions.has(required))) {
       return problem(reply, 403, "PERMISSION_DENIED", `This needs the ${required} permission.`);
     }

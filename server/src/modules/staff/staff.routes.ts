@@ -1,7 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { Db } from "../../platform/db.ts";
+import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.service.ts";
 import { roles } from "./staff.schema.ts";
+
+const ApiKeySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String(),
+  permissions: Type.Array(Type.String()),
+  createdBy: Type.String(),
+  createdAt: Type.String({ format: "date-time" }),
+  expiresAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  revokedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
 
 /** Staff API under /api/admin: who am I, and the roles. Every route declares its permission. */
 export function staffRoutes(db: Db): FastifyPluginAsyncTypebox {
@@ -67,6 +80,69 @@ export function staffRoutes(db: Db): FastifyPluginAsyncTypebox {
             permissions: r.permissions,
           })),
         };
+      },
+    );
+
+    app.post(
+      "/api-keys",
+      {
+        config: { permission: "staff:manage" },
+        schema: {
+          summary: "Create an API key",
+          description:
+            "A key for an integration, scoped to permissions you hold. The secret is in this answer only; " +
+            "send it as `Authorization: Bearer <secret>`. Needs staff:manage.",
+          tags: ["admin"],
+          body: Type.Object(
+            {
+              name: Type.String({ minLength: 1, maxLength: 100 }),
+              permissions: Type.Array(Type.String(), { minItems: 1, maxItems: 50 }),
+              expiresAt: Type.Optional(Type.String({ format: "date-time" })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Object({ key: ApiKeySchema, secret: Type.String() }) },
+        },
+      },
+      async (request, reply) => {
+        const created = await createApiKey(
+          db,
+          {
+            name: request.body.name,
+            permissions: request.body.permissions,
+            expiresAt: request.body.expiresAt ? new Date(request.body.expiresAt) : null,
+          },
+          { userId: request.staff!.userId, permissions: request.staff!.permissions, ipAddress: request.ip },
+        );
+        return reply.status(201).send(created);
+      },
+    );
+    app.get(
+      "/api-keys",
+      {
+        config: { permission: "staff:manage" },
+        schema: {
+          summary: "List API keys",
+          tags: ["admin"],
+          response: { 200: Type.Object({ items: Type.Array(ApiKeySchema) }) },
+        },
+      },
+      async () => ({ items: await listApiKeys(db) }),
+    );
+    app.delete(
+      "/api-keys/:id",
+      {
+        config: { permission: "staff:manage" },
+        schema: {
+          summary: "Revoke an API key",
+          tags: ["admin"],
+          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+          response: { 204: Type.Null() },
+        },
+      },
+      async (request, reply) => {
+        await revokeApiKey(db, request.params.id, { userId: request.staff!.userId, ipAddress: request.ip });
+        return reply.status(204).send(null);
       },
     );
   };

@@ -23,3 +23,21 @@ export const staffRoles = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.roleId] })],
 );
+
+/**
+ * API keys for integrations calling the admin API. Only a SHA-256 hash of the secret is kept; the
+ * secret is shown once at creation. `permissions` scope the key (a subset of the permission list).
+ */
+export const apiKeys = pgTable("api_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** First characters of the secret, to recognise a key in lists and logs. */
+  prefix: text("prefix").notNull(),
+  secretHash: text("secret_hash").notNull().unique(),
+  permissions: jsonb("permissions").$type<string[]>().notNull(),
+  createdBy: text("created_by").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+});

@@ -1,0 +1,180 @@
+import { sql } from "drizzle-orm";
+import type { LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
+import { assignRole, builtInRoles } from "../src/modules/staff/index.ts";
+import { queryRows } from "../src/platform/db.ts";
+import { testApp } from "./helpers.ts";
+
+let t: Awaited<ReturnType<typeof testApp>>;
+let origin: string;
+let n = 0;
+
+function cookieOf(res: LightMyRequestResponse): string {
+  return res.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+}
+
+function call(method: string, url: string, headers: Record<string, string> = {}, payload?: object) {
+  n++;
+  return t.app.inject({
+    method: method as "GET",
+    url,
+    headers: { origin, ...headers },
+    remoteAddress: `198.20.${Math.floor(n / 250)}.${n % 250}`,
+    ...(payload ? { payload } : {}),
+  });
+}
+
+/** Signs up (and in) a user, optionally giving them a staff role; returns the cookie header. */
+async function account(email: string, role?: string): Promise<string> {
+  const res = await call(
+    "POST",
+    "/api/auth/sign-up/email",
+    {},
+    { name: email, email, password: "steady-heron-9031" },
+  );
+  expect(res.statusCode).toBe(200);
+  if (role) {
+    const [user] = await queryRows<{ id: string }>(
+      t.ctx.db,
+      sql`select id from users where email = ${email}`,
+    );
+    await assignRole(t.ctx.db, user!.id, role);
+  }
+  return cookieOf(res);
+}
+
+beforeAll(async () => {
+  t = await testApp({ adminEmail: "owner@shop.test", adminPassword: "correct horse battery staple" });
+  origin = t.ctx.config.publicUrl;
+  await bootstrapOwner(t.ctx.config, t.ctx.auth, t.ctx.db);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("authorization matrix over every /api/admin route", () => {
+  it("allows and denies each route exactly as its declared permission says", async () => {
+    const adminRoutes = t.ctx.routes.filter((r) => r.url.startsWith("/api/admin"));
+    expect(adminRoutes.length).toBeGreaterThanOrEqual(7);
+    const callers: Record<string, { cookie: string | null; permissions: Set<string> | "none" }> = {
+      anonymous: { cookie: null, permissions: "none" },
+      customer: { cookie: await account("shopper@example.com"), permissions: "none" },
+    };
+    for (const [key, role] of Object.entries(builtInRoles)) {
+      callers[key] = {
+        cookie: await account(`${key}.member@shop.test`, key),
+        permissions: new Set(role.permissions),
+      };
+    }
+    const failures: string[] = [];
+    for (const route of adminRoutes) {
+      const url = route.url.replace(/:(\w+)/g, "does-not-exist");
+      for (const [who, caller] of Object.entries(callers)) {
+        const res = await call(
+          route.method,
+          url,
+          caller.cookie ? { cookie: caller.cookie } : {},
+          route.method === "GET" ? undefined : {},
+        );
+        const expected =
+          caller.permissions === "none"
+            ? caller.cookie
+              ? 403
+              : 401
+            : route.permission === "staff" || caller.permissions.has(route.permission ?? "")
+              ? "allowed"
+              : 403;
+        const got = res.statusCode === 401 || res.statusCode === 403 ? res.statusCode : "allowed";
+        if (got !== expected)
+          failures.push(`${who} ${route.method} ${route.url}: expected ${expected}, got ${res.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("API keys", () => {
+  it("creates a scoped key shown once, authenticates with it, and stops accepting it once revoked", async () => {
+    const owner = cookieOf(
+      await call(
+        "POST",
+        "/api/auth/sign-in/email",
+        {},
+        { email: "owner@shop.test", password: "correct horse battery staple" },
+      ),
+    );
+    const created = await call(
+      "POST",
+      "/api/admin/api-keys",
+      { cookie: owner },
+      { name: "ERP sync", permissions: ["catalog:read"] },
+    );
+    expect(created.statusCode).toBe(201);
+    const { key, secret } = created.json() as { key: { id: string; prefix: string }; secret: string };
+    expect(secret).toMatch(/^bz_live_/);
+    expect(secret.startsWith(key.prefix)).toBe(true);
+    const stored = await queryRows<Record<string, unknown>>(t.ctx.db, sql`select * from api_keys`);
+    expect(JSON.stringify(stored)).not.toContain(secret);
+
+    const bearer = { authorization: `Bearer ${secret}` };
+    const me = await t.app.inject({ method: "GET", url: "/api/admin/me", headers: bearer });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().permissions).toEqual(["catalog:read"]);
+    const beyond = await t.app.inject({ method: "GET", url: "/api/admin/roles", headers: bearer });
+    expect(beyond.statusCode).toBe(403);
+    const forged = await t.app.inject({
+      method: "GET",
+      url: "/api/admin/me",
+      headers: { authorization: `Bearer ${secret.slice(0, -2)}xx` },
+    });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().code).toBe("INVALID_API_KEY");
+
+    const unknown = await call(
+      "POST",
+      "/api/admin/api-keys",
+      { cookie: owner },
+      { name: "Bad", permissions: ["root:everything"] },
+    );
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors[0].field).toBe("permissions");
+
+    expect((await call("DELETE", `/api/admin/api-keys/${key.id}`, { cookie: owner })).statusCode).toBe(204);
+    const revoked = await t.app.inject({ method: "GET", url: "/api/admin/me", headers: bearer });
+    expect(revoked.statusCode).toBe(401);
+    const actions = await queryRows<{ action: string }>(
+      t.ctx.db,
+      sql`select action from audit_events where action like 'api_key.%' order by id`,
+    );
+    expect(actions.map((a) => a.action)).toEqual(["api_key.created", "api_key.revoked"]);
+  });
+});
+
+describe("two-factor policy for staff", () => {
+  it("refuses staff without 2FA when the shop requires it", async () => {
+    const strict = await testApp({
+      staffRequireTwoFactor: true,
+      adminEmail: "boss@shop.test",
+      adminPassword: "correct horse battery staple",
+    });
+    try {
+      await bootstrapOwner(strict.ctx.config, strict.ctx.auth, strict.ctx.db);
+      const signIn = await strict.app.inject({
+        method: "POST",
+        url: "/api/auth/sign-in/email",
+        headers: { origin: strict.ctx.config.publicUrl },
+        payload: { email: "boss@shop.test", password: "correct horse battery staple" },
+      });
+      const me = await strict.app.inject({
+        method: "GET",
+        url: "/api/admin/me",
+        headers: { cookie: cookieOf(signIn) },
+      });
+      expect(me.statusCode).toBe(403);
+      expect(me.json().code).toBe("TWO_FACTOR_REQUIRED");
+    } finally {
+      await strict.close();
+    }
+  });
+});
