@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
+import { staffManagementRoutes } from "./flows/staff-management.routes.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { storeCatalogRoutes } from "./modules/catalog/index.ts";
 import { accountRoutes, authRoutes, createAuth } from "./modules/customers/index.ts";
@@ -188,6 +189,7 @@ export async function buildApp(
       await admin.register(staffRoutes(ctx.db));
       await admin.register(auditRoutes(ctx.db));
       await admin.register(adminGdprRoutes(ctx.db));
+      await admin.register(staffManagementRoutes(config, auth, ctx.db));
     },
     { prefix: "/api/admin" },
   );

@@ -178,3 +178,139 @@ describe("two-factor policy for staff", () => {
     }
   });
 });
+
+describe("staff management", () => {
+  it("invites a new staff member by email, changes roles, keeps the last Owner, and manages custom roles", async () => {
+    const owner = cookieOf(
+      await call(
+        "POST",
+        "/api/auth/sign-in/email",
+        {},
+        { email: "owner@shop.test", password: "correct horse battery staple" },
+      ),
+    );
+    const invited = await call(
+      "POST",
+      "/api/admin/staff/invitations",
+      { cookie: owner },
+      { email: "Newbie@Shop.test", name: "Newbie", roles: ["catalog_manager"] },
+    );
+    expect(invited.statusCode).toBe(201);
+    expect(invited.json()).toMatchObject({ email: "newbie@shop.test", roles: ["catalog_manager"] });
+    await t.ctx.outbox.runOnce();
+    const [mail] = await queryRows<{ subject: string; text: string }>(
+      t.ctx.db,
+      sql`select subject, text from mail_messages where "to" = 'newbie@shop.test' order by id desc limit 1`,
+    );
+    expect(mail!.subject).toBe("You're invited to the Bazaar team");
+    const token = /reset-password\/([^?\s]+)/.exec(mail!.text)![1]!;
+    expect(
+      (await call("POST", "/api/auth/reset-password", {}, { token, newPassword: "bright-falcon-2288" }))
+        .statusCode,
+    ).toBe(200);
+    const newbie = cookieOf(
+      await call(
+        "POST",
+        "/api/auth/sign-in/email",
+        {},
+        { email: "newbie@shop.test", password: "bright-falcon-2288" },
+      ),
+    );
+    expect((await call("GET", "/api/admin/me", { cookie: newbie })).json().roles).toEqual([
+      "catalog_manager",
+    ]);
+
+    const userId = invited.json().userId as string;
+    const changed = await call(
+      "PUT",
+      `/api/admin/staff/${userId}/roles`,
+      { cookie: owner },
+      { roles: ["order_manager", "analyst"] },
+    );
+    expect(changed.json().roles).toEqual(["order_manager", "analyst"]);
+    expect((await call("GET", "/api/admin/me", { cookie: newbie })).json().roles.sort()).toEqual([
+      "analyst",
+      "order_manager",
+    ]);
+
+    const ownerId = (await call("GET", "/api/admin/me", { cookie: owner })).json().userId as string;
+    // Every Owner but the last may lose the role.
+    const owners = (await call("GET", "/api/admin/staff", { cookie: owner })).json().items as {
+      userId: string;
+      roles: string[];
+    }[];
+    const coOwner = await call(
+      "POST",
+      "/api/admin/staff/invitations",
+      { cookie: owner },
+      { email: "co-owner@shop.test", name: "Co", roles: ["owner"] },
+    );
+    for (const other of [
+      ...owners.filter((m) => m.roles.includes("owner") && m.userId !== ownerId),
+      coOwner.json(),
+    ]) {
+      expect(
+        (await call("PUT", `/api/admin/staff/${other.userId}/roles`, { cookie: owner }, { roles: [] }))
+          .statusCode,
+      ).toBe(200);
+    }
+    const lastOwner = await call(
+      "PUT",
+      `/api/admin/staff/${ownerId}/roles`,
+      { cookie: owner },
+      { roles: ["admin"] },
+    );
+    expect(lastOwner.statusCode).toBe(400);
+    expect(lastOwner.json().errors[0]).toEqual({
+      field: "roles",
+      message: "the shop needs at least one Owner",
+    });
+
+    expect(
+      (
+        await call(
+          "PUT",
+          "/api/admin/roles/content_editor",
+          { cookie: owner },
+          { name: "Content editor", permissions: ["cms:write", "catalog:read"] },
+        )
+      ).statusCode,
+    ).toBe(204);
+    expect(
+      (await call("PUT", "/api/admin/roles/owner", { cookie: owner }, { name: "Boss", permissions: [] }))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await call(
+          "PUT",
+          "/api/admin/roles/bad_perm",
+          { cookie: owner },
+          { name: "Bad", permissions: ["nope:nope"] },
+        )
+      ).statusCode,
+    ).toBe(400);
+    await call("PUT", `/api/admin/staff/${userId}/roles`, { cookie: owner }, { roles: ["content_editor"] });
+    expect((await call("GET", "/api/admin/me", { cookie: newbie })).json().permissions).toEqual([
+      "catalog:read",
+      "cms:write",
+    ]);
+    expect((await call("DELETE", "/api/admin/roles/content_editor", { cookie: owner })).statusCode).toBe(204);
+    expect((await call("GET", "/api/admin/me", { cookie: newbie })).statusCode).toBe(403); // no role left: not staff
+
+    const staff = (await call("GET", "/api/admin/staff", { cookie: owner })).json().items as {
+      email: string;
+    }[];
+    expect(staff.map((s) => s.email)).toContain("owner@shop.test");
+    const audit = await queryRows<{ action: string }>(
+      t.ctx.db,
+      sql`select distinct action from audit_events where action like 'staff.%'`,
+    );
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      "staff.role.assigned",
+      "staff.role.deleted",
+      "staff.role.removed",
+      "staff.role.saved",
+    ]);
+  });
+});

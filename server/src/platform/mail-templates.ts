@@ -133,3 +133,20 @@ export function newDeviceSignInEmail(input: {
     },
   ]);
 }
+
+/** Invitation to join the shop's staff: the link sets a password (single use, expiring). */
+export function staffInvitationEmail(input: {
+  storeName: string;
+  name: string;
+  url: string;
+  expiresInMinutes: number;
+}): RenderedMail {
+  return layout(input.storeName, `You're invited to the ${input.storeName} team`, [
+    { p: `Hello ${input.name},` },
+    { p: `You have been given a staff account at ${input.storeName}. Choose your password to sign in.` },
+    { button: { label: "Choose my password", url: input.url } },
+    {
+      small: `The link works once and expires in ${input.expiresInMinutes} minutes. Ask the person who invited you for a new one if it has expired.`,
+    },
+  ]);
+}

@@ -13,6 +13,7 @@ import { type IdPrefix, newId } from "../../platform/ids.ts";
 import { queueMail } from "../../platform/mail.ts";
 import {
   passwordResetEmail,
+  staffInvitationEmail,
   twoFactorChangedEmail,
   verificationEmail,
 } from "../../platform/mail-templates.ts";
@@ -59,6 +60,30 @@ function origin(request: Request | undefined): { ipAddress: string | null; userA
     ipAddress: request?.headers.get("x-bazaar-client-ip") ?? null,
     userAgent: request?.headers.get("user-agent") ?? null,
   };
+}
+
+/**
+ * Emails about to receive a staff invitation: the password-reset link better-auth makes for them is
+ * sent with the invitation wording instead (see `inviteToSetPassword`).
+ */
+const pendingInvitations = new Map<string, number>();
+
+/** True (once) when the reset email for `email` is really a staff invitation asked for in the last minute. */
+function takeInvitation(email: string): boolean {
+  const key = email.toLowerCase();
+  const until = pendingInvitations.get(key);
+  pendingInvitations.delete(key);
+  return until !== undefined && until > Date.now();
+}
+
+/**
+ * Sends a "choose your password" invitation to an existing account (made for a new staff member),
+ * using a single-use password-reset link. (better-auth sends that email in the background, so the
+ * mark is consumed by the email callback, and expires after a minute.)
+ */
+export async function inviteToSetPassword(auth: Auth, email: string, redirectTo: string): Promise<void> {
+  pendingInvitations.set(email.toLowerCase(), Date.now() + 60_000);
+  await auth.api.requestPasswordReset({ body: { email, redirectTo } });
 }
 
 /** Minutes a password-reset link stays valid. */
@@ -108,7 +133,8 @@ export function createAuth(config: Config, db: Db) {
         verify: ({ hash: stored, password }) => verify(stored, password),
       },
       sendResetPassword: async ({ user, url }) => {
-        const mail = passwordResetEmail({
+        const template = takeInvitation(user.email) ? staffInvitationEmail : passwordResetEmail;
+        const mail = template({
           storeName: config.storeName,
           name: user.name,
           url,

@@ -1,4 +1,4 @@
-import { and, asc, eq, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import countries from "i18n-iso-countries";
 import { postcodeValidator, postcodeValidatorExistsForCountry } from "postcode-validator";
 import type { Db } from "../../platform/db.ts";
@@ -274,4 +274,17 @@ export async function updateProfile(
       .onConflictDoUpdate({ target: customerProfiles.userId, set: values });
   });
   return getProfile(db, userId);
+}
+
+/** Name, email and 2FA state of accounts, by id (for staff lists). */
+export async function accountSummaries(
+  db: Db,
+  ids: string[],
+): Promise<Map<string, { id: string; name: string; email: string; twoFactorEnabled: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email, twoFactorEnabled: users.twoFactorEnabled })
+    .from(users)
+    .where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, { ...r, twoFactorEnabled: r.twoFactorEnabled === true }]));
 }

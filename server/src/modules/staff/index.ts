@@ -2,4 +2,13 @@
 export { builtInRoles, isPermission, type Permission, permissions } from "./permissions.ts";
 export { adminGuard, assertAdminRouteDeclaresPermission, type RouteRequirement } from "./staff.guards.ts";
 export { staffRoutes } from "./staff.routes.ts";
-export { assignRole, ensureBuiltInRoles, staffAccess, usersWithRoles } from "./staff.service.ts";
+export {
+  assignRole,
+  deleteCustomRole,
+  ensureBuiltInRoles,
+  listStaffRoles,
+  saveCustomRole,
+  setStaffRoles,
+  staffAccess,
+  usersWithRoles,
+} from "./staff.service.ts";
