@@ -13,13 +13,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly problem: Problem;
+  /** Seconds to wait before trying again (Retry-After of a 429), when the server said. */
+  readonly retryAfter?: number;
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, retryAfter?: number) {
     super(problem.detail || problem.title);
     this.name = "ApiError";
     this.status = problem.status;
     this.code = problem.code;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 
   /** The resource does not exist (404, or a `*not_found` problem code). */
@@ -45,10 +48,38 @@ function isProblem(body: unknown): body is Problem {
   );
 }
 
-async function request<T>(path: string, signal?: AbortSignal): Promise<T> {
+/** Seconds from a Retry-After header (delta-seconds or HTTP date), if any. */
+function retryAfterSeconds(response: Response): number | undefined {
+  const value = response.headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/**
+ * One call to the API: JSON in (when `body` is given) and JSON out. Answers `null` when the server
+ * sends no JSON body (204, or a JSON `null`); errors become `ApiError`.
+ */
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T | null> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: { Accept: "application/json" }, signal });
+    response = await fetch(path, {
+      method,
+      headers:
+        body === undefined
+          ? { Accept: "application/json" }
+          : { Accept: "application/json", "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      signal,
+    });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ApiError({
@@ -60,28 +91,37 @@ async function request<T>(path: string, signal?: AbortSignal): Promise<T> {
     });
   }
   const type = response.headers.get("content-type") ?? "";
-  const body: unknown = /json/i.test(type) ? await response.json().catch(() => null) : null;
+  const data: unknown = /json/i.test(type) ? await response.json().catch(() => null) : null;
   if (!response.ok) {
-    if (isProblem(body)) {
-      throw new ApiError({ ...body, code: body.code ?? "" });
+    const retryAfter = retryAfterSeconds(response);
+    if (isProblem(data)) {
+      throw new ApiError({ ...data, code: data.code ?? "" }, retryAfter);
     }
-    throw new ApiError({
-      type: "about:blank",
-      title: response.statusText || "Request failed",
-      status: response.status,
-      code: response.status === 404 ? "not_found" : "http_error",
-    });
+    throw new ApiError(
+      {
+        type: "about:blank",
+        title: response.statusText || "Request failed",
+        status: response.status,
+        code: response.status === 404 ? "not_found" : response.status === 429 ? "RATE_LIMITED" : "http_error",
+      },
+      retryAfter,
+    );
   }
+  return data as T | null;
+}
+
+async function request<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const body = await call<T>("GET", path, undefined, signal);
   if (body === null) {
     throw new ApiError({
       type: "about:blank",
       title: "Unexpected response",
-      status: response.status,
+      status: 200,
       detail: `Expected JSON from ${path}`,
       code: "bad_response",
     });
   }
-  return body as T;
+  return body;
 }
 
 /** Query string of `GET /api/store/products` (option filters as `option.<code>=a,b`). */
@@ -111,3 +151,131 @@ export const api = {
   product: (slug: string, signal?: AbortSignal) =>
     request<ProductDetail>(`/api/store/products/${seg(slug)}`, signal),
 };
+
+/** The signed-in shopper as better-auth's get-session answers it. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  twoFactorEnabled?: boolean | null;
+}
+
+export interface SessionInfo {
+  user: SessionUser;
+  session: { id: string; token: string; expiresAt: string };
+}
+
+/** One signed-in device (GET /api/auth/list-sessions). */
+export interface DeviceSession {
+  id: string;
+  token: string;
+  userAgent?: string | null;
+  ipAddress?: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export type SignInResult =
+  | { twoFactorRedirect: true; twoFactorMethods?: string[] }
+  | { twoFactorRedirect?: undefined; user: SessionUser };
+
+/** Where the emailed verification link lands after confirming the address. */
+export const VERIFIED_CALLBACK = "/account?verified=1";
+
+const post = <T = unknown>(path: string, body: unknown = {}) => call<T>("POST", path, body);
+
+/** Sign-up, sign-in, passwords, two-factor and sessions (better-auth under /api/auth). */
+export const authApi = {
+  session: (signal?: AbortSignal) => call<SessionInfo>("GET", "/api/auth/get-session", undefined, signal),
+  signUp: (body: { name: string; email: string; password: string }) =>
+    post("/api/auth/sign-up/email", { ...body, callbackURL: VERIFIED_CALLBACK }),
+  signIn: async (body: { email: string; password: string; rememberMe?: boolean }) =>
+    (await post<SignInResult>("/api/auth/sign-in/email", body)) as SignInResult,
+  verifyTotp: (body: { code: string; trustDevice?: boolean }) =>
+    post("/api/auth/two-factor/verify-totp", body),
+  verifyBackupCode: (body: { code: string; trustDevice?: boolean }) =>
+    post("/api/auth/two-factor/verify-backup-code", body),
+  signOut: () => post("/api/auth/sign-out"),
+  sendVerificationEmail: (email: string) =>
+    post("/api/auth/send-verification-email", { email, callbackURL: VERIFIED_CALLBACK }),
+  requestPasswordReset: (email: string) =>
+    post("/api/auth/request-password-reset", {
+      email,
+      redirectTo: `${window.location.origin}/reset-password`,
+    }),
+  resetPassword: (body: { token: string; newPassword: string }) => post("/api/auth/reset-password", body),
+  changePassword: (body: { currentPassword: string; newPassword: string; revokeOtherSessions?: boolean }) =>
+    post("/api/auth/change-password", body),
+  enableTwoFactor: async (password: string) =>
+    (await post<{ totpURI: string; backupCodes: string[] }>("/api/auth/two-factor/enable", { password }))!,
+  disableTwoFactor: (password: string) => post("/api/auth/two-factor/disable", { password }),
+  listSessions: async (signal?: AbortSignal) =>
+    (await call<DeviceSession[]>("GET", "/api/auth/list-sessions", undefined, signal)) ?? [],
+  revokeOtherSessions: () => post("/api/auth/revoke-other-sessions"),
+};
+
+export interface AccountProfile {
+  id: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  phone: string | null;
+  marketingConsent: boolean;
+  marketingConsentAt: string | null;
+}
+
+export interface Address {
+  id: string;
+  firstName: string;
+  lastName: string;
+  company: string | null;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string | null;
+  country: string;
+  phone: string | null;
+  isDefaultShipping: boolean;
+  isDefaultBilling: boolean;
+}
+
+export type AddressInput = Omit<Address, "id">;
+
+/** The signed-in shopper's profile and address book (/api/store/account). */
+export const accountApi = {
+  profile: (signal?: AbortSignal) => request<AccountProfile>("/api/store/account", signal),
+  updateProfile: async (body: { name?: string; phone?: string | null; marketingConsent?: boolean }) =>
+    (await call<AccountProfile>("PATCH", "/api/store/account", body))!,
+  addresses: (signal?: AbortSignal) => request<{ items: Address[] }>("/api/store/account/addresses", signal),
+  addAddress: async (body: AddressInput) =>
+    (await call<Address>("POST", "/api/store/account/addresses", body))!,
+  updateAddress: async (id: string, body: Partial<AddressInput>) =>
+    (await call<Address>("PATCH", `/api/store/account/addresses/${seg(id)}`, body))!,
+  deleteAddress: (id: string) => call("DELETE", `/api/store/account/addresses/${seg(id)}`),
+};
+
+/** A sentence for the shopper from an API error (the problem's detail, plus when to retry). */
+export function errorMessage(error: unknown): string {
+  if (!isApiError(error)) return "Something went wrong. Please try again.";
+  const detail = error.problem.detail || error.message || "The request was refused.";
+  if (error.status === 429 && error.retryAfter != null && !/\d/.test(detail)) {
+    const wait =
+      error.retryAfter >= 120 ? `${Math.ceil(error.retryAfter / 60)} minutes` : `${error.retryAfter} seconds`;
+    return `${detail} Try again in ${wait}.`;
+  }
+  return detail;
+}
+
+/** Per-field messages of a 400 validation problem, keyed by the last segment of the field path. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!isApiError(error)) return result;
+  for (const item of error.problem.errors ?? []) {
+    const key = item.field.split(/[./]/).filter(Boolean).pop() ?? item.field;
+    result[key] ??= item.message;
+  }
+  return result;
+}

@@ -1,6 +1,6 @@
 import type { ProductListQuery } from "@bazaar/sdk/src/types";
 import { infiniteQueryOptions, QueryClient, queryOptions } from "@tanstack/react-query";
-import { api, isApiError } from "./api";
+import { accountApi, api, authApi, isApiError } from "./api";
 
 export const PAGE_SIZE = 24;
 
@@ -50,3 +50,38 @@ export const productPagesQuery = (query: Omit<ProductListQuery, "cursor">) =>
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
+
+/** The signed-in session, or null when signed out (header links, account guard). */
+export const sessionQuery = () =>
+  queryOptions({
+    queryKey: ["session"],
+    queryFn: ({ signal }) => authApi.session(signal),
+    staleTime: 30_000,
+  });
+
+export const accountQuery = () =>
+  queryOptions({
+    queryKey: ["account", "profile"],
+    queryFn: ({ signal }) => accountApi.profile(signal),
+    staleTime: 0,
+  });
+
+export const addressesQuery = () =>
+  queryOptions({
+    queryKey: ["account", "addresses"],
+    queryFn: ({ signal }) => accountApi.addresses(signal),
+    staleTime: 0,
+  });
+
+export const deviceSessionsQuery = () =>
+  queryOptions({
+    queryKey: ["account", "sessions"],
+    queryFn: ({ signal }) => authApi.listSessions(signal),
+    staleTime: 0,
+  });
+
+/** After signing in or out: forget everything tied to the previous session and reload it. */
+export async function refreshSession(): Promise<void> {
+  queryClient.removeQueries({ queryKey: ["account"] });
+  await queryClient.fetchQuery({ ...sessionQuery(), staleTime: 0 });
+}

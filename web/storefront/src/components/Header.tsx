@@ -1,10 +1,11 @@
 import type { Category } from "@bazaar/sdk/src/types";
 import { cn } from "@bazaar/ui";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FocusEvent, useEffect, useId, useRef, useState } from "react";
-import { Link, NavLink, useLocation } from "react-router";
+import { Link, NavLink, useLocation, useNavigate } from "react-router";
+import { authApi } from "../api";
 import { menuCategories } from "../menu";
-import { categoriesQuery } from "../queries";
+import { categoriesQuery, queryClient, sessionQuery } from "../queries";
 import { categoryHref } from "./AppLink";
 
 const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600";
@@ -72,7 +73,7 @@ export function Header() {
           id={navId}
           aria-label="Main"
           className={cn(
-            "-mx-4 w-[calc(100%+2rem)] border-t border-neutral-200 sm:-mx-6 sm:w-[calc(100%+3rem)] lg:mx-0 lg:block lg:w-auto lg:border-0",
+            "order-last -mx-4 w-[calc(100%+2rem)] border-t border-neutral-200 sm:-mx-6 sm:w-[calc(100%+3rem)] lg:order-none lg:mx-0 lg:block lg:w-auto lg:border-0",
             menuOpen ? "block" : "hidden",
           )}
         >
@@ -88,8 +89,56 @@ export function Header() {
             {more.length > 0 && <NavItem label="More" items={more.map((c) => ({ ...c, children: [] }))} />}
           </ul>
         </nav>
+        <AccountLinks />
       </div>
     </header>
+  );
+}
+
+/** "Sign in" when signed out; "Account" and "Sign out" when signed in. */
+function AccountLinks() {
+  const session = useQuery(sessionQuery());
+  const navigate = useNavigate();
+  const signOut = useMutation({
+    mutationFn: authApi.signOut,
+    onSettled: () => {
+      queryClient.setQueryData(sessionQuery().queryKey, null);
+      queryClient.removeQueries({ queryKey: ["account"] });
+      navigate("/");
+    },
+  });
+  const linkClass = ({ isActive }: { isActive: boolean }) =>
+    cn(
+      "rounded-md px-2 py-2 text-sm font-medium text-neutral-800 hover:text-accent-700",
+      isActive && "text-accent-700",
+      focusRing,
+    );
+
+  return (
+    <div className="ml-auto flex h-16 items-center gap-2" data-testid="account-links">
+      {session.isPending ? null : session.data ? (
+        <>
+          <NavLink to="/account" className={linkClass}>
+            Account
+          </NavLink>
+          <button
+            type="button"
+            onClick={() => signOut.mutate()}
+            disabled={signOut.isPending}
+            className={cn(
+              "rounded-md px-2 py-2 text-sm font-medium text-neutral-800 hover:text-accent-700",
+              focusRing,
+            )}
+          >
+            Sign out
+          </button>
+        </>
+      ) : (
+        <NavLink to="/sign-in" className={linkClass}>
+          Sign in
+        </NavLink>
+      )}
+    </div>
   );
 }
 
