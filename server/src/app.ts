@@ -21,6 +21,7 @@ import type { AppContext } from "./platform/context.ts";
 import { type Database, openDatabase } from "./platform/db.ts";
 import { problemErrorHandler, problemNotFoundHandler } from "./platform/errors.ts";
 import { ImageService } from "./platform/images.ts";
+import { mailOutboxRoutes } from "./platform/mail.routes.ts";
 import { registerMailHandler, SmtpMailer, StoredMailer } from "./platform/mail.ts";
 import { mediaRoutes } from "./platform/media.routes.ts";
 import { OutboxDispatcher } from "./platform/outbox.ts";
@@ -190,6 +191,7 @@ export async function buildApp(
       await admin.register(auditRoutes(ctx.db));
       await admin.register(adminGdprRoutes(ctx.db));
       await admin.register(staffManagementRoutes(config, auth, ctx.db));
+      await admin.register(mailOutboxRoutes(ctx.db));
     },
     { prefix: "/api/admin" },
   );

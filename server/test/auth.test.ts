@@ -195,6 +195,79 @@ describe("customer accounts", () => {
   });
 });
 
+describe("changing the email address", () => {
+  it("applies the new address only after its verification link is opened", async () => {
+    await post("/api/auth/sign-up/email", {
+      name: "Eve",
+      email: "eve@example.com",
+      password: "brisk-otter-6120",
+    });
+    await t.ctx.outbox.runOnce();
+    // Verify the first address, so that a change must be confirmed from the new one.
+    const first = await lastMailTo("eve@example.com");
+    const firstLink = linkIn(first!.text);
+    await t.app.inject({ method: "GET", url: `${firstLink.pathname}${firstLink.search}` });
+    const signIn = await post("/api/auth/sign-in/email", {
+      email: "eve@example.com",
+      password: "brisk-otter-6120",
+    });
+    const change = await post(
+      "/api/auth/change-email",
+      { newEmail: "eve.new@example.com", callbackURL: "/account" },
+      { cookie: cookieOf(signIn) },
+    );
+    expect(change.statusCode).toBe(200);
+    const stillOld = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/get-session",
+      headers: { cookie: cookieOf(signIn) },
+    });
+    expect(stillOld.json().user.email).toBe("eve@example.com");
+    const mail = await lastMailTo("eve.new@example.com");
+    expect(mail).toBeTruthy();
+    const link = linkIn(mail!.text);
+    await t.app.inject({
+      method: "GET",
+      url: `${link.pathname}${link.search}`,
+      headers: { cookie: cookieOf(signIn) },
+    });
+    const signInNew = await post("/api/auth/sign-in/email", {
+      email: "eve.new@example.com",
+      password: "brisk-otter-6120",
+    });
+    expect(signInNew.statusCode).toBe(200);
+    expect(signInNew.json().user.email).toBe("eve.new@example.com");
+  });
+});
+
+describe("new-device sign-in notice", () => {
+  it("emails the account holder when a browser it has not seen before signs in", async () => {
+    await post("/api/auth/sign-up/email", {
+      name: "Nia",
+      email: "nia@example.com",
+      password: "lucky-pebble-4412",
+    });
+    const signIn = (ua: string) =>
+      post(
+        "/api/auth/sign-in/email",
+        { email: "nia@example.com", password: "lucky-pebble-4412" },
+        { "user-agent": ua },
+      );
+    const countNotices = async () => {
+      await t.ctx.outbox.runOnce();
+      const rows = await t.ctx.db.select().from(mailMessages).where(eq(mailMessages.to, "nia@example.com"));
+      return rows.filter((m) => m.subject === "New sign-in to your Bazaar account");
+    };
+    await signIn("Firefox/140 (Linux)");
+    await signIn("Firefox/140 (Linux)");
+    expect(await countNotices()).toHaveLength(0);
+    await signIn("Safari/19 (iPhone)");
+    const notices = await countNotices();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain("Safari/19 (iPhone)");
+  });
+});
+
 describe("brute force on one account", () => {
   it("throttles 50 wrong passwords from many addresses, never lets one in, and lets the owner in after the lockout", async () => {
     await post("/api/auth/sign-up/email", {

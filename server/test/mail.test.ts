@@ -110,6 +110,38 @@ describe("email delivery", () => {
     expect(rows.find((r) => r.to === "carol@example.com")).toMatchObject({ subject: "Stored", text: "x" });
   });
 
+  it("shows the local mail outbox to staff with settings:write", async () => {
+    const { bootstrapOwner } = await import("../src/flows/bootstrap-owner.ts");
+    const owner = await testApp({
+      adminEmail: "owner@shop.test",
+      adminPassword: "correct horse battery staple",
+    });
+    try {
+      await bootstrapOwner(owner.ctx.config, owner.ctx.auth, owner.ctx.db);
+      await queueMail(owner.ctx.db, { to: "dora@example.com", subject: "Kept", html: "<p>k</p>", text: "k" });
+      await owner.ctx.outbox.runOnce();
+      const signIn = await owner.app.inject({
+        method: "POST",
+        url: "/api/auth/sign-in/email",
+        headers: { origin: owner.ctx.config.publicUrl },
+        payload: { email: "owner@shop.test", password: "correct horse battery staple" },
+      });
+      const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+      const list = await owner.app.inject({
+        method: "GET",
+        url: "/api/admin/mail-messages?limit=5",
+        headers: { cookie },
+      });
+      expect(list.statusCode).toBe(200);
+      expect(list.json().items.map((m: { subject: string }) => m.subject)).toContain("Kept");
+      expect((await owner.app.inject({ method: "GET", url: "/api/admin/mail-messages" })).statusCode).toBe(
+        401,
+      );
+    } finally {
+      await owner.close();
+    }
+  });
+
   it("renders every account email as HTML and plain text", () => {
     const at = new Date("2026-11-23T15:04:00Z");
     const mails = [

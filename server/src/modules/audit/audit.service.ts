@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -68,4 +68,20 @@ export async function listAudit(
     items: page.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
     nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
   };
+}
+
+/** True when the actor already has an entry of one of `actions` (from this user agent, when given). */
+export async function hasAuditEntry(
+  db: Db,
+  query: { actorId: string; actions: string[]; userAgent?: string },
+): Promise<boolean> {
+  const conditions = [eq(auditEvents.actorId, query.actorId), inArray(auditEvents.action, query.actions)];
+  if (query.userAgent !== undefined)
+    conditions.push(eq(auditEvents.userAgent, query.userAgent.slice(0, 500)));
+  const rows = await db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(...conditions))
+    .limit(1);
+  return rows.length > 0;
 }

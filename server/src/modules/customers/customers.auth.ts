@@ -7,19 +7,21 @@ import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { twoFactor } from "better-auth/plugins/two-factor";
+import { eq } from "drizzle-orm";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../platform/db.ts";
 import { type IdPrefix, newId } from "../../platform/ids.ts";
 import { queueMail } from "../../platform/mail.ts";
 import {
+  newDeviceSignInEmail,
   passwordResetEmail,
   staffInvitationEmail,
   twoFactorChangedEmail,
   verificationEmail,
 } from "../../platform/mail-templates.ts";
-import { recordAudit } from "../audit/index.ts";
+import { hasAuditEntry, recordAudit } from "../audit/index.ts";
 import { clearFailedSignIns, lockedForSeconds, recordFailedSignIn } from "./customers.lockout.ts";
-import { authModels } from "./customers.schema.ts";
+import { authModels, users } from "./customers.schema.ts";
 
 /** Passwords shoppers pick most often (zxcvbn's list of the 49k most common), lower-cased. */
 const commonPasswords = new Set((dictionary["passwords-common"] as string[]).map((p) => p.toLowerCase()));
@@ -105,6 +107,37 @@ export function createAuth(config: Config, db: Db) {
   // readable again. A code being checked is hashed the same way first (see the before hook).
   const hashCode = (code: string) =>
     code.startsWith("hmac:") ? code : `hmac:${createHmac("sha256", secret).update(code).digest("hex")}`;
+  const signInActions = [
+    "auth.sign_in.succeeded",
+    "auth.sign_in.second_factor_verified",
+    "auth.sign_in.backup_code_used",
+  ];
+  /**
+   * Emails the account holder when they sign in from a browser or app (user agent) the account has
+   * not signed in from before. The first sign-in of an account is not news.
+   */
+  const notifyIfNewDevice = async (
+    userId: string,
+    where: { ipAddress: string | null; userAgent: string | null },
+  ) => {
+    if (!where.userAgent) return;
+    if (await hasAuditEntry(db, { actorId: userId, actions: signInActions, userAgent: where.userAgent }))
+      return;
+    if (!(await hasAuditEntry(db, { actorId: userId, actions: signInActions }))) return;
+    const [user] = await db
+      .select({ name: users.name, email: users.email })
+      .from(users)
+      .where(eq(users.id, userId));
+    if (!user) return;
+    const mail = newDeviceSignInEmail({
+      storeName: config.storeName,
+      name: user.name,
+      device: where.userAgent.slice(0, 120),
+      ip: where.ipAddress ?? "unknown",
+      at: new Date(),
+    });
+    await queueMail(db, { to: user.email, ...mail });
+  };
   return betterAuth({
     appName: config.storeName,
     baseURL: publicUrl,
@@ -143,6 +176,8 @@ export function createAuth(config: Config, db: Db) {
         await queueMail(db, { to: user.email, ...mail });
       },
     },
+    // Changing the email sends a verification link to the new address; the change applies once it is opened.
+    user: { changeEmail: { enabled: true } },
     emailVerification: {
       sendOnSignUp: true,
       expiresIn: verificationLinkHours * 3600,
@@ -263,6 +298,7 @@ export function createAuth(config: Config, db: Db) {
               | { twoFactorEnabled?: boolean | null }
               | undefined;
             const twoFactorPending = signedIn?.twoFactorEnabled === true;
+            if (!twoFactorPending && actorId) await notifyIfNewDevice(actorId, where);
             await recordAudit(db, {
               action: twoFactorPending ? "auth.sign_in.second_factor_required" : "auth.sign_in.succeeded",
               actorId,
@@ -281,6 +317,11 @@ export function createAuth(config: Config, db: Db) {
           "/two-factor/verify-backup-code": "auth.sign_in.backup_code_used",
         };
         const action = events[ctx.path];
+        const completesSignIn = ["/two-factor/verify-totp", "/two-factor/verify-backup-code"].includes(
+          ctx.path,
+        );
+        if (action && !failed && completesSignIn && actorId && !ctx.context.session)
+          await notifyIfNewDevice(actorId, where);
         if (action && !failed) await recordAudit(db, { action, actorId, ...where });
       }),
     },
