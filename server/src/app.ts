@@ -16,6 +16,12 @@ import { auditRoutes } from "./modules/audit/index.ts";
 import { storeCatalogRoutes } from "./modules/catalog/index.ts";
 import { accountRoutes, authRoutes, createAuth } from "./modules/customers/index.ts";
 import { adminGuard, assertAdminRouteDeclaresPermission, staffRoutes } from "./modules/staff/index.ts";
+import {
+  adminVendorRoutes,
+  assertVendorRouteDeclaresRole,
+  vendorGuard,
+  vendorRoutes,
+} from "./modules/vendors/index.ts";
 import { ResponseCache } from "./platform/cache.ts";
 import type { AppContext } from "./platform/context.ts";
 import { type Database, openDatabase } from "./platform/db.ts";
@@ -92,10 +98,13 @@ export async function buildApp(
   });
   app.setErrorHandler(problemErrorHandler);
   app.addHook("onRoute", assertAdminRouteDeclaresPermission);
+  app.addHook("onRoute", assertVendorRouteDeclaresRole);
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {
       if (method === "HEAD") continue;
-      const permission = (route.config as { permission?: string } | undefined)?.permission ?? null;
+      const declared = route.config as { permission?: string; vendorRole?: string } | undefined;
+      const permission =
+        declared?.permission ?? (declared?.vendorRole ? `vendor:${declared.vendorRole}` : null);
       ctx.routes.push({ method, url: route.url, permission });
     }
   });
@@ -143,6 +152,7 @@ export async function buildApp(
         { name: "store", description: "Public shopper API" },
         { name: "account", description: "The signed-in shopper's own profile and addresses" },
         { name: "admin", description: "Staff API; every operation names the permission it needs" },
+        { name: "vendor", description: "Vendor portal API, scoped to the caller's vendor" },
         { name: "platform" },
       ],
     },
@@ -192,8 +202,16 @@ export async function buildApp(
       await admin.register(adminGdprRoutes(ctx.db));
       await admin.register(staffManagementRoutes(config, auth, ctx.db));
       await admin.register(mailOutboxRoutes(ctx.db));
+      await admin.register(adminVendorRoutes(auth, ctx.db));
     },
     { prefix: "/api/admin" },
+  );
+  await app.register(
+    async (vendor) => {
+      vendor.addHook("onRequest", vendorGuard(auth, ctx.db, shopOrigins));
+      await vendor.register(vendorRoutes(ctx.db));
+    },
+    { prefix: "/api/vendor" },
   );
   await app.register(mediaRoutes(ctx), { prefix: "/media" });
 

@@ -135,6 +135,7 @@ describe("GDPR", () => {
       "stock_locations.name",
       "roles.name",
       "api_keys.name",
+      "vendors.name",
       "sign_in_throttles.email",
       "reviews.product_sku",
     ]);

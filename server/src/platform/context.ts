@@ -20,6 +20,9 @@ export interface AppContext {
   mailer: Mailer;
   /** Accounts and sessions (better-auth). */
   auth: Auth;
-  /** Every route added, with the permission an admin route declares (for docs and the authorization tests). */
+  /**
+   * Every route added, with what it requires: an admin route's permission, or `vendor:owner` /
+   * `vendor:member` for vendor routes (for docs and the authorization tests).
+   */
   routes: { method: string; url: string; permission: string | null }[];
 }

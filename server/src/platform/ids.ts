@@ -25,7 +25,8 @@ export type IdPrefix =
   | "role"
   | "aud"
   | "adr"
-  | "key";
+  | "key"
+  | "ven";
 
 /**
  * A new prefixed, time-sortable id such as `prod_01JD5V3M8Q7X2K9W4E6R1T0Y3B`:

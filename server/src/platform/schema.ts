@@ -6,4 +6,5 @@ export * from "../modules/customers/customers.schema.ts";
 export * from "../modules/inventory/inventory.schema.ts";
 export * from "../modules/reviews/reviews.schema.ts";
 export * from "../modules/staff/staff.schema.ts";
+export * from "../modules/vendors/vendors.schema.ts";
 export * from "./outbox.schema.ts";

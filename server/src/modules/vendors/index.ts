@@ -1,0 +1,8 @@
+/** Vendors: marketplace sellers and the people who work for them. Other modules import only from here. */
+export {
+  adminVendorRoutes,
+  assertVendorRouteDeclaresRole,
+  vendorGuard,
+  vendorRoutes,
+} from "./vendors.routes.ts";
+export { addVendorMember, createVendor, membershipOf } from "./vendors.service.ts";
