@@ -31,6 +31,7 @@ import { mailOutboxRoutes } from "./platform/mail.routes.ts";
 import { registerMailHandler, SmtpMailer, StoredMailer } from "./platform/mail.ts";
 import { mediaRoutes } from "./platform/media.routes.ts";
 import { OutboxDispatcher } from "./platform/outbox.ts";
+import { createRedis } from "./platform/redis.ts";
 import { LocalDiskStorage } from "./platform/storage.ts";
 import { storefrontRoutes } from "./web/storefront.routes.ts";
 
@@ -59,7 +60,8 @@ export async function buildApp(
     : new StoredMailer(database.db, config.mailFrom);
   const outbox = new OutboxDispatcher(database.db);
   registerMailHandler(outbox, mailer);
-  const auth = createAuth(config, database.db);
+  const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisPrefix) : null;
+  const auth = createAuth(config, database.db, redis);
   const ctx: AppContext = {
     config,
     database,
@@ -110,6 +112,7 @@ export async function buildApp(
   });
   app.addHook("onClose", async () => {
     await outbox.stop();
+    if (redis) await redis.quit().catch(() => redis.disconnect());
     if (mailer instanceof SmtpMailer) mailer.close();
     if (ownsDatabase) await database.close();
   });
@@ -169,17 +172,20 @@ export async function buildApp(
   );
   app.get(
     "/ready",
-    { schema: { tags: ["platform"], summary: "Readiness: the database answers" } },
+    {
+      schema: { tags: ["platform"], summary: "Readiness: the database (and Redis, when configured) answer" },
+    },
     async (_request, reply) => {
       try {
         await database.ping();
+        if (redis) await redis.ping();
         return { status: "ready" };
       } catch {
         return reply.status(503).type("application/problem+json").send({
           type: "https://bazaar.dev/problems/not-ready",
           title: "Service Unavailable",
           status: 503,
-          detail: "The database does not answer.",
+          detail: "The database or Redis does not answer.",
           code: "NOT_READY",
         });
       }

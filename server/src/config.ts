@@ -47,6 +47,10 @@ export interface Config {
   /** First Owner account, created on start when both are set and the account does not exist. */
   adminEmail: string | null;
   adminPassword: string | null;
+  /** Redis (REDIS_URL) for state shared by several API processes: sessions cache, rate limits. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key (REDIS_PREFIX). */
+  redisPrefix: string;
   /** Staff must turn on two-factor authentication before using the admin API (STAFF_REQUIRE_2FA). */
   staffRequireTwoFactor: boolean;
 }
@@ -97,7 +101,8 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
  *
  * Variables: NODE_ENV, HOST, PORT, PUBLIC_URL, LOG_LEVEL, DATABASE_URL, DATA_DIR, STORAGE_DIR,
  * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT, STORE_NAME,
- * SMTP_URL, MAIL_FROM, BETTER_AUTH_SECRET, TRUSTED_ORIGINS, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_REQUIRE_2FA.
+ * SMTP_URL, MAIL_FROM, BETTER_AUTH_SECRET, TRUSTED_ORIGINS, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_REQUIRE_2FA,
+ * REDIS_URL, REDIS_PREFIX.
  * @throws ConfigError when a variable holds an invalid value.
  */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -134,6 +139,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     if (!/^https?:\/\/[^/]+$/.test(origin))
       throw new ConfigError("TRUSTED_ORIGINS", `"${origin}" is not an origin like https://shop.example`);
   }
+  const redisUrl = env.REDIS_URL?.trim() || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    throw new ConfigError("REDIS_URL", "must start with redis:// or rediss://");
   const adminEmail = env.ADMIN_EMAIL?.trim() || null;
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail))
@@ -170,6 +178,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     adminEmail,
     adminPassword,
     staffRequireTwoFactor: boolVar(env, "STAFF_REQUIRE_2FA", false),
+    redisUrl,
+    redisPrefix: env.REDIS_PREFIX?.trim() || "bazaar:",
   };
   return { ...config, ...overrides };
 }

@@ -8,6 +8,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { twoFactor } from "better-auth/plugins/two-factor";
 import { eq } from "drizzle-orm";
+import type { Redis } from "ioredis";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../platform/db.ts";
 import { type IdPrefix, newId } from "../../platform/ids.ts";
@@ -19,6 +20,7 @@ import {
   twoFactorChangedEmail,
   verificationEmail,
 } from "../../platform/mail-templates.ts";
+import { redisSecondaryStorage } from "../../platform/redis.ts";
 import { hasAuditEntry, recordAudit } from "../audit/index.ts";
 import { clearFailedSignIns, lockedForSeconds, recordFailedSignIn } from "./customers.lockout.ts";
 import { authModels, users } from "./customers.schema.ts";
@@ -100,7 +102,7 @@ export const verificationLinkHours = 24;
  * cookie-authenticated writes (CSRF), and rate limits on sign-in, sign-up and reset requests.
  * Endpoints live under `/api/auth` (see customers.routes.ts).
  */
-export function createAuth(config: Config, db: Db) {
+export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
   const publicUrl = config.publicUrl;
   const secret = resolveAuthSecret(config);
   // Backup codes are kept as keyed hashes (HMAC-SHA-256 with the auth secret): shown once, never
@@ -146,6 +148,9 @@ export function createAuth(config: Config, db: Db) {
     trustedOrigins: [publicUrl, ...config.trustedOrigins],
     telemetry: { enabled: false },
     database: drizzleAdapter(db, { provider: "pg", schema: authModels }),
+    // With Redis, sessions are looked up there (shared by every process) and still kept in the
+    // database, which stays the record (session lists, GDPR export).
+    ...(redis ? { secondaryStorage: redisSecondaryStorage(redis) } : {}),
     advanced: {
       database: { generateId: ({ model }) => newId(idPrefixes[model] ?? "usr") },
       // The HTTP layer puts the client address (Fastify's request.ip, proxy-aware) in this header.
@@ -191,10 +196,10 @@ export function createAuth(config: Config, db: Db) {
         await queueMail(db, { to: user.email, ...mail });
       },
     },
-    session: { expiresIn: 30 * 86_400, updateAge: 86_400, freshAge: 3_600 },
+    session: { expiresIn: 30 * 86_400, updateAge: 86_400, freshAge: 3_600, storeSessionInDatabase: true },
     rateLimit: {
       enabled: true,
-      storage: "memory",
+      storage: redis ? "secondary-storage" : "memory",
       window: 60,
       max: 300,
       customRules: {
