@@ -8,7 +8,7 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
 import { staffManagementRoutes } from "./flows/staff-management.routes.ts";
@@ -220,6 +220,28 @@ export async function buildApp(
     { prefix: "/api/vendor" },
   );
   await app.register(mediaRoutes(ctx), { prefix: "/media" });
+
+  // The admin dashboard: its built files under /admin/, and its index.html for every other /admin page.
+  const adminDist = path.join(repoRoot, "web/admin/dist");
+  if (config.serveStorefront && fs.existsSync(path.join(adminDist, "index.html"))) {
+    await app.register(fastifyStatic, {
+      root: adminDist,
+      prefix: "/admin/",
+      wildcard: false,
+      index: false,
+      decorateReply: false,
+      maxAge: "1y",
+      immutable: true,
+    });
+    const adminIndex = path.join(adminDist, "index.html");
+    const serveAdmin = async (_request: unknown, reply: FastifyReply) =>
+      reply
+        .header("cache-control", "no-cache")
+        .type("text/html; charset=utf-8")
+        .send(await fs.promises.readFile(adminIndex, "utf8"));
+    app.get("/admin", { schema: { hide: true } }, serveAdmin);
+    app.get("/admin/*", { schema: { hide: true } }, serveAdmin);
+  }
 
   const storefrontDist = path.join(repoRoot, "web/storefront/dist");
   if (config.serveStorefront && fs.existsSync(path.join(storefrontDist, "index.html"))) {

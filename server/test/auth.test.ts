@@ -3,7 +3,12 @@ import type { LightMyRequestResponse } from "fastify";
 import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
-import { signInThrottles, twoFactors, users } from "../src/modules/customers/customers.schema.ts";
+import {
+  signInThrottles,
+  twoFactors,
+  users,
+  verifications,
+} from "../src/modules/customers/customers.schema.ts";
 import { assignRole } from "../src/modules/staff/index.ts";
 import { mailMessages } from "../src/platform/outbox.schema.ts";
 import { testApp } from "./helpers.ts";
@@ -145,6 +150,43 @@ describe("customer accounts", () => {
       (await post("/api/auth/sign-in/email", { email: "ada@example.com", password: "amber-lantern-77" }))
         .statusCode,
     ).toBe(200);
+  });
+
+  it("rejects tampered and expired email tokens with clear errors", async () => {
+    await post("/api/auth/sign-up/email", {
+      name: "Tom",
+      email: "tom@example.com",
+      password: "fuzzy-lemur-8123",
+    });
+    const mail = await lastMailTo("tom@example.com");
+    const link = linkIn(mail!.text);
+    const token = link.searchParams.get("token")!;
+    const tampered = await t.app.inject({
+      method: "GET",
+      url: `/api/auth/verify-email?token=${token.slice(0, -4)}abcd`,
+    });
+    expect(tampered.statusCode).toBe(401);
+    expect(tampered.json().code).toBe("INVALID_TOKEN");
+
+    await post("/api/auth/request-password-reset", {
+      email: "tom@example.com",
+      redirectTo: `${origin}/reset`,
+    });
+    const reset = await lastMailTo("tom@example.com");
+    const resetToken = linkIn(reset!.text).pathname.split("/").pop()!;
+    // The link's lifetime passes.
+    await t.ctx.db.update(verifications).set({ expiresAt: new Date(Date.now() - 1000) });
+    const expired = await post("/api/auth/reset-password", {
+      token: resetToken,
+      newPassword: "fresh-lemur-9001",
+    });
+    expect(expired.statusCode).toBe(400);
+    expect(expired.json()).toMatchObject({ code: "INVALID_TOKEN", status: 400 });
+    const garbage = await post("/api/auth/reset-password", {
+      token: "not-a-token",
+      newPassword: "fresh-lemur-9001",
+    });
+    expect(garbage.json().code).toBe("INVALID_TOKEN");
   });
 
   it("rejects a tampered session cookie", async () => {
