@@ -193,7 +193,15 @@ export async function buildApp(
   );
 
   await app.register(storeCatalogRoutes(ctx), { prefix: "/api/store" });
-  await app.register(authRoutes(auth, config.publicUrl));
+  const providerNames = { google: "Google", github: "GitHub", apple: "Apple" } as const;
+  const signInProviders = [
+    ...Object.keys(config.socialProviders).map((id) => ({
+      id,
+      name: providerNames[id as keyof typeof providerNames],
+    })),
+    ...(config.oidc ? [{ id: config.oidc.providerId, name: config.oidc.name }] : []),
+  ];
+  await app.register(authRoutes(auth, config.publicUrl, signInProviders));
   const shopOrigins = [config.publicUrl, ...config.trustedOrigins];
   await app.register(accountRoutes(auth, ctx.db, shopOrigins), { prefix: "/api/store/account" });
   await app.register(accountGdprRoutes(auth, ctx.db, shopOrigins), { prefix: "/api/store/account" });

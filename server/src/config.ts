@@ -47,6 +47,13 @@ export interface Config {
   /** First Owner account, created on start when both are set and the account does not exist. */
   adminEmail: string | null;
   adminPassword: string | null;
+  /**
+   * Social sign-in: Google, GitHub and Apple when their client id and secret are set
+   * (GOOGLE_CLIENT_ID/GOOGLE_CLIENT_SECRET, GITHUB_..., APPLE_...), and any OpenID Connect issuer
+   * (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_PROVIDER_ID (default "oidc"), OIDC_NAME).
+   */
+  socialProviders: Partial<Record<"google" | "github" | "apple", { clientId: string; clientSecret: string }>>;
+  oidc: { providerId: string; name: string; issuer: string; clientId: string; clientSecret: string } | null;
   /** Redis (REDIS_URL) for state shared by several API processes: sessions cache, rate limits. */
   redisUrl: string | null;
   /** Prefix of every Redis key (REDIS_PREFIX). */
@@ -139,6 +146,32 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     if (!/^https?:\/\/[^/]+$/.test(origin))
       throw new ConfigError("TRUSTED_ORIGINS", `"${origin}" is not an origin like https://shop.example`);
   }
+  const socialProviders: Config["socialProviders"] = {};
+  for (const provider of ["google", "github", "apple"] as const) {
+    const id = env[`${provider.toUpperCase()}_CLIENT_ID`]?.trim();
+    const secret = env[`${provider.toUpperCase()}_CLIENT_SECRET`]?.trim();
+    if (id && !secret)
+      throw new ConfigError(
+        `${provider.toUpperCase()}_CLIENT_SECRET`,
+        `is required with ${provider.toUpperCase()}_CLIENT_ID`,
+      );
+    if (id && secret) socialProviders[provider] = { clientId: id, clientSecret: secret };
+  }
+  const oidcIssuer = env.OIDC_ISSUER?.trim().replace(/\/+$/, "") || null;
+  if (oidcIssuer && !/^https?:\/\//.test(oidcIssuer))
+    throw new ConfigError("OIDC_ISSUER", "must be an http(s) URL");
+  if (oidcIssuer && !(env.OIDC_CLIENT_ID?.trim() && env.OIDC_CLIENT_SECRET?.trim())) {
+    throw new ConfigError("OIDC_CLIENT_ID", "and OIDC_CLIENT_SECRET are required with OIDC_ISSUER");
+  }
+  const oidc = oidcIssuer
+    ? {
+        providerId: env.OIDC_PROVIDER_ID?.trim() || "oidc",
+        name: env.OIDC_NAME?.trim() || "Single sign-on",
+        issuer: oidcIssuer,
+        clientId: env.OIDC_CLIENT_ID!.trim(),
+        clientSecret: env.OIDC_CLIENT_SECRET!.trim(),
+      }
+    : null;
   const redisUrl = env.REDIS_URL?.trim() || null;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
     throw new ConfigError("REDIS_URL", "must start with redis:// or rediss://");
@@ -180,6 +213,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     staffRequireTwoFactor: boolVar(env, "STAFF_REQUIRE_2FA", false),
     redisUrl,
     redisPrefix: env.REDIS_PREFIX?.trim() || "bazaar:",
+    socialProviders,
+    oidc,
   };
   return { ...config, ...overrides };
 }

@@ -197,6 +197,10 @@ export const authApi = {
   verifyBackupCode: (body: { code: string; trustDevice?: boolean }) =>
     post("/api/auth/two-factor/verify-backup-code", body),
   signOut: () => post("/api/auth/sign-out"),
+  providers: (signal?: AbortSignal) =>
+    call<{ items: { id: string; name: string }[] }>("GET", "/api/store/auth-providers", undefined, signal),
+  signInSocial: (provider: string, callbackURL: string) =>
+    post<{ url: string; redirect: boolean }>("/api/auth/sign-in/social", { provider, callbackURL }),
   sendVerificationEmail: (email: string) =>
     post("/api/auth/send-verification-email", { email, callbackURL: VERIFIED_CALLBACK }),
   requestPasswordReset: (email: string) =>

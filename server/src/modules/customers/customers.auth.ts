@@ -6,6 +6,7 @@ import { dictionary } from "@zxcvbn-ts/language-common";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { genericOAuth } from "better-auth/plugins/generic-oauth";
 import { twoFactor } from "better-auth/plugins/two-factor";
 import { eq } from "drizzle-orm";
 import type { Redis } from "ioredis";
@@ -209,7 +210,27 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
         "/send-verification-email": { window: 300, max: 5 },
       },
     },
+    // Social and OpenID Connect sign-in. An existing account is linked when the provider vouches for
+    // the same email (email_verified), never on an unverified address.
+    socialProviders: config.socialProviders,
+    account: { accountLinking: { enabled: true, allowDifferentEmails: false } },
     plugins: [
+      ...(config.oidc
+        ? [
+            genericOAuth({
+              config: [
+                {
+                  providerId: config.oidc.providerId,
+                  discoveryUrl: `${config.oidc.issuer}/.well-known/openid-configuration`,
+                  clientId: config.oidc.clientId,
+                  clientSecret: config.oidc.clientSecret,
+                  scopes: ["openid", "email", "profile"],
+                  pkce: true,
+                },
+              ],
+            }),
+          ]
+        : []),
       twoFactor({
         issuer: config.storeName,
         backupCodeOptions: {

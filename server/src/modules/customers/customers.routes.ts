@@ -63,8 +63,32 @@ async function sendWebResponse(response: Response, reply: FastifyReply): Promise
  * request-password-reset, reset-password, change-password, list-sessions, revoke-other-sessions, ...
  * Bodies are passed through raw (JSON or form). Rate-limited answers carry Retry-After (seconds).
  */
-export function authRoutes(auth: Auth, baseUrl: string) {
+export function authRoutes(auth: Auth, baseUrl: string, providers: { id: string; name: string }[] = []) {
   return async (app: FastifyInstance) => {
+    // Which social / single-sign-on buttons the sign-in page shows (POST /api/auth/sign-in/social {provider}).
+    app.get(
+      "/api/store/auth-providers",
+      {
+        schema: {
+          summary: "Sign-in providers",
+          description:
+            "Social and OpenID Connect providers this shop accepts, for the sign-in page's buttons.",
+          tags: ["account"],
+          response: {
+            200: {
+              type: "object",
+              properties: {
+                items: {
+                  type: "array",
+                  items: { type: "object", properties: { id: { type: "string" }, name: { type: "string" } } },
+                },
+              },
+            },
+          },
+        },
+      },
+      async () => ({ items: providers }),
+    );
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 64 * 1024 }, (_request, body, done) =>
       done(null, body),

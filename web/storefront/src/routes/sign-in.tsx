@@ -1,5 +1,5 @@
 import { Button } from "@bazaar/ui";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { authApi, errorMessage } from "../api";
@@ -96,6 +96,7 @@ export function Component() {
           <Button type="submit" size="lg" className="w-full" disabled={signIn.isPending}>
             {signIn.isPending ? "Signing in…" : "Sign in"}
           </Button>
+          <SocialSignIn next={next} />
         </form>
       ) : (
         <form key={step} onSubmit={onCode} className="space-y-5" aria-labelledby="second-step-heading">
@@ -164,5 +165,39 @@ export function Component() {
         </form>
       )}
     </AuthCard>
+  );
+}
+
+/** "Continue with ..." buttons for the shop's social and single-sign-on providers, when it has any. */
+function SocialSignIn({ next }: { next: string }) {
+  const providers = useQuery({
+    queryKey: ["auth-providers"],
+    queryFn: ({ signal }) => authApi.providers(signal),
+  });
+  const start = useMutation({
+    mutationFn: (provider: string) => authApi.signInSocial(provider, `${window.location.origin}${next}`),
+    onSuccess: (result) => {
+      if (result?.url) window.location.assign(result.url);
+    },
+  });
+  const items = providers.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <div className="space-y-3 border-t border-neutral-200 pt-5">
+      {start.isError && <Alert>{errorMessage(start.error)}</Alert>}
+      {items.map((p) => (
+        <Button
+          key={p.id}
+          type="button"
+          variant="secondary"
+          size="lg"
+          className="w-full"
+          disabled={start.isPending}
+          onClick={() => start.mutate(p.id)}
+        >
+          Continue with {p.name}
+        </Button>
+      ))}
+    </div>
   );
 }
