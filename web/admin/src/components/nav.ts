@@ -1,0 +1,14 @@
+/** The dashboard's sections and the permission each needs (the API checks it too). */
+export const sections = [
+  { to: "/staff", label: "Staff", permission: "staff:manage", description: "Invite people and set roles." },
+  { to: "/roles", label: "Roles", permission: "staff:manage", description: "Built-in and custom roles." },
+  { to: "/audit", label: "Audit log", permission: "audit:read", description: "Who did what, and when." },
+  {
+    to: "/outbox",
+    label: "Email outbox",
+    permission: "settings:write",
+    description: "Emails the shop has sent.",
+  },
+  { to: "/api-keys", label: "API keys", permission: "staff:manage", description: "Keys for integrations." },
+  { to: "/vendors", label: "Vendors", permission: "vendors:manage", description: "Marketplace sellers." },
+] as const;

@@ -1,0 +1,73 @@
+import { createBrowserRouter } from "react-router";
+import { Layout, RequirePermission } from "./components/Layout";
+import { ApiKeysPage } from "./routes/api-keys";
+import { AuditPage } from "./routes/audit";
+import { HomePage } from "./routes/home";
+import { NotFoundPage } from "./routes/not-found";
+import { OutboxPage } from "./routes/outbox";
+import { RolesPage } from "./routes/roles";
+import { SignInPage } from "./routes/sign-in";
+import { StaffPage } from "./routes/staff";
+import { VendorsPage } from "./routes/vendors";
+
+export const router = createBrowserRouter(
+  [
+    { path: "/sign-in", element: <SignInPage /> },
+    {
+      element: <Layout />,
+      children: [
+        { index: true, element: <HomePage /> },
+        {
+          path: "staff",
+          element: (
+            <RequirePermission permission="staff:manage" title="Staff">
+              <StaffPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "roles",
+          element: (
+            <RequirePermission permission="staff:manage" title="Roles">
+              <RolesPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "audit",
+          element: (
+            <RequirePermission permission="audit:read" title="Audit log">
+              <AuditPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "outbox",
+          element: (
+            <RequirePermission permission="settings:write" title="Email outbox">
+              <OutboxPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "api-keys",
+          element: (
+            <RequirePermission permission="staff:manage" title="API keys">
+              <ApiKeysPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "vendors",
+          element: (
+            <RequirePermission permission="vendors:manage" title="Vendors">
+              <VendorsPage />
+            </RequirePermission>
+          ),
+        },
+        { path: "*", element: <NotFoundPage /> },
+      ],
+    },
+  ],
+  { basename: "/admin" },
+);
