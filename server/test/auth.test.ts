@@ -167,6 +167,11 @@ describe("customer accounts", () => {
     });
     expect(tampered.statusCode).toBe(401);
     expect(tampered.json().code).toBe("INVALID_TOKEN");
+    const first = await t.app.inject({ method: "GET", url: `/api/auth/verify-email?token=${token}` });
+    expect(first.statusCode).toBe(200);
+    const reused = await t.app.inject({ method: "GET", url: `/api/auth/verify-email?token=${token}` });
+    expect(reused.statusCode).toBe(400);
+    expect(reused.json().code).toBe("TOKEN_ALREADY_USED");
 
     await post("/api/auth/request-password-reset", {
       email: "tom@example.com",

@@ -158,6 +158,10 @@ describe("shopper account in Chromium", () => {
     await page.getByRole("button", { name: "Turn on two-factor" }).click();
     await page.getByTestId("two-factor").getByLabel("Password").fill(newPassword);
     await page.getByRole("button", { name: "Continue" }).click();
+    // The QR code for the authenticator app renders (an SVG image made in the page).
+    const qr = page.getByTestId("totp-qr");
+    await qr.waitFor();
+    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     const secretElement = page.getByTestId("totp-secret");
     await secretElement.waitFor();
     const key = ((await secretElement.textContent()) ?? "").replace(/\s+/g, "");

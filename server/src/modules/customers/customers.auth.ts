@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { hash, verify } from "@node-rs/argon2";
@@ -24,7 +24,7 @@ import {
 import { redisSecondaryStorage } from "../../platform/redis.ts";
 import { hasAuditEntry, recordAudit } from "../audit/index.ts";
 import { clearFailedSignIns, lockedForSeconds, recordFailedSignIn } from "./customers.lockout.ts";
-import { authModels, users } from "./customers.schema.ts";
+import { authModels, users, verifications } from "./customers.schema.ts";
 
 /** Passwords shoppers pick most often (zxcvbn's list of the 49k most common), lower-cased. */
 const commonPasswords = new Set((dictionary["passwords-common"] as string[]).map((p) => p.toLowerCase()));
@@ -89,6 +89,11 @@ function takeInvitation(email: string): boolean {
 export async function inviteToSetPassword(auth: Auth, email: string, redirectTo: string): Promise<void> {
   pendingInvitations.set(email.toLowerCase(), Date.now() + 60_000);
   await auth.api.requestPasswordReset({ body: { email, redirectTo } });
+}
+
+/** Key under which a used email-verification token is remembered (its SHA-256, never the token). */
+function usedTokenKey(token: string): string {
+  return `used-email-token:${createHash("sha256").update(token).digest("hex")}`;
 }
 
 /** Minutes a password-reset link stays valid. */
@@ -289,6 +294,19 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
             );
           }
         }
+        if (ctx.path === "/verify-email" && typeof ctx.query?.token === "string") {
+          // Verification links are signed tokens that could be replayed: each works once here.
+          const [used] = await db
+            .select({ id: verifications.id })
+            .from(verifications)
+            .where(eq(verifications.identifier, usedTokenKey(ctx.query.token)));
+          if (used) {
+            throw new APIError("BAD_REQUEST", {
+              message: "This verification link has already been used.",
+              code: "TOKEN_ALREADY_USED",
+            });
+          }
+        }
         if (ctx.path === "/two-factor/verify-backup-code" && typeof ctx.body?.code === "string") {
           return { context: { body: { ...ctx.body, code: hashCode(ctx.body.code) } } };
         }
@@ -307,13 +325,23 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
       }),
       after: createAuthMiddleware(async (ctx) => {
         const returned = ctx.context.returned;
-        const failed = isAPIError(returned);
+        // A redirect is also thrown as an APIError (status 302): only 4xx/5xx are failures.
+        const failed = isAPIError(returned) && returned.statusCode >= 400;
+        if (ctx.path === "/verify-email" && !failed && typeof ctx.query?.token === "string") {
+          await db.insert(verifications).values({
+            id: newId("vrf"),
+            identifier: usedTokenKey(ctx.query.token),
+            value: "used",
+            expiresAt: new Date(Date.now() + (verificationLinkHours + 1) * 3_600_000),
+          });
+          return;
+        }
         const where = origin(ctx.request);
         const actorId = ctx.context.newSession?.user.id ?? ctx.context.session?.user.id ?? null;
         if (ctx.path === "/sign-in/email" && typeof ctx.body?.email === "string") {
           const email = ctx.body.email.trim().toLowerCase();
           if (failed) {
-            if (returned.statusCode === 401) {
+            if (isAPIError(returned) && returned.statusCode === 401) {
               await recordFailedSignIn(db, email);
               await recordAudit(db, { action: "auth.sign_in.failed", metadata: { email }, ...where });
             }

@@ -1,5 +1,6 @@
 import { Button, Spinner } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import QRCode from "qrcode";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { type AccountProfile, authApi, type DeviceSession, errorMessage, fieldErrors } from "../../api";
 import { accountQuery, deviceSessionsQuery, queryClient, sessionQuery } from "../../queries";
@@ -246,7 +247,11 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
           </h4>
           <ol className="list-decimal space-y-3 pl-5 text-sm text-neutral-700">
             <li>
-              In your authenticator app, add an account and enter this key (time-based):
+              Scan this QR code with your authenticator app:
+              <TotpQrCode uri={step.uri} />
+            </li>
+            <li>
+              Or add an account by hand and enter this key (time-based):
               <code
                 className="mt-2 block w-fit rounded-lg bg-neutral-100 px-3 py-2 font-mono text-base tracking-wider text-neutral-900 select-all"
                 data-testid="totp-secret"
@@ -394,5 +399,32 @@ function Sessions() {
         {revoke.isPending ? "Signing out…" : "Sign out other devices"}
       </Button>
     </div>
+  );
+}
+
+/** The otpauth:// URI as a QR code (an SVG made in the browser by the `qrcode` library). */
+function TotpQrCode({ uri }: { uri: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" })
+      .then((svg) => {
+        if (live) setSrc(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
+      })
+      .catch(() => setSrc(null));
+    return () => {
+      live = false;
+    };
+  }, [uri]);
+  if (!src) return null;
+  return (
+    <img
+      src={src}
+      alt="QR code to add this account to an authenticator app"
+      width={176}
+      height={176}
+      className="mt-2 block rounded-lg border border-neutral-200 bg-white p-2"
+      data-testid="totp-qr"
+    />
   );
 }
