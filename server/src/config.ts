@@ -58,6 +58,10 @@ export interface Config {
   redisUrl: string | null;
   /** Prefix of every Redis key (REDIS_PREFIX). */
   redisPrefix: string;
+  /** A session unused for this many days expires (SESSION_IDLE_DAYS); each use pushes it back. */
+  sessionIdleDays: number;
+  /** A session ends this many days after sign-in however active (SESSION_MAX_DAYS). */
+  sessionMaxDays: number;
   /** Staff must turn on two-factor authentication before using the admin API (STAFF_REQUIRE_2FA). */
   staffRequireTwoFactor: boolean;
 }
@@ -109,7 +113,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
  * Variables: NODE_ENV, HOST, PORT, PUBLIC_URL, LOG_LEVEL, DATABASE_URL, DATA_DIR, STORAGE_DIR,
  * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT, STORE_NAME,
  * SMTP_URL, MAIL_FROM, BETTER_AUTH_SECRET, TRUSTED_ORIGINS, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_REQUIRE_2FA,
- * REDIS_URL, REDIS_PREFIX.
+ * REDIS_URL, REDIS_PREFIX, SESSION_IDLE_DAYS, SESSION_MAX_DAYS, social and OIDC providers.
  * @throws ConfigError when a variable holds an invalid value.
  */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -211,6 +215,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     adminEmail,
     adminPassword,
     staffRequireTwoFactor: boolVar(env, "STAFF_REQUIRE_2FA", false),
+    sessionIdleDays: intVar(env, "SESSION_IDLE_DAYS", 30, 1, 365),
+    sessionMaxDays: intVar(env, "SESSION_MAX_DAYS", 90, 1, 3650),
     redisUrl,
     redisPrefix: env.REDIS_PREFIX?.trim() || "bazaar:",
     socialProviders,

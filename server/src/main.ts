@@ -6,6 +6,7 @@ import { importCsvCatalog } from "./importers/csv.ts";
 import { importLuma } from "./importers/luma.ts";
 import { printSummary } from "./importers/report.ts";
 import { countProducts, listImageFiles } from "./modules/catalog/index.ts";
+import { endOverlongSessions } from "./modules/customers/index.ts";
 import { openDatabase } from "./platform/db.ts";
 
 const usage = `Usage: bazaar <command>
@@ -58,6 +59,13 @@ async function start(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   ctx.outbox.start();
+  // Sessions past their absolute lifetime are ended every few minutes.
+  const sweep = setInterval(() => {
+    void endOverlongSessions(ctx.auth, ctx.db, config.sessionMaxDays).catch((error: unknown) =>
+      app.log.warn({ err: error }, "session sweep failed"),
+    );
+  }, 5 * 60_000);
+  sweep.unref();
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   console.log(

@@ -4,11 +4,13 @@ import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
 import {
+  sessions,
   signInThrottles,
   twoFactors,
   users,
   verifications,
 } from "../src/modules/customers/customers.schema.ts";
+import { endOverlongSessions } from "../src/modules/customers/index.ts";
 import { assignRole } from "../src/modules/staff/index.ts";
 import { mailMessages } from "../src/platform/outbox.schema.ts";
 import { testApp } from "./helpers.ts";
@@ -192,6 +194,46 @@ describe("customer accounts", () => {
       newPassword: "fresh-lemur-9001",
     });
     expect(garbage.json().code).toBe("INVALID_TOKEN");
+  });
+
+  it("ends sessions after the absolute lifetime however active, and after idle expiry", async () => {
+    const signIn = await post("/api/auth/sign-in/email", {
+      email: "ada@example.com",
+      password: "amber-lantern-77",
+    });
+    const cookie = cookieOf(signIn);
+    const alive = await t.app.inject({ method: "GET", url: "/api/auth/get-session", headers: { cookie } });
+    expect(alive.json().user.email).toBe("ada@example.com");
+    const token = alive.json().session.token as string;
+    // Signed in long ago (beyond SESSION_MAX_DAYS), though used just now.
+    await t.ctx.db
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - (t.ctx.config.sessionMaxDays + 1) * 86_400_000) })
+      .where(eq(sessions.token, token));
+    expect(
+      await endOverlongSessions(t.ctx.auth, t.ctx.db, t.ctx.config.sessionMaxDays),
+    ).toBeGreaterThanOrEqual(1);
+    const ended = await t.app.inject({ method: "GET", url: "/api/auth/get-session", headers: { cookie } });
+    expect(ended.json()).toBeNull();
+
+    const idle = await post("/api/auth/sign-in/email", {
+      email: "ada@example.com",
+      password: "amber-lantern-77",
+    });
+    const idleCookie = cookieOf(idle);
+    const idleToken = (
+      await t.app.inject({ method: "GET", url: "/api/auth/get-session", headers: { cookie: idleCookie } })
+    ).json().session.token as string;
+    await t.ctx.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.token, idleToken));
+    const lapsed = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/get-session",
+      headers: { cookie: idleCookie },
+    });
+    expect(lapsed.json()).toBeNull();
   });
 
   it("rejects a tampered session cookie", async () => {

@@ -202,7 +202,14 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
         await queueMail(db, { to: user.email, ...mail });
       },
     },
-    session: { expiresIn: 30 * 86_400, updateAge: 86_400, freshAge: 3_600, storeSessionInDatabase: true },
+    // Idle expiry: a session unused for sessionIdleDays lapses (each day of use pushes it back);
+    // the absolute lifetime is enforced by endOverlongSessions.
+    session: {
+      expiresIn: config.sessionIdleDays * 86_400,
+      updateAge: 86_400,
+      freshAge: 3_600,
+      storeSessionInDatabase: true,
+    },
     rateLimit: {
       enabled: true,
       storage: redis ? "secondary-storage" : "memory",

@@ -5,3 +5,4 @@ export { type Auth, createAuth, inviteToSetPassword, isCommonPassword } from "./
 export { customersPersonalData } from "./customers.personal-data.ts";
 export { authRoutes } from "./customers.routes.ts";
 export { type Address, accountSummaries, type Profile, validateAddress } from "./customers.service.ts";
+export { endOverlongSessions } from "./customers.sessions.ts";
