@@ -10,6 +10,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
+import { ownerSetupRoutes } from "./flows/bootstrap-owner.routes.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
 import { staffManagementRoutes } from "./flows/staff-management.routes.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
@@ -202,6 +203,7 @@ export async function buildApp(
     ...(config.oidc ? [{ id: config.oidc.providerId, name: config.oidc.name }] : []),
   ];
   await app.register(authRoutes(auth, config.publicUrl, signInProviders));
+  await app.register(ownerSetupRoutes(auth, ctx.db));
   const shopOrigins = [config.publicUrl, ...config.trustedOrigins];
   await app.register(accountRoutes(auth, ctx.db, shopOrigins), { prefix: "/api/store/account" });
   await app.register(accountGdprRoutes(auth, ctx.db, shopOrigins), { prefix: "/api/store/account" });

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { bootstrapOwner } from "./flows/bootstrap-owner.ts";
+import { bootstrapOwner, createOwnerSetupLink } from "./flows/bootstrap-owner.ts";
 import { importCsvCatalog } from "./importers/csv.ts";
 import { importLuma } from "./importers/luma.ts";
 import { printSummary } from "./importers/report.ts";
@@ -32,7 +32,9 @@ async function start(): Promise<void> {
   const owner = await bootstrapOwner(config, ctx.auth, ctx.db);
   if (owner === "created") console.log(`Created the Owner account ${config.adminEmail}.`);
   if (owner === "no-owner") {
-    console.log("No Owner account yet: set ADMIN_EMAIL and ADMIN_PASSWORD and start again to create one.");
+    const link = await createOwnerSetupLink(config, ctx.auth);
+    console.log(`No Owner account yet. Create it with this one-time link (valid 24 hours): ${link}`);
+    console.log("(Or set ADMIN_EMAIL and ADMIN_PASSWORD and start again.)");
   }
   let shuttingDown = false;
   const warmAbort = new AbortController();

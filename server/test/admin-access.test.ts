@@ -314,3 +314,54 @@ describe("staff management", () => {
     ]);
   });
 });
+
+describe("first Owner by setup link", () => {
+  it("creates the Owner once with the printed token, and never again", async () => {
+    const fresh = await testApp();
+    try {
+      const { bootstrapOwner, createOwnerSetupLink } = await import("../src/flows/bootstrap-owner.ts");
+      expect(await bootstrapOwner(fresh.ctx.config, fresh.ctx.auth, fresh.ctx.db)).toBe("no-owner");
+      const link = new URL(await createOwnerSetupLink(fresh.ctx.config, fresh.ctx.auth));
+      expect(link.pathname).toBe("/admin/setup");
+      const token = link.searchParams.get("token")!;
+      const setup = (body: object) =>
+        fresh.app.inject({
+          method: "POST",
+          url: "/api/setup/owner",
+          headers: { origin: fresh.ctx.config.publicUrl },
+          payload: body,
+        });
+      const wrong = await setup({
+        token: `${token.slice(0, -3)}abc`,
+        name: "Mo",
+        email: "mo@shop.test",
+        password: "sturdy-anchor-5521",
+      });
+      expect(wrong.statusCode).toBe(403);
+      expect(wrong.json().code).toBe("SETUP_NOT_ALLOWED");
+      const ok = await setup({ token, name: "Mo", email: "mo@shop.test", password: "sturdy-anchor-5521" });
+      expect(ok.statusCode).toBe(201);
+      const again = await setup({
+        token,
+        name: "Eve",
+        email: "eve@shop.test",
+        password: "sturdy-anchor-5521",
+      });
+      expect(again.statusCode).toBe(403);
+      const signIn = await fresh.app.inject({
+        method: "POST",
+        url: "/api/auth/sign-in/email",
+        headers: { origin: fresh.ctx.config.publicUrl },
+        payload: { email: "mo@shop.test", password: "sturdy-anchor-5521" },
+      });
+      const me = await fresh.app.inject({
+        method: "GET",
+        url: "/api/admin/me",
+        headers: { cookie: cookieOf(signIn) },
+      });
+      expect(me.json().roles).toEqual(["owner"]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

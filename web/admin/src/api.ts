@@ -172,6 +172,8 @@ export const authApi = {
   verifyTotp: (body: { code: string; trustDevice?: boolean }) =>
     call("POST", "/api/auth/two-factor/verify-totp", body),
   signOut: () => call("POST", "/api/auth/sign-out", {}),
+  setupOwner: (body: { token: string; name: string; email: string; password: string }) =>
+    call<{ userId: string }>("POST", "/api/setup/owner", body),
 };
 
 function query(params: Record<string, string | number | undefined>): string {

@@ -6,6 +6,7 @@ import { HomePage } from "./routes/home";
 import { NotFoundPage } from "./routes/not-found";
 import { OutboxPage } from "./routes/outbox";
 import { RolesPage } from "./routes/roles";
+import { SetupPage } from "./routes/setup";
 import { SignInPage } from "./routes/sign-in";
 import { StaffPage } from "./routes/staff";
 import { VendorsPage } from "./routes/vendors";
@@ -13,6 +14,7 @@ import { VendorsPage } from "./routes/vendors";
 export const router = createBrowserRouter(
   [
     { path: "/sign-in", element: <SignInPage /> },
+    { path: "/setup", element: <SetupPage /> },
     {
       element: <Layout />,
       children: [
