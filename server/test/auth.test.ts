@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import * as OTPAuth from "otpauth";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
 import {
   sessions,
@@ -234,6 +234,38 @@ describe("customer accounts", () => {
       headers: { cookie: idleCookie },
     });
     expect(lapsed.json()).toBeNull();
+  });
+
+  it("rejects an expired verification link and an expired session cookie", async () => {
+    await post("/api/auth/sign-up/email", {
+      name: "Uma",
+      email: "uma@example.com",
+      password: "silver-comet-2291",
+    });
+    const mail = await lastMailTo("uma@example.com");
+    const token = linkIn(mail!.text).searchParams.get("token")!;
+    const signIn = await post("/api/auth/sign-in/email", {
+      email: "uma@example.com",
+      password: "silver-comet-2291",
+    });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      // A day and an hour later: past the 24-hour link.
+      vi.setSystemTime(Date.now() + 25 * 3_600_000);
+      const expired = await t.app.inject({ method: "GET", url: `/api/auth/verify-email?token=${token}` });
+      expect(expired.statusCode).toBe(401);
+      expect(expired.json().code).toMatch(/TOKEN_EXPIRED|INVALID_TOKEN/);
+      // Unused for longer than the idle lifetime: the session cookie no longer works.
+      vi.setSystemTime(Date.now() + (t.ctx.config.sessionIdleDays + 1) * 86_400_000);
+      const session = await t.app.inject({
+        method: "GET",
+        url: "/api/auth/get-session",
+        headers: { cookie: cookieOf(signIn) },
+      });
+      expect(session.json()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rejects a tampered session cookie", async () => {
