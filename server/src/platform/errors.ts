@@ -174,3 +174,11 @@ export function problemNotFoundHandler(request: FastifyRequest, reply: FastifyRe
   );
   void reply.status(404).type("application/problem+json").send(body);
 }
+
+/** Answers a request with a problem+json body right away (for hooks and guards that refuse a request). */
+export function sendProblem(reply: FastifyReply, status: number, code: string, detail: string) {
+  return reply
+    .status(status)
+    .type("application/problem+json")
+    .send(toProblem(new AppError(status, code, detail)));
+}

@@ -1,63 +1,16 @@
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import * as OTPAuth from "otpauth";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../src/config.ts";
 import { mailMessages } from "../../src/platform/outbox.schema.ts";
 import { testApp } from "../helpers.ts";
-
-/** Flags that let Debian's Chromium run headless here (no sandbox as root, no network of its own). */
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { freePort, launchChromium, seriousViolations } from "./support.ts";
 
 let t: Awaited<ReturnType<typeof testApp>>;
 let browser: Browser;
 let base: string;
-
-const axeSource = fs.readFileSync(path.join(repoRoot, "node_modules/axe-core/axe.min.js"), "utf8");
-
-/** Runs axe-core on the page and returns its serious and critical violations. */
-async function seriousViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run();
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(" ")),
-    }));
-  });
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-}
-
-/** A TCP port that is free right now (the app's PUBLIC_URL must be known before it listens). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The first link in the newest email sent to `to` (after delivering the outbox). */
 async function linkFromLatestMail(to: string, subject?: RegExp): Promise<string> {
@@ -83,7 +36,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   t = await testApp({ serveStorefront: true, cacheTtlMs: 0, publicUrl: base });
   await t.app.listen({ port, host: "127.0.0.1" });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,32 +1,9 @@
 import type { Server } from "node:http";
-import net from "node:net";
 import Provider from "oidc-provider";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testApp } from "../helpers.ts";
-
-/** Flags that let Debian's Chromium run headless here (as root, with no network of its own). */
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
+import { freePort, launchChromium } from "./support.ts";
 
 let t: Awaited<ReturnType<typeof testApp>>;
 let browser: Browser;
@@ -71,7 +48,7 @@ beforeAll(async () => {
     },
   });
   await t.app.listen({ port: appPort, host: "127.0.0.1" });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

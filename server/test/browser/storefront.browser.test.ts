@@ -1,50 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../src/config.ts";
 import { importLuma } from "../../src/importers/luma.ts";
 import type { ProductDetailDto } from "../../src/modules/catalog/index.ts";
 import { testApp } from "../helpers.ts";
-
-/** Flags that let Debian's Chromium run headless here (no sandbox as root, no network of its own). */
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { launchChromium, seriousViolations } from "./support.ts";
 
 let t: Awaited<ReturnType<typeof testApp>>;
 let browser: Browser;
 let base: string;
-
-const axeSource = fs.readFileSync(path.join(repoRoot, "node_modules/axe-core/axe.min.js"), "utf8");
-
-/** Runs axe-core on the page and returns its serious and critical violations. */
-async function seriousViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run();
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(" ")),
-    }));
-  });
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-}
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(repoRoot, "web/storefront/dist/index.html"))) {
@@ -55,7 +21,7 @@ beforeAll(async () => {
   expect(summary.failed).toEqual([]);
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

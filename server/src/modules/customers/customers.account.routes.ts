@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { fromTrustedOrigin } from "../../platform/csrf.ts";
 import type { Db } from "../../platform/db.ts";
-import { toProblem } from "../../platform/errors.ts";
+import { sendProblem } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
 import type { Auth } from "./customers.auth.ts";
 import {
@@ -70,21 +70,18 @@ const ProfileSchema = Type.Object({
   marketingConsentAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
 
-function refuse(reply: FastifyReply, status: number, code: string, detail: string) {
-  const body = toProblem(Object.assign(new Error(detail), { statusCode: status, code }));
-  return reply
-    .status(status)
-    .type("application/problem+json")
-    .send({ ...body, code, detail });
-}
-
 /** Requires a signed-in account; writes must come from the shop's own origin (CSRF). */
 export function accountGuard(auth: Auth, trustedOrigins: string[]) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
-    if (!session) return refuse(reply, 401, "UNAUTHENTICATED", "Sign in first.");
+    if (!session) return sendProblem(reply, 401, "UNAUTHENTICATED", "Sign in first.");
     if (!fromTrustedOrigin(request, trustedOrigins)) {
-      return refuse(reply, 403, "CSRF_ORIGIN_MISMATCH", "This request must come from the shop's own pages.");
+      return sendProblem(
+        reply,
+        403,
+        "CSRF_ORIGIN_MISMATCH",
+        "This request must come from the shop's own pages.",
+      );
     }
     request.accountId = session.user.id;
   };

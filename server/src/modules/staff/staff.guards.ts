@@ -2,7 +2,7 @@ import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { fromTrustedOrigin } from "../../platform/csrf.ts";
 import type { Db } from "../../platform/db.ts";
-import { toProblem } from "../../platform/errors.ts";
+import { sendProblem } from "../../platform/errors.ts";
 import type { Auth } from "../customers/index.ts";
 import { authenticateApiKey } from "./api-keys.service.ts";
 import { isPermission, type Permission } from "./permissions.ts";
@@ -19,14 +19,6 @@ declare module "fastify" {
   interface FastifyRequest {
     staff?: { userId: string; email: string; roles: string[]; permissions: Set<Permission> };
   }
-}
-
-function problem(reply: FastifyReply, status: number, code: string, detail: string) {
-  const body = toProblem(Object.assign(new Error(detail), { statusCode: status, code }));
-  return reply
-    .status(status)
-    .type("application/problem+json")
-    .send({ ...body, code, detail });
 }
 
 /** Refuses, when the route is added, an /api/admin route that does not declare its permission. */
@@ -57,23 +49,29 @@ export function adminGuard(
     if (bearer) {
       // An integration's API key: no cookie, so no CSRF concern; its own scopes apply.
       const key = await authenticateApiKey(db, bearer.trim());
-      if (!key) return problem(reply, 401, "INVALID_API_KEY", "The API key is unknown, revoked or expired.");
+      if (!key)
+        return sendProblem(reply, 401, "INVALID_API_KEY", "The API key is unknown, revoked or expired.");
       if (required !== "staff" && (!required || !key.permissions.has(required))) {
-        return problem(reply, 403, "PERMISSION_DENIED", `This needs the ${required} permission.`);
+        return sendProblem(reply, 403, "PERMISSION_DENIED", `This needs the ${required} permission.`);
       }
       request.staff = { userId: key.id, email: "", roles: [], permissions: key.permissions };
       return;
     }
     const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
-    if (!session) return problem(reply, 401, "UNAUTHENTICATED", "Sign in first.");
+    if (!session) return sendProblem(reply, 401, "UNAUTHENTICATED", "Sign in first.");
     if (!fromTrustedOrigin(request, trustedOrigins)) {
-      return problem(reply, 403, "CSRF_ORIGIN_MISMATCH", "This request must come from the shop's own pages.");
+      return sendProblem(
+        reply,
+        403,
+        "CSRF_ORIGIN_MISMATCH",
+        "This request must come from the shop's own pages.",
+      );
     }
     const access = await staffAccess(db, session.user.id);
-    if (!access.isStaff) return problem(reply, 403, "NOT_STAFF", "This area is for staff.");
+    if (!access.isStaff) return sendProblem(reply, 403, "NOT_STAFF", "This area is for staff.");
     const twoFactor = (session.user as { twoFactorEnabled?: boolean | null }).twoFactorEnabled === true;
     if (options.requireTwoFactor && !twoFactor) {
-      return problem(
+      return sendProblem(
         reply,
         403,
         "TWO_FACTOR_REQUIRED",
@@ -81,7 +79,7 @@ export function adminGuard(
       );
     }
     if (required !== "staff" && (!required || !access.permissions.has(required))) {
-      return problem(reply, 403, "PERMISSION_DENIED", `This needs the ${required} permission.`);
+      return sendProblem(reply, 403, "PERMISSION_DENIED", `This needs the ${required} permission.`);
     }
     request.staff = { userId: session.user.id, email: session.user.email, ...access };
   };

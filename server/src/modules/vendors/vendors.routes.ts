@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { fromTrustedOrigin } from "../../platform/csrf.ts";
 import type { Db } from "../../platform/db.ts";
-import { toProblem } from "../../platform/errors.ts";
+import { sendProblem } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { type Auth, accountSummaries } from "../customers/index.ts";
 import {
@@ -40,14 +40,6 @@ const errors = {
   409: ProblemSchema,
 };
 
-function refuse(reply: FastifyReply, status: number, code: string, detail: string) {
-  const body = toProblem(Object.assign(new Error(detail), { statusCode: status, code }));
-  return reply
-    .status(status)
-    .type("application/problem+json")
-    .send({ ...body, code, detail });
-}
-
 /**
  * /api/vendor guard: a signed-in member (401 otherwise) of an active vendor (403 NOT_VENDOR_MEMBER,
  * 403 VENDOR_SUSPENDED); writes from the shop's own origin (CSRF). Routes then act on that vendor
@@ -56,17 +48,22 @@ function refuse(reply: FastifyReply, status: number, code: string, detail: strin
 export function vendorGuard(auth: Auth, db: Db, trustedOrigins: string[]) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
-    if (!session) return refuse(reply, 401, "UNAUTHENTICATED", "Sign in first.");
+    if (!session) return sendProblem(reply, 401, "UNAUTHENTICATED", "Sign in first.");
     if (!fromTrustedOrigin(request, trustedOrigins)) {
-      return refuse(reply, 403, "CSRF_ORIGIN_MISMATCH", "This request must come from the shop's own pages.");
+      return sendProblem(
+        reply,
+        403,
+        "CSRF_ORIGIN_MISMATCH",
+        "This request must come from the shop's own pages.",
+      );
     }
     const membership = await membershipOf(db, session.user.id);
-    if (!membership) return refuse(reply, 403, "NOT_VENDOR_MEMBER", "This area is for vendors.");
+    if (!membership) return sendProblem(reply, 403, "NOT_VENDOR_MEMBER", "This area is for vendors.");
     if (membership.status !== "active")
-      return refuse(reply, 403, "VENDOR_SUSPENDED", "This vendor is suspended.");
+      return sendProblem(reply, 403, "VENDOR_SUSPENDED", "This vendor is suspended.");
     const vendorRole = request.routeOptions.config.vendorRole;
     if (vendorRole === "owner" && membership.role !== "owner") {
-      return refuse(reply, 403, "VENDOR_OWNER_ONLY", "Only the vendor's owners may do this.");
+      return sendProblem(reply, 403, "VENDOR_OWNER_ONLY", "Only the vendor's owners may do this.");
     }
     request.vendor = { id: membership.vendorId, role: membership.role, userId: session.user.id };
   };
@@ -231,7 +228,7 @@ export function adminVendorRoutes(auth: Auth, db: Db): FastifyPluginAsyncTypebox
         const context = await auth.$context;
         const found = await context.internalAdapter.findUserByEmail(request.body.email.toLowerCase());
         if (!found) {
-          return refuse(
+          return sendProblem(
             reply,
             404,
             "ACCOUNT_NOT_FOUND",
