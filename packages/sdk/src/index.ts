@@ -1,1 +1,2 @@
+export { type Permission, permissionList } from "./permissions.ts";
 export type * from "./types.ts";

@@ -72,27 +72,7 @@ async function call<T>(method: string, path: string, body?: unknown, signal?: Ab
 const get = <T>(path: string, signal?: AbortSignal) => call<T>("GET", path, undefined, signal);
 const seg = encodeURIComponent;
 
-export const permissionList = [
-  "catalog:read",
-  "catalog:write",
-  "inventory:write",
-  "orders:read",
-  "orders:write",
-  "orders:refund",
-  "customers:read",
-  "customers:write",
-  "customers:gdpr",
-  "analytics:read",
-  "support:read",
-  "support:write",
-  "cms:write",
-  "vendors:manage",
-  "settings:write",
-  "staff:manage",
-  "audit:read",
-] as const;
-
-export type Permission = (typeof permissionList)[number];
+export { type Permission, permissionList } from "@bazaar/sdk/src/permissions";
 
 export interface Me {
   userId: string;
