@@ -11,11 +11,15 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
 import { ownerSetupRoutes } from "./flows/bootstrap-owner.routes.ts";
+import { checkoutRoutes } from "./flows/checkout.routes.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
+import { registerOrderEmails } from "./flows/order-emails.ts";
 import { staffManagementRoutes } from "./flows/staff-management.routes.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
+import { cartRoutes } from "./modules/cart/index.ts";
 import { storeCatalogRoutes } from "./modules/catalog/index.ts";
 import { accountRoutes, authRoutes, createAuth } from "./modules/customers/index.ts";
+import { paymentProvidersFor } from "./modules/payments/index.ts";
 import { adminGuard, assertAdminRouteDeclaresPermission, staffRoutes } from "./modules/staff/index.ts";
 import {
   adminVendorRoutes,
@@ -61,21 +65,9 @@ export async function buildApp(
     : new StoredMailer(database.db, config.mailFrom);
   const outbox = new OutboxDispatcher(database.db);
   registerMailHandler(outbox, mailer);
+  registerOrderEmails(outbox, database.db, mailer, config);
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisPrefix) : null;
   const auth = createAuth(config, database.db, redis);
-  const ctx: AppContext = {
-    config,
-    database,
-    db: database.db,
-    cache: new ResponseCache(config.cacheTtlMs),
-    storage,
-    images: new ImageService(storage),
-    outbox,
-    mailer,
-    auth,
-    routes: [],
-  };
-
   const app = Fastify({
     logger:
       config.logLevel === "silent"
@@ -95,6 +87,21 @@ export async function buildApp(
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: true },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ctx: AppContext = {
+    config,
+    database,
+    db: database.db,
+    cache: new ResponseCache(config.cacheTtlMs),
+    storage,
+    images: new ImageService(storage),
+    outbox,
+    mailer,
+    auth,
+    payments: paymentProvidersFor(config),
+    log: app.log,
+    routes: [],
+  };
 
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -194,6 +201,8 @@ export async function buildApp(
   );
 
   await app.register(storeCatalogRoutes(ctx), { prefix: "/api/store" });
+  await app.register(cartRoutes(ctx), { prefix: "/api/store" });
+  await app.register(checkoutRoutes(ctx), { prefix: "/api/store" });
   const providerNames = { google: "Google", github: "GitHub", apple: "Apple" } as const;
   const signInProviders = [
     ...Object.keys(config.socialProviders).map((id) => ({

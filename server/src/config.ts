@@ -64,6 +64,25 @@ export interface Config {
   sessionMaxDays: number;
   /** Staff must turn on two-factor authentication before using the admin API (STAFF_REQUIRE_2FA). */
   staffRequireTwoFactor: boolean;
+  /**
+   * The demo test payment provider (test card numbers, no keys): PAYMENT_TEST_PROVIDER, on by default
+   * when embedded (no DATABASE_URL) or testing, off otherwise.
+   */
+  testPayments: boolean;
+  /** Offline payment methods offered (PAYMENT_MANUAL_METHODS: bank_transfer, cash_on_delivery). */
+  manualPaymentMethods: ("bank_transfer" | "cash_on_delivery")[];
+  /** Stripe (STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET; STRIPE_API_BASE for a local stand-in). */
+  stripe: { secretKey: string; publishableKey: string; webhookSecret: string; apiBase: string | null } | null;
+  /** PayPal (PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET, PAYPAL_WEBHOOK_ID, PAYPAL_ENVIRONMENT, PAYPAL_API_BASE). */
+  paypal: {
+    clientId: string;
+    clientSecret: string;
+    webhookId: string;
+    environment: "sandbox" | "production";
+    apiBase: string | null;
+  } | null;
+  /** Minutes between runs of the reservation expiry job (RESERVATION_SWEEP_MINUTES). */
+  reservationSweepMinutes: number;
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -185,6 +204,25 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError("ADMIN_EMAIL", `"${adminEmail}" is not an email address`);
   if (adminPassword !== null && adminPassword.length < 8)
     throw new ConfigError("ADMIN_PASSWORD", "must be at least 8 characters");
+  const stripeKey = env.STRIPE_SECRET_KEY?.trim() || null;
+  if (stripeKey && !(env.STRIPE_WEBHOOK_SECRET?.trim() && env.STRIPE_PUBLISHABLE_KEY?.trim())) {
+    throw new ConfigError(
+      "STRIPE_WEBHOOK_SECRET",
+      "and STRIPE_PUBLISHABLE_KEY are required with STRIPE_SECRET_KEY",
+    );
+  }
+  const paypalId = env.PAYPAL_CLIENT_ID?.trim() || null;
+  if (paypalId && !(env.PAYPAL_CLIENT_SECRET?.trim() && env.PAYPAL_WEBHOOK_ID?.trim())) {
+    throw new ConfigError("PAYPAL_CLIENT_SECRET", "and PAYPAL_WEBHOOK_ID are required with PAYPAL_CLIENT_ID");
+  }
+  const manualPaymentMethods = (env.PAYMENT_MANUAL_METHODS ?? "bank_transfer,cash_on_delivery")
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
+  for (const m of manualPaymentMethods) {
+    if (m !== "bank_transfer" && m !== "cash_on_delivery")
+      throw new ConfigError("PAYMENT_MANUAL_METHODS", `"${m}" is not bank_transfer or cash_on_delivery`);
+  }
   if (!/@/.test(mailFrom))
     throw new ConfigError("MAIL_FROM", `must contain an email address, got "${mailFrom}"`);
   const config: Config = {
@@ -221,6 +259,26 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     redisPrefix: env.REDIS_PREFIX?.trim() || "bazaar:",
     socialProviders,
     oidc,
+    testPayments: boolVar(env, "PAYMENT_TEST_PROVIDER", !databaseUrl || nodeEnv === "test"),
+    manualPaymentMethods: manualPaymentMethods as Config["manualPaymentMethods"],
+    stripe: stripeKey
+      ? {
+          secretKey: stripeKey,
+          publishableKey: env.STRIPE_PUBLISHABLE_KEY!.trim(),
+          webhookSecret: env.STRIPE_WEBHOOK_SECRET!.trim(),
+          apiBase: env.STRIPE_API_BASE?.trim() || null,
+        }
+      : null,
+    paypal: paypalId
+      ? {
+          clientId: paypalId,
+          clientSecret: env.PAYPAL_CLIENT_SECRET!.trim(),
+          webhookId: env.PAYPAL_WEBHOOK_ID!.trim(),
+          environment: oneOf(env, "PAYPAL_ENVIRONMENT", ["sandbox", "production"] as const, "sandbox"),
+          apiBase: env.PAYPAL_API_BASE?.trim() || null,
+        }
+      : null,
+    reservationSweepMinutes: intVar(env, "RESERVATION_SWEEP_MINUTES", 1, 1, 1440),
   };
   return { ...config, ...overrides };
 }

@@ -1,5 +1,7 @@
+import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
 import type { Auth } from "../modules/customers/index.ts";
+import type { PaymentProviders } from "../modules/payments/index.ts";
 import type { ResponseCache } from "./cache.ts";
 import type { Database, Db } from "./db.ts";
 import type { ImageService } from "./images.ts";
@@ -20,6 +22,10 @@ export interface AppContext {
   mailer: Mailer;
   /** Accounts and sessions (better-auth). */
   auth: Auth;
+  /** The payment providers the shop offers. */
+  payments: PaymentProviders;
+  /** The app's logger (pino). */
+  log: FastifyBaseLogger;
   /**
    * Every route added, with what it requires: an admin route's permission, or `vendor:owner` /
    * `vendor:member` for vendor routes (for docs and the authorization tests).

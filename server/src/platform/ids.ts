@@ -26,7 +26,24 @@ export type IdPrefix =
   | "aud"
   | "adr"
   | "key"
-  | "ven";
+  | "ven"
+  | "cart"
+  | "line"
+  | "ord"
+  | "oli"
+  | "oev"
+  | "pay"
+  | "res"
+  | "tax"
+  | "promo"
+  | "cpn"
+  | "shz"
+  | "shm"
+  | "ful"
+  | "ref"
+  | "dsp"
+  | "whk"
+  | "rma";
 
 /**
  * A new prefixed, time-sortable id such as `prod_01JD5V3M8Q7X2K9W4E6R1T0Y3B`:

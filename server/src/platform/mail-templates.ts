@@ -20,17 +20,19 @@ function utc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-interface Block {
+export interface Block {
   /** A paragraph of plain text. */
   p?: string;
   /** A call-to-action button: label and absolute URL. */
   button?: { label: string; url: string };
   /** A small print paragraph. */
   small?: string;
+  /** A two-column table (label, value), e.g. order lines and totals; `strong` rows are bold. */
+  rows?: { label: string; value: string; strong?: boolean }[];
 }
 
 /** Lays blocks out as a simple, widely supported HTML email (tables, inline styles) and as text. */
-function layout(storeName: string, subject: string, blocks: Block[]): RenderedMail {
+export function layout(storeName: string, subject: string, blocks: Block[]): RenderedMail {
   const htmlBlocks = blocks
     .map((b) => {
       if (b.p)
@@ -38,6 +40,15 @@ function layout(storeName: string, subject: string, blocks: Block[]): RenderedMa
       if (b.button) {
         return `<p style="margin:24px 0"><a href="${escapeHtml(b.button.url)}" style="background:#4338ca;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:600;display:inline-block">${escapeHtml(b.button.label)}</a></p>
 <p style="margin:0 0 16px;font-size:13px;line-height:20px;color:#4b5563">Or open this link: <a href="${escapeHtml(b.button.url)}" style="color:#4338ca">${escapeHtml(b.button.url)}</a></p>`;
+      }
+      if (b.rows) {
+        const cells = b.rows
+          .map((r) => {
+            const weight = r.strong ? "font-weight:700;" : "";
+            return `<tr><td style="padding:6px 0;font-size:14px;line-height:20px;color:#1f2937;${weight}">${escapeHtml(r.label)}</td><td align="right" style="padding:6px 0 6px 16px;font-size:14px;line-height:20px;color:#1f2937;white-space:nowrap;${weight}">${escapeHtml(r.value)}</td></tr>`;
+          })
+          .join("");
+        return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:0 0 16px;border-top:1px solid #e5e7eb">${cells}</table>`;
       }
       return `<p style="margin:0 0 12px;font-size:13px;line-height:20px;color:#4b5563">${escapeHtml(b.small ?? "")}</p>`;
     })
@@ -54,7 +65,13 @@ ${htmlBlocks}
     storeName,
     "",
     ...blocks.flatMap((b) =>
-      b.p ? [b.p, ""] : b.button ? [`${b.button.label}: ${b.button.url}`, ""] : [b.small ?? "", ""],
+      b.p
+        ? [b.p, ""]
+        : b.button
+          ? [`${b.button.label}: ${b.button.url}`, ""]
+          : b.rows
+            ? [...b.rows.map((r) => `${r.label}  ${r.value}`), ""]
+            : [b.small ?? "", ""],
     ),
   ]
     .join("\n")

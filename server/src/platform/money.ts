@@ -77,3 +77,21 @@ export function assertMinorUnits(amount: number, field = "amount"): number {
   }
   return amount;
 }
+
+/**
+ * Formats minor units for people, exactly (no floating point): 123456 USD -> "$1,234.56" in en-US.
+ * Uses Intl.NumberFormat with the decimal as a string, so large amounts keep every digit.
+ */
+export function formatMoney(amount: number, currency: string, locale = "en-US"): string {
+  const digits = currencyDigits(currency);
+  const negative = amount < 0;
+  const text = String(Math.abs(amount)).padStart(digits + 1, "0");
+  const decimal = digits ? `${text.slice(0, -digits)}.${text.slice(-digits)}` : text;
+  const format = new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }) as unknown as { format(value: string): string };
+  return format.format(negative ? `-${decimal}` : decimal);
+}

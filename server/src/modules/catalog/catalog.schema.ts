@@ -62,6 +62,8 @@ export const products = pgTable(
     /** Main category for breadcrumbs. */
     primaryCategoryId: text("primary_category_id"),
     attributeSet: text("attribute_set").notNull().default(""),
+    /** Tax class for tax rate matching ("standard", "reduced", "zero", ...). */
+    taxClass: text("tax_class").notNull().default("standard"),
     /** Hash of the last imported or saved input: an identical re-import changes nothing. */
     sourceHash: text("source_hash"),
     createdAt: createdAt(),
@@ -124,6 +126,10 @@ export const variants = pgTable(
     specialTo: timestamp("special_to", { withTimezone: true, mode: "date" }),
     weightGrams: integer("weight_grams"),
     imageId: text("image_id"),
+    /** Quantity rules of a cart line: at least `minQuantity`, at most `maxQuantity`, in steps of `quantityIncrement`. */
+    minQuantity: integer("min_quantity").notNull().default(1),
+    maxQuantity: integer("max_quantity"),
+    quantityIncrement: integer("quantity_increment").notNull().default(1),
     position: integer("position").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -10,6 +10,7 @@ export {
   summarize,
 } from "./catalog.queries.ts";
 export { storeCatalogRoutes } from "./catalog.routes.ts";
+export { getSaleVariants, type SaleVariant, thumbnailUrls } from "./catalog.sale.ts";
 export {
   type AttributeInput,
   type CategoryInput,

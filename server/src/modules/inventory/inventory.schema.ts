@@ -47,3 +47,25 @@ export const inventoryLevels = pgTable(
     index("inventory_levels_location_idx").on(t.locationId),
   ],
 );
+
+/**
+ * Stock held for an order: created with the order (the level's `reservedQuantity` grows in the same
+ * statement), released on cancellation, payment failure or expiry, fulfilled on shipment.
+ */
+export const reservations = pgTable(
+  "reservations",
+  {
+    id: text("id").primaryKey(),
+    variantId: text("variant_id").notNull(),
+    locationId: text("location_id").notNull(),
+    orderId: text("order_id").notNull(),
+    quantity: integer("quantity").notNull(),
+    status: text("status").$type<"active" | "released" | "fulfilled">().notNull().default("active"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("reservations_order_idx").on(t.orderId),
+    index("reservations_variant_idx").on(t.variantId, t.status),
+  ],
+);

@@ -1,8 +1,9 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { anyText, type Db } from "../../platform/db.ts";
-import { ValidationError } from "../../platform/errors.ts";
+import { AppError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import { inventoryLevels, stockLocations } from "./inventory.schema.ts";
+import { enqueue } from "../../platform/outbox.ts";
+import { inventoryLevels, reservations, stockLocations } from "./inventory.schema.ts";
 
 export type StockStatus = "in_stock" | "low_stock" | "out_of_stock";
 
@@ -13,6 +14,8 @@ export interface Availability {
   stockStatus: StockStatus;
   /** True when the variant can be sold now (stock, backorder or untracked). */
   purchasable: boolean;
+  /** True when any quantity can be sold: stock not tracked, or backorders allowed. */
+  unlimited: boolean;
 }
 
 export const defaultLocationCode = "default";
@@ -90,7 +93,13 @@ export async function deleteStockLevels(db: Db, variantIds: string[]): Promise<v
 
 /** Availability of a variant that has no stock row: nothing to sell. */
 export function noStock(variantId: string): Availability {
-  return { variantId, availableQuantity: 0, stockStatus: "out_of_stock", purchasable: false };
+  return {
+    variantId,
+    availableQuantity: 0,
+    stockStatus: "out_of_stock",
+    purchasable: false,
+    unlimited: false,
+  };
 }
 
 /**
@@ -134,6 +143,7 @@ export async function getAvailability(db: Db, variants: string[] | SQL): Promise
       availableQuantity: Math.max(available, 0),
       stockStatus,
       purchasable,
+      unlimited: row.untracked || row.backorder,
     });
   }
   return result;
@@ -155,4 +165,143 @@ export async function getStockLevel(db: Db, variantId: string, locationId: strin
     .from(inventoryLevels)
     .where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)));
   return rows[0] ?? null;
+}
+
+/** A line that could not be reserved: not enough stock at any one location. */
+export interface ShortLine {
+  variantId: string;
+  requested: number;
+  available: number;
+}
+
+/** Raised when stock cannot be reserved for an order: 409 OUT_OF_STOCK naming each short variant. */
+export class OutOfStockError extends AppError {
+  constructor(readonly lines: ShortLine[]) {
+    super(
+      409,
+      "OUT_OF_STOCK",
+      lines.length === 1
+        ? `Only ${lines[0]!.available} left of the requested ${lines[0]!.requested}.`
+        : "Some items are no longer available in the requested quantity.",
+      lines.map((l) => ({
+        field: `variant:${l.variantId}`,
+        message: `${l.available} available, ${l.requested} requested`,
+      })),
+    );
+  }
+}
+
+/** Payload of the `stock.low` event. */
+export interface StockLowEvent {
+  variantId: string;
+  locationId: string;
+  availableQuantity: number;
+  lowStockThreshold: number;
+}
+
+interface ReservedRow {
+  location_id: string;
+  manage_stock: boolean;
+  available: number | string;
+  low_stock_threshold: number;
+}
+
+/**
+ * Reserves stock for an order inside the caller's transaction. Each line is ONE conditional UPDATE on
+ * the inventory level with the most available stock that can cover it (row-locked, condition re-checked
+ * after any wait), so concurrent orders can never reserve more than is on hand; lines are taken in
+ * variant-id order so two orders never wait on each other in a cycle. Untracked (manage_stock off)
+ * variants are not reserved; backorder variants may go below zero available. Writes `stock.low` to the
+ * outbox when a reservation takes a level to or below its threshold.
+ * @param requests whole units per variant (duplicates are summed)
+ * @throws OutOfStockError listing every line that could not be covered (nothing stays reserved: the
+ *   caller's transaction must roll back).
+ */
+export async function reserveStock(
+  tx: Db,
+  orderId: string,
+  requests: { variantId: string; quantity: number }[],
+): Promise<void> {
+  const wanted = new Map<string, number>();
+  for (const r of requests) wanted.set(r.variantId, (wanted.get(r.variantId) ?? 0) + r.quantity);
+  const short: ShortLine[] = [];
+  for (const variantId of [...wanted.keys()].sort()) {
+    const quantity = wanted.get(variantId)!;
+    const result = (await tx.execute(sql`
+      with target as (
+        select variant_id, location_id from ${inventoryLevels}
+        where variant_id = ${variantId}
+          and (not manage_stock or allow_backorder or stocked_quantity - reserved_quantity >= ${quantity})
+        order by (not manage_stock) desc, stocked_quantity - reserved_quantity desc, location_id
+        limit 1
+        for update
+      )
+      update ${inventoryLevels} il
+        set reserved_quantity = il.reserved_quantity + case when il.manage_stock then ${quantity}::int else 0 end,
+            updated_at = now()
+      from target
+      where il.variant_id = target.variant_id and il.location_id = target.location_id
+        and (not il.manage_stock or il.allow_backorder or il.stocked_quantity - il.reserved_quantity >= ${quantity})
+      returning il.location_id, il.manage_stock, il.stocked_quantity - il.reserved_quantity as available,
+        il.low_stock_threshold`)) as unknown as { rows: ReservedRow[] };
+    const row = result.rows[0];
+    if (!row) {
+      const availability = await getAvailability(tx, [variantId]);
+      short.push({
+        variantId,
+        requested: quantity,
+        available: availability.get(variantId)?.availableQuantity ?? 0,
+      });
+      continue;
+    }
+    if (!row.manage_stock) continue;
+    await tx.insert(reservations).values({
+      id: newId("res"),
+      variantId,
+      locationId: row.location_id,
+      orderId,
+      quantity,
+    });
+    const available = Number(row.available);
+    if (available <= row.low_stock_threshold && available + quantity > row.low_stock_threshold) {
+      const event: StockLowEvent = {
+        variantId,
+        locationId: row.location_id,
+        availableQuantity: available,
+        lowStockThreshold: row.low_stock_threshold,
+      };
+      await enqueue(tx, "stock.low", event);
+    }
+  }
+  if (short.length) throw new OutOfStockError(short);
+}
+
+/**
+ * Releases an order's active reservations (cancellation, payment failure, expiry) in the caller's
+ * transaction. Idempotent: released or fulfilled reservations are left alone. Returns units released.
+ */
+export async function releaseReservations(tx: Db, orderId: string): Promise<number> {
+  const result = (await tx.execute(sql`
+    with released as (
+      update ${reservations} set status = 'released', closed_at = now()
+      where order_id = ${orderId} and status = 'active'
+      returning variant_id, location_id, quantity
+    ), totals as (
+      select variant_id, location_id, sum(quantity)::int as quantity from released group by 1, 2
+    )
+    update ${inventoryLevels} il set reserved_quantity = greatest(il.reserved_quantity - totals.quantity, 0),
+      updated_at = now()
+    from totals where il.variant_id = totals.variant_id and il.location_id = totals.location_id
+    returning totals.quantity`)) as unknown as { rows: { quantity: number }[] };
+  return result.rows.reduce((sum, r) => sum + Number(r.quantity), 0);
+}
+
+/** Units reserved for an order (active reservations), by variant. */
+export async function reservedForOrder(db: Db, orderId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ variantId: reservations.variantId, quantity: sql<number>`sum(${reservations.quantity})::int` })
+    .from(reservations)
+    .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "active")))
+    .groupBy(reservations.variantId);
+  return new Map(rows.map((r) => [r.variantId, Number(r.quantity)]));
 }

@@ -1,0 +1,236 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { hashCartToken, resolveCart, shopperOf } from "../modules/cart/index.ts";
+import {
+  findOrderByNumberAndEmail,
+  findOrderOfUser,
+  itemCounts,
+  listOrdersOfUser,
+} from "../modules/orders/index.ts";
+import type { AppContext } from "../platform/context.ts";
+import { AppError, NotFoundError } from "../platform/errors.ts";
+import { ProblemSchema } from "../platform/problem.schema.ts";
+import { orderDto } from "./order-view.ts";
+import { OrderSchema, OrderSummarySchema } from "./orders.types.ts";
+import { placeOrder } from "./place-order.ts";
+
+const paymentNames: Record<string, string> = {
+  test: "Test card",
+  stripe: "Card (Stripe)",
+  paypal: "PayPal",
+  bank_transfer: "Bank transfer",
+  cash_on_delivery: "Cash on delivery",
+};
+
+/**
+ * Checkout and the shopper's orders under /api/store: payment methods, place order (idempotent),
+ * my orders, one order, and guest order lookup by number and e-mail.
+ */
+export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const errors = {
+      400: ProblemSchema,
+      401: ProblemSchema,
+      402: ProblemSchema,
+      403: ProblemSchema,
+      404: ProblemSchema,
+      409: ProblemSchema,
+      422: ProblemSchema,
+    };
+
+    app.get(
+      "/payment-methods",
+      {
+        schema: {
+          summary: "Payment methods offered",
+          tags: ["checkout"],
+          response: {
+            200: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                name: Type.String(),
+                publishableKey: Type.Union([Type.String(), Type.Null()], {
+                  description: "Stripe publishable key",
+                }),
+              }),
+            ),
+          },
+        },
+      },
+      async () =>
+        ctx.payments.ids().map((id) => ({
+          id,
+          name: paymentNames[id] ?? id,
+          publishableKey: id === "stripe" ? (ctx.config.stripe?.publishableKey ?? null) : null,
+        })),
+    );
+
+    app.post(
+      "/checkout",
+      {
+        schema: {
+          summary: "Place the order",
+          description: [
+            "Turns the cart into an order at the prices the server computes (the client never sends prices),",
+            "reserves stock, redeems coupons and starts the payment. Requires an `Idempotency-Key` header:",
+            "the same key returns the same order (200), concurrent duplicates create one order.",
+            "Errors: 400 VALIDATION_FAILED naming what is missing, 402 PAYMENT_DECLINED (the cart is kept),",
+            "409 OUT_OF_STOCK, 409 CHECKOUT_IN_PROGRESS, 409 IDEMPOTENCY_KEY_REUSED, 422 COUPON_*.",
+          ].join(" "),
+          tags: ["checkout"],
+          headers: Type.Object({ "idempotency-key": Type.String({ minLength: 1, maxLength: 255 }) }),
+          body: Type.Object(
+            {
+              payment: Type.Object(
+                {
+                  provider: Type.String({
+                    maxLength: 40,
+                    description: "A payment method id from /payment-methods",
+                  }),
+                  data: Type.Optional(
+                    Type.Record(
+                      Type.String(),
+                      Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]),
+                      {
+                        description:
+                          "Provider data: a Stripe payment method id, or a test card number for the test provider",
+                      },
+                    ),
+                  ),
+                },
+                { additionalProperties: false },
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: OrderSchema, 201: OrderSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const cart = await resolveCart(ctx, request, reply, false);
+        const shopper = await shopperOf(ctx, request);
+        const scope = shopper.userId ?? (shopper.token ? `guest:${hashCartToken(shopper.token)}` : null);
+        if (!scope) throw new AppError(404, "CART_NOT_FOUND", "There is no cart to check out.");
+        const result = await placeOrder(ctx, {
+          cart,
+          scope,
+          idempotencyKey: request.headers["idempotency-key"],
+          payment: { provider: request.body.payment.provider, data: request.body.payment.data ?? {} },
+          actor: { userId: shopper.userId },
+          ipAddress: request.ip,
+          returnUrl: `${ctx.config.publicUrl}/checkout/return`,
+          cancelUrl: `${ctx.config.publicUrl}/checkout`,
+        });
+        reply.header("cache-control", "no-store");
+        reply.status(result.created ? 201 : 200);
+        return orderDto(ctx.db, result.orderId);
+      },
+    );
+
+    app.get(
+      "/orders",
+      {
+        schema: {
+          summary: "My orders",
+          description: "The signed-in customer's orders, newest first.",
+          tags: ["orders"],
+          querystring: Type.Object(
+            {
+              limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+              cursor: Type.Optional(Type.String({ maxLength: 200 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              items: Type.Array(OrderSummarySchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const shopper = await shopperOf(ctx, request);
+        if (!shopper.userId) throw new AppError(401, "UNAUTHENTICATED", "Sign in first.");
+        let before: { placedAt: Date; id: string } | null = null;
+        if (request.query.cursor) {
+          const [at, id] = Buffer.from(request.query.cursor, "base64url").toString().split("|");
+          const placedAt = new Date(at ?? "");
+          if (!id || Number.isNaN(placedAt.getTime())) {
+            throw new AppError(400, "VALIDATION_FAILED", "cursor: not a cursor from this list", [
+              { field: "cursor", message: "not a cursor from this list" },
+            ]);
+          }
+          before = { placedAt, id };
+        }
+        const rows = await listOrdersOfUser(ctx.db, shopper.userId, request.query.limit + 1, before);
+        const page = rows.slice(0, request.query.limit);
+        const last = page.at(-1);
+        const counts = await itemCounts(
+          ctx.db,
+          page.map((o) => o.id),
+        );
+        return {
+          items: page.map((o) => ({
+            id: o.id,
+            number: o.number,
+            status: o.status,
+            paymentStatus: o.paymentStatus,
+            fulfillmentStatus: o.fulfillmentStatus,
+            currency: o.currency,
+            total: o.total,
+            itemCount: counts.get(o.id) ?? 0,
+            placedAt: o.placedAt.toISOString(),
+          })),
+          nextCursor:
+            rows.length > request.query.limit && last
+              ? Buffer.from(`${last.placedAt.toISOString()}|${last.id}`).toString("base64url")
+              : null,
+        };
+      },
+    );
+
+    app.get(
+      "/orders/:number",
+      {
+        schema: {
+          summary: "One of my orders",
+          tags: ["orders"],
+          params: Type.Object({ number: Type.String({ maxLength: 20 }) }),
+          response: { 200: OrderSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const shopper = await shopperOf(ctx, request);
+        if (!shopper.userId)
+          throw new AppError(401, "UNAUTHENTICATED", "Sign in first, or look the order up with its e-mail.");
+        const order = await findOrderOfUser(ctx.db, shopper.userId, request.params.number);
+        if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
+        return orderDto(ctx.db, order.id);
+      },
+    );
+
+    app.post(
+      "/orders/lookup",
+      {
+        schema: {
+          summary: "Find an order by number and e-mail",
+          description:
+            "For guests: the order number and the e-mail it was placed with. Both must match (404 otherwise).",
+          tags: ["orders"],
+          body: Type.Object(
+            { number: Type.String({ maxLength: 20 }), email: Type.String({ maxLength: 254 }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: OrderSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const order = await findOrderByNumberAndEmail(ctx.db, request.body.number, request.body.email);
+        if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No order matches this number and e-mail.");
+        return orderDto(ctx.db, order.id);
+      },
+    );
+  };
+}

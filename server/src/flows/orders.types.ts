@@ -1,0 +1,101 @@
+import { type Static, Type } from "typebox";
+import { AppliedPromotionSchema, PostalAddressSchema } from "../modules/cart/index.ts";
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Minor = (description: string) =>
+  Type.Integer({ description: `${description}, minor units of the order currency` });
+
+export const OrderLineSchema = Type.Object({
+  id: Type.String(),
+  variantId: Type.String(),
+  productId: Type.String(),
+  sku: Type.String(),
+  productName: Type.String(),
+  productSlug: Type.String(),
+  variantTitle: Type.String(),
+  options: Type.Record(Type.String(), Type.String()),
+  thumbnailUrl: Nullable(Type.String()),
+  quantity: Type.Integer(),
+  unitPrice: Minor("Unit price paid"),
+  subtotal: Minor("unitPrice x quantity"),
+  discount: Minor("Discount on the line"),
+  tax: Minor("Tax on the line"),
+  total: Minor("Line total"),
+  isDigital: Type.Boolean(),
+  fulfilledQuantity: Type.Integer(),
+  returnedQuantity: Type.Integer(),
+});
+
+export const OrderPaymentSchema = Type.Object({
+  id: Type.String(),
+  provider: Type.String(),
+  status: Type.String({
+    description:
+      "pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled",
+  }),
+  amount: Minor("Amount"),
+  capturedAmount: Minor("Captured"),
+  refundedAmount: Minor("Refunded"),
+  clientSecret: Nullable(
+    Type.String({ description: "For the storefront to finish a card payment (Stripe)" }),
+  ),
+  redirectUrl: Nullable(Type.String({ description: "Where the shopper must go to approve the payment" })),
+  failureCode: Nullable(Type.String()),
+  failureMessage: Nullable(Type.String()),
+});
+
+export const OrderTimelineEntrySchema = Type.Object({
+  type: Type.String(),
+  message: Type.String(),
+  at: Type.String({ format: "date-time" }),
+});
+
+/** An order as its customer (or a guest with its number and e-mail) sees it. */
+export const OrderSchema = Type.Object({
+  id: Type.String(),
+  number: Type.String({ description: "Human order number, sequential" }),
+  status: Type.String({
+    description:
+      "pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded",
+  }),
+  paymentStatus: Type.String(),
+  fulfillmentStatus: Type.String(),
+  currency: Type.String({ description: "ISO 4217" }),
+  email: Type.String(),
+  placedAt: Type.String({ format: "date-time" }),
+  shippingAddress: Nullable(PostalAddressSchema),
+  billingAddress: Nullable(PostalAddressSchema),
+  shippingMethod: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  lines: Type.Array(OrderLineSchema),
+  promotions: Type.Array(AppliedPromotionSchema),
+  couponCodes: Type.Array(Type.String()),
+  totals: Type.Object({
+    subtotal: Minor("Sum of line subtotals"),
+    discountTotal: Minor("Item discounts"),
+    shippingTotal: Minor("Shipping before discount"),
+    shippingDiscount: Minor("Shipping discount"),
+    shippingTax: Minor("Tax on shipping"),
+    taxTotal: Minor("All tax"),
+    total: Minor("Order total"),
+    paidTotal: Minor("Captured minus refunded"),
+    refundedTotal: Minor("Refunded"),
+    pricesIncludeTax: Type.Boolean(),
+  }),
+  payment: Nullable(OrderPaymentSchema),
+  timeline: Type.Array(OrderTimelineEntrySchema),
+});
+
+export const OrderSummarySchema = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  status: Type.String(),
+  paymentStatus: Type.String(),
+  fulfillmentStatus: Type.String(),
+  currency: Type.String(),
+  total: Minor("Order total"),
+  itemCount: Type.Integer(),
+  placedAt: Type.String({ format: "date-time" }),
+});
+
+export type OrderDto = Static<typeof OrderSchema>;
+export type OrderSummaryDto = Static<typeof OrderSummarySchema>;

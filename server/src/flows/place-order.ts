@@ -1,0 +1,412 @@
+import { createHash } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import {
+  type CartRow,
+  type CartView,
+  claimCartForOrder,
+  completeCart,
+  releaseCartFromOrder,
+  viewCart,
+} from "../modules/cart/index.ts";
+import { releaseReservations, reserveStock } from "../modules/inventory/index.ts";
+import {
+  addOrderEvent,
+  findOrder,
+  insertOrder,
+  nextOrderNumber,
+  type OrderActor,
+  type OrderRow,
+  transitionOrder,
+} from "../modules/orders/index.ts";
+import { idempotencyKeys } from "../modules/orders/orders.schema.ts";
+import {
+  createPaymentRecord,
+  findPayment,
+  type PaymentRow,
+  ProviderError,
+  type ProviderPayment,
+  paymentsOfOrder,
+  recordProviderPayment,
+} from "../modules/payments/index.ts";
+import {
+  CouponError,
+  getStoreSettings,
+  promotionsFor,
+  redeemCoupons,
+  releaseCoupons,
+} from "../modules/pricing/index.ts";
+import type { AppContext } from "../platform/context.ts";
+import type { Db } from "../platform/db.ts";
+import { AppError, ConflictError, ValidationError } from "../platform/errors.ts";
+import { newId } from "../platform/ids.ts";
+import { enqueue } from "../platform/outbox.ts";
+
+/** What the shopper asks for when placing an order. Prices are never sent: totals are the server's. */
+export interface PlaceOrderInput {
+  /** The shopper's active cart; null when there is none (then only a replay can succeed). */
+  cart: CartRow | null;
+  /**
+   * Who the idempotency key belongs to: the account id, or `guest:<cart token hash>`. Keys are
+   * remembered per scope, so a replay still finds its order after the cart became that order.
+   */
+  scope: string;
+  /** Client-chosen key (1-255 visible ASCII characters): the same key returns the same order. */
+  idempotencyKey: string;
+  payment: { provider: string; data: Record<string, unknown> };
+  actor: { userId: string | null };
+  ipAddress: string | null;
+  /** Absolute URLs the provider may send the shopper back to (off-site approval, 3-D Secure). */
+  returnUrl: string;
+  cancelUrl: string;
+}
+
+/** Result of placing an order: the order and where its payment stands. */
+export interface PlaceOrderResult {
+  orderId: string;
+  /** True when this call created the order; false when the idempotency key replayed an earlier one. */
+  created: boolean;
+  payment: PaymentRow;
+}
+
+/** The payment was declined: 402 PAYMENT_DECLINED with the provider's reason. The cart is kept. */
+export class PaymentDeclinedError extends AppError {
+  constructor(
+    readonly failureCode: string,
+    message: string,
+    readonly orderNumber: string,
+  ) {
+    super(402, "PAYMENT_DECLINED", message, [{ field: "payment", message: failureCode }]);
+  }
+}
+
+function requestHash(input: PlaceOrderInput): string {
+  return createHash("sha256")
+    .update(JSON.stringify({ provider: input.payment.provider }))
+    .digest("hex");
+}
+
+/**
+ * Checks that a cart can become an order as it is.
+ * @throws ValidationError naming what is missing (email, shippingAddress, shippingMethodId, lines),
+ *   CouponError for an entered code that no longer works.
+ */
+function checkReady(view: CartView): void {
+  const errors: { field: string; message: string }[] = [];
+  if (view.lines.length === 0) errors.push({ field: "lines", message: "the cart is empty" });
+  if (!view.email) errors.push({ field: "email", message: "enter an e-mail address" });
+  if (view.requiresShipping && !view.shippingAddress)
+    errors.push({ field: "shippingAddress", message: "enter a shipping address" });
+  if (view.requiresShipping && view.shippingAddress && !view.shippingMethod)
+    errors.push({ field: "shippingMethodId", message: "choose a shipping method" });
+  if (!view.requiresShipping && !view.billingAddress && !view.shippingAddress)
+    errors.push({ field: "billingAddress", message: "enter a billing address" });
+  if (errors.length) throw new ValidationError(errors);
+  const invalid = view.couponProblems.find((p) => p.reason.startsWith("COUPON_"));
+  if (invalid)
+    throw new CouponError(invalid.reason as ConstructorParameters<typeof CouponError>[0], invalid.code);
+}
+
+/** The order an idempotency key already made for this cart, or null. @throws ConflictError on reuse with another request. */
+async function replay(db: Db, input: PlaceOrderInput): Promise<string | null> {
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, input.scope), eq(idempotencyKeys.key, input.idempotencyKey)));
+  if (!row) return null;
+  if (row.requestHash !== requestHash(input)) {
+    throw new ConflictError(
+      "IDEMPOTENCY_KEY_REUSED",
+      "This Idempotency-Key was used for a different request.",
+    );
+  }
+  return row.orderId;
+}
+
+/**
+ * Places an order from a cart, exactly once per idempotency key:
+ * 1. one transaction records the key, claims the cart, reserves stock (conditional updates), redeems
+ *    coupons (conditional updates), and writes the order (status pending_payment, prices as the
+ *    server computed them) and its payment record; any failure rolls all of it back;
+ * 2. after commit the provider is asked to pay (its idempotency key is our payment id, so a retry
+ *    never charges twice);
+ * 3. a second transaction records the outcome: paid/authorized orders become `processing` and their
+ *    cart completes; a declined payment cancels the order, releases stock and coupons and gives the
+ *    cart back; a payment needing the shopper (3-D Secure, PayPal approval) stays pending until its
+ *    webhook or the shopper's return, or until the reservation expires.
+ * Concurrent calls with one key: the key's primary key lets one transaction win; the others wait for
+ * it and replay its order.
+ * @throws ValidationError (cart not ready, unknown provider), CouponError, OutOfStockError (409
+ *   OUT_OF_STOCK), ConflictError CHECKOUT_IN_PROGRESS / IDEMPOTENCY_KEY_REUSED, PaymentDeclinedError.
+ */
+export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) {
+    throw new ValidationError([
+      { field: "Idempotency-Key", message: "send 1-255 visible ASCII characters, e.g. a UUID" },
+    ]);
+  }
+  const provider = ctx.payments.get(input.payment.provider);
+  const existing = await replay(ctx.db, input);
+  if (existing) return replayResult(ctx, existing);
+  const cart = input.cart;
+  if (!cart) throw new AppError(404, "CART_NOT_FOUND", "There is no cart to check out.");
+
+  const view = await viewCart(ctx.db, cart);
+  checkReady(view);
+  const settings = await getStoreSettings(ctx.db);
+  const orderId = newId("ord");
+  const email = view.email!;
+  const actor: OrderActor = input.actor.userId ? "customer" : "guest";
+  const captureMethod = "automatic" as const;
+
+  const placed = await ctx.db.transaction(async (tx) => {
+    const key = await tx
+      .insert(idempotencyKeys)
+      .values({ scope: input.scope, key: input.idempotencyKey, requestHash: requestHash(input), orderId })
+      .onConflictDoNothing()
+      .returning();
+    if (key.length === 0) return null;
+    if (!(await claimCartForOrder(tx, cart.id, orderId))) {
+      throw new ConflictError(
+        "CHECKOUT_IN_PROGRESS",
+        "This cart is already being checked out. Wait for that payment to finish or reload the cart.",
+      );
+    }
+    await reserveStock(
+      tx,
+      orderId,
+      view.lines.filter((l) => !l.isDigital).map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+    );
+    const appliedIds = new Set(view.appliedPromotions.map((p) => p.id));
+    const { coupons: entered, problems } = await promotionsFor(tx, {
+      couponCodes: view.couponCodes,
+      currency: view.currency,
+      customerKey: input.actor.userId ?? `email:${email}`,
+    });
+    // A code that stopped working since the cart was priced refuses the order (its discount is in the
+    // totals); the conditional updates in redeemCoupons settle the races this read cannot see.
+    for (const [code, problem] of problems) throw new CouponError(problem, code);
+    const coupons = entered.filter((c) => appliedIds.has(c.promotionId));
+    await redeemCoupons(tx, orderId, input.actor.userId ?? `email:${email}`, coupons);
+    const number = await nextOrderNumber(tx);
+    const address = view.shippingAddress;
+    await insertOrder(
+      tx,
+      {
+        id: orderId,
+        number,
+        status: "pending_payment",
+        paymentStatus: "pending",
+        fulfillmentStatus: view.requiresShipping ? "unfulfilled" : "not_required",
+        currency: view.currency,
+        email,
+        userId: input.actor.userId,
+        cartId: cart.id,
+        shippingAddress: view.requiresShipping ? address : null,
+        billingAddress: view.billingAddress ?? address,
+        shippingMethod: view.shippingMethod
+          ? {
+              id: view.shippingMethod.id,
+              code: view.shippingMethod.code,
+              name: view.shippingMethod.name,
+              type: view.shippingMethod.type,
+            }
+          : null,
+        pricesIncludeTax: view.totals.pricesIncludeTax,
+        subtotal: view.totals.subtotal,
+        discountTotal: view.totals.discountTotal,
+        shippingTotal: view.totals.shippingTotal,
+        shippingDiscount: view.totals.shippingDiscount,
+        shippingTax: view.totals.shippingTax,
+        taxTotal: view.totals.taxTotal,
+        total: view.totals.total,
+        couponCodes: view.couponCodes.filter((code) => coupons.some((c) => c.code === code)),
+        promotions: view.appliedPromotions,
+        ipAddress: input.ipAddress,
+        reservationExpiresAt: new Date(Date.now() + settings.reservationMinutes * 60_000),
+        lines: view.lines.map((l) => ({
+          variantId: l.variantId,
+          productId: l.productId,
+          sku: l.sku,
+          productName: l.productName,
+          variantTitle: l.variantTitle,
+          options: l.options,
+          productSlug: l.productSlug,
+          imageId: l.sale.imageId,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          subtotal: l.subtotal,
+          discount: l.discount,
+          tax: l.tax,
+          total: l.total,
+          taxes: view.pricing.lines.find((p) => p.id === l.id)?.taxes ?? [],
+          discounts: view.pricing.lines.find((p) => p.id === l.id)?.discounts ?? [],
+          taxClass: l.sale.taxClass,
+          weightGrams: l.sale.weightGrams,
+          requiresShipping: l.requiresShipping,
+          isDigital: l.isDigital,
+        })),
+      },
+      actor,
+    );
+    const payment = await createPaymentRecord(tx, {
+      orderId,
+      provider: provider.id,
+      amount: view.totals.total,
+      currency: view.currency,
+      captureMethod,
+    });
+    return { number, payment };
+  });
+  if (!placed) {
+    // Another request with this key won the race: its transaction has committed (we waited on its key).
+    const winner = await replay(ctx.db, input);
+    if (!winner) throw new ConflictError("CHECKOUT_IN_PROGRESS", "Retry the request.");
+    return replayResult(ctx, winner);
+  }
+
+  let outcome: ProviderPayment | null = null;
+  try {
+    outcome = await provider.createPayment(
+      {
+        paymentId: placed.payment.id,
+        orderId,
+        orderNumber: placed.number,
+        amount: placed.payment.amount,
+        currency: placed.payment.currency,
+        captureMethod,
+        customerEmail: email,
+        paymentData: input.payment.data,
+        returnUrl: input.returnUrl,
+        cancelUrl: input.cancelUrl,
+      },
+      placed.payment.id,
+    );
+  } catch (error) {
+    if (!(error instanceof ProviderError) || error.retryable) {
+      // Outcome unknown: the order stays pending; the webhook or the expiry job settles it.
+      ctx.log.warn({ err: error, orderId }, "payment provider call failed; order left pending");
+      const payment = (await findPayment(ctx.db, placed.payment.id))!;
+      return { orderId, created: true, payment };
+    }
+    outcome = {
+      status: "failed",
+      reference: `failed_${placed.payment.id}`,
+      authorizedAmount: 0,
+      capturedAmount: 0,
+      failureCode: error.code,
+      failureMessage: error.message,
+    };
+  }
+  const payment = await settlePayment(ctx, orderId, placed.payment.id, outcome, `provider:${provider.id}`);
+  if (payment.status === "failed") {
+    throw new PaymentDeclinedError(
+      payment.failureCode ?? "declined",
+      payment.failureMessage ?? "The payment was declined.",
+      placed.number,
+    );
+  }
+  return { orderId, created: true, payment };
+}
+
+async function replayResult(ctx: AppContext, orderId: string): Promise<PlaceOrderResult> {
+  // A replay while the first call still talks to the provider waits (briefly) for its outcome.
+  for (let i = 0; i < 100; i++) {
+    const [payment] = await paymentsOfOrder(ctx.db, orderId);
+    if (payment && (payment.reference !== null || i === 99)) {
+      if (payment.status === "failed") {
+        const order = await findOrder(ctx.db, orderId);
+        throw new PaymentDeclinedError(
+          payment.failureCode ?? "declined",
+          payment.failureMessage ?? "The payment was declined.",
+          order?.number ?? "",
+        );
+      }
+      return { orderId, created: false, payment };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new ConflictError("CHECKOUT_IN_PROGRESS", "The order is still being placed. Retry shortly.");
+}
+
+/**
+ * Applies a provider's report of a payment to the payment and its order, in one transaction, once:
+ * - captured: order `processing`, payment status `paid`, stock stays reserved for fulfilment, cart
+ *   completed; events `order.placed` and `order.paid`;
+ * - authorized: order `processing`, payment status `authorized`; event `order.placed`;
+ * - failed / canceled: order `cancelled`, stock and coupons released, cart given back;
+ * - pending / requires_action: recorded, order unchanged.
+ * A report about a payment already settled changes nothing (a late `failed` after `captured`).
+ */
+export async function settlePayment(
+  ctx: AppContext,
+  orderId: string,
+  paymentId: string,
+  outcome: ProviderPayment,
+  actor: OrderActor,
+): Promise<PaymentRow> {
+  await ctx.db.transaction(async (tx) => {
+    const payment = await recordProviderPayment(tx, paymentId, outcome);
+    if (!payment) return;
+    const order = await findOrder(tx, orderId);
+    if (!order) return;
+    if (outcome.status === "captured" || outcome.status === "authorized") {
+      const paid = outcome.status === "captured";
+      const updated = await transitionOrder(tx, orderId, ["pending_payment"], {
+        status: "processing",
+        paymentStatus: paid ? "paid" : "authorized",
+        paidTotal: outcome.capturedAmount,
+        reservationExpiresAt: null,
+      });
+      if (!updated) return;
+      if (order.cartId) await completeCart(tx, order.cartId, orderId);
+      await addOrderEvent(
+        tx,
+        orderId,
+        paid ? "payment.captured" : "payment.authorized",
+        paid
+          ? `Payment of ${outcome.capturedAmount} captured`
+          : `Payment of ${outcome.authorizedAmount} authorized`,
+        actor,
+        { paymentId, amount: paid ? outcome.capturedAmount : outcome.authorizedAmount },
+      );
+      await enqueue(tx, "order.placed", { orderId });
+      if (paid) await enqueue(tx, "order.paid", { orderId, amount: outcome.capturedAmount });
+    } else if (outcome.status === "failed" || outcome.status === "canceled") {
+      await cancelUnpaidOrder(tx, order, outcome.failureMessage ?? "Payment failed", actor, {
+        paymentId,
+        failureCode: outcome.failureCode ?? null,
+      });
+    } else if (outcome.status === "requires_action") {
+      await transitionOrder(tx, orderId, ["pending_payment"], { paymentStatus: "requires_action" });
+    }
+  });
+  return (await findPayment(ctx.db, paymentId))!;
+}
+
+/**
+ * Cancels an order that was never paid, in the caller's transaction: releases its stock reservations
+ * and coupon uses and gives its cart back. Does nothing unless the order is `pending_payment`.
+ */
+export async function cancelUnpaidOrder(
+  tx: Db,
+  order: OrderRow,
+  reason: string,
+  actor: OrderActor,
+  data: Record<string, unknown> = {},
+): Promise<boolean> {
+  const cancelled = await transitionOrder(tx, order.id, ["pending_payment"], {
+    status: "cancelled",
+    paymentStatus: "failed",
+    reservationExpiresAt: null,
+    cancelledAt: new Date(),
+  });
+  if (!cancelled) return false;
+  const released = await releaseReservations(tx, order.id);
+  await releaseCoupons(tx, order.id);
+  if (order.cartId) await releaseCartFromOrder(tx, order.cartId, order.id);
+  await addOrderEvent(tx, order.id, "order.cancelled", `Order cancelled: ${reason}`, actor, {
+    ...data,
+    unitsReleased: released,
+  });
+  return true;
+}

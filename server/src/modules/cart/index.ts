@@ -1,0 +1,39 @@
+/** Cart: persistent carts (guest by token, customer by account), lines, coupons, addresses. */
+
+export {
+  cartCookie,
+  cartDto,
+  cartRoutes,
+  cartTokenHeader,
+  resolveCart,
+  type Shopper,
+  shopperOf,
+} from "./cart.routes.ts";
+export type { CartStatus, PostalAddress } from "./cart.schema.ts";
+export {
+  addLine,
+  applyCoupon,
+  type CartLineView,
+  type CartRow,
+  CartStockError,
+  type CartView,
+  checkAddress,
+  claimCartForOrder,
+  completeCart,
+  createCart,
+  expireCarts,
+  findCart,
+  getCartById,
+  hashCartToken,
+  mergeGuestCart,
+  releaseCartFromOrder,
+  removeCoupon,
+  removeLine,
+  setBillingAddress,
+  setEmail,
+  setShippingAddress,
+  setShippingMethod,
+  updateLine,
+  viewCart,
+} from "./cart.service.ts";
+export { AppliedPromotionSchema, type CartDto, CartSchema, PostalAddressSchema } from "./cart.types.ts";

@@ -1,0 +1,160 @@
+import { sql } from "drizzle-orm";
+import { type Db, queryRows } from "../../platform/db.ts";
+import { sizeUrl } from "../../platform/images.ts";
+import { currentPrice } from "./catalog.queries.ts";
+import {
+  categories,
+  images,
+  type ProductType,
+  productCategories,
+  productImages,
+  productOptions,
+  productOptionValues,
+  products,
+  variantOptionValues,
+  variants,
+} from "./catalog.schema.ts";
+
+/** What a cart or an order needs to know about a variant on sale. Amounts in minor units. */
+export interface SaleVariant {
+  variantId: string;
+  productId: string;
+  productType: ProductType;
+  productName: string;
+  productSlug: string;
+  sku: string;
+  variantTitle: string;
+  /** Option name -> value, e.g. { Size: "M", Color: "Blue" }. */
+  options: Record<string, string>;
+  /** Current price (special price applied when open), minor units of `currency`. */
+  unitPrice: number;
+  /** Regular price, minor units. */
+  regularPrice: number;
+  onSale: boolean;
+  currency: string;
+  taxClass: string;
+  /** The product's categories and all their ancestors. */
+  categoryIds: string[];
+  weightGrams: number | null;
+  imageId: string | null;
+  /** 320 px WebP thumbnail URL, or null when the product has no image. */
+  thumbnailUrl: string | null;
+  minQuantity: number;
+  maxQuantity: number | null;
+  quantityIncrement: number;
+  /** Digital products have no stock and need no shipping. */
+  isDigital: boolean;
+  /** Active product: may be put in a cart and ordered. */
+  isSellable: boolean;
+}
+
+interface SaleRow {
+  variant_id: string;
+  product_id: string;
+  product_type: ProductType;
+  product_name: string;
+  product_slug: string;
+  sku: string;
+  variant_title: string;
+  price_amount: string | number;
+  special_price_amount: string | number | null;
+  special_from: string | Date | null;
+  special_to: string | Date | null;
+  currency: string;
+  tax_class: string;
+  weight_grams: number | null;
+  min_quantity: number;
+  max_quantity: number | null;
+  quantity_increment: number;
+  status: string;
+  image_id: string | null;
+  image_sha: string | null;
+  options: Record<string, string> | null;
+  category_ids: string[] | null;
+}
+
+const toDate = (v: string | Date | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
+
+/**
+ * Loads variants for a cart or an order in one query: product, current price at `now`, tax class,
+ * categories (with ancestors, for promotion conditions), options, thumbnail and quantity rules.
+ * Unknown ids are absent from the map.
+ */
+export async function getSaleVariants(
+  db: Db,
+  variantIds: string[],
+  now = new Date(),
+): Promise<Map<string, SaleVariant>> {
+  const result = new Map<string, SaleVariant>();
+  if (variantIds.length === 0) return result;
+  const rows = await queryRows<SaleRow>(
+    db,
+    sql`select v.id as variant_id, p.id as product_id, p.type as product_type, p.name as product_name,
+        p.slug as product_slug, v.sku, v.title as variant_title, v.price_amount, v.special_price_amount,
+        v.special_from, v.special_to, v.currency, p.tax_class, v.weight_grams, v.min_quantity,
+        v.max_quantity, v.quantity_increment, p.status,
+        coalesce(v.image_id, (select pi.image_id from ${productImages} pi where pi.product_id = p.id
+          order by pi.position limit 1)) as image_id,
+        (select i.sha256 from ${images} i where i.id = coalesce(v.image_id, (select pi.image_id
+          from ${productImages} pi where pi.product_id = p.id order by pi.position limit 1))) as image_sha,
+        (select jsonb_object_agg(o.name, ov.value) from ${variantOptionValues} vov
+          join ${productOptionValues} ov on ov.id = vov.option_value_id
+          join ${productOptions} o on o.id = ov.option_id where vov.variant_id = v.id) as options,
+        (with recursive up as (
+            select c.id, c.parent_id from ${categories} c
+              join ${productCategories} pc on pc.category_id = c.id where pc.product_id = p.id
+            union
+            select c.id, c.parent_id from ${categories} c join up on c.id = up.parent_id
+          ) select array_agg(distinct id) from up) as category_ids
+      from ${variants} v join ${products} p on p.id = v.product_id
+      where v.id = any(${sql.param(variantIds)}::text[])`,
+  );
+  for (const r of rows) {
+    const price = currentPrice(
+      {
+        priceAmount: Number(r.price_amount),
+        specialPriceAmount: r.special_price_amount === null ? null : Number(r.special_price_amount),
+        specialFrom: toDate(r.special_from),
+        specialTo: toDate(r.special_to),
+      },
+      now,
+    );
+    result.set(r.variant_id, {
+      variantId: r.variant_id,
+      productId: r.product_id,
+      productType: r.product_type,
+      productName: r.product_name,
+      productSlug: r.product_slug,
+      sku: r.sku,
+      variantTitle: r.variant_title,
+      options: r.options ?? {},
+      unitPrice: price.amount,
+      regularPrice: price.regular,
+      onSale: price.onSpecial,
+      currency: r.currency,
+      taxClass: r.tax_class,
+      categoryIds: r.category_ids ?? [],
+      weightGrams: r.weight_grams,
+      imageId: r.image_id,
+      thumbnailUrl: r.image_sha ? sizeUrl(r.image_sha, 320) : null,
+      minQuantity: r.min_quantity,
+      maxQuantity: r.max_quantity,
+      quantityIncrement: r.quantity_increment,
+      isDigital: r.product_type === "digital",
+      isSellable: r.status === "active",
+    });
+  }
+  return result;
+}
+
+/** 320 px WebP thumbnail URLs of images by id (unknown ids are absent). */
+export async function thumbnailUrls(db: Db, imageIds: string[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (imageIds.length === 0) return result;
+  const rows = await db
+    .select({ id: images.id, sha: images.sha256 })
+    .from(images)
+    .where(sql`${images.id} = any(${sql.param(imageIds)}::text[])`);
+  for (const r of rows) result.set(r.id, sizeUrl(r.sha, 320));
+  return result;
+}

@@ -1,0 +1,200 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { PostalAddress } from "../cart/cart.schema.ts";
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** Human order numbers: sequential, starting at 100001 (a rolled-back order leaves a gap). */
+export const orderNumberSequence = pgSequence("order_number_seq", { startWith: 100001, increment: 1 });
+
+export const orderStatuses = [
+  "pending_payment",
+  "on_hold",
+  "processing",
+  "partially_shipped",
+  "shipped",
+  "delivered",
+  "completed",
+  "cancelled",
+  "refunded",
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export const paymentStatuses = [
+  "pending",
+  "requires_action",
+  "authorized",
+  "paid",
+  "partially_refunded",
+  "refunded",
+  "failed",
+  "voided",
+] as const;
+export type OrderPaymentStatus = (typeof paymentStatuses)[number];
+
+export const fulfillmentStatuses = [
+  "unfulfilled",
+  "partially_fulfilled",
+  "fulfilled",
+  "partially_delivered",
+  "delivered",
+  "not_required",
+] as const;
+export type FulfillmentStatus = (typeof fulfillmentStatuses)[number];
+
+/** The chosen shipping method as the order keeps it. */
+export interface OrderShippingMethod {
+  id: string;
+  code: string;
+  name: string;
+  type: string;
+}
+
+/** A promotion as applied to the order (a snapshot). */
+export interface AppliedPromotionSnapshot {
+  id: string;
+  name: string;
+  code: string | null;
+  type: string;
+  amount: number;
+  freeShipping: boolean;
+}
+
+/**
+ * An order: an immutable snapshot of what was bought at which price, with its status, payment status
+ * and fulfilment status alongside. Amounts are minor units of `currency`.
+ */
+export const orders = pgTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    number: text("number").notNull(),
+    status: text("status").$type<OrderStatus>().notNull(),
+    paymentStatus: text("payment_status").$type<OrderPaymentStatus>().notNull(),
+    fulfillmentStatus: text("fulfillment_status").$type<FulfillmentStatus>().notNull(),
+    currency: text("currency").notNull(),
+    email: text("email").notNull(),
+    userId: text("user_id"),
+    cartId: text("cart_id"),
+    shippingAddress: jsonb("shipping_address").$type<PostalAddress>(),
+    billingAddress: jsonb("billing_address").$type<PostalAddress>(),
+    shippingMethod: jsonb("shipping_method").$type<OrderShippingMethod>(),
+    pricesIncludeTax: boolean("prices_include_tax").notNull(),
+    subtotal: bigint("subtotal", { mode: "number" }).notNull(),
+    discountTotal: bigint("discount_total", { mode: "number" }).notNull(),
+    shippingTotal: bigint("shipping_total", { mode: "number" }).notNull(),
+    shippingDiscount: bigint("shipping_discount", { mode: "number" }).notNull(),
+    shippingTax: bigint("shipping_tax", { mode: "number" }).notNull(),
+    taxTotal: bigint("tax_total", { mode: "number" }).notNull(),
+    total: bigint("total", { mode: "number" }).notNull(),
+    /** Captured minus refunded, minor units. */
+    paidTotal: bigint("paid_total", { mode: "number" }).notNull().default(0),
+    refundedTotal: bigint("refunded_total", { mode: "number" }).notNull().default(0),
+    couponCodes: jsonb("coupon_codes").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    promotions: jsonb("promotions").$type<AppliedPromotionSnapshot[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Client IP when placed (fraud checks); erased with the customer's personal data. */
+    ipAddress: text("ip_address"),
+    /** Why the order is held for review (fraud rules), or null. */
+    holdReason: text("hold_reason"),
+    /** Unpaid orders release their stock after this UTC time (see the expiry job). */
+    reservationExpiresAt: tz("reservation_expires_at"),
+    placedAt: tz("placed_at").notNull().defaultNow(),
+    cancelledAt: tz("cancelled_at"),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("orders_number_key").on(t.number),
+    index("orders_user_idx").on(t.userId, t.placedAt),
+    index("orders_email_idx").on(t.email),
+    index("orders_status_idx").on(t.status, t.reservationExpiresAt),
+  ],
+);
+
+/** A line of an order: a snapshot of the variant, its price, discount and tax. Minor units. */
+export const orderLineItems = pgTable(
+  "order_line_items",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    variantId: text("variant_id").notNull(),
+    productId: text("product_id").notNull(),
+    sku: text("sku").notNull(),
+    productName: text("product_name").notNull(),
+    variantTitle: text("variant_title").notNull(),
+    /** Option name -> value, e.g. { Size: "M", Color: "Blue" }. */
+    options: jsonb("options").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    productSlug: text("product_slug").notNull(),
+    imageId: text("image_id"),
+    quantity: integer("quantity").notNull(),
+    unitPrice: bigint("unit_price", { mode: "number" }).notNull(),
+    subtotal: bigint("subtotal", { mode: "number" }).notNull(),
+    discount: bigint("discount", { mode: "number" }).notNull(),
+    tax: bigint("tax", { mode: "number" }).notNull(),
+    total: bigint("total", { mode: "number" }).notNull(),
+    taxes: jsonb("taxes")
+      .$type<{ rateId: string; name: string; rateBasisPoints: number; amount: number }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    discounts: jsonb("discounts")
+      .$type<{ promotionId: string; amount: number }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    taxClass: text("tax_class").notNull(),
+    weightGrams: integer("weight_grams"),
+    requiresShipping: boolean("requires_shipping").notNull(),
+    isDigital: boolean("is_digital").notNull(),
+    fulfilledQuantity: integer("fulfilled_quantity").notNull().default(0),
+    returnedQuantity: integer("returned_quantity").notNull().default(0),
+  },
+  (t) => [index("order_line_items_order_idx").on(t.orderId)],
+);
+
+/** The order's timeline: every change, who made it, and when (UTC). */
+export const orderEvents = pgTable(
+  "order_events",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    message: text("message").notNull(),
+    /** "system", "customer", "guest", "provider:stripe", "staff:usr_..." */
+    actor: text("actor").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("order_events_order_idx").on(t.orderId, t.createdAt)],
+);
+
+/**
+ * Idempotency keys of order placement: the same key (per cart) returns the same order; a key reused
+ * with a different request is refused. Rows are written in the order's own transaction.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of the request that first used the key. */
+    requestHash: text("request_hash").notNull(),
+    orderId: text("order_id").notNull(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);

@@ -1,0 +1,209 @@
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { Db } from "../../platform/db.ts";
+import { NotFoundError } from "../../platform/errors.ts";
+import { newId } from "../../platform/ids.ts";
+import type { PostalAddress } from "../cart/index.ts";
+import {
+  type AppliedPromotionSnapshot,
+  type FulfillmentStatus,
+  type OrderPaymentStatus,
+  type OrderShippingMethod,
+  type OrderStatus,
+  orderEvents,
+  orderLineItems,
+  orderNumberSequence,
+  orders,
+} from "./orders.schema.ts";
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLineItems.$inferSelect;
+export type OrderEventRow = typeof orderEvents.$inferSelect;
+
+/** The next order number ("100001", "100002", ...), from a database sequence. */
+export async function nextOrderNumber(tx: Db): Promise<string> {
+  const result = (await tx.execute(sql`select nextval(${orderNumberSequence.seqName}) as n`)) as unknown as {
+    rows: { n: string | number }[];
+  };
+  return String(result.rows[0]!.n);
+}
+
+/** A new order with its line snapshots. Amounts in minor units of `currency`. */
+export interface NewOrder {
+  id: string;
+  number: string;
+  status: OrderStatus;
+  paymentStatus: OrderPaymentStatus;
+  fulfillmentStatus: FulfillmentStatus;
+  currency: string;
+  email: string;
+  userId: string | null;
+  cartId: string | null;
+  shippingAddress: PostalAddress | null;
+  billingAddress: PostalAddress | null;
+  shippingMethod: OrderShippingMethod | null;
+  pricesIncludeTax: boolean;
+  subtotal: number;
+  discountTotal: number;
+  shippingTotal: number;
+  shippingDiscount: number;
+  shippingTax: number;
+  taxTotal: number;
+  total: number;
+  couponCodes: string[];
+  promotions: AppliedPromotionSnapshot[];
+  ipAddress: string | null;
+  reservationExpiresAt: Date | null;
+  lines: Omit<OrderLineRow, "id" | "orderId" | "position" | "fulfilledQuantity" | "returnedQuantity">[];
+}
+
+/** Who changed an order: "system", "customer", "guest", "provider:<id>", "staff:<user id>". */
+export type OrderActor = string;
+
+/** Adds an entry to an order's timeline in the caller's transaction. */
+export async function addOrderEvent(
+  tx: Db,
+  orderId: string,
+  type: string,
+  message: string,
+  actor: OrderActor,
+  data: Record<string, unknown> = {},
+): Promise<void> {
+  await tx.insert(orderEvents).values({ id: newId("oev"), orderId, type, message, actor, data });
+}
+
+/** Inserts an order, its lines and its first timeline entry, in the caller's transaction. */
+export async function insertOrder(tx: Db, order: NewOrder, actor: OrderActor): Promise<void> {
+  const { lines, ...head } = order;
+  await tx.insert(orders).values(head);
+  if (lines.length) {
+    await tx
+      .insert(orderLineItems)
+      .values(lines.map((l, position) => ({ ...l, id: newId("oli"), orderId: order.id, position })));
+  }
+  await addOrderEvent(tx, order.id, "order.placed", `Order ${order.number} placed`, actor, {
+    total: order.total,
+    currency: order.currency,
+  });
+}
+
+/** Changes to an order's statuses and amounts. */
+export interface OrderChange {
+  status?: OrderStatus;
+  paymentStatus?: OrderPaymentStatus;
+  fulfillmentStatus?: FulfillmentStatus;
+  paidTotal?: number;
+  refundedTotal?: number;
+  holdReason?: string | null;
+  reservationExpiresAt?: Date | null;
+  cancelledAt?: Date | null;
+}
+
+/**
+ * Changes an order only while its status is one of `from` (a conditional update: of two concurrent
+ * changes from the same state, one wins). Returns the updated order, or null when the order was no
+ * longer in one of those states.
+ */
+export async function transitionOrder(
+  tx: Db,
+  orderId: string,
+  from: OrderStatus[],
+  change: OrderChange,
+): Promise<OrderRow | null> {
+  const [row] = await tx
+    .update(orders)
+    .set({ ...change, updatedAt: new Date() })
+    .where(and(eq(orders.id, orderId), inArray(orders.status, from)))
+    .returning();
+  return row ?? null;
+}
+
+/** An order by id, or null. */
+export async function findOrder(db: Db, orderId: string): Promise<OrderRow | null> {
+  const [row] = await db.select().from(orders).where(eq(orders.id, orderId));
+  return row ?? null;
+}
+
+/** An order with its lines and timeline. @throws NotFoundError ORDER_NOT_FOUND */
+export async function getOrderWithLines(
+  db: Db,
+  orderId: string,
+): Promise<{ order: OrderRow; lines: OrderLineRow[]; events: OrderEventRow[] }> {
+  const order = await findOrder(db, orderId);
+  if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
+  const [lines, events] = await Promise.all([
+    db
+      .select()
+      .from(orderLineItems)
+      .where(eq(orderLineItems.orderId, orderId))
+      .orderBy(asc(orderLineItems.position)),
+    db
+      .select()
+      .from(orderEvents)
+      .where(eq(orderEvents.orderId, orderId))
+      .orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
+  ]);
+  return { order, lines, events };
+}
+
+/** The order of a number when `email` is its contact address (guest lookup), else null. */
+export async function findOrderByNumberAndEmail(
+  db: Db,
+  number: string,
+  email: string,
+): Promise<OrderRow | null> {
+  const [row] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.number, number.trim()), eq(orders.email, email.trim().toLowerCase())));
+  return row ?? null;
+}
+
+/** An account's orders, newest first, keyset-paginated by (placedAt, id). */
+export async function listOrdersOfUser(
+  db: Db,
+  userId: string,
+  limit: number,
+  before: { placedAt: Date; id: string } | null,
+): Promise<OrderRow[]> {
+  return db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.userId, userId),
+        before ? sql`(${orders.placedAt}, ${orders.id}) < (${before.placedAt}, ${before.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(orders.placedAt), desc(orders.id))
+    .limit(limit);
+}
+
+/** Ids of unpaid orders whose stock reservation expired before `now` (for the expiry job). */
+export async function expiredUnpaidOrders(db: Db, now: Date, limit = 100): Promise<string[]> {
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.status, "pending_payment"), lt(orders.reservationExpiresAt, now)))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** An account's order by its number, or null (another account's order is never found). */
+export async function findOrderOfUser(db: Db, userId: string, number: string): Promise<OrderRow | null> {
+  const [row] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.userId, userId), eq(orders.number, number)));
+  return row ?? null;
+}
+
+/** Units ordered per order id. */
+export async function itemCounts(db: Db, orderIds: string[]): Promise<Map<string, number>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await db
+    .select({ orderId: orderLineItems.orderId, units: sql<number>`sum(${orderLineItems.quantity})::int` })
+    .from(orderLineItems)
+    .where(inArray(orderLineItems.orderId, orderIds))
+    .groupBy(orderLineItems.orderId);
+  return new Map(rows.map((r) => [r.orderId, Number(r.units)]));
+}

@@ -1,0 +1,30 @@
+/** Pricing: tax rates, promotions and coupons, store price settings, the cart price calculator. */
+export {
+  allocateByLargestRemainder,
+  matchTaxRates,
+  type PricedLine,
+  type PricingInput,
+  type PricingLine,
+  type PricingResult,
+  type Promotion,
+  priceCart,
+  type TaxAddress,
+  type TaxRate,
+} from "./pricing.calculator.ts";
+export {
+  CouponError,
+  type CouponInfo,
+  type CouponProblem,
+  getStoreSettings,
+  normaliseCouponCode,
+  type PromotionInput,
+  promotionsFor,
+  redeemCoupons,
+  releaseCoupons,
+  type StoreSettings,
+  type TaxRateInput,
+  taxRatesFor,
+  updateStoreSettings,
+  upsertPromotion,
+  upsertTaxRates,
+} from "./pricing.service.ts";

@@ -1,0 +1,140 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { PromotionConditions, PromotionType } from "./pricing.calculator.ts";
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** Shop-wide pricing settings: one row, id "default". */
+export const storeSettings = pgTable("store_settings", {
+  id: text("id").primaryKey(),
+  /** ISO 4217 code of the catalog's prices and of new carts. */
+  defaultCurrency: text("default_currency").notNull().default("USD"),
+  /** True: catalog prices include tax (EU style); false: tax is added at checkout (US style). */
+  pricesIncludeTax: boolean("prices_include_tax").notNull().default(false),
+  /** Tax class applied to shipping ("shipping"), or null when shipping is not taxed. */
+  shippingTaxClass: text("shipping_tax_class"),
+  /** Minutes an unpaid order keeps its stock reserved before the expiry job releases it. */
+  reservationMinutes: integer("reservation_minutes").notNull().default(30),
+  /** Days an untouched cart lives before it expires. */
+  cartLifetimeDays: integer("cart_lifetime_days").notNull().default(30),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
+/**
+ * A tax rate and the zone it applies to (country, optional region, optional postcode patterns), for
+ * one product tax class ("shipping" for shipping). Rates of the same class that match an address add.
+ */
+export const taxRates = pgTable(
+  "tax_rates",
+  {
+    id: text("id").primaryKey(),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    /** ISO 3166-1 alpha-2. */
+    countryCode: text("country_code").notNull(),
+    /** Region code (e.g. "MI"); null = the whole country. */
+    region: text("region"),
+    /** Null or "*" = any; "48*" prefix; "48000-48999" range; comma-separated list. */
+    postcodePattern: text("postcode_pattern"),
+    /** 825 = 8.25 %. */
+    rateBasisPoints: integer("rate_basis_points").notNull(),
+    taxClass: text("tax_class").notNull().default("standard"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("tax_rates_code_key").on(t.code), index("tax_rates_country_idx").on(t.countryCode)],
+);
+
+/** A promotion (cart price rule): what it gives, to which lines, when, and how often. */
+export const promotions = pgTable(
+  "promotions",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    type: text("type").$type<PromotionType>().notNull(),
+    appliesTo: text("applies_to").$type<"order" | "each_item">().notNull().default("order"),
+    /** Basis points for percentage / buy-X-get-Y, minor units of `currency` for fixed. */
+    value: bigint("value", { mode: "number" }).notNull().default(0),
+    /** Currency of a fixed amount; null for percentage promotions (any currency). */
+    currency: text("currency"),
+    buyQuantity: integer("buy_quantity").notNull().default(0),
+    getQuantity: integer("get_quantity").notNull().default(0),
+    maxDiscountAmount: bigint("max_discount_amount", { mode: "number" }),
+    conditions: jsonb("conditions").$type<PromotionConditions>().notNull().default(sql`'{}'::jsonb`),
+    priority: integer("priority").notNull().default(0),
+    stopFurtherPromotions: boolean("stop_further_promotions").notNull().default(false),
+    /** True: applies only with one of its coupon codes; false: applies automatically. */
+    requiresCoupon: boolean("requires_coupon").notNull().default(false),
+    isActive: boolean("is_active").notNull().default(true),
+    startsAt: tz("starts_at"),
+    endsAt: tz("ends_at"),
+    /** Where it came from, e.g. "luma:sales_rules.csv#4" (imports are idempotent by it). */
+    sourceKey: text("source_key"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("promotions_source_key").on(t.sourceKey)],
+);
+
+/** A coupon code of a promotion with its usage limits. Codes are stored upper case; lookups ignore case. */
+export const couponCodes = pgTable(
+  "coupon_codes",
+  {
+    id: text("id").primaryKey(),
+    promotionId: text("promotion_id")
+      .notNull()
+      .references(() => promotions.id, { onDelete: "cascade" }),
+    code: text("code").notNull(),
+    /** Total redemptions allowed; null = unlimited. */
+    usageLimit: integer("usage_limit"),
+    /** Redemptions allowed per customer (account, or e-mail for guests); null = unlimited. */
+    usageLimitPerCustomer: integer("usage_limit_per_customer"),
+    /** Redemptions so far (orders placed and not cancelled). */
+    usageCount: integer("usage_count").notNull().default(0),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("coupon_codes_code_key").on(t.code)],
+);
+
+/** Redemptions per customer of a coupon, counted under a conditional upsert (never read-modify-write). */
+export const couponCustomerUsage = pgTable(
+  "coupon_customer_usage",
+  {
+    couponId: text("coupon_id")
+      .notNull()
+      .references(() => couponCodes.id, { onDelete: "cascade" }),
+    /** "usr_..." for an account, "email:<lower-case address>" for a guest. */
+    customerKey: text("customer_key").notNull(),
+    usageCount: integer("usage_count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.couponId, t.customerKey] })],
+);
+
+/** One coupon use by one order (released when the order is cancelled). */
+export const couponRedemptions = pgTable(
+  "coupon_redemptions",
+  {
+    couponId: text("coupon_id")
+      .notNull()
+      .references(() => couponCodes.id, { onDelete: "cascade" }),
+    orderId: text("order_id").notNull(),
+    customerKey: text("customer_key").notNull(),
+    releasedAt: tz("released_at"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.couponId, t.orderId] }),
+    index("coupon_redemptions_order_idx").on(t.orderId),
+  ],
+);
