@@ -13,7 +13,9 @@ import { type Config, repoRoot } from "./config.ts";
 import { ownerSetupRoutes } from "./flows/bootstrap-owner.routes.ts";
 import { checkoutRoutes } from "./flows/checkout.routes.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
+import { hooksRoutes } from "./flows/hooks.routes.ts";
 import { registerOrderEmails } from "./flows/order-emails.ts";
+import { registerWebhookProcessing } from "./flows/payment-webhooks.ts";
 import { staffManagementRoutes } from "./flows/staff-management.routes.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { cartRoutes } from "./modules/cart/index.ts";
@@ -203,6 +205,8 @@ export async function buildApp(
   await app.register(storeCatalogRoutes(ctx), { prefix: "/api/store" });
   await app.register(cartRoutes(ctx), { prefix: "/api/store" });
   await app.register(checkoutRoutes(ctx), { prefix: "/api/store" });
+  await app.register(hooksRoutes(ctx), { prefix: "/api/hooks" });
+  registerWebhookProcessing(ctx);
   const providerNames = { google: "Google", github: "GitHub", apple: "Apple" } as const;
   const signInProviders = [
     ...Object.keys(config.socialProviders).map((id) => ({

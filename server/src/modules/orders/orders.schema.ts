@@ -198,3 +198,39 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] })],
 );
+
+export const shipmentStatuses = [
+  "pending",
+  "shipped",
+  "in_transit",
+  "out_for_delivery",
+  "delivered",
+  "failed",
+  "returned",
+] as const;
+export type ShipmentStatus = (typeof shipmentStatuses)[number];
+
+/** A parcel sent for an order (a fulfilment), possibly holding only some of its lines (partial). */
+export const fulfillments = pgTable(
+  "fulfillments",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    status: text("status").$type<ShipmentStatus>().notNull(),
+    carrier: text("carrier").notNull(),
+    trackingNumber: text("tracking_number"),
+    trackingUrl: text("tracking_url"),
+    /** Line id -> units in this parcel. */
+    lines: jsonb("lines").$type<{ lineId: string; quantity: number }[]>().notNull(),
+    shippedAt: tz("shipped_at"),
+    deliveredAt: tz("delivered_at"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("fulfillments_order_idx").on(t.orderId),
+    index("fulfillments_tracking_idx").on(t.carrier, t.trackingNumber),
+  ],
+);

@@ -1,4 +1,4 @@
-/** Payments: provider strategy, payment records, the built-in test and manual providers. */
+/** Payments: provider strategy, payment records, refunds, disputes, webhook events, built-in providers. */
 export {
   type CreatePaymentInput,
   type PaymentProvider,
@@ -12,12 +12,29 @@ export {
 export { paymentProvidersFor } from "./payments.registry.ts";
 export {
   createPaymentRecord,
+  type DisputeRow,
+  disputesOfOrder,
   findPayment,
+  findPaymentByReference,
+  findPendingRefund,
+  findRefundByReference,
+  findRefundByRequestKey,
+  finishRefund,
+  getWebhookEvent,
+  lockCapturedPayment,
+  markCaptured,
+  markWebhookEvent,
+  openDisputes,
   PaymentProviders,
   type PaymentRow,
   paymentsOfOrder,
+  type RefundRow,
   recordProviderPayment,
+  refundsOfOrder,
   settledPaymentStatuses,
+  startRefund,
+  storeWebhookEvent,
+  upsertDispute,
 } from "./payments.service.ts";
 export { ManualPaymentProvider } from "./providers/manual.ts";
 export { TestPaymentProvider, testCards } from "./providers/test.ts";

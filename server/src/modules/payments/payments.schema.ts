@@ -1,4 +1,4 @@
-import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -46,5 +46,89 @@ export const payments = pgTable(
   (t) => [
     index("payments_order_idx").on(t.orderId),
     uniqueIndex("payments_provider_reference_key").on(t.provider, t.reference),
+  ],
+);
+
+/**
+ * Provider webhook deliveries, stored once per provider event id (a redelivery finds the row and is
+ * acknowledged without being processed again). Processing runs from the outbox, retried on failure.
+ */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    provider: text("provider").notNull(),
+    /** The provider's event id (Stripe `evt_...`, PayPal `WH-...`). */
+    eventId: text("event_id").notNull(),
+    providerType: text("provider_type").notNull(),
+    kind: text("kind").notNull(),
+    paymentReference: text("payment_reference"),
+    /** The verified, mapped event (ProviderWebhookEvent). */
+    event: jsonb("event").$type<Record<string, unknown>>().notNull(),
+    status: text("status")
+      .$type<"received" | "processed" | "ignored" | "failed">()
+      .notNull()
+      .default("received"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    receivedAt: tz("received_at").notNull().defaultNow(),
+    processedAt: tz("processed_at"),
+  },
+  (t) => [uniqueIndex("webhook_events_provider_event_key").on(t.provider, t.eventId)],
+);
+
+export const refundStatuses = ["pending", "succeeded", "failed"] as const;
+export type RefundStatus = (typeof refundStatuses)[number];
+
+/** Money given back on a payment. Minor units of the payment's currency. */
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: text("id").primaryKey(),
+    paymentId: text("payment_id").notNull(),
+    orderId: text("order_id").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    reason: text("reason").notNull(),
+    note: text("note").notNull().default(""),
+    status: text("status").$type<RefundStatus>().notNull(),
+    /** The provider's refund id; unique per provider so a webhook and our own call record it once. */
+    reference: text("reference"),
+    provider: text("provider").notNull(),
+    /** Who asked: "staff:usr_...", "provider:stripe" (refunded in the provider's dashboard), "system". */
+    actor: text("actor").notNull(),
+    /** The caller's Idempotency-Key: the same key on the same order returns the same refund. */
+    requestKey: text("request_key"),
+    failureMessage: text("failure_message"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("refunds_order_idx").on(t.orderId),
+    uniqueIndex("refunds_provider_reference_key").on(t.provider, t.reference),
+    uniqueIndex("refunds_order_request_key").on(t.orderId, t.requestKey),
+  ],
+);
+
+/** A chargeback opened by the card holder's bank, as the provider reports it. Minor units. */
+export const disputes = pgTable(
+  "disputes",
+  {
+    id: text("id").primaryKey(),
+    paymentId: text("payment_id").notNull(),
+    orderId: text("order_id").notNull(),
+    provider: text("provider").notNull(),
+    reference: text("reference").notNull(),
+    status: text("status").notNull(),
+    reason: text("reason").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    evidenceDueBy: tz("evidence_due_by"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("disputes_provider_reference_key").on(t.provider, t.reference),
+    index("disputes_order_idx").on(t.orderId),
   ],
 );

@@ -1,9 +1,16 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
-import { ValidationError } from "../../platform/errors.ts";
+import { AppError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import type { PaymentProvider, ProviderPayment } from "./payments.provider.ts";
-import { type PaymentRecordStatus, payments } from "./payments.schema.ts";
+import type { PaymentProvider, ProviderPayment, ProviderWebhookEvent } from "./payments.provider.ts";
+import {
+  disputes,
+  type PaymentRecordStatus,
+  payments,
+  type RefundStatus,
+  refunds,
+  webhookEvents,
+} from "./payments.schema.ts";
 
 export type PaymentRow = typeof payments.$inferSelect;
 
@@ -117,3 +124,307 @@ export async function findPayment(db: Db, paymentId: string): Promise<PaymentRow
 }
 
 export { settled as settledPaymentStatuses };
+
+/**
+ * Stores a verified webhook event once per (provider, provider event id) in the caller's transaction.
+ * Returns the stored row's id when new, or null for a redelivery.
+ */
+export async function storeWebhookEvent(
+  tx: Db,
+  provider: string,
+  event: ProviderWebhookEvent,
+): Promise<string | null> {
+  const rows = await tx
+    .insert(webhookEvents)
+    .values({
+      id: newId("whk"),
+      provider,
+      eventId: event.eventId,
+      providerType: event.providerType,
+      kind: event.kind,
+      paymentReference: event.paymentReference,
+      event: event as unknown as Record<string, unknown>,
+      status: event.kind === "ignored" ? "ignored" : "received",
+    })
+    .onConflictDoNothing()
+    .returning({ id: webhookEvents.id });
+  return rows[0]?.id ?? null;
+}
+
+/** A stored webhook event with its mapped payload (dates revived). */
+export async function getWebhookEvent(
+  db: Db,
+  id: string,
+): Promise<{ row: typeof webhookEvents.$inferSelect; event: ProviderWebhookEvent } | null> {
+  const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, id));
+  if (!row) return null;
+  const raw = row.event as unknown as ProviderWebhookEvent & { occurredAt: string | Date };
+  const dispute = raw.dispute
+    ? {
+        ...raw.dispute,
+        evidenceDueBy: raw.dispute.evidenceDueBy ? new Date(raw.dispute.evidenceDueBy) : null,
+      }
+    : raw.dispute;
+  return { row, event: { ...raw, occurredAt: new Date(raw.occurredAt), dispute } };
+}
+
+/** Records the outcome of processing a webhook event. */
+export async function markWebhookEvent(
+  db: Db,
+  id: string,
+  status: "processed" | "failed" | "received",
+  error: string | null = null,
+): Promise<void> {
+  await db
+    .update(webhookEvents)
+    .set({
+      status,
+      lastError: error,
+      attempts: sql`${webhookEvents.attempts} + 1`,
+      processedAt: status === "processed" ? new Date() : null,
+    })
+    .where(eq(webhookEvents.id, id));
+}
+
+/** The payment a provider reference belongs to, or null. */
+export async function findPaymentByReference(
+  db: Db,
+  provider: string,
+  reference: string,
+): Promise<PaymentRow | null> {
+  const [row] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.provider, provider), eq(payments.reference, reference)));
+  return row ?? null;
+}
+
+/** The captured payment of an order (the one refunds draw on), locked for the caller's transaction. */
+export async function lockCapturedPayment(tx: Db, orderId: string): Promise<PaymentRow | null> {
+  const [row] = await tx
+    .select()
+    .from(payments)
+    .where(
+      and(
+        eq(payments.orderId, orderId),
+        inArray(payments.status, ["captured", "partially_refunded", "refunded"]),
+      ),
+    )
+    .orderBy(desc(payments.createdAt))
+    .limit(1)
+    .for("update");
+  return row ?? null;
+}
+
+export type RefundRow = typeof refunds.$inferSelect;
+
+/**
+ * Reserves `amount` of a payment's captured money for a refund and records the refund as pending, in
+ * the caller's transaction. A conditional update keeps refunds (pending and done) never above what
+ * was captured, however many run at once.
+ * @throws AppError 422 REFUND_EXCEEDS_CAPTURED naming how much is left.
+ */
+export async function startRefund(
+  tx: Db,
+  payment: PaymentRow,
+  input: {
+    amount: number;
+    reason: string;
+    note: string;
+    actor: string;
+    requestKey: string | null;
+    status?: RefundStatus;
+    reference?: string | null;
+  },
+): Promise<RefundRow> {
+  const [updated] = await tx
+    .update(payments)
+    .set({ refundedAmount: sql`${payments.refundedAmount} + ${input.amount}`, updatedAt: new Date() })
+    .where(
+      and(
+        eq(payments.id, payment.id),
+        sql`${payments.capturedAmount} - ${payments.refundedAmount} >= ${input.amount}`,
+      ),
+    )
+    .returning();
+  if (!updated) {
+    const left = payment.capturedAmount - payment.refundedAmount;
+    throw new AppError(
+      422,
+      "REFUND_EXCEEDS_CAPTURED",
+      `At most ${left} (minor units) can still be refunded.`,
+      [{ field: "amount", message: `at most ${left}` }],
+    );
+  }
+  const [row] = await tx
+    .insert(refunds)
+    .values({
+      id: newId("ref"),
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      amount: input.amount,
+      currency: payment.currency,
+      reason: input.reason,
+      note: input.note,
+      status: input.status ?? "pending",
+      reference: input.reference ?? null,
+      provider: payment.provider,
+      actor: input.actor,
+      requestKey: input.requestKey,
+    })
+    .returning();
+  return row!;
+}
+
+/**
+ * Settles a pending refund: succeeded (payment status becomes partially_refunded or refunded) or
+ * failed (its amount is given back to the refundable balance). Only a pending refund changes.
+ * Returns the refund when it changed, else null.
+ */
+export async function finishRefund(
+  tx: Db,
+  refundId: string,
+  outcome: { status: "succeeded" | "failed"; reference: string | null; failureMessage?: string | null },
+): Promise<RefundRow | null> {
+  const [refund] = await tx
+    .update(refunds)
+    .set({
+      status: outcome.status,
+      reference: outcome.reference,
+      failureMessage: outcome.failureMessage ?? null,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(refunds.id, refundId), eq(refunds.status, "pending")))
+    .returning();
+  if (!refund) return null;
+  if (outcome.status === "failed") {
+    await tx
+      .update(payments)
+      .set({ refundedAmount: sql`${payments.refundedAmount} - ${refund.amount}`, updatedAt: new Date() })
+      .where(eq(payments.id, refund.paymentId));
+  } else {
+    await tx
+      .update(payments)
+      .set({
+        status: sql`case when ${payments.refundedAmount} >= ${payments.capturedAmount} then 'refunded' else 'partially_refunded' end`,
+        updatedAt: new Date(),
+      })
+      .where(eq(payments.id, refund.paymentId));
+  }
+  return refund;
+}
+
+/** Refunds of an order, oldest first. */
+export async function refundsOfOrder(db: Db, orderId: string): Promise<RefundRow[]> {
+  return db.select().from(refunds).where(eq(refunds.orderId, orderId)).orderBy(asc(refunds.createdAt));
+}
+
+/** A refund by the caller's idempotency key on an order, or null. */
+export async function findRefundByRequestKey(
+  db: Db,
+  orderId: string,
+  requestKey: string,
+): Promise<RefundRow | null> {
+  const [row] = await db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.orderId, orderId), eq(refunds.requestKey, requestKey)));
+  return row ?? null;
+}
+
+/** A refund by provider reference, or null. */
+export async function findRefundByReference(
+  db: Db,
+  provider: string,
+  reference: string,
+): Promise<RefundRow | null> {
+  const [row] = await db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.provider, provider), eq(refunds.reference, reference)));
+  return row ?? null;
+}
+
+/** A pending refund of this amount on a payment (to match a provider's refund webhook to our own call). */
+export async function findPendingRefund(
+  db: Db,
+  paymentId: string,
+  amount: number,
+): Promise<RefundRow | null> {
+  const [row] = await db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, "pending"), eq(refunds.amount, amount)))
+    .orderBy(asc(refunds.createdAt))
+    .limit(1);
+  return row ?? null;
+}
+
+export type DisputeRow = typeof disputes.$inferSelect;
+
+/** Creates or updates a dispute by provider reference. Returns it and whether it is new. */
+export async function upsertDispute(
+  tx: Db,
+  payment: PaymentRow,
+  dispute: NonNullable<ProviderWebhookEvent["dispute"]>,
+): Promise<{ dispute: DisputeRow; created: boolean }> {
+  const [existing] = await tx
+    .select()
+    .from(disputes)
+    .where(and(eq(disputes.provider, payment.provider), eq(disputes.reference, dispute.reference)));
+  if (existing) {
+    const [row] = await tx
+      .update(disputes)
+      .set({
+        status: dispute.status,
+        reason: dispute.reason,
+        amount: dispute.amount,
+        evidenceDueBy: dispute.evidenceDueBy,
+        updatedAt: new Date(),
+      })
+      .where(eq(disputes.id, existing.id))
+      .returning();
+    return { dispute: row!, created: false };
+  }
+  const [row] = await tx
+    .insert(disputes)
+    .values({
+      id: newId("dsp"),
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      provider: payment.provider,
+      reference: dispute.reference,
+      status: dispute.status,
+      reason: dispute.reason,
+      amount: dispute.amount,
+      currency: payment.currency,
+      evidenceDueBy: dispute.evidenceDueBy,
+    })
+    .returning();
+  return { dispute: row!, created: true };
+}
+
+/** Disputes of an order. */
+export async function disputesOfOrder(db: Db, orderId: string): Promise<DisputeRow[]> {
+  return db.select().from(disputes).where(eq(disputes.orderId, orderId)).orderBy(asc(disputes.createdAt));
+}
+
+/** Open disputes (not won or lost), soonest evidence deadline first, for staff. */
+export async function openDisputes(db: Db, limit = 100): Promise<DisputeRow[]> {
+  return db
+    .select()
+    .from(disputes)
+    .where(sql`${disputes.status} not in ('won', 'lost', 'warning_closed', 'resolved')`)
+    .orderBy(asc(disputes.evidenceDueBy))
+    .limit(limit);
+}
+
+/** Marks a payment captured by staff (manual providers: the bank transfer arrived). */
+export async function markCaptured(tx: Db, paymentId: string, amount: number): Promise<PaymentRow | null> {
+  const [row] = await tx
+    .update(payments)
+    .set({ status: "captured", authorizedAmount: amount, capturedAmount: amount, updatedAt: new Date() })
+    .where(and(eq(payments.id, paymentId), inArray(payments.status, ["pending", "authorized"])))
+    .returning();
+  return row ?? null;
+}

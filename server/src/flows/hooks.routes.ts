@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import type { AppContext } from "../platform/context.ts";
+import { ProblemSchema } from "../platform/problem.schema.ts";
+import { receiveWebhook } from "./payment-webhooks.ts";
+
+/**
+ * Signed provider webhooks under /api/hooks. The body is kept as raw bytes: signatures are computed
+ * over the exact bytes sent, so it must not be parsed and re-serialised before verification.
+ */
+export function hooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 1024 * 1024 }, (_request, body, done) => {
+      done(null, body);
+    });
+
+    app.post(
+      "/payments/:provider",
+      {
+        schema: {
+          summary: "Payment provider webhook",
+          description:
+            "Stripe (`Stripe-Signature`) and PayPal (transmission signature headers) deliveries. Stored once per provider event id and processed from the outbox; 200 for a redelivery, 400 WEBHOOK_SIGNATURE_INVALID for a bad signature.",
+          tags: ["webhooks"],
+          params: Type.Object({ provider: Type.String({ maxLength: 40 }) }),
+          response: {
+            200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean(), eventId: Type.String() }),
+            400: ProblemSchema,
+            404: ProblemSchema,
+          },
+        },
+      },
+      async (request) => {
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from("");
+        const result = await receiveWebhook(ctx, request.params.provider, body, request.headers);
+        return { received: true, ...result };
+      },
+    );
+  };
+}

@@ -1,0 +1,151 @@
+import { addOrderEvent } from "../modules/orders/index.ts";
+import {
+  findPaymentByReference,
+  findPendingRefund,
+  findRefundByReference,
+  finishRefund,
+  getWebhookEvent,
+  markWebhookEvent,
+  type ProviderWebhookEvent,
+  startRefund,
+  storeWebhookEvent,
+  upsertDispute,
+  WebhookSignatureError,
+} from "../modules/payments/index.ts";
+import type { AppContext } from "../platform/context.ts";
+import { AppError, NotFoundError } from "../platform/errors.ts";
+import { enqueue } from "../platform/outbox.ts";
+import { settlePayment } from "./place-order.ts";
+import { applyRefundToOrder } from "./refund-order.ts";
+
+/** Outbox topic that processes stored webhook events (retried with backoff on failure). */
+export const webhookTopic = "payment.webhook";
+
+/**
+ * Receives a provider webhook: verifies its signature over the raw body, stores it once by the
+ * provider's event id and queues its processing in the same transaction. A redelivery (same event id)
+ * is acknowledged and not processed again.
+ * @throws NotFoundError WEBHOOK_PROVIDER_UNKNOWN, AppError 400 WEBHOOK_SIGNATURE_INVALID
+ */
+export async function receiveWebhook(
+  ctx: AppContext,
+  providerId: string,
+  rawBody: Buffer,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<{ eventId: string; duplicate: boolean }> {
+  if (!ctx.payments.has(providerId))
+    throw new NotFoundError("WEBHOOK_PROVIDER_UNKNOWN", `No payment provider "${providerId}".`);
+  let event: ProviderWebhookEvent;
+  try {
+    event = await ctx.payments.get(providerId).parseWebhook(rawBody, headers);
+  } catch (error) {
+    if (error instanceof WebhookSignatureError)
+      throw new AppError(400, "WEBHOOK_SIGNATURE_INVALID", error.message);
+    throw error;
+  }
+  const stored = await ctx.db.transaction(async (tx) => {
+    const id = await storeWebhookEvent(tx, providerId, event);
+    if (id && event.kind !== "ignored") await enqueue(tx, webhookTopic, { webhookEventId: id });
+    return id;
+  });
+  return { eventId: event.eventId, duplicate: stored === null };
+}
+
+/** A webhook that cannot be processed yet (its payment is not recorded): the outbox retries it later. */
+class NotYetError extends Error {}
+
+/**
+ * Processes one stored webhook event, exactly once in effect:
+ * - payment events re-read the payment from the provider (the source of truth) and settle it, so
+ *   duplicates and out-of-order deliveries (a late `failed` after `succeeded`) change nothing more;
+ * - refunds made in the provider's dashboard are recorded (ours are matched by reference or amount);
+ * - disputes are created or updated, with a timeline entry.
+ */
+export async function processWebhookEvent(ctx: AppContext, webhookEventId: string): Promise<void> {
+  const stored = await getWebhookEvent(ctx.db, webhookEventId);
+  if (!stored || stored.row.status === "processed") return;
+  const { row, event } = stored;
+  const provider = ctx.payments.get(row.provider);
+  const actor = `provider:${row.provider}`;
+  try {
+    const payment = event.paymentReference
+      ? await findPaymentByReference(ctx.db, row.provider, event.paymentReference)
+      : null;
+    if (!payment) throw new NotYetError(`no payment with reference ${event.paymentReference}`);
+    switch (event.kind) {
+      case "payment.authorized":
+      case "payment.captured":
+      case "payment.failed":
+      case "payment.canceled": {
+        const current = await provider.getPayment(payment.reference!);
+        await settlePayment(ctx, payment.orderId, payment.id, current, actor);
+        break;
+      }
+      case "refund.succeeded": {
+        const refund = event.refund;
+        if (!refund) break;
+        if (await findRefundByReference(ctx.db, row.provider, refund.reference)) break;
+        await ctx.db.transaction(async (tx) => {
+          const pending =
+            (await findPendingRefund(tx, payment.id, refund.amount)) ??
+            (await startRefund(tx, payment, {
+              amount: refund.amount,
+              reason: "other",
+              note: "Refunded at the payment provider",
+              actor,
+              requestKey: null,
+            }));
+          const done = await finishRefund(tx, pending.id, {
+            status: "succeeded",
+            reference: refund.reference,
+          });
+          if (done)
+            await applyRefundToOrder(
+              tx,
+              { ...done, status: "succeeded", reference: refund.reference },
+              actor,
+            );
+        });
+        break;
+      }
+      case "dispute.opened":
+      case "dispute.updated":
+      case "dispute.closed": {
+        const dispute = event.dispute;
+        if (!dispute) break;
+        await ctx.db.transaction(async (tx) => {
+          const { created } = await upsertDispute(tx, payment, dispute);
+          await addOrderEvent(
+            tx,
+            payment.orderId,
+            created ? "dispute.opened" : `dispute.${dispute.status}`,
+            `Dispute ${dispute.reference}: ${dispute.reason}, ${dispute.status}${dispute.evidenceDueBy ? `, evidence due ${dispute.evidenceDueBy.toISOString()}` : ""}`,
+            actor,
+            { disputeReference: dispute.reference, amount: dispute.amount, status: dispute.status },
+          );
+          if (created)
+            await enqueue(tx, "dispute.opened", { orderId: payment.orderId, reference: dispute.reference });
+        });
+        break;
+      }
+      default:
+        break;
+    }
+    await markWebhookEvent(ctx.db, webhookEventId, "processed");
+  } catch (error) {
+    await markWebhookEvent(
+      ctx.db,
+      webhookEventId,
+      "failed",
+      error instanceof Error ? error.message : String(error),
+    );
+    throw error;
+  }
+}
+
+/** Connects webhook processing to the outbox dispatcher. */
+export function registerWebhookProcessing(ctx: AppContext): void {
+  ctx.outbox.on(webhookTopic, async (event) => {
+    await processWebhookEvent(ctx, (event.payload as { webhookEventId: string }).webhookEventId);
+  });
+}
