@@ -10,6 +10,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
+import { adminOrderRoutes } from "./flows/admin-orders.routes.ts";
 import { ownerSetupRoutes } from "./flows/bootstrap-owner.routes.ts";
 import { checkoutRoutes } from "./flows/checkout.routes.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
@@ -232,6 +233,7 @@ export async function buildApp(
       await admin.register(staffManagementRoutes(config, auth, ctx.db));
       await admin.register(mailOutboxRoutes(ctx.db));
       await admin.register(adminVendorRoutes(auth, ctx.db));
+      await admin.register(adminOrderRoutes(ctx));
     },
     { prefix: "/api/admin" },
   );

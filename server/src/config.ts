@@ -83,6 +83,8 @@ export interface Config {
   } | null;
   /** Minutes between runs of the reservation expiry job (RESERVATION_SWEEP_MINUTES). */
   reservationSweepMinutes: number;
+  /** Shared secret signing carrier shipment updates to /api/hooks/shipments (SHIPPING_WEBHOOK_SECRET); null disables the hook. */
+  shippingWebhookSecret: string | null;
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -279,6 +281,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
         }
       : null,
     reservationSweepMinutes: intVar(env, "RESERVATION_SWEEP_MINUTES", 1, 1, 1440),
+    shippingWebhookSecret: env.SHIPPING_WEBHOOK_SECRET?.trim() || null,
   };
   return { ...config, ...overrides };
 }

@@ -2,6 +2,7 @@
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { bootstrapOwner, createOwnerSetupLink } from "./flows/bootstrap-owner.ts";
+import { startExpirySweeper } from "./flows/order-expiry.ts";
 import { importCsvCatalog } from "./importers/csv.ts";
 import { importLuma } from "./importers/luma.ts";
 import { printSummary } from "./importers/report.ts";
@@ -61,6 +62,8 @@ async function start(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   ctx.outbox.start();
+  // Unpaid orders past their reservation time are settled with their provider or cancelled; old carts expire.
+  startExpirySweeper(ctx, config.reservationSweepMinutes);
   // Sessions past their absolute lifetime are ended every few minutes.
   const sweep = setInterval(() => {
     void endOverlongSessions(ctx.auth, ctx.db, config.sessionMaxDays).catch((error: unknown) =>

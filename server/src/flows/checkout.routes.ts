@@ -8,8 +8,10 @@ import {
   listOrdersOfUser,
 } from "../modules/orders/index.ts";
 import type { AppContext } from "../platform/context.ts";
+import { fromTrustedOrigin } from "../platform/csrf.ts";
 import { AppError, NotFoundError } from "../platform/errors.ts";
 import { ProblemSchema } from "../platform/problem.schema.ts";
+import { cancelOrder } from "./cancel-order.ts";
 import { orderDto } from "./order-view.ts";
 import { OrderSchema, OrderSummarySchema } from "./orders.types.ts";
 import { placeOrder } from "./place-order.ts";
@@ -207,6 +209,35 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           throw new AppError(401, "UNAUTHENTICATED", "Sign in first, or look the order up with its e-mail.");
         const order = await findOrderOfUser(ctx.db, shopper.userId, request.params.number);
         if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
+        return orderDto(ctx.db, order.id);
+      },
+    );
+
+    app.post(
+      "/orders/:number/cancel",
+      {
+        schema: {
+          summary: "Cancel one of my orders",
+          description:
+            "Before it ships (409 ORDER_NOT_CANCELLABLE after). The payment is voided or refunded in full.",
+          tags: ["orders"],
+          params: Type.Object({ number: Type.String({ maxLength: 20 }) }),
+          response: { 200: OrderSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const shopper = await shopperOf(ctx, request);
+        if (!shopper.userId) throw new AppError(401, "UNAUTHENTICATED", "Sign in first.");
+        if (!fromTrustedOrigin(request, [ctx.config.publicUrl, ...ctx.config.trustedOrigins])) {
+          throw new AppError(
+            403,
+            "CSRF_ORIGIN_MISMATCH",
+            "This request must come from the shop's own pages.",
+          );
+        }
+        const order = await findOrderOfUser(ctx.db, shopper.userId, request.params.number);
+        if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
+        await cancelOrder(ctx, order.id, { actor: "customer", reason: "cancelled by the customer" });
         return orderDto(ctx.db, order.id);
       },
     );

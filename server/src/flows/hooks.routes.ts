@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { AppContext } from "../platform/context.ts";
+import { NotFoundError } from "../platform/errors.ts";
 import { ProblemSchema } from "../platform/problem.schema.ts";
+import { applyShipmentUpdate, verifyShipmentWebhook } from "./fulfil-order.ts";
 import { receiveWebhook } from "./payment-webhooks.ts";
 
 /**
@@ -35,6 +37,36 @@ export function hooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from("");
         const result = await receiveWebhook(ctx, request.params.provider, body, request.headers);
         return { received: true, ...result };
+      },
+    );
+
+    app.post(
+      "/shipments",
+      {
+        schema: {
+          summary: "Carrier shipment update",
+          description: [
+            "Body `{carrier, trackingNumber, status, occurredAt}` with status one of",
+            "shipped, in_transit, out_for_delivery, delivered, failed, returned. Signed with the shared",
+            "SHIPPING_WEBHOOK_SECRET: header `X-Bazaar-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of",
+            '"<t>.<raw body>">`. Statuses only move forward; a parcel\'s delivery completes the order once',
+            "every parcel is delivered. 404 when the hook is not configured.",
+          ].join(" "),
+          tags: ["webhooks"],
+          response: {
+            200: Type.Object({ received: Type.Boolean(), applied: Type.Boolean() }),
+            400: ProblemSchema,
+            404: ProblemSchema,
+          },
+        },
+      },
+      async (request) => {
+        const secret = ctx.config.shippingWebhookSecret;
+        if (!secret) throw new NotFoundError("WEBHOOK_NOT_CONFIGURED", "Shipment updates are not enabled.");
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from("");
+        const header = request.headers["x-bazaar-signature"];
+        const update = verifyShipmentWebhook(secret, body, typeof header === "string" ? header : undefined);
+        return { received: true, applied: await applyShipmentUpdate(ctx, update) };
       },
     );
   };

@@ -1,5 +1,12 @@
 import type { Config } from "../config.ts";
-import { getOrderWithLines, type OrderLineRow, type OrderRow } from "../modules/orders/index.ts";
+import {
+  type FulfillmentRow,
+  fulfillmentsOfOrder,
+  getOrderWithLines,
+  type OrderLineRow,
+  type OrderRow,
+} from "../modules/orders/index.ts";
+import { refundsOfOrder } from "../modules/payments/index.ts";
 import type { Db } from "../platform/db.ts";
 import type { Mailer } from "../platform/mail.ts";
 import { type Block, layout, type RenderedMail } from "../platform/mail-templates.ts";
@@ -56,9 +63,7 @@ export function orderConfirmationEmail(
 ): RenderedMail {
   const name = order.shippingAddress?.firstName ?? order.billingAddress?.firstName ?? "there";
   const address = addressText(order);
-  const url = order.userId
-    ? `${config.publicUrl}/account/orders/${order.number}`
-    : `${config.publicUrl}/orders/lookup?number=${encodeURIComponent(order.number)}`;
+  const url = orderUrl(config, order);
   return layout(config.storeName, `Order ${order.number} confirmed`, [
     { p: `Hello ${name},` },
     { p: `Thank you for your order. We received order ${order.number} and will let you know when it ships.` },
@@ -76,17 +81,116 @@ export function orderConfirmationEmail(
   ]);
 }
 
-/** Sends the order e-mails from outbox events (after commit, retried): `order.placed` -> confirmation. */
+function orderUrl(config: Pick<Config, "publicUrl">, order: OrderRow): string {
+  return order.userId
+    ? `${config.publicUrl}/account/orders/${order.number}`
+    : `${config.publicUrl}/orders/lookup?number=${encodeURIComponent(order.number)}`;
+}
+
+/** "Your order has shipped": the parcel's lines, carrier and tracking link. */
+export function orderShippedEmail(
+  config: Pick<Config, "storeName" | "publicUrl">,
+  order: OrderRow,
+  lines: OrderLineRow[],
+  shipment: FulfillmentRow,
+): RenderedMail {
+  const inParcel = shipment.lines.map((s) => {
+    const line = lines.find((l) => l.id === s.lineId);
+    return { label: line ? lineLabel({ ...line, quantity: s.quantity }) : s.lineId, value: "" };
+  });
+  const whole = shipment.lines.length === lines.filter((l) => l.requiresShipping).length;
+  return layout(config.storeName, `Order ${order.number} has shipped`, [
+    {
+      p: `Good news: ${whole ? "your order" : "part of your order"} ${order.number} is on its way with ${shipment.carrier.toUpperCase()}.`,
+    },
+    { rows: inParcel },
+    ...(shipment.trackingNumber ? [{ p: `Tracking number: ${shipment.trackingNumber}` }] : []),
+    ...(shipment.trackingUrl ? [{ button: { label: "Track your parcel", url: shipment.trackingUrl } }] : []),
+    { small: `Order details: ${orderUrl(config, order)}` },
+  ]);
+}
+
+/** "Refund issued": the amount and what has been refunded in total. */
+export function orderRefundedEmail(
+  config: Pick<Config, "storeName" | "publicUrl">,
+  order: OrderRow,
+  amount: number,
+): RenderedMail {
+  const money = (n: number) => formatMoney(n, order.currency);
+  return layout(config.storeName, `Refund of ${money(amount)} for order ${order.number}`, [
+    { p: `We refunded ${money(amount)} for order ${order.number} to your original payment method.` },
+    { p: "Depending on your bank it can take 5 to 10 business days to show on your statement." },
+    { rows: [{ label: "Refunded in total", value: money(order.refundedTotal), strong: true }] },
+    { button: { label: "View your order", url: orderUrl(config, order) } },
+  ]);
+}
+
+/** "Order cancelled". */
+export function orderCancelledEmail(
+  config: Pick<Config, "storeName" | "publicUrl">,
+  order: OrderRow,
+): RenderedMail {
+  return layout(config.storeName, `Order ${order.number} cancelled`, [
+    { p: `Order ${order.number} has been cancelled.` },
+    {
+      p:
+        order.paidTotal > 0 || order.refundedTotal > 0
+          ? "Any payment is refunded to your original payment method."
+          : "You have not been charged.",
+    },
+    { button: { label: "View your order", url: orderUrl(config, order) } },
+  ]);
+}
+
+/** "Delivered". */
+export function orderDeliveredEmail(
+  config: Pick<Config, "storeName" | "publicUrl">,
+  order: OrderRow,
+): RenderedMail {
+  return layout(config.storeName, `Order ${order.number} delivered`, [
+    { p: `Your order ${order.number} has been delivered. We hope you enjoy it.` },
+    { button: { label: "View your order", url: orderUrl(config, order) } },
+  ]);
+}
+
+/**
+ * Sends the order e-mails from outbox events (after commit, retried; the event id is the Message-ID,
+ * so a retried delivery is recognisable): placed -> confirmation, shipped -> tracking, refunded,
+ * cancelled, delivered.
+ */
 export function registerOrderEmails(
   dispatcher: OutboxDispatcher,
   db: Db,
   mailer: Mailer,
   config: Config,
 ): void {
+  const send = async (id: string, order: OrderRow, mail: RenderedMail) =>
+    mailer.send({ id, to: order.email, ...mail });
   dispatcher.on("order.placed", async (event) => {
     const { orderId } = event.payload as { orderId: string };
     const { order, lines } = await getOrderWithLines(db, orderId);
-    const mail = orderConfirmationEmail(config, order, lines);
-    await mailer.send({ id: event.id, to: order.email, ...mail });
+    await send(event.id, order, orderConfirmationEmail(config, order, lines));
+  });
+  dispatcher.on("order.shipped", async (event) => {
+    const { orderId, fulfillmentId } = event.payload as { orderId: string; fulfillmentId: string };
+    const { order, lines } = await getOrderWithLines(db, orderId);
+    const shipment = (await fulfillmentsOfOrder(db, orderId)).find((f) => f.id === fulfillmentId);
+    if (shipment) await send(event.id, order, orderShippedEmail(config, order, lines, shipment));
+  });
+  dispatcher.on("order.refunded", async (event) => {
+    const { orderId, refundId } = event.payload as { orderId: string; refundId: string };
+    const { order } = await getOrderWithLines(db, orderId);
+    const refund = (await refundsOfOrder(db, orderId)).find((r) => r.id === refundId);
+    if (refund) await send(event.id, order, orderRefundedEmail(config, order, refund.amount));
+  });
+  dispatcher.on("order.cancelled", async (event) => {
+    const { orderId } = event.payload as { orderId: string };
+    const { order } = await getOrderWithLines(db, orderId);
+    await send(event.id, order, orderCancelledEmail(config, order));
+  });
+  dispatcher.on("order.delivered", async (event) => {
+    const { orderId } = event.payload as { orderId: string };
+    const { order } = await getOrderWithLines(db, orderId);
+    await send(event.id, order, orderDeliveredEmail(config, order));
   });
 }

@@ -1,8 +1,8 @@
 import { thumbnailUrls } from "../modules/catalog/index.ts";
-import { getOrderWithLines } from "../modules/orders/index.ts";
-import { paymentsOfOrder } from "../modules/payments/index.ts";
+import { fulfillmentsOfOrder, getOrderWithLines } from "../modules/orders/index.ts";
+import { disputesOfOrder, paymentsOfOrder, refundsOfOrder } from "../modules/payments/index.ts";
 import type { Db } from "../platform/db.ts";
-import type { OrderDto } from "./orders.types.ts";
+import type { AdminOrderDto, OrderDto } from "./orders.types.ts";
 
 /** Timeline entries a shopper sees (staff notes and internal steps stay in the admin). */
 const publicEvents = new Set([
@@ -89,5 +89,70 @@ export async function orderDto(db: Db, orderId: string): Promise<OrderDto> {
     timeline: events
       .filter((e) => publicEvents.has(e.type))
       .map((e) => ({ type: e.type, message: e.message, at: e.createdAt.toISOString() })),
+  };
+}
+
+/** An order with everything staff need: payments, refunds, disputes, parcels and the full timeline. */
+export async function adminOrderDto(db: Db, orderId: string): Promise<AdminOrderDto> {
+  const [base, { order, events }, payments, refunds, disputes, parcels] = await Promise.all([
+    orderDto(db, orderId),
+    getOrderWithLines(db, orderId),
+    paymentsOfOrder(db, orderId),
+    refundsOfOrder(db, orderId),
+    disputesOfOrder(db, orderId),
+    fulfillmentsOfOrder(db, orderId),
+  ]);
+  const { timeline: _public, ...rest } = base;
+  return {
+    ...rest,
+    userId: order.userId,
+    ipAddress: order.ipAddress,
+    holdReason: order.holdReason,
+    payments: payments.map((p) => ({
+      id: p.id,
+      provider: p.provider,
+      reference: p.reference,
+      status: p.status,
+      amount: p.amount,
+      capturedAmount: p.capturedAmount,
+      refundedAmount: p.refundedAmount,
+      riskScore: p.riskScore,
+      failureCode: p.failureCode,
+      createdAt: p.createdAt.toISOString(),
+    })),
+    refunds: refunds.map((r) => ({
+      id: r.id,
+      amount: r.amount,
+      reason: r.reason,
+      note: r.note,
+      status: r.status,
+      actor: r.actor,
+      createdAt: r.createdAt.toISOString(),
+    })),
+    disputes: disputes.map((d) => ({
+      id: d.id,
+      reference: d.reference,
+      status: d.status,
+      reason: d.reason,
+      amount: d.amount,
+      evidenceDueBy: d.evidenceDueBy?.toISOString() ?? null,
+    })),
+    fulfillments: parcels.map((f) => ({
+      id: f.id,
+      status: f.status,
+      carrier: f.carrier,
+      trackingNumber: f.trackingNumber,
+      trackingUrl: f.trackingUrl,
+      lines: f.lines,
+      shippedAt: f.shippedAt?.toISOString() ?? null,
+      deliveredAt: f.deliveredAt?.toISOString() ?? null,
+    })),
+    timeline: events.map((e) => ({
+      type: e.type,
+      message: e.message,
+      actor: e.actor,
+      data: e.data,
+      at: e.createdAt.toISOString(),
+    })),
   };
 }

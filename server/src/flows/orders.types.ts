@@ -99,3 +99,73 @@ export const OrderSummarySchema = Type.Object({
 
 export type OrderDto = Static<typeof OrderSchema>;
 export type OrderSummaryDto = Static<typeof OrderSummarySchema>;
+
+/** An order as staff see it: everything the shopper sees plus payments, refunds, disputes, parcels and the full timeline. */
+const { timeline: _shopperTimeline, ...orderProperties } = OrderSchema.properties;
+
+export const AdminOrderSchema = Type.Object({
+  ...orderProperties,
+  ...{
+    userId: Nullable(Type.String()),
+    ipAddress: Nullable(Type.String()),
+    holdReason: Nullable(Type.String()),
+    payments: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        provider: Type.String(),
+        reference: Nullable(Type.String()),
+        status: Type.String(),
+        amount: Minor("Amount"),
+        capturedAmount: Minor("Captured"),
+        refundedAmount: Minor("Refunded or being refunded"),
+        riskScore: Nullable(Type.Integer()),
+        failureCode: Nullable(Type.String()),
+        createdAt: Type.String({ format: "date-time" }),
+      }),
+    ),
+    refunds: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        amount: Minor("Amount"),
+        reason: Type.String(),
+        note: Type.String(),
+        status: Type.String(),
+        actor: Type.String(),
+        createdAt: Type.String({ format: "date-time" }),
+      }),
+    ),
+    disputes: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        reference: Type.String(),
+        status: Type.String(),
+        reason: Type.String(),
+        amount: Minor("Disputed"),
+        evidenceDueBy: Nullable(Type.String({ format: "date-time" })),
+      }),
+    ),
+    fulfillments: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        status: Type.String(),
+        carrier: Type.String(),
+        trackingNumber: Nullable(Type.String()),
+        trackingUrl: Nullable(Type.String()),
+        lines: Type.Array(Type.Object({ lineId: Type.String(), quantity: Type.Integer() })),
+        shippedAt: Nullable(Type.String({ format: "date-time" })),
+        deliveredAt: Nullable(Type.String({ format: "date-time" })),
+      }),
+    ),
+    timeline: Type.Array(
+      Type.Object({
+        type: Type.String(),
+        message: Type.String(),
+        actor: Type.String(),
+        data: Type.Record(Type.String(), Type.Unknown()),
+        at: Type.String({ format: "date-time" }),
+      }),
+    ),
+  },
+});
+
+export type AdminOrderDto = Static<typeof AdminOrderSchema>;

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
 import {
   type CartRow,
   type CartView,
@@ -11,6 +10,8 @@ import {
 import { releaseReservations, reserveStock } from "../modules/inventory/index.ts";
 import {
   addOrderEvent,
+  claimIdempotencyKey,
+  findIdempotencyKey,
   findOrder,
   insertOrder,
   nextOrderNumber,
@@ -18,7 +19,6 @@ import {
   type OrderRow,
   transitionOrder,
 } from "../modules/orders/index.ts";
-import { idempotencyKeys } from "../modules/orders/orders.schema.ts";
 import {
   createPaymentRecord,
   findPayment,
@@ -40,6 +40,7 @@ import type { Db } from "../platform/db.ts";
 import { AppError, ConflictError, ValidationError } from "../platform/errors.ts";
 import { newId } from "../platform/ids.ts";
 import { enqueue } from "../platform/outbox.ts";
+import { refundOrder } from "./refund-order.ts";
 
 /** What the shopper asks for when placing an order. Prices are never sent: totals are the server's. */
 export interface PlaceOrderInput {
@@ -108,10 +109,7 @@ function checkReady(view: CartView): void {
 
 /** The order an idempotency key already made for this cart, or null. @throws ConflictError on reuse with another request. */
 async function replay(db: Db, input: PlaceOrderInput): Promise<string | null> {
-  const [row] = await db
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.scope, input.scope), eq(idempotencyKeys.key, input.idempotencyKey)));
+  const row = await findIdempotencyKey(db, input.scope, input.idempotencyKey);
   if (!row) return null;
   if (row.requestHash !== requestHash(input)) {
     throw new ConflictError(
@@ -159,12 +157,13 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
   const captureMethod = "automatic" as const;
 
   const placed = await ctx.db.transaction(async (tx) => {
-    const key = await tx
-      .insert(idempotencyKeys)
-      .values({ scope: input.scope, key: input.idempotencyKey, requestHash: requestHash(input), orderId })
-      .onConflictDoNothing()
-      .returning();
-    if (key.length === 0) return null;
+    const claimed = await claimIdempotencyKey(tx, {
+      scope: input.scope,
+      key: input.idempotencyKey,
+      requestHash: requestHash(input),
+      orderId,
+    });
+    if (!claimed) return null;
     if (!(await claimCartForOrder(tx, cart.id, orderId))) {
       throw new ConflictError(
         "CHECKOUT_IN_PROGRESS",
@@ -344,11 +343,25 @@ export async function settlePayment(
   outcome: ProviderPayment,
   actor: OrderActor,
 ): Promise<PaymentRow> {
-  await ctx.db.transaction(async (tx) => {
+  const orphaned = await ctx.db.transaction(async (tx) => {
     const payment = await recordProviderPayment(tx, paymentId, outcome);
-    if (!payment) return;
+    if (!payment) return null;
     const order = await findOrder(tx, orderId);
-    if (!order) return;
+    if (!order) return null;
+    if ((outcome.status === "captured" || outcome.status === "authorized") && order.status === "cancelled") {
+      // Paid after the order was cancelled (e.g. its reservation expired): give the money back.
+      await addOrderEvent(
+        tx,
+        orderId,
+        "payment.after_cancellation",
+        "Payment arrived after cancellation; returning it",
+        actor,
+        {
+          paymentId,
+        },
+      );
+      return payment;
+    }
     if (outcome.status === "captured" || outcome.status === "authorized") {
       const paid = outcome.status === "captured";
       const updated = await transitionOrder(tx, orderId, ["pending_payment"], {
@@ -379,8 +392,27 @@ export async function settlePayment(
     } else if (outcome.status === "requires_action") {
       await transitionOrder(tx, orderId, ["pending_payment"], { paymentStatus: "requires_action" });
     }
+    return null;
   });
+  if (orphaned?.reference) {
+    const provider = ctx.payments.get(orphaned.provider);
+    if (outcome.status === "authorized") {
+      await recordVoid(ctx, orphaned.id, await provider.void(orphaned.reference, `void_${orphaned.id}`));
+    } else {
+      await refundOrder(ctx, orderId, {
+        amount: outcome.capturedAmount,
+        reason: "other",
+        note: "Paid after the order was cancelled",
+        actor: "system",
+        requestKey: `after_cancel_${orphaned.id}`,
+      });
+    }
+  }
   return (await findPayment(ctx.db, paymentId))!;
+}
+
+async function recordVoid(ctx: AppContext, paymentId: string, voided: ProviderPayment): Promise<void> {
+  await ctx.db.transaction((tx) => recordProviderPayment(tx, paymentId, voided));
 }
 
 /**

@@ -30,7 +30,8 @@ export async function applyRefundToOrder(tx: Db, refund: RefundRow, actor: Order
     refundedTotal,
     paidTotal,
     paymentStatus: full ? "refunded" : "partially_refunded",
-    ...(full ? { status: "refunded" as const } : {}),
+    // A cancelled order stays cancelled; any other order whose money all went back is refunded.
+    ...(full && order.status !== "cancelled" ? { status: "refunded" as const } : {}),
   });
   await addOrderEvent(tx, order.id, "order.refunded", `Refunded ${refund.amount} (${refund.reason})`, actor, {
     refundId: refund.id,

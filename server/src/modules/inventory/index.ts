@@ -3,6 +3,7 @@ export {
   type Availability,
   deleteStockLevels,
   ensureDefaultLocation,
+  fulfilReservedStock,
   getAvailability,
   getStockLevel,
   noStock,

@@ -305,3 +305,55 @@ export async function reservedForOrder(db: Db, orderId: string): Promise<Map<str
     .groupBy(reservations.variantId);
   return new Map(rows.map((r) => [r.variantId, Number(r.quantity)]));
 }
+
+/**
+ * Ships reserved units (fulfilment) in the caller's transaction: the order's reservation of the variant
+ * shrinks by `quantity` (closing as `fulfilled` at 0) and the level's on-hand and reserved quantities
+ * both drop by it. Untracked variants have no reservation and are skipped. Returns units shipped from stock.
+ */
+export async function fulfilReservedStock(
+  tx: Db,
+  orderId: string,
+  variantId: string,
+  quantity: number,
+): Promise<number> {
+  const [reservation] = await tx
+    .select()
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.orderId, orderId),
+        eq(reservations.variantId, variantId),
+        eq(reservations.status, "active"),
+      ),
+    )
+    .limit(1)
+    .for("update");
+  if (!reservation) return 0;
+  const shipped = Math.min(quantity, reservation.quantity);
+  const left = reservation.quantity - shipped;
+  await tx
+    .update(reservations)
+    .set(left === 0 ? { quantity: 0, status: "fulfilled", closedAt: new Date() } : { quantity: left })
+    .where(eq(reservations.id, reservation.id));
+  await tx.insert(reservations).values({
+    id: newId("res"),
+    variantId,
+    locationId: reservation.locationId,
+    orderId,
+    quantity: shipped,
+    status: "fulfilled",
+    closedAt: new Date(),
+  });
+  await tx
+    .update(inventoryLevels)
+    .set({
+      stockedQuantity: sql`${inventoryLevels.stockedQuantity} - ${shipped}`,
+      reservedQuantity: sql`greatest(${inventoryLevels.reservedQuantity} - ${shipped}, 0)`,
+      updatedAt: new Date(),
+    })
+    .where(
+      and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, reservation.locationId)),
+    );
+  return shipped;
+}

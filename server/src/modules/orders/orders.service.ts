@@ -6,6 +6,8 @@ import type { PostalAddress } from "../cart/index.ts";
 import {
   type AppliedPromotionSnapshot,
   type FulfillmentStatus,
+  fulfillments,
+  idempotencyKeys,
   type OrderPaymentStatus,
   type OrderShippingMethod,
   type OrderStatus,
@@ -13,6 +15,7 @@ import {
   orderLineItems,
   orderNumberSequence,
   orders,
+  type ShipmentStatus,
 } from "./orders.schema.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -206,4 +209,148 @@ export async function itemCounts(db: Db, orderIds: string[]): Promise<Map<string
     .where(inArray(orderLineItems.orderId, orderIds))
     .groupBy(orderLineItems.orderId);
   return new Map(rows.map((r) => [r.orderId, Number(r.units)]));
+}
+
+/** Locks an order row for the caller's transaction. @throws NotFoundError ORDER_NOT_FOUND */
+export async function lockOrder(tx: Db, orderId: string): Promise<OrderRow> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
+  if (!row) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
+  return row;
+}
+
+/** Adds shipped units to order lines (in the caller's transaction). */
+export async function addFulfilledQuantities(
+  tx: Db,
+  lines: { lineId: string; quantity: number }[],
+): Promise<void> {
+  for (const l of lines) {
+    await tx
+      .update(orderLineItems)
+      .set({ fulfilledQuantity: sql`${orderLineItems.fulfilledQuantity} + ${l.quantity}` })
+      .where(eq(orderLineItems.id, l.lineId));
+  }
+}
+
+export type FulfillmentRow = typeof fulfillments.$inferSelect;
+
+/** Records a shipped parcel. */
+export async function insertFulfillment(
+  tx: Db,
+  input: {
+    orderId: string;
+    carrier: string;
+    trackingNumber: string | null;
+    trackingUrl: string | null;
+    lines: { lineId: string; quantity: number }[];
+  },
+): Promise<FulfillmentRow> {
+  const [row] = await tx
+    .insert(fulfillments)
+    .values({ id: newId("ful"), status: "shipped", shippedAt: new Date(), ...input })
+    .returning();
+  return row!;
+}
+
+/** Fulfilments of an order, oldest first. */
+export async function fulfillmentsOfOrder(db: Db, orderId: string): Promise<FulfillmentRow[]> {
+  return db
+    .select()
+    .from(fulfillments)
+    .where(eq(fulfillments.orderId, orderId))
+    .orderBy(asc(fulfillments.createdAt));
+}
+
+const shipmentRank: Record<ShipmentStatus, number> = {
+  pending: 0,
+  shipped: 1,
+  in_transit: 2,
+  out_for_delivery: 3,
+  failed: 4,
+  returned: 5,
+  delivered: 6,
+};
+
+/**
+ * Moves a shipment's status forward (carrier updates may arrive late or twice: a status never moves
+ * back). Returns the updated fulfilment, or null when unknown or nothing changed.
+ */
+export async function advanceShipment(
+  tx: Db,
+  carrier: string,
+  trackingNumber: string,
+  status: ShipmentStatus,
+  at: Date,
+): Promise<FulfillmentRow | null> {
+  const [row] = await tx
+    .select()
+    .from(fulfillments)
+    .where(and(eq(fulfillments.carrier, carrier), eq(fulfillments.trackingNumber, trackingNumber)))
+    .for("update");
+  if (!row || shipmentRank[status] <= shipmentRank[row.status]) return null;
+  const [updated] = await tx
+    .update(fulfillments)
+    .set({ status, updatedAt: new Date(), ...(status === "delivered" ? { deliveredAt: at } : {}) })
+    .where(eq(fulfillments.id, row.id))
+    .returning();
+  return updated ?? null;
+}
+
+/**
+ * Remembers an idempotency key for an order in the caller's transaction. False when the key is already
+ * taken in this scope (a concurrent request holding it makes this wait until it commits or rolls back).
+ */
+export async function claimIdempotencyKey(
+  tx: Db,
+  input: { scope: string; key: string; requestHash: string; orderId: string },
+): Promise<boolean> {
+  const rows = await tx
+    .insert(idempotencyKeys)
+    .values(input)
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  return rows.length === 1;
+}
+
+/** The order and request hash remembered for an idempotency key, or null. */
+export async function findIdempotencyKey(
+  db: Db,
+  scope: string,
+  key: string,
+): Promise<{ orderId: string; requestHash: string } | null> {
+  const [row] = await db
+    .select({ orderId: idempotencyKeys.orderId, requestHash: idempotencyKeys.requestHash })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+  return row ?? null;
+}
+
+/** Filters of the staff order list. */
+export interface OrderListFilter {
+  status?: OrderStatus;
+  /** Order number, or part of the customer's e-mail. */
+  q?: string;
+}
+
+/** Orders for staff, newest first, keyset-paginated by (placedAt, id). */
+export async function listOrders(
+  db: Db,
+  filter: OrderListFilter,
+  limit: number,
+  before: { placedAt: Date; id: string } | null,
+): Promise<OrderRow[]> {
+  const q = filter.q?.trim().toLowerCase();
+  return db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        filter.status ? eq(orders.status, filter.status) : undefined,
+        q
+          ? sql`(${orders.number} = ${q} or ${orders.email} like ${`%${q.replace(/[%_\\]/g, "\\$&")}%`})`
+          : undefined,
+        before ? sql`(${orders.placedAt}, ${orders.id}) < (${before.placedAt}, ${before.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(orders.placedAt), desc(orders.id))
+    .limit(limit);
 }

@@ -1,0 +1,352 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { recordAudit } from "../modules/audit/index.ts";
+import {
+  addOrderEvent,
+  findOrder,
+  itemCounts,
+  listOrders,
+  type OrderStatus,
+  transitionOrder,
+} from "../modules/orders/index.ts";
+import { markCaptured, openDisputes, paymentsOfOrder, type RefundReason } from "../modules/payments/index.ts";
+import type { AppContext } from "../platform/context.ts";
+import { AppError, ValidationError } from "../platform/errors.ts";
+import { enqueue } from "../platform/outbox.ts";
+import { ProblemSchema } from "../platform/problem.schema.ts";
+import { cancelOrder } from "./cancel-order.ts";
+import { fulfilOrder } from "./fulfil-order.ts";
+import { adminOrderDto } from "./order-view.ts";
+import { AdminOrderSchema, OrderSummarySchema } from "./orders.types.ts";
+import { refundOrder, refundReasons } from "./refund-order.ts";
+
+const statusValues = [
+  "pending_payment",
+  "on_hold",
+  "processing",
+  "partially_shipped",
+  "shipped",
+  "delivered",
+  "completed",
+  "cancelled",
+  "refunded",
+] as const;
+
+function decodeCursor(cursor: string | undefined): { placedAt: Date; id: string } | null {
+  if (!cursor) return null;
+  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const placedAt = new Date(at ?? "");
+  if (!id || Number.isNaN(placedAt.getTime()))
+    throw new ValidationError([{ field: "cursor", message: "not a cursor from this list" }]);
+  return { placedAt, id };
+}
+
+/**
+ * Order management for staff under /api/admin: list and search, full detail, cancel, refund, ship,
+ * mark a manual payment paid, open disputes. Every change is audited with the staff member.
+ */
+export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const errors = {
+      400: ProblemSchema,
+      401: ProblemSchema,
+      403: ProblemSchema,
+      404: ProblemSchema,
+      409: ProblemSchema,
+      422: ProblemSchema,
+      502: ProblemSchema,
+      503: ProblemSchema,
+    };
+    const tags = ["admin", "orders"];
+    const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
+    const audit = (
+      request: { staff?: { userId: string }; ip: string; headers: Record<string, unknown> },
+      action: string,
+      orderId: string,
+      metadata: Record<string, unknown> = {},
+    ) =>
+      recordAudit(ctx.db, {
+        action,
+        actorId: request.staff?.userId ?? null,
+        targetType: "order",
+        targetId: orderId,
+        ipAddress: request.ip,
+        userAgent: typeof request.headers["user-agent"] === "string" ? request.headers["user-agent"] : null,
+        metadata,
+      });
+
+    app.get(
+      "/orders",
+      {
+        config: { permission: "orders:read" },
+        schema: {
+          summary: "Orders",
+          description: "Newest first. `q` finds an order number or part of an e-mail.",
+          tags,
+          querystring: Type.Object(
+            {
+              status: Type.Optional(Type.Union(statusValues.map((s) => Type.Literal(s)))),
+              q: Type.Optional(Type.String({ maxLength: 100 })),
+              limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+              cursor: Type.Optional(Type.String({ maxLength: 200 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              items: Type.Array(OrderSummarySchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { limit, cursor, status, q } = request.query;
+        const rows = await listOrders(
+          ctx.db,
+          { status: status as OrderStatus | undefined, q },
+          limit + 1,
+          decodeCursor(cursor),
+        );
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        const counts = await itemCounts(
+          ctx.db,
+          page.map((o) => o.id),
+        );
+        return {
+          items: page.map((o) => ({
+            id: o.id,
+            number: o.number,
+            status: o.status,
+            paymentStatus: o.paymentStatus,
+            fulfillmentStatus: o.fulfillmentStatus,
+            currency: o.currency,
+            total: o.total,
+            itemCount: counts.get(o.id) ?? 0,
+            placedAt: o.placedAt.toISOString(),
+          })),
+          nextCursor:
+            rows.length > limit && last
+              ? Buffer.from(`${last.placedAt.toISOString()}|${last.id}`).toString("base64url")
+              : null,
+        };
+      },
+    );
+
+    app.get(
+      "/orders/:id",
+      {
+        config: { permission: "orders:read" },
+        schema: {
+          summary: "An order in full",
+          tags,
+          params: Id,
+          response: { 200: AdminOrderSchema, ...errors },
+        },
+      },
+      async (request) => adminOrderDto(ctx.db, request.params.id),
+    );
+
+    app.post(
+      "/orders/:id/cancel",
+      {
+        config: { permission: "orders:write" },
+        schema: {
+          summary: "Cancel an order",
+          description:
+            "Only before anything shipped (409 ORDER_NOT_CANCELLABLE). Releases stock and coupons, voids an authorization or refunds a capture in full.",
+          tags,
+          params: Id,
+          body: Type.Object(
+            { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: AdminOrderSchema, ...errors },
+        },
+      },
+      async (request) => {
+        await cancelOrder(ctx, request.params.id, {
+          actor: `staff:${request.staff!.userId}`,
+          reason: request.body.reason,
+        });
+        await audit(request, "order.cancel", request.params.id, { reason: request.body.reason });
+        return adminOrderDto(ctx.db, request.params.id);
+      },
+    );
+
+    app.post(
+      "/orders/:id/refunds",
+      {
+        config: { permission: "orders:refund" },
+        schema: {
+          summary: "Refund an order",
+          description:
+            "Full or partial, in minor units of the order currency, never more than captured (422 REFUND_EXCEEDS_CAPTURED). Send an Idempotency-Key: the same key returns the same refund. 502 REFUND_FAILED when the provider refuses.",
+          tags,
+          params: Id,
+          headers: Type.Object({
+            "idempotency-key": Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+          }),
+          body: Type.Object(
+            {
+              amount: Type.Integer({ minimum: 1, description: "Minor units" }),
+              reason: Type.Union(refundReasons.map((r) => Type.Literal(r))),
+              note: Type.Optional(Type.String({ maxLength: 1000 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: AdminOrderSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const refund = await refundOrder(ctx, request.params.id, {
+          amount: request.body.amount,
+          reason: request.body.reason as RefundReason,
+          note: request.body.note,
+          actor: `staff:${request.staff!.userId}`,
+          requestKey: request.headers["idempotency-key"] ?? null,
+        });
+        await audit(request, "order.refund", request.params.id, {
+          refundId: refund.id,
+          amount: refund.amount,
+          reason: refund.reason,
+        });
+        return adminOrderDto(ctx.db, request.params.id);
+      },
+    );
+
+    app.post(
+      "/orders/:id/fulfillments",
+      {
+        config: { permission: "orders:write" },
+        schema: {
+          summary: "Ship an order (whole or part)",
+          description:
+            "Without `lines`, ships everything not yet shipped. The tracking URL is derived for ups, usps, fedex and dhl when not given.",
+          tags,
+          params: Id,
+          body: Type.Object(
+            {
+              carrier: Type.String({ minLength: 1, maxLength: 40 }),
+              trackingNumber: Type.Optional(Type.String({ maxLength: 100 })),
+              trackingUrl: Type.Optional(Type.String({ maxLength: 500, format: "uri" })),
+              lines: Type.Optional(
+                Type.Array(
+                  Type.Object({
+                    lineId: Type.String({ maxLength: 64 }),
+                    quantity: Type.Integer({ minimum: 1 }),
+                  }),
+                  { minItems: 1 },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: AdminOrderSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const parcel = await fulfilOrder(ctx, request.params.id, {
+          ...request.body,
+          actor: `staff:${request.staff!.userId}`,
+        });
+        await audit(request, "order.fulfil", request.params.id, { fulfillmentId: parcel.id });
+        reply.status(201);
+        return adminOrderDto(ctx.db, request.params.id);
+      },
+    );
+
+    app.post(
+      "/orders/:id/mark-paid",
+      {
+        config: { permission: "orders:write" },
+        schema: {
+          summary: "Mark a manual payment as received",
+          description:
+            "For bank transfer and cash on delivery: the full amount counts as captured and the order moves to processing.",
+          tags,
+          params: Id,
+          response: { 200: AdminOrderSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const orderId = request.params.id;
+        const order = await findOrder(ctx.db, orderId);
+        if (!order) throw new AppError(404, "ORDER_NOT_FOUND", "No such order.");
+        const payment = (await paymentsOfOrder(ctx.db, orderId)).find((p) =>
+          ["bank_transfer", "cash_on_delivery"].includes(p.provider),
+        );
+        if (!payment)
+          throw new AppError(
+            409,
+            "NOT_A_MANUAL_PAYMENT",
+            "Only bank transfer and cash on delivery payments are marked paid by hand.",
+          );
+        const actor = `staff:${request.staff!.userId}`;
+        await ctx.db.transaction(async (tx) => {
+          const captured = await markCaptured(tx, payment.id, payment.amount);
+          if (!captured) throw new AppError(409, "ALREADY_PAID", "This payment is already settled.");
+          await transitionOrder(tx, orderId, ["pending_payment", "on_hold", "processing"], {
+            ...(order.status === "pending_payment" ? { status: "processing" as const } : {}),
+            paymentStatus: "paid",
+            paidTotal: payment.amount,
+            reservationExpiresAt: null,
+          });
+          await addOrderEvent(
+            tx,
+            orderId,
+            "payment.captured",
+            `Payment of ${payment.amount} received (${payment.provider})`,
+            actor,
+            { paymentId: payment.id },
+          );
+          await enqueue(tx, "order.paid", { orderId, amount: payment.amount });
+        });
+        await audit(request, "order.mark_paid", orderId, { paymentId: payment.id });
+        return adminOrderDto(ctx.db, orderId);
+      },
+    );
+
+    app.get(
+      "/disputes",
+      {
+        config: { permission: "orders:read" },
+        schema: {
+          summary: "Open disputes",
+          description: "Chargebacks not yet won or lost, soonest evidence deadline first.",
+          tags,
+          response: {
+            200: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                orderId: Type.String(),
+                provider: Type.String(),
+                reference: Type.String(),
+                status: Type.String(),
+                reason: Type.String(),
+                amount: Type.Integer(),
+                currency: Type.String(),
+                evidenceDueBy: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+              }),
+            ),
+            ...errors,
+          },
+        },
+      },
+      async () =>
+        (await openDisputes(ctx.db)).map((d) => ({
+          id: d.id,
+          orderId: d.orderId,
+          provider: d.provider,
+          reference: d.reference,
+          status: d.status,
+          reason: d.reason,
+          amount: d.amount,
+          currency: d.currency,
+          evidenceDueBy: d.evidenceDueBy?.toISOString() ?? null,
+        })),
+    );
+  };
+}

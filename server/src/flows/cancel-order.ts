@@ -1,0 +1,78 @@
+import { releaseReservations } from "../modules/inventory/index.ts";
+import {
+  addOrderEvent,
+  findOrder,
+  lockOrder,
+  type OrderActor,
+  type OrderRow,
+  transitionOrder,
+} from "../modules/orders/index.ts";
+import { paymentsOfOrder, recordProviderPayment } from "../modules/payments/index.ts";
+import { releaseCoupons } from "../modules/pricing/index.ts";
+import type { AppContext } from "../platform/context.ts";
+import { AppError } from "../platform/errors.ts";
+import { enqueue } from "../platform/outbox.ts";
+import { refundOrder } from "./refund-order.ts";
+
+/**
+ * Cancels an order that has not shipped: in one transaction the order becomes `cancelled`, its stock
+ * reservations and coupon uses are released and `order.cancelled` (e-mail) is queued; after commit an
+ * authorized payment is voided and a captured one refunded in full (idempotently, by order id).
+ * @throws AppError 409 ORDER_NOT_CANCELLABLE once anything shipped (use a return instead).
+ */
+export async function cancelOrder(
+  ctx: AppContext,
+  orderId: string,
+  input: { actor: OrderActor; reason: string },
+): Promise<OrderRow> {
+  const cancelled = await ctx.db.transaction(async (tx) => {
+    const order = await lockOrder(tx, orderId);
+    const cancellable =
+      ["pending_payment", "on_hold", "processing"].includes(order.status) &&
+      ["unfulfilled", "not_required"].includes(order.fulfillmentStatus);
+    if (!cancellable) {
+      throw new AppError(
+        409,
+        "ORDER_NOT_CANCELLABLE",
+        `An order that is ${order.status.replaceAll("_", " ")} cannot be cancelled${order.fulfillmentStatus !== "unfulfilled" ? "; request a return instead" : ""}.`,
+      );
+    }
+    const updated = await transitionOrder(tx, orderId, [order.status], {
+      status: "cancelled",
+      cancelledAt: new Date(),
+      reservationExpiresAt: null,
+    });
+    const released = await releaseReservations(tx, orderId);
+    await releaseCoupons(tx, orderId);
+    await addOrderEvent(tx, orderId, "order.cancelled", `Order cancelled: ${input.reason}`, input.actor, {
+      unitsReleased: released,
+    });
+    await enqueue(tx, "order.cancelled", { orderId });
+    return updated!;
+  });
+  for (const payment of await paymentsOfOrder(ctx.db, orderId)) {
+    const provider = ctx.payments.get(payment.provider);
+    if (payment.status === "authorized" && payment.reference) {
+      const voided = await provider.void(payment.reference, `void_${payment.id}`);
+      await ctx.db.transaction(async (tx) => {
+        await recordProviderPayment(tx, payment.id, voided);
+        await transitionOrder(tx, orderId, ["cancelled"], { paymentStatus: "voided" });
+        await addOrderEvent(tx, orderId, "payment.voided", "Authorization voided", input.actor, {
+          paymentId: payment.id,
+        });
+      });
+    } else if (["captured", "partially_refunded"].includes(payment.status)) {
+      const left = payment.capturedAmount - payment.refundedAmount;
+      if (left > 0) {
+        await refundOrder(ctx, orderId, {
+          amount: left,
+          reason: "requested_by_customer",
+          note: "Order cancelled",
+          actor: input.actor,
+          requestKey: `cancel_${orderId}`,
+        });
+      }
+    }
+  }
+  return (await findOrder(ctx.db, orderId)) ?? cancelled;
+}

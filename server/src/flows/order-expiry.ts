@@ -1,0 +1,60 @@
+import { expireCarts } from "../modules/cart/index.ts";
+import { expiredUnpaidOrders, findOrder } from "../modules/orders/index.ts";
+import { paymentsOfOrder } from "../modules/payments/index.ts";
+import type { AppContext } from "../platform/context.ts";
+import { cancelUnpaidOrder, settlePayment } from "./place-order.ts";
+
+/**
+ * The reservation expiry job: every unpaid order whose reservation time has passed is first checked
+ * with its provider (a payment that did go through is recorded, so nothing captured is ever left
+ * without its order); what is still unpaid is cancelled, releasing its stock and coupons. Abandoned
+ * carts past their lifetime expire. Returns what it did.
+ */
+export async function sweepExpired(
+  ctx: AppContext,
+  now = new Date(),
+): Promise<{ settled: number; cancelled: number; cartsExpired: number }> {
+  let settled = 0;
+  let cancelled = 0;
+  for (const orderId of await expiredUnpaidOrders(ctx.db, now, 500)) {
+    for (const payment of await paymentsOfOrder(ctx.db, orderId)) {
+      if (!payment.reference || !ctx.payments.has(payment.provider)) continue;
+      try {
+        const current = await ctx.payments.get(payment.provider).getPayment(payment.reference);
+        if (current.status === "captured" || current.status === "authorized") {
+          await settlePayment(ctx, orderId, payment.id, current, "system");
+          settled++;
+        }
+      } catch (error) {
+        ctx.log.warn({ err: error, orderId }, "could not read an expired order's payment; will retry");
+      }
+    }
+    const order = await findOrder(ctx.db, orderId);
+    if (order?.status !== "pending_payment") continue;
+    const done = await ctx.db.transaction((tx) =>
+      cancelUnpaidOrder(tx, order, "payment not completed in time", "system"),
+    );
+    if (done) cancelled++;
+  }
+  const cartsExpired = await expireCarts(ctx.db, now);
+  return { settled, cancelled, cartsExpired };
+}
+
+/** Runs the sweep every `minutes` until `stop()` is called. */
+export function startExpirySweeper(ctx: AppContext, minutes: number): { stop(): void } {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const result = await sweepExpired(ctx);
+      if (result.cancelled || result.settled) ctx.log.info(result, "expired reservations swept");
+    } catch (error) {
+      ctx.log.error({ err: error }, "reservation sweep failed");
+    } finally {
+      running = false;
+    }
+  }, minutes * 60_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
