@@ -50,6 +50,31 @@ export async function freshDatabase(): Promise<Database> {
   return database;
 }
 
+/**
+ * A fresh migrated PostgreSQL database for a separate server process (URL plus a drop function), or
+ * null when the suites run on PGlite.
+ */
+export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  if (!testDatabaseUrl) return null;
+  const name = `bazaar_proc_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}" template "${templateDatabase}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: withDatabase(testDatabaseUrl, name),
+    async drop() {
+      const a = new pg.Client({ connectionString: testDatabaseUrl });
+      await a.connect();
+      await a.query(`drop database if exists "${name}" with (force)`).catch(() => {});
+      await a.end();
+    },
+  };
+}
+
 /** Creates (or re-creates) the migrated template database on PostgreSQL. */
 export async function prepareTemplate(): Promise<void> {
   if (!testDatabaseUrl) return;

@@ -144,7 +144,7 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
   }
   const provider = ctx.payments.get(input.payment.provider);
   const existing = await replay(ctx.db, input);
-  if (existing) return replayResult(ctx, existing);
+  if (existing) return replayResult(ctx, existing, input);
   const cart = input.cart;
   if (!cart) throw new AppError(404, "CART_NOT_FOUND", "There is no cart to check out.");
 
@@ -260,20 +260,42 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
     // Another request with this key won the race: its transaction has committed (we waited on its key).
     const winner = await replay(ctx.db, input);
     if (!winner) throw new ConflictError("CHECKOUT_IN_PROGRESS", "Retry the request.");
-    return replayResult(ctx, winner);
+    return replayResult(ctx, winner, input);
   }
 
-  let outcome: ProviderPayment | null = null;
+  const payment = await attemptPayment(ctx, input, {
+    orderId,
+    number: placed.number,
+    payment: placed.payment,
+    email,
+  });
+  return { orderId, created: true, payment };
+}
+
+/**
+ * Asks the provider to pay for a placed order and records the outcome. The provider's idempotency key
+ * is our payment id, so calling this again for the same payment (a retry after a crash) never charges
+ * twice. A call whose outcome is unknown (network error, provider 5xx) leaves the order pending for the
+ * webhook or the expiry job.
+ * @throws PaymentDeclinedError when the provider declines.
+ */
+async function attemptPayment(
+  ctx: AppContext,
+  input: PlaceOrderInput,
+  placed: { orderId: string; number: string; payment: PaymentRow; email: string },
+): Promise<PaymentRow> {
+  const provider = ctx.payments.get(placed.payment.provider);
+  let outcome: ProviderPayment;
   try {
     outcome = await provider.createPayment(
       {
         paymentId: placed.payment.id,
-        orderId,
+        orderId: placed.orderId,
         orderNumber: placed.number,
         amount: placed.payment.amount,
         currency: placed.payment.currency,
-        captureMethod,
-        customerEmail: email,
+        captureMethod: placed.payment.captureMethod,
+        customerEmail: placed.email,
         paymentData: input.payment.data,
         returnUrl: input.returnUrl,
         cancelUrl: input.cancelUrl,
@@ -282,10 +304,11 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
     );
   } catch (error) {
     if (!(error instanceof ProviderError) || error.retryable) {
-      // Outcome unknown: the order stays pending; the webhook or the expiry job settles it.
-      ctx.log.warn({ err: error, orderId }, "payment provider call failed; order left pending");
-      const payment = (await findPayment(ctx.db, placed.payment.id))!;
-      return { orderId, created: true, payment };
+      ctx.log.warn(
+        { err: error, orderId: placed.orderId },
+        "payment provider call failed; order left pending",
+      );
+      return (await findPayment(ctx.db, placed.payment.id))!;
     }
     outcome = {
       status: "failed",
@@ -296,7 +319,13 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
       failureMessage: error.message,
     };
   }
-  const payment = await settlePayment(ctx, orderId, placed.payment.id, outcome, `provider:${provider.id}`);
+  const payment = await settlePayment(
+    ctx,
+    placed.orderId,
+    placed.payment.id,
+    outcome,
+    `provider:${provider.id}`,
+  );
   if (payment.status === "failed") {
     throw new PaymentDeclinedError(
       payment.failureCode ?? "declined",
@@ -304,27 +333,45 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
       placed.number,
     );
   }
-  return { orderId, created: true, payment };
+  return payment;
 }
 
-async function replayResult(ctx: AppContext, orderId: string): Promise<PlaceOrderResult> {
-  // A replay while the first call still talks to the provider waits (briefly) for its outcome.
-  for (let i = 0; i < 100; i++) {
+/** After this long without a provider answer, a payment attempt counts as abandoned (its process died). */
+const abandonedAttemptMs = 10_000;
+
+async function replayResult(
+  ctx: AppContext,
+  orderId: string,
+  input: PlaceOrderInput,
+): Promise<PlaceOrderResult> {
+  // A replay while the first call still talks to the provider waits for its outcome; when that call
+  // was abandoned (the process handling it died), the replay resumes it with the same provider key.
+  for (let i = 0; ; i++) {
     const [payment] = await paymentsOfOrder(ctx.db, orderId);
-    if (payment && (payment.reference !== null || i === 99)) {
-      if (payment.status === "failed") {
-        const order = await findOrder(ctx.db, orderId);
-        throw new PaymentDeclinedError(
-          payment.failureCode ?? "declined",
-          payment.failureMessage ?? "The payment was declined.",
-          order?.number ?? "",
-        );
-      }
-      return { orderId, created: false, payment };
+    if (!payment)
+      throw new ConflictError("CHECKOUT_IN_PROGRESS", "The order is still being placed. Retry shortly.");
+    if (payment.status === "failed") {
+      const order = await findOrder(ctx.db, orderId);
+      throw new PaymentDeclinedError(
+        payment.failureCode ?? "declined",
+        payment.failureMessage ?? "The payment was declined.",
+        order?.number ?? "",
+      );
     }
-    await new Promise((r) => setTimeout(r, 50));
+    if (payment.reference !== null) return { orderId, created: false, payment };
+    if (Date.now() - payment.createdAt.getTime() > abandonedAttemptMs) {
+      const order = await findOrder(ctx.db, orderId);
+      if (order?.status !== "pending_payment") return { orderId, created: false, payment };
+      const resumed = await attemptPayment(ctx, input, {
+        orderId,
+        number: order.number,
+        payment,
+        email: order.email,
+      });
+      return { orderId, created: false, payment: resumed };
+    }
+    await new Promise((r) => setTimeout(r, Math.min(50 * (i + 1), 500)));
   }
-  throw new ConflictError("CHECKOUT_IN_PROGRESS", "The order is still being placed. Retry shortly.");
 }
 
 /**

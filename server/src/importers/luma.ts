@@ -21,7 +21,13 @@ import { addReviews, type ReviewInput } from "../modules/reviews/index.ts";
 import type { AppContext } from "../platform/context.ts";
 import { AppError } from "../platform/errors.ts";
 import { parseMajorUnits } from "../platform/money.ts";
+import { emptyPricingCounts, importLumaPricing, type LumaPricingCounts } from "./luma-pricing.ts";
 import { emptySummary, type ImportSummary, progressBar } from "./report.ts";
+
+/** What a Luma import did: the catalog counts, plus what its pricing part wrote (warnings are shared). */
+export interface LumaImportSummary extends ImportSummary {
+  pricing: LumaPricingCounts;
+}
 
 type Row = Record<string, string>;
 
@@ -93,11 +99,13 @@ function parseAdditional(text: string): Record<string, string> {
 interface Context {
   ctx: AppContext;
   root: string;
-  summary: ImportSummary;
+  summary: LumaImportSummary;
   /** "Men/Tops/Jackets" -> "jackets-men" */
   slugByPath: Map<string, string>;
   /** category name -> slugs having it */
   slugsByName: Map<string, string[]>;
+  /** category slug -> id, as created or updated by this import */
+  categoryIdBySlug: Map<string, string>;
   attributeDefs: Map<string, AttributeInput>;
   /** image path under media/catalog/product -> image id */
   imageIds: Map<string, string>;
@@ -146,7 +154,7 @@ async function importCategories(c: Context): Promise<void> {
     seen.add(slug);
     const banner = banners[slug];
     const imageId = banner ? await storeImage(c, path.join(c.root, "media/wysiwyg", banner), e.name!) : null;
-    await upsertCategory(c.ctx.db, {
+    const { id } = await upsertCategory(c.ctx.db, {
       slug,
       name: e.name!,
       parentSlug: e.path ? (c.slugByPath.get(e.path) ?? null) : null,
@@ -156,6 +164,7 @@ async function importCategories(c: Context): Promise<void> {
       includeInMenu: e.include_in_menu === "1",
       imageId,
     });
+    c.categoryIdBySlug.set(slug, id);
     c.summary.categories++;
   }
 }
@@ -718,16 +727,17 @@ async function importReviews(c: Context): Promise<void> {
 /**
  * Imports the Magento 2 Luma sample store from its folder (`fixtures/` + `media/`): categories (with
  * banner images), attributes, simple gear products, configurable products with every variant,
- * the bundle, the grouped product, the downloadable videos, product links and reviews. Prices are
- * US dollars. Each product is one transaction; a bad row is reported (file, row number, reason) and
- * skipped. Re-running updates by SKU and creates no duplicates.
+ * the bundle, the grouped product, the downloadable videos, product links and reviews; then the
+ * pricing (store price settings, tax, shipping, cart price rules: see {@link importLumaPricing}). Prices
+ * are US dollars. Each product is one transaction; a bad row is reported (file, row number, reason) and
+ * skipped. Re-running updates by SKU (pricing by code / source key) and creates no duplicates.
  * @throws Error when the folder is not a Luma sample-data folder.
  */
 export async function importLuma(
   ctx: AppContext,
   root: string,
   options: { progress?: boolean } = {},
-): Promise<ImportSummary> {
+): Promise<LumaImportSummary> {
   const startedAt = Date.now();
   if (!fs.existsSync(path.join(root, "fixtures/ConfigurableSampleData/products.csv"))) {
     throw new Error(
@@ -737,9 +747,10 @@ export async function importLuma(
   const c: Context = {
     ctx,
     root,
-    summary: emptySummary(`luma (${root})`),
+    summary: { ...emptySummary(`luma (${root})`), pricing: emptyPricingCounts() },
     slugByPath: new Map(),
     slugsByName: new Map(),
+    categoryIdBySlug: new Map(),
     attributeDefs: new Map(),
     imageIds: new Map(),
     currency: "USD",
@@ -781,6 +792,13 @@ export async function importLuma(
     await importMediaLibrary(c);
     await importLinks(c);
     await importReviews(c);
+    // Pricing last: its cart price rules name categories.
+    const { warnings, failed, ...pricing } = await importLumaPricing(ctx, root, {
+      categoryIdBySlug: c.categoryIdBySlug,
+    });
+    c.summary.pricing = pricing;
+    c.summary.warnings.push(...warnings);
+    c.summary.failed.push(...failed);
   } finally {
     ctx.cache.invalidate(catalogCacheNamespace);
   }
