@@ -4,10 +4,11 @@
  * plain Fastify hello-world route (the ceiling), the product list, a product page and a category page,
  * each at 50 connections for 10 s (BENCH_SECONDS, BENCH_CONNECTIONS), with the response cache on and
  * off, and prints a table: req/s, latency p50/p95/p99 in milliseconds, errors, and req/s as a share of
- * the ceiling.
+ * the ceiling. `npm run bench -- checkout` measures placing orders (see checkout.ts).
  */
 
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +18,7 @@ import { buildApp } from "../server/src/app.ts";
 import { loadConfig } from "../server/src/config.ts";
 import { importLuma } from "../server/src/importers/luma.ts";
 import { countProducts } from "../server/src/modules/catalog/index.ts";
+import { checkout } from "./checkout.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -93,7 +95,7 @@ async function catalog(): Promise<void> {
 
   for (const cached of [true, false]) {
     const config = loadConfig(
-      { NODE_ENV: "production", LOG_LEVEL: "silent" },
+      { NODE_ENV: "production", LOG_LEVEL: "silent", BETTER_AUTH_SECRET: randomBytes(32).toString("hex") },
       { databaseUrl, storageDir, seedDemo: false, serveStorefront: false, cacheTtlMs: cached ? 30_000 : 0 },
     );
     const { app, ctx } = await buildApp(config);
@@ -122,7 +124,7 @@ async function catalog(): Promise<void> {
   console.table(table);
 }
 
-const scenarios: Record<string, () => Promise<void>> = { catalog };
+const scenarios: Record<string, () => Promise<void>> = { catalog, checkout };
 const name = process.argv[2] ?? "catalog";
 const run = scenarios[name];
 if (!run) {

@@ -13,6 +13,7 @@ import { type Config, repoRoot } from "./config.ts";
 import { adminOrderRoutes } from "./flows/admin-orders.routes.ts";
 import { ownerSetupRoutes } from "./flows/bootstrap-owner.routes.ts";
 import { checkoutRoutes } from "./flows/checkout.routes.ts";
+import { FraudScreen } from "./flows/fraud.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
 import { hooksRoutes } from "./flows/hooks.routes.ts";
 import { registerOrderEmails } from "./flows/order-emails.ts";
@@ -102,6 +103,7 @@ export async function buildApp(
     mailer,
     auth,
     payments: paymentProvidersFor(config),
+    fraud: FraudScreen.fromConfig(config),
     log: app.log,
     routes: [],
   };

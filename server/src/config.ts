@@ -85,6 +85,11 @@ export interface Config {
   reservationSweepMinutes: number;
   /** Shared secret signing carrier shipment updates to /api/hooks/shipments (SHIPPING_WEBHOOK_SECRET); null disables the hook. */
   shippingWebhookSecret: string | null;
+  /**
+   * Fraud screening thresholds: FRAUD_VELOCITY_PER_HOUR (orders per e-mail / IP / card, default 5),
+   * FRAUD_REVIEW_AMOUNT (minor units, default 100000), FRAUD_RISK_SCORE (provider score 0-100, default 75).
+   */
+  fraud: { velocityPerHour: number; reviewAmount: number; riskScore: number };
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -282,6 +287,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       : null,
     reservationSweepMinutes: intVar(env, "RESERVATION_SWEEP_MINUTES", 1, 1, 1440),
     shippingWebhookSecret: env.SHIPPING_WEBHOOK_SECRET?.trim() || null,
+    fraud: {
+      velocityPerHour: intVar(env, "FRAUD_VELOCITY_PER_HOUR", 5, 1, 100_000),
+      reviewAmount: intVar(env, "FRAUD_REVIEW_AMOUNT", 100_000, 0, Number.MAX_SAFE_INTEGER),
+      riskScore: intVar(env, "FRAUD_RISK_SCORE", 75, 0, 100),
+    },
   };
   return { ...config, ...overrides };
 }

@@ -61,6 +61,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
       PAYMENT_TEST_PROVIDER: "true",
       SERVE_STOREFRONT: "false",
       RESERVATION_SWEEP_MINUTES: "1440",
+      FRAUD_VELOCITY_PER_HOUR: "100000",
       ...dbEnv(),
     },
   });

@@ -6,6 +6,7 @@ import { personalDataSources } from "../src/flows/gdpr.ts";
 import { addReviews } from "../src/modules/reviews/index.ts";
 import { assignRole } from "../src/modules/staff/index.ts";
 import { queryRows } from "../src/platform/db.ts";
+import { michigan, seedShop } from "./commerce-fixtures.ts";
 import { testApp } from "./helpers.ts";
 
 let t: Awaited<ReturnType<typeof testApp>>;
@@ -59,6 +60,12 @@ async function rowsMentioning(needle: string): Promise<string[]> {
 }
 
 let userId: string;
+let order: {
+  id: string;
+  number: string;
+  totals: Record<string, number>;
+  lines: { tax: number; total: number }[];
+};
 
 beforeAll(async () => {
   t = await testApp({ adminEmail: "owner@shop.test", adminPassword: "correct horse battery staple" });
@@ -94,8 +101,33 @@ beforeAll(async () => {
       status: "approved",
     },
   ]);
+  // An order (and a second, open cart) of the person: erasure must keep the order's amounts and tax.
+  const { variants } = await seedShop(t.ctx);
+  const shop = (method: "POST" | "PUT", url: string, payload: object, headers: Record<string, string> = {}) =>
+    t.app.inject({ method, url, headers: { cookie, origin, ...headers }, payload });
+  await shop("POST", "/api/store/cart/lines", { variantId: variants.MUG, quantity: 2 });
+  await shop("PUT", "/api/store/cart/email", { email: person.email });
+  const address = {
+    ...michigan,
+    firstName: "Zebulon",
+    lastName: "Quixote",
+    line1: person.line1,
+    phone: person.phone,
+  };
+  const cart = (await shop("PUT", "/api/store/cart/shipping-address", address)).json();
+  await shop("PUT", "/api/store/cart/shipping-method", { shippingMethodId: cart.shippingOptions[0].id });
+  const placed = await shop(
+    "POST",
+    "/api/store/checkout",
+    { payment: { provider: "test", data: { cardNumber: "4242424242424242" } } },
+    { "idempotency-key": "gdpr-order" },
+  );
+  expect(placed.statusCode).toBe(201);
+  order = placed.json();
+  await shop("POST", "/api/store/cart/lines", { variantId: variants["TEE-S"], quantity: 1 });
+  await shop("PUT", "/api/store/cart/email", { email: person.email });
   await call("POST", "/api/auth/sign-in/email", "", { email: person.email, password: "not-my-password-1" });
-  await t.ctx.outbox.runOnce();
+  while ((await t.ctx.outbox.runOnce()) > 0) {}
 });
 afterAll(async () => {
   await t?.close();
@@ -138,6 +170,10 @@ describe("GDPR", () => {
       "vendors.name",
       "sign_in_throttles.email",
       "reviews.product_sku",
+      "promotions.name",
+      "tax_rates.name",
+      "shipping_zones.name",
+      "shipping_methods.name",
     ]);
     const declared = new Set(
       personalDataSources.flatMap((s) =>
@@ -172,6 +208,29 @@ describe("GDPR", () => {
       sql`select rating, author_name from reviews where product_sku = 'MH01'`,
     );
     expect(review).toEqual({ rating: 5, author_name: "Anonymous" });
+    // The order stays, with the same amounts and tax, but no longer names the person.
+    const [kept] = await queryRows<{
+      email: string;
+      total: number;
+      tax_total: number;
+      subtotal: number;
+      country: string;
+    }>(
+      t.ctx.db,
+      sql`select email, total::int, tax_total::int, subtotal::int, shipping_address->>'country' as country from orders where id = ${order.id}`,
+    );
+    expect(kept).toEqual({
+      email: `erased+${order.id}@erased.invalid`,
+      total: order.totals.total,
+      tax_total: order.totals.taxTotal,
+      subtotal: order.totals.subtotal,
+      country: "US",
+    });
+    const lines = await queryRows<{ tax: number; total: number }>(
+      t.ctx.db,
+      sql`select tax::int, total::int from order_line_items where order_id = ${order.id} order by position`,
+    );
+    expect(lines).toEqual(order.lines.map((l) => ({ tax: l.tax, total: l.total })));
     const audit = await queryRows<{ action: string }>(
       t.ctx.db,
       sql`select action from audit_events where action like 'gdpr.%' order by id`,

@@ -105,6 +105,8 @@ export async function testApp(overrides: Partial<Config> = {}) {
       seedDemo: false,
       cacheTtlMs: 0,
       serveStorefront: false,
+      // Suites place many orders from one address; fraud tests set their own thresholds.
+      fraud: { velocityPerHour: 1_000_000, reviewAmount: Number.MAX_SAFE_INTEGER, riskScore: 101 },
       ...overrides,
     },
   );

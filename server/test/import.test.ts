@@ -42,7 +42,7 @@ describe("Luma import", () => {
     expect(second.unchanged).toBe(199);
     expect(second.reviews.created).toBe(0);
     expect(await counts()).toEqual(after);
-  });
+  }, 240_000);
 });
 
 describe("CSV import", () => {

@@ -14,7 +14,7 @@ import type { AppContext } from "../platform/context.ts";
 import { AppError, ValidationError } from "../platform/errors.ts";
 import { enqueue } from "../platform/outbox.ts";
 import { ProblemSchema } from "../platform/problem.schema.ts";
-import { cancelOrder } from "./cancel-order.ts";
+import { approveHeldOrder, cancelOrder } from "./cancel-order.ts";
 import { fulfilOrder } from "./fulfil-order.ts";
 import { adminOrderDto } from "./order-view.ts";
 import { AdminOrderSchema, OrderSummarySchema } from "./orders.types.ts";
@@ -306,6 +306,26 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         });
         await audit(request, "order.mark_paid", orderId, { paymentId: payment.id });
         return adminOrderDto(ctx.db, orderId);
+      },
+    );
+
+    app.post(
+      "/orders/:id/approve",
+      {
+        config: { permission: "orders:write" },
+        schema: {
+          summary: "Release an order held for review",
+          description:
+            "A held order (fraud rules) moves to processing; its authorized payment is captured in full. To refuse it, cancel it (the authorization is voided).",
+          tags,
+          params: Id,
+          response: { 200: AdminOrderSchema, ...errors },
+        },
+      },
+      async (request) => {
+        await approveHeldOrder(ctx, request.params.id, `staff:${request.staff!.userId}`);
+        await audit(request, "order.approve", request.params.id);
+        return adminOrderDto(ctx.db, request.params.id);
       },
     );
 

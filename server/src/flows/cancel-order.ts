@@ -76,3 +76,44 @@ export async function cancelOrder(
   }
   return (await findOrder(ctx.db, orderId)) ?? cancelled;
 }
+
+/**
+ * Releases an order held for review: captures its authorized payment in full (idempotently, keyed by
+ * the payment id) and moves it to `processing`.
+ * @throws AppError 409 ORDER_NOT_HELD when the order is not on hold, 502 CAPTURE_FAILED when the provider refuses.
+ */
+export async function approveHeldOrder(ctx: AppContext, orderId: string, actor: OrderActor): Promise<void> {
+  const order = await findOrder(ctx.db, orderId);
+  if (order?.status !== "on_hold")
+    throw new AppError(409, "ORDER_NOT_HELD", "Only an order on hold can be approved.");
+  const payment = (await paymentsOfOrder(ctx.db, orderId)).find((p) =>
+    ["authorized", "captured"].includes(p.status),
+  );
+  let captured = payment?.status === "captured" ? payment.capturedAmount : 0;
+  if (payment?.status === "authorized" && payment.reference) {
+    try {
+      const result = await ctx.payments
+        .get(payment.provider)
+        .capture(payment.reference, payment.authorizedAmount, `capture_${payment.id}`);
+      await ctx.db.transaction((tx) => recordProviderPayment(tx, payment.id, result));
+      captured = result.capturedAmount;
+    } catch (error) {
+      throw new AppError(
+        502,
+        "CAPTURE_FAILED",
+        `The payment provider refused the capture: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  await ctx.db.transaction(async (tx) => {
+    const updated = await transitionOrder(tx, orderId, ["on_hold"], {
+      status: "processing",
+      holdReason: null,
+      ...(captured ? { paymentStatus: "paid" as const, paidTotal: captured } : {}),
+    });
+    if (!updated) return;
+    await addOrderEvent(tx, orderId, "order.approved", "Released after review", actor, { captured });
+    if (captured && payment?.status === "authorized")
+      await enqueue(tx, "order.paid", { orderId, amount: captured });
+  });
+}

@@ -5,6 +5,7 @@ import type { Db } from "../platform/db.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import { mailPersonalData } from "../platform/mail.ts";
 import type { DataSubject, PersonalDataSource } from "../platform/personal-data.ts";
+import { commercePersonalData } from "./commerce.personal-data.ts";
 
 /** Every module holding personal data. A new module with personal data adds its source here. */
 export const personalDataSources: PersonalDataSource[] = [
@@ -12,6 +13,7 @@ export const personalDataSources: PersonalDataSource[] = [
   reviewsPersonalData,
   auditPersonalData,
   mailPersonalData,
+  commercePersonalData,
 ];
 
 /** Who asks: the person themselves or a staff member (with customers:gdpr), and from where. */

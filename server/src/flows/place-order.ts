@@ -40,6 +40,7 @@ import type { Db } from "../platform/db.ts";
 import { AppError, ConflictError, ValidationError } from "../platform/errors.ts";
 import { newId } from "../platform/ids.ts";
 import { enqueue } from "../platform/outbox.ts";
+import { type FraudSignal, recentOrderCounts } from "./fraud.ts";
 import { refundOrder } from "./refund-order.ts";
 
 /** What the shopper asks for when placing an order. Prices are never sent: totals are the server's. */
@@ -154,7 +155,25 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
   const orderId = newId("ord");
   const email = view.email!;
   const actor: OrderActor = input.actor.userId ? "customer" : "guest";
-  const captureMethod = "automatic" as const;
+  // Orders that already look risky are only authorized, so staff can review them before money moves.
+  const billing = view.billingAddress ?? view.shippingAddress;
+  const early = ctx.fraud.assess({
+    email,
+    ipAddress: input.ipAddress,
+    amount: view.totals.total,
+    currency: view.currency,
+    billingCountry: billing?.country ?? null,
+    shippingCountry: view.shippingAddress?.country ?? null,
+    cardFingerprint: null,
+    providerRiskScore: null,
+    recent: await recentOrderCounts(ctx.db, {
+      email,
+      ipAddress: input.ipAddress,
+      cardFingerprint: null,
+      excludeOrderId: null,
+    }),
+  });
+  const captureMethod = early.length > 0 ? ("manual" as const) : ("automatic" as const);
 
   const placed = await ctx.db.transaction(async (tx) => {
     const claimed = await claimIdempotencyKey(tx, {
@@ -390,6 +409,10 @@ export async function settlePayment(
   outcome: ProviderPayment,
   actor: OrderActor,
 ): Promise<PaymentRow> {
+  const signals =
+    outcome.status === "captured" || outcome.status === "authorized"
+      ? await screen(ctx, orderId, outcome)
+      : [];
   const orphaned = await ctx.db.transaction(async (tx) => {
     const payment = await recordProviderPayment(tx, paymentId, outcome);
     if (!payment) return null;
@@ -411,13 +434,18 @@ export async function settlePayment(
     }
     if (outcome.status === "captured" || outcome.status === "authorized") {
       const paid = outcome.status === "captured";
+      const held = signals.length > 0;
       const updated = await transitionOrder(tx, orderId, ["pending_payment"], {
-        status: "processing",
+        status: held ? "on_hold" : "processing",
         paymentStatus: paid ? "paid" : "authorized",
         paidTotal: outcome.capturedAmount,
         reservationExpiresAt: null,
+        holdReason: held ? signals.map((x) => x.message).join("; ") : null,
       });
-      if (!updated) return;
+      if (!updated) return null;
+      if (held) {
+        await addOrderEvent(tx, orderId, "order.held", "Held for review", "system", { signals });
+      }
       if (order.cartId) await completeCart(tx, order.cartId, orderId);
       await addOrderEvent(
         tx,
@@ -456,6 +484,29 @@ export async function settlePayment(
     }
   }
   return (await findPayment(ctx.db, paymentId))!;
+}
+
+/** Fraud screening of a paid or authorized order (velocity, amount, countries, provider risk). */
+async function screen(ctx: AppContext, orderId: string, outcome: ProviderPayment): Promise<FraudSignal[]> {
+  const order = await findOrder(ctx.db, orderId);
+  if (!order) return [];
+  const recent = await recentOrderCounts(ctx.db, {
+    email: order.email,
+    ipAddress: order.ipAddress,
+    cardFingerprint: outcome.cardFingerprint ?? null,
+    excludeOrderId: orderId,
+  });
+  return ctx.fraud.assess({
+    email: order.email,
+    ipAddress: order.ipAddress,
+    amount: order.total,
+    currency: order.currency,
+    billingCountry: order.billingAddress?.country ?? null,
+    shippingCountry: order.shippingAddress?.country ?? null,
+    cardFingerprint: outcome.cardFingerprint ?? null,
+    providerRiskScore: outcome.riskScore ?? null,
+    recent,
+  });
 }
 
 async function recordVoid(ctx: AppContext, paymentId: string, voided: ProviderPayment): Promise<void> {

@@ -23,6 +23,14 @@ export interface ImportSummary {
   warnings: FailedRow[];
   reviews: { created: number; existing: number; unattached: number };
   links: number;
+  /** Tax rates, shipping and promotions imported with the catalog (Luma), when the source has them. */
+  pricing?: {
+    taxRates: number;
+    shippingZones: number;
+    shippingMethods: number;
+    promotions: number;
+    coupons: number;
+  };
   durationMs: number;
 }
 
@@ -71,6 +79,12 @@ export function printSummary(s: ImportSummary): void {
       `reviews created: ${s.reviews.created} (already there ${s.reviews.existing}; ` +
       `${s.reviews.unattached} name SKUs not in the catalog and are kept unattached), product links: ${s.links}`,
   );
+  if (s.pricing) {
+    const p = s.pricing;
+    console.log(
+      `tax rates: ${p.taxRates}, shipping zones: ${p.shippingZones} (methods ${p.shippingMethods}), promotions: ${p.promotions} (coupon codes ${p.coupons})`,
+    );
+  }
   for (const w of s.warnings)
     console.log(`  warning: ${w.file} row ${w.row}${w.sku ? ` (SKU ${w.sku})` : ""}: ${w.reason}`);
   for (const f of s.failed)

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
+import type { FraudScreen } from "../flows/fraud.ts";
 import type { Auth } from "../modules/customers/index.ts";
 import type { PaymentProviders } from "../modules/payments/index.ts";
 import type { ResponseCache } from "./cache.ts";
@@ -22,6 +23,8 @@ export interface AppContext {
   mailer: Mailer;
   /** Accounts and sessions (better-auth). */
   auth: Auth;
+  /** Fraud screening rules (orders that trip one are held for review). */
+  fraud: FraudScreen;
   /** The payment providers the shop offers. */
   payments: PaymentProviders;
   /** The app's logger (pino). */

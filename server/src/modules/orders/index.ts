@@ -14,6 +14,7 @@ export {
   addOrderEvent,
   advanceShipment,
   claimIdempotencyKey,
+  countRecentOrders,
   expiredUnpaidOrders,
   type FulfillmentRow,
   findIdempotencyKey,

@@ -354,3 +354,29 @@ export async function listOrders(
     .orderBy(desc(orders.placedAt), desc(orders.id))
     .limit(limit);
 }
+
+/** Orders placed since `since` by an e-mail and by an IP address, leaving one order out (fraud velocity). */
+export async function countRecentOrders(
+  db: Db,
+  input: { email: string; ipAddress: string | null; since: Date; excludeOrderId: string | null },
+): Promise<{ byEmail: number; byIp: number }> {
+  const notThis = input.excludeOrderId ? sql`${orders.id} <> ${input.excludeOrderId}` : undefined;
+  const [row] = await db
+    .select({
+      byEmail: sql<number>`count(*) filter (where ${orders.email} = ${input.email})::int`,
+      byIp: input.ipAddress
+        ? sql<number>`count(*) filter (where ${orders.ipAddress} = ${input.ipAddress})::int`
+        : sql<number>`0`,
+    })
+    .from(orders)
+    .where(
+      and(
+        sql`${orders.placedAt} > ${input.since}`,
+        notThis,
+        input.ipAddress
+          ? sql`(${orders.email} = ${input.email} or ${orders.ipAddress} = ${input.ipAddress})`
+          : eq(orders.email, input.email),
+      ),
+    );
+  return { byEmail: Number(row?.byEmail ?? 0), byIp: Number(row?.byIp ?? 0) };
+}

@@ -11,6 +11,7 @@ export {
 } from "./payments.provider.ts";
 export { paymentProvidersFor } from "./payments.registry.ts";
 export {
+  countRecentOrdersByCard,
   createPaymentRecord,
   type DisputeRow,
   disputesOfOrder,

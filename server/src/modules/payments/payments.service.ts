@@ -428,3 +428,23 @@ export async function markCaptured(tx: Db, paymentId: string, amount: number): P
     .returning();
   return row ?? null;
 }
+
+/** Orders paid since `since` with a card fingerprint, leaving one order out (fraud velocity). */
+export async function countRecentOrdersByCard(
+  db: Db,
+  fingerprint: string,
+  since: Date,
+  excludeOrderId: string | null,
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${payments.orderId})::int` })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.cardFingerprint, fingerprint),
+        sql`${payments.createdAt} > ${since}`,
+        excludeOrderId ? sql`${payments.orderId} <> ${excludeOrderId}` : undefined,
+      ),
+    );
+  return Number(row?.n ?? 0);
+}

@@ -984,3 +984,42 @@ describe("priceCart: properties", () => {
     );
   });
 });
+
+describe("excluded categories", () => {
+  it("never discounts a line in an excluded category, even when it matches otherwise", () => {
+    const line = (id: string, categoryIds: string[]) => ({
+      id,
+      productId: `p-${id}`,
+      variantId: `v-${id}`,
+      sku: id,
+      categoryIds,
+      quantity: 1,
+      unitPrice: 10_000,
+      onSale: false,
+      taxClass: "standard",
+    });
+    const result = priceCart({
+      currency: "USD",
+      pricesIncludeTax: false,
+      lines: [line("watch", ["gear", "watches"]), line("bag", ["gear", "bags"])],
+      promotions: [
+        {
+          id: "p20",
+          name: "20 % off gear, not watches",
+          code: null,
+          type: "percentage",
+          appliesTo: "order",
+          value: 2000,
+          buyQuantity: 0,
+          getQuantity: 0,
+          conditions: { categoryIds: ["gear"], excludeCategoryIds: ["watches"] },
+          priority: 0,
+          stopFurtherPromotions: false,
+        },
+      ],
+      shipping: null,
+      taxRates: [],
+    });
+    expect(result.lines.map((l) => l.discount)).toEqual([0, 2000]);
+  });
+});

@@ -58,6 +58,7 @@ export interface PromotionConditions {
   skus?: string[] | null;
   categoryIds?: string[] | null;
   excludeOnSale?: boolean; // lines with onSale=true never qualify
+  excludeCategoryIds?: string[] | null; // lines in any of these categories (ancestors included) never qualify
 }
 
 export interface Promotion {
@@ -409,9 +410,14 @@ function hasItems(list: string[] | null | undefined): list is string[] {
   return Array.isArray(list) && list.length > 0;
 }
 
-/** Rule: a line matches when it is not excluded as on sale and matches ANY given list (or no list is given). */
+/**
+ * Rule: a line matches when it is not excluded (on sale with `excludeOnSale`, or in an excluded
+ * category) and matches ANY given list (or no list is given).
+ */
 function matchesConditions(line: PricingLine, c: PromotionConditions): boolean {
   if (c.excludeOnSale === true && line.onSale) return false;
+  if (hasItems(c.excludeCategoryIds) && c.excludeCategoryIds.some((id) => line.categoryIds.includes(id)))
+    return false;
   const byProduct = hasItems(c.productIds);
   const bySku = hasItems(c.skus);
   const byCategory = hasItems(c.categoryIds);
