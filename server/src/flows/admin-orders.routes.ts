@@ -7,6 +7,8 @@ import {
   itemCounts,
   listOrders,
   type OrderStatus,
+  openReturns,
+  type ReturnRow,
   transitionOrder,
 } from "../modules/orders/index.ts";
 import { markCaptured, openDisputes, paymentsOfOrder, type RefundReason } from "../modules/payments/index.ts";
@@ -19,6 +21,7 @@ import { fulfilOrder } from "./fulfil-order.ts";
 import { adminOrderDto } from "./order-view.ts";
 import { AdminOrderSchema, OrderSummarySchema } from "./orders.types.ts";
 import { refundOrder, refundReasons } from "./refund-order.ts";
+import { decideReturn, receiveReturn } from "./returns.ts";
 
 const statusValues = [
   "pending_payment",
@@ -326,6 +329,94 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         await approveHeldOrder(ctx, request.params.id, `staff:${request.staff!.userId}`);
         await audit(request, "order.approve", request.params.id);
         return adminOrderDto(ctx.db, request.params.id);
+      },
+    );
+
+    const ReturnSchema = Type.Object({
+      id: Type.String(),
+      orderId: Type.String(),
+      number: Type.String(),
+      status: Type.String(),
+      lines: Type.Array(
+        Type.Object({ lineId: Type.String(), quantity: Type.Integer(), reason: Type.String() }),
+      ),
+      customerNote: Type.String(),
+      staffNote: Type.String(),
+      restocked: Type.Union([Type.Boolean(), Type.Null()]),
+      refundAmount: Type.Union([Type.Integer(), Type.Null()]),
+      createdAt: Type.String({ format: "date-time" }),
+    });
+    const returnDto = ({ updatedAt: _updated, ...r }: ReturnRow) => ({
+      ...r,
+      createdAt: r.createdAt.toISOString(),
+    });
+
+    app.get(
+      "/returns",
+      {
+        config: { permission: "orders:read" },
+        schema: {
+          summary: "Open returns",
+          description: "Requested or approved, oldest first.",
+          tags,
+          response: { 200: Type.Array(ReturnSchema), ...errors },
+        },
+      },
+      async () => (await openReturns(ctx.db)).map(returnDto),
+    );
+
+    for (const decision of ["approve", "reject"] as const) {
+      app.post(
+        `/returns/:id/${decision}`,
+        {
+          config: { permission: "orders:write" },
+          schema: {
+            summary: decision === "approve" ? "Approve a return" : "Reject a return",
+            tags,
+            params: Id,
+            body: Type.Object(
+              { note: Type.Optional(Type.String({ maxLength: 2000 })) },
+              { additionalProperties: false },
+            ),
+            response: { 200: ReturnSchema, ...errors },
+          },
+        },
+        async (request) => {
+          const rma = await decideReturn(ctx, request.params.id, {
+            approve: decision === "approve",
+            note: request.body.note,
+            actor: `staff:${request.staff!.userId}`,
+          });
+          await audit(request, `return.${decision}`, rma.orderId, { returnId: rma.id });
+          return returnDto(rma);
+        },
+      );
+    }
+
+    app.post(
+      "/returns/:id/receive",
+      {
+        config: { permission: "orders:refund" },
+        schema: {
+          summary: "Receive a return",
+          description:
+            "The items arrived: count them as returned, put them back in stock (`restock`), and refund what was paid for them (`refund`, default true).",
+          tags,
+          params: Id,
+          body: Type.Object(
+            { restock: Type.Boolean(), refund: Type.Boolean({ default: true }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: ReturnSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const rma = await receiveReturn(ctx, request.params.id, {
+          ...request.body,
+          actor: `staff:${request.staff!.userId}`,
+        });
+        await audit(request, "return.receive", rma.orderId, { returnId: rma.id, ...request.body });
+        return returnDto(rma);
       },
     );
 

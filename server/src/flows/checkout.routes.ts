@@ -15,6 +15,7 @@ import { cancelOrder } from "./cancel-order.ts";
 import { orderDto } from "./order-view.ts";
 import { OrderSchema, OrderSummarySchema } from "./orders.types.ts";
 import { placeOrder } from "./place-order.ts";
+import { requestReturn } from "./returns.ts";
 
 const paymentNames: Record<string, string> = {
   test: "Test card",
@@ -238,6 +239,101 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const order = await findOrderOfUser(ctx.db, shopper.userId, request.params.number);
         if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
         await cancelOrder(ctx, order.id, { actor: "customer", reason: "cancelled by the customer" });
+        return orderDto(ctx.db, order.id);
+      },
+    );
+
+    app.post(
+      "/orders/:number/returns",
+      {
+        schema: {
+          summary: "Ask to return items of my order",
+          description:
+            "Shipped units only, at most what shipped minus what is returned or being returned (400 naming the line). Staff approve the return (RMA) and refund once the items arrive.",
+          tags: ["orders"],
+          params: Type.Object({ number: Type.String({ maxLength: 20 }) }),
+          body: Type.Object(
+            {
+              lines: Type.Array(
+                Type.Object(
+                  {
+                    lineId: Type.String({ maxLength: 64 }),
+                    quantity: Type.Integer({ minimum: 1 }),
+                    reason: Type.String({ minLength: 1, maxLength: 200 }),
+                  },
+                  { additionalProperties: false },
+                ),
+                { minItems: 1, maxItems: 100 },
+              ),
+              note: Type.Optional(Type.String({ maxLength: 2000 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: OrderSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const shopper = await shopperOf(ctx, request);
+        if (!shopper.userId)
+          throw new AppError(401, "UNAUTHENTICATED", "Sign in first, or use the order lookup.");
+        if (!fromTrustedOrigin(request, [ctx.config.publicUrl, ...ctx.config.trustedOrigins])) {
+          throw new AppError(
+            403,
+            "CSRF_ORIGIN_MISMATCH",
+            "This request must come from the shop's own pages.",
+          );
+        }
+        const order = await findOrderOfUser(ctx.db, shopper.userId, request.params.number);
+        if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
+        await requestReturn(ctx, order.id, {
+          lines: request.body.lines,
+          note: request.body.note,
+          actor: "customer",
+        });
+        reply.status(201);
+        return orderDto(ctx.db, order.id);
+      },
+    );
+
+    app.post(
+      "/orders/lookup/returns",
+      {
+        schema: {
+          summary: "Ask to return items of a guest order",
+          description:
+            "Like /orders/{number}/returns, for guests: the order number and its e-mail identify the order.",
+          tags: ["orders"],
+          body: Type.Object(
+            {
+              lines: Type.Array(
+                Type.Object(
+                  {
+                    lineId: Type.String({ maxLength: 64 }),
+                    quantity: Type.Integer({ minimum: 1 }),
+                    reason: Type.String({ minLength: 1, maxLength: 200 }),
+                  },
+                  { additionalProperties: false },
+                ),
+                { minItems: 1, maxItems: 100 },
+              ),
+              note: Type.Optional(Type.String({ maxLength: 2000 })),
+              number: Type.String({ maxLength: 20 }),
+              email: Type.String({ maxLength: 254 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: OrderSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const order = await findOrderByNumberAndEmail(ctx.db, request.body.number, request.body.email);
+        if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No order matches this number and e-mail.");
+        await requestReturn(ctx, order.id, {
+          lines: request.body.lines,
+          note: request.body.note,
+          actor: "guest",
+        });
+        reply.status(201);
         return orderDto(ctx.db, order.id);
       },
     );

@@ -5,6 +5,8 @@ import {
   getOrderWithLines,
   type OrderLineRow,
   type OrderRow,
+  type ReturnRow,
+  returnsOfOrder,
 } from "../modules/orders/index.ts";
 import { refundsOfOrder } from "../modules/payments/index.ts";
 import type { Db } from "../platform/db.ts";
@@ -153,6 +155,38 @@ export function orderDeliveredEmail(
   ]);
 }
 
+const returnMessages: Record<string, { subject: string; text: string }> = {
+  "return.requested": {
+    subject: "received your return request",
+    text: "We received your return request and will review it shortly.",
+  },
+  "return.approved": {
+    subject: "return approved",
+    text: "Your return is approved. Please send the items back with the RMA number on the parcel; we refund you once they arrive.",
+  },
+  "return.rejected": { subject: "return not accepted", text: "We are sorry, we cannot accept this return." },
+  "return.received": {
+    subject: "return received",
+    text: "Your returned items arrived. Any refund follows in a separate e-mail.",
+  },
+};
+
+/** Return (RMA) updates: requested, approved (with instructions), rejected (with the staff note), received. */
+export function returnUpdateEmail(
+  config: Pick<Config, "storeName" | "publicUrl">,
+  order: OrderRow,
+  rma: ReturnRow,
+  topic: string,
+): RenderedMail {
+  const message = returnMessages[topic] ?? { subject: "return update", text: "Your return was updated." };
+  return layout(config.storeName, `Return ${rma.number}: ${message.subject}`, [
+    { p: message.text },
+    ...(rma.staffNote ? [{ p: rma.staffNote }] : []),
+    { small: `Order ${order.number}, return ${rma.number}` },
+    { button: { label: "View your order", url: orderUrl(config, order) } },
+  ]);
+}
+
 /**
  * Sends the order e-mails from outbox events (after commit, retried; the event id is the Message-ID,
  * so a retried delivery is recognisable): placed -> confirmation, shipped -> tracking, refunded,
@@ -188,6 +222,14 @@ export function registerOrderEmails(
     const { order } = await getOrderWithLines(db, orderId);
     await send(event.id, order, orderCancelledEmail(config, order));
   });
+  for (const topic of Object.keys(returnMessages)) {
+    dispatcher.on(topic, async (event) => {
+      const { orderId, returnId } = event.payload as { orderId: string; returnId: string };
+      const { order } = await getOrderWithLines(db, orderId);
+      const rma = (await returnsOfOrder(db, orderId)).find((r) => r.id === returnId);
+      if (rma) await send(event.id, order, returnUpdateEmail(config, order, rma, topic));
+    });
+  }
   dispatcher.on("order.delivered", async (event) => {
     const { orderId } = event.payload as { orderId: string };
     const { order } = await getOrderWithLines(db, orderId);

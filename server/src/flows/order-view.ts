@@ -1,5 +1,5 @@
 import { thumbnailUrls } from "../modules/catalog/index.ts";
-import { fulfillmentsOfOrder, getOrderWithLines } from "../modules/orders/index.ts";
+import { fulfillmentsOfOrder, getOrderWithLines, returnsOfOrder } from "../modules/orders/index.ts";
 import { disputesOfOrder, paymentsOfOrder, refundsOfOrder } from "../modules/payments/index.ts";
 import type { Db } from "../platform/db.ts";
 import type { AdminOrderDto, OrderDto } from "./orders.types.ts";
@@ -13,13 +13,18 @@ const publicEvents = new Set([
   "order.shipped",
   "order.delivered",
   "order.refunded",
+  "return.requested",
+  "return.approved",
+  "return.rejected",
+  "return.received",
 ]);
 
 /** An order with its lines, latest payment and public timeline, as the shopper's API shows it. */
 export async function orderDto(db: Db, orderId: string): Promise<OrderDto> {
-  const [{ order, lines, events }, payments] = await Promise.all([
+  const [{ order, lines, events }, payments, rmas] = await Promise.all([
     getOrderWithLines(db, orderId),
     paymentsOfOrder(db, orderId),
+    returnsOfOrder(db, orderId),
   ]);
   const imageIds = [...new Set(lines.map((l) => l.imageId).filter((id): id is string => id !== null))];
   const thumbnails = await thumbnailUrls(db, imageIds);
@@ -86,6 +91,14 @@ export async function orderDto(db: Db, orderId: string): Promise<OrderDto> {
           failureMessage: payment.failureMessage,
         }
       : null,
+    returns: rmas.map((r) => ({
+      id: r.id,
+      number: r.number,
+      status: r.status,
+      lines: r.lines,
+      refundAmount: r.refundAmount,
+      createdAt: r.createdAt.toISOString(),
+    })),
     timeline: events
       .filter((e) => publicEvents.has(e.type))
       .map((e) => ({ type: e.type, message: e.message, at: e.createdAt.toISOString() })),

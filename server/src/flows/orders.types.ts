@@ -82,6 +82,18 @@ export const OrderSchema = Type.Object({
     pricesIncludeTax: Type.Boolean(),
   }),
   payment: Nullable(OrderPaymentSchema),
+  returns: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      number: Type.String({ description: "RMA number" }),
+      status: Type.String({ description: "requested, approved, rejected, received, refunded, cancelled" }),
+      lines: Type.Array(
+        Type.Object({ lineId: Type.String(), quantity: Type.Integer(), reason: Type.String() }),
+      ),
+      refundAmount: Nullable(Minor("Refunded for this return")),
+      createdAt: Type.String({ format: "date-time" }),
+    }),
+  ),
   timeline: Type.Array(OrderTimelineEntrySchema),
 });
 

@@ -51,6 +51,9 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** Waits for a value in the page (longer than expect.poll's default: the first pages load cold). */
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000 });
+
 const cartDrawer = (page: Page) => page.getByRole("dialog", { name: /Your cart/ });
 
 /** Picks a size (and the tee's colour) on the tee's page and adds `quantity` to the cart. */
@@ -88,7 +91,7 @@ async function fillCheckout(page: Page, email: string) {
   await page.getByLabel("ZIP code").fill("48226");
   await page.getByRole("button", { name: "Continue to shipping" }).click();
   await page.getByRole("radio", { name: /Best Way/ }).check();
-  await expect.poll(() => page.getByTestId("totals").textContent()).toContain("Shipping (Best Way)");
+  await poll(() => page.getByTestId("totals").textContent()).toContain("Shipping (Best Way)");
   await page.getByRole("button", { name: "Continue to payment" }).click();
 }
 
@@ -111,7 +114,7 @@ describe("cart and checkout in Chromium", () => {
     expect(await drawer.getByTestId("cart-line").count()).toBe(1);
     expect(await drawer.getByRole("status").textContent()).toContain(`Added 1 × Strike Endurance Tee`);
     await page.keyboard.press("Escape");
-    await expect.poll(() => drawer.isVisible()).toBe(false);
+    await poll(() => drawer.isVisible()).toBe(false);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toContain("Add to cart");
     expect(await page.getByTestId("cart-button").getAttribute("aria-label")).toBe("Cart, 1 item");
 
@@ -122,12 +125,12 @@ describe("cart and checkout in Chromium", () => {
       .getByRole("button", { name: `Increase quantity of Strike Endurance Tee (M, ${teeColor})` })
       .click();
     const mLine = drawer.getByTestId("cart-line").filter({ hasText: "Size: M" });
-    await expect.poll(() => mLine.getByRole("spinbutton").inputValue()).toBe("2");
-    await expect.poll(() => page.getByTestId("cart-button").getAttribute("aria-label")).toBe("Cart, 3 items");
+    await poll(() => mLine.getByRole("spinbutton").inputValue()).toBe("2");
+    await poll(() => page.getByTestId("cart-button").getAttribute("aria-label")).toBe("Cart, 3 items");
     await drawer
       .getByRole("button", { name: `Decrease quantity of Strike Endurance Tee (M, ${teeColor})` })
       .click();
-    await expect.poll(() => page.getByTestId("cart-button").getAttribute("aria-label")).toBe("Cart, 2 items");
+    await poll(() => page.getByTestId("cart-button").getAttribute("aria-label")).toBe("Cart, 2 items");
     // Focus stays inside the dialog while it is open.
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press("Tab");
@@ -143,7 +146,7 @@ describe("cart and checkout in Chromium", () => {
     await addBottle(page);
     await drawer.getByRole("link", { name: "View cart" }).click();
     await page.waitForURL(/\/cart$/);
-    await expect.poll(() => page.getByTestId("cart-line").count()).toBe(3);
+    await poll(() => page.getByTestId("cart-line").count()).toBe(3);
     const subtotal = await page.getByTestId("totals-subtotal").textContent();
     expect(subtotal).toBe("$85.00"); // 2 × $39 tee + $7 bottle
 
@@ -151,13 +154,13 @@ describe("cart and checkout in Chromium", () => {
     const coupon = page.getByRole("textbox", { name: "Coupon code" });
     await coupon.fill("NOPE");
     await page.getByRole("button", { name: "Apply" }).click();
-    await expect.poll(() => page.getByTestId("coupon-error").textContent()).toContain('"NOPE" is not valid');
+    await poll(() => page.getByTestId("coupon-error").textContent()).toContain('"NOPE" is not valid');
     await coupon.fill("h20");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.getByTestId("applied-coupon").waitFor();
     expect(await page.getByTestId("applied-coupon").textContent()).toContain("H20");
     expect(await page.getByTestId("totals-discount").textContent()).toBe("−$4.90");
-    await expect.poll(() => page.getByTestId("cart-live").textContent()).toContain("Coupon H20 applied");
+    await poll(() => page.getByTestId("cart-live").textContent()).toContain("Coupon H20 applied");
 
     // Checkout as a guest with a Michigan address and the test card.
     await page.getByRole("link", { name: "Checkout" }).click();
@@ -179,7 +182,7 @@ describe("cart and checkout in Chromium", () => {
     expect(await page.getByTestId("order-detail").textContent()).toContain("Affirm Water Bottle");
     expect(await page.getByTestId("totals-total").textContent()).toBe(total);
     // The order used up the cart.
-    await expect.poll(() => page.getByTestId("cart-button").getAttribute("aria-label")).toBe("Cart, 0 items");
+    await poll(() => page.getByTestId("cart-button").getAttribute("aria-label")).toBe("Cart, 0 items");
     // A reload keeps the confirmation (the order is kept for this tab).
     await page.reload();
     expect(await page.getByTestId("order-number").textContent()).toBe(number);
@@ -202,10 +205,10 @@ describe("cart and checkout in Chromium", () => {
     expect(await other.getByLabel("Order number").inputValue()).toBe(number);
     await other.getByLabel("Email").fill("someone-else@example.com");
     await other.getByRole("button", { name: "Find order" }).click();
-    await expect.poll(() => other.getByRole("alert").first().textContent()).toContain("No order matches");
+    await poll(() => other.getByRole("alert").first().textContent()).toContain("No order matches");
     await other.getByLabel("Email").fill(email.toUpperCase());
     await other.getByRole("button", { name: "Find order" }).click();
-    await expect.poll(() => other.getByTestId("found-order-number").textContent()).toBe(number);
+    await poll(() => other.getByTestId("found-order-number").textContent()).toBe(number);
     expect(await other.getByTestId("order-line").count()).toBe(3);
     expect(await other.getByTestId("order-detail").textContent()).toContain("Processing");
     expect(await other.getByTestId("order-timeline").textContent()).toContain("Payment received");
@@ -237,10 +240,10 @@ describe("cart and checkout in Chromium", () => {
     });
     await payWithTestCard(page, "4000 0000 0000 0002");
     const error = page.getByTestId("checkout-error");
-    await expect.poll(() => error.textContent()).toContain("could not be reached");
+    await poll(() => error.textContent()).toContain("could not be reached");
     // Retrying the same attempt sends the same key.
     await page.getByRole("button", { name: /^Place order/ }).click();
-    await expect.poll(() => error.textContent()).toContain("Your card was declined.");
+    await poll(() => error.textContent()).toContain("Your card was declined.");
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect(await error.textContent()).toContain("try another card");
@@ -253,7 +256,7 @@ describe("cart and checkout in Chromium", () => {
     expect(cart.lines).toHaveLength(1);
     expect(cart.lines[0].quantity).toBe(2);
     await page.goto(`${base}/cart`);
-    await expect.poll(() => page.getByTestId("cart-line").count()).toBe(1);
+    await poll(() => page.getByTestId("cart-line").count()).toBe(1);
 
     // Another card: a new attempt (new Idempotency-Key) that pays.
     await page.getByRole("link", { name: "Checkout" }).click();
@@ -304,14 +307,14 @@ describe("cart and checkout in Chromium", () => {
     await cartDrawer(page).getByRole("link", { name: "Checkout" }).click();
     await page.waitForURL(/\/checkout$/);
     // The e-mail is the account's; the saved address is offered and chosen.
-    await expect.poll(() => page.getByRole("main").textContent()).toContain(email);
+    await poll(() => page.getByRole("main").textContent()).toContain(email);
     const saved = page.getByTestId("saved-address");
-    await expect.poll(() => saved.count()).toBe(1);
+    await poll(() => saved.count()).toBe(1);
     expect(await saved.getByRole("radio").isChecked()).toBe(true);
     expect(await page.getByLabel("First name").count()).toBe(0);
     await page.getByRole("button", { name: "Continue to shipping" }).click();
     await page.getByRole("radio", { name: /Flat Rate/ }).check();
-    await expect.poll(() => page.getByTestId("totals").textContent()).toContain("Shipping (Flat Rate)");
+    await poll(() => page.getByTestId("totals").textContent()).toContain("Shipping (Flat Rate)");
     await page.getByRole("button", { name: "Continue to payment" }).click();
     await payWithTestCard(page, "4242424242424242");
     await page.waitForURL(/\/checkout\/confirmation\/\d+$/);
@@ -321,11 +324,11 @@ describe("cart and checkout in Chromium", () => {
     // The account's order list and the order's page.
     await page.getByRole("link", { name: "View in your account" }).click();
     await page.waitForURL(new RegExp(`/account/orders/${number}$`));
-    await expect.poll(() => page.getByTestId("order-line").count()).toBe(1);
+    await poll(() => page.getByTestId("order-line").count()).toBe(1);
     expect(await page.getByTestId("order-detail").textContent()).toContain("500 Monroe St");
     await page.getByRole("link", { name: "Orders", exact: true }).click();
     await page.waitForURL(/\/account\/orders$/);
-    await expect.poll(() => page.getByTestId("order-list").textContent()).toContain(`Order ${number}`);
+    await poll(() => page.getByTestId("order-list").textContent()).toContain(`Order ${number}`);
     await context.close();
   });
 
@@ -370,7 +373,7 @@ describe("cart and checkout in Chromium", () => {
       await t.ctx.db.execute(sql`update variants set price_amount = 4500 where sku = ${sku}`);
       await page.goto(`${base}/cart`);
       const notice = page.getByTestId("price-changed");
-      await expect.poll(() => notice.textContent()).toContain("changed from $39.00 to $45.00");
+      await poll(() => notice.textContent()).toContain("changed from $39.00 to $45.00");
       expect(await page.getByTestId("line-subtotal").textContent()).toContain("$90.00");
 
       await t.ctx.db.execute(
@@ -378,11 +381,11 @@ describe("cart and checkout in Chromium", () => {
             where variant_id = (select id from variants where sku = ${sku})`,
       );
       await page.reload();
-      await expect.poll(() => page.getByTestId("stock-problem").textContent()).toContain("Only 1 left");
+      await poll(() => page.getByTestId("stock-problem").textContent()).toContain("Only 1 left");
       expect(await page.getByRole("link", { name: "Checkout" }).count()).toBe(0);
       // Lowering the quantity to what is left makes the cart orderable again.
       await page.getByRole("button", { name: /^Decrease quantity of Strike Endurance Tee \(L/ }).click();
-      await expect.poll(() => page.getByTestId("stock-problem").count()).toBe(0);
+      await poll(() => page.getByTestId("stock-problem").count()).toBe(0);
       await page.getByRole("link", { name: "Checkout" }).waitFor();
     } finally {
       await t.ctx.db.execute(sql`update variants set price_amount = 3900 where sku = ${sku}`);

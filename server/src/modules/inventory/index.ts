@@ -12,6 +12,7 @@ export {
   releaseReservations,
   reservedForOrder,
   reserveStock,
+  restockUnits,
   type ShortLine,
   type StockLevelInput,
   type StockLowEvent,

@@ -357,3 +357,35 @@ export async function fulfilReservedStock(
     );
   return shipped;
 }
+
+/**
+ * Puts returned units back on the shelf (in the caller's transaction): at the location the order's
+ * units were shipped from, else the default location. Returns the location id used.
+ */
+export async function restockUnits(
+  tx: Db,
+  orderId: string,
+  variantId: string,
+  quantity: number,
+): Promise<string> {
+  const [shippedFrom] = await tx
+    .select({ locationId: reservations.locationId })
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.orderId, orderId),
+        eq(reservations.variantId, variantId),
+        eq(reservations.status, "fulfilled"),
+      ),
+    )
+    .limit(1);
+  const locationId = shippedFrom?.locationId ?? (await ensureDefaultLocation(tx));
+  await tx
+    .insert(inventoryLevels)
+    .values({ variantId, locationId, stockedQuantity: quantity })
+    .onConflictDoUpdate({
+      target: [inventoryLevels.variantId, inventoryLevels.locationId],
+      set: { stockedQuantity: sql`${inventoryLevels.stockedQuantity} + ${quantity}`, updatedAt: new Date() },
+    });
+  return locationId;
+}

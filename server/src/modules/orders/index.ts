@@ -6,12 +6,14 @@ export type {
   OrderPaymentStatus,
   OrderShippingMethod,
   OrderStatus,
+  ReturnStatus,
   ShipmentStatus,
 } from "./orders.schema.ts";
 export { shipmentStatuses } from "./orders.schema.ts";
 export {
   addFulfilledQuantities,
   addOrderEvent,
+  addReturnedQuantities,
   advanceShipment,
   claimIdempotencyKey,
   countRecentOrders,
@@ -25,10 +27,12 @@ export {
   getOrderWithLines,
   insertFulfillment,
   insertOrder,
+  insertReturn,
   itemCounts,
   listOrders,
   listOrdersOfUser,
   lockOrder,
+  lockReturn,
   type NewOrder,
   nextOrderNumber,
   type OrderActor,
@@ -37,5 +41,9 @@ export {
   type OrderLineRow,
   type OrderListFilter,
   type OrderRow,
+  openReturns,
+  type ReturnRow,
+  returnsOfOrder,
   transitionOrder,
+  transitionReturn,
 } from "./orders.service.ts";

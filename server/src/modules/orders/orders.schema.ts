@@ -234,3 +234,42 @@ export const fulfillments = pgTable(
     index("fulfillments_tracking_idx").on(t.carrier, t.trackingNumber),
   ],
 );
+
+export const returnStatuses = [
+  "requested",
+  "approved",
+  "rejected",
+  "received",
+  "refunded",
+  "cancelled",
+] as const;
+export type ReturnStatus = (typeof returnStatuses)[number];
+
+/** A return (RMA): units of an order's lines the customer sends back, and what the shop does with them. */
+export const returns = pgTable(
+  "returns",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    /** RMA number shown to the customer, e.g. "100042-R1". */
+    number: text("number").notNull(),
+    status: text("status").$type<ReturnStatus>().notNull(),
+    /** Line id -> units returned and why. */
+    lines: jsonb("lines").$type<{ lineId: string; quantity: number; reason: string }[]>().notNull(),
+    customerNote: text("customer_note").notNull().default(""),
+    staffNote: text("staff_note").notNull().default(""),
+    /** Whether received units went back on the shelf. */
+    restocked: boolean("restocked"),
+    /** Refunded for this return, minor units of the order currency. */
+    refundAmount: bigint("refund_amount", { mode: "number" }),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("returns_order_idx").on(t.orderId),
+    uniqueIndex("returns_number_key").on(t.number),
+    index("returns_status_idx").on(t.status),
+  ],
+);

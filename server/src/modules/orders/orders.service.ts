@@ -15,6 +15,8 @@ import {
   orderLineItems,
   orderNumberSequence,
   orders,
+  type ReturnStatus,
+  returns,
   type ShipmentStatus,
 } from "./orders.schema.ts";
 
@@ -379,4 +381,81 @@ export async function countRecentOrders(
       ),
     );
   return { byEmail: Number(row?.byEmail ?? 0), byIp: Number(row?.byIp ?? 0) };
+}
+
+export type ReturnRow = typeof returns.$inferSelect;
+
+/** Returns of an order, oldest first. */
+export async function returnsOfOrder(db: Db, orderId: string): Promise<ReturnRow[]> {
+  return db.select().from(returns).where(eq(returns.orderId, orderId)).orderBy(asc(returns.createdAt));
+}
+
+/** A return by id, locked for the caller's transaction. @throws NotFoundError RETURN_NOT_FOUND */
+export async function lockReturn(tx: Db, id: string): Promise<ReturnRow> {
+  const [row] = await tx.select().from(returns).where(eq(returns.id, id)).for("update");
+  if (!row) throw new NotFoundError("RETURN_NOT_FOUND", "No such return.");
+  return row;
+}
+
+/** Records a requested return (the caller checked the quantities under the order's lock). */
+export async function insertReturn(
+  tx: Db,
+  input: {
+    orderId: string;
+    orderNumber: string;
+    lines: { lineId: string; quantity: number; reason: string }[];
+    customerNote: string;
+  },
+): Promise<ReturnRow> {
+  const count = (await returnsOfOrder(tx, input.orderId)).length;
+  const [row] = await tx
+    .insert(returns)
+    .values({
+      id: newId("rma"),
+      orderId: input.orderId,
+      number: `${input.orderNumber}-R${count + 1}`,
+      status: "requested",
+      lines: input.lines,
+      customerNote: input.customerNote,
+    })
+    .returning();
+  return row!;
+}
+
+/** Moves a return from one of `from` to a new status with changes; null when it was not in `from`. */
+export async function transitionReturn(
+  tx: Db,
+  id: string,
+  from: ReturnStatus[],
+  change: { status: ReturnStatus; staffNote?: string; restocked?: boolean; refundAmount?: number },
+): Promise<ReturnRow | null> {
+  const [row] = await tx
+    .update(returns)
+    .set({ ...change, updatedAt: new Date() })
+    .where(and(eq(returns.id, id), inArray(returns.status, from)))
+    .returning();
+  return row ?? null;
+}
+
+/** Returns waiting for staff (requested or approved and not yet received), oldest first. */
+export async function openReturns(db: Db, limit = 200): Promise<ReturnRow[]> {
+  return db
+    .select()
+    .from(returns)
+    .where(inArray(returns.status, ["requested", "approved"]))
+    .orderBy(asc(returns.createdAt))
+    .limit(limit);
+}
+
+/** Adds returned units to order lines (in the caller's transaction). */
+export async function addReturnedQuantities(
+  tx: Db,
+  lines: { lineId: string; quantity: number }[],
+): Promise<void> {
+  for (const l of lines) {
+    await tx
+      .update(orderLineItems)
+      .set({ returnedQuantity: sql`${orderLineItems.returnedQuantity} + ${l.quantity}` })
+      .where(eq(orderLineItems.id, l.lineId));
+  }
 }
