@@ -25,7 +25,7 @@ async function order(email: string, quantity: number, key: string) {
 
 async function detail(id: string) {
   const { adminOrderDto } = await import("../src/flows/order-view.ts");
-  return adminOrderDto(t.ctx.db, id);
+  return adminOrderDto(t.ctx, id);
 }
 
 describe("fraud screening", () => {

@@ -149,7 +149,7 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: AdminOrderSchema, ...errors },
         },
       },
-      async (request) => adminOrderDto(ctx.db, request.params.id),
+      async (request) => adminOrderDto(ctx, request.params.id),
     );
 
     app.post(
@@ -175,7 +175,7 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           reason: request.body.reason,
         });
         await audit(request, "order.cancel", request.params.id, { reason: request.body.reason });
-        return adminOrderDto(ctx.db, request.params.id);
+        return adminOrderDto(ctx, request.params.id);
       },
     );
 
@@ -216,7 +216,7 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           amount: refund.amount,
           reason: refund.reason,
         });
-        return adminOrderDto(ctx.db, request.params.id);
+        return adminOrderDto(ctx, request.params.id);
       },
     );
 
@@ -257,7 +257,7 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         });
         await audit(request, "order.fulfil", request.params.id, { fulfillmentId: parcel.id });
         reply.status(201);
-        return adminOrderDto(ctx.db, request.params.id);
+        return adminOrderDto(ctx, request.params.id);
       },
     );
 
@@ -308,7 +308,7 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           await enqueue(tx, "order.paid", { orderId, amount: payment.amount });
         });
         await audit(request, "order.mark_paid", orderId, { paymentId: payment.id });
-        return adminOrderDto(ctx.db, orderId);
+        return adminOrderDto(ctx, orderId);
       },
     );
 
@@ -328,7 +328,7 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         await approveHeldOrder(ctx, request.params.id, `staff:${request.staff!.userId}`);
         await audit(request, "order.approve", request.params.id);
-        return adminOrderDto(ctx.db, request.params.id);
+        return adminOrderDto(ctx, request.params.id);
       },
     );
 

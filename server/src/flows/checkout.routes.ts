@@ -12,6 +12,7 @@ import { fromTrustedOrigin } from "../platform/csrf.ts";
 import { AppError, NotFoundError } from "../platform/errors.ts";
 import { ProblemSchema } from "../platform/problem.schema.ts";
 import { cancelOrder } from "./cancel-order.ts";
+import { resolveDownload } from "./downloads.ts";
 import { orderDto } from "./order-view.ts";
 import { OrderSchema, OrderSummarySchema } from "./orders.types.ts";
 import { placeOrder } from "./place-order.ts";
@@ -126,7 +127,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         });
         reply.header("cache-control", "no-store");
         reply.status(result.created ? 201 : 200);
-        return orderDto(ctx.db, result.orderId);
+        return orderDto(ctx, result.orderId);
       },
     );
 
@@ -210,7 +211,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           throw new AppError(401, "UNAUTHENTICATED", "Sign in first, or look the order up with its e-mail.");
         const order = await findOrderOfUser(ctx.db, shopper.userId, request.params.number);
         if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
-        return orderDto(ctx.db, order.id);
+        return orderDto(ctx, order.id);
       },
     );
 
@@ -239,7 +240,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const order = await findOrderOfUser(ctx.db, shopper.userId, request.params.number);
         if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
         await cancelOrder(ctx, order.id, { actor: "customer", reason: "cancelled by the customer" });
-        return orderDto(ctx.db, order.id);
+        return orderDto(ctx, order.id);
       },
     );
 
@@ -291,7 +292,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           actor: "customer",
         });
         reply.status(201);
-        return orderDto(ctx.db, order.id);
+        return orderDto(ctx, order.id);
       },
     );
 
@@ -334,7 +335,44 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           actor: "guest",
         });
         reply.status(201);
-        return orderDto(ctx.db, order.id);
+        return orderDto(ctx, order.id);
+      },
+    );
+
+    app.get(
+      "/downloads",
+      {
+        schema: {
+          summary: "Download a bought file",
+          description:
+            "Signed links from an order's `downloads`. 403 DOWNLOAD_LINK_INVALID for a forged link, 410 DOWNLOAD_LINK_EXPIRED after its time, 403 DOWNLOAD_NOT_AVAILABLE when the order is no longer paid.",
+          tags: ["orders"],
+          querystring: Type.Object(
+            { token: Type.String({ maxLength: 300 }) },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Unknown({ description: "The file (application/octet-stream, as an attachment)" }),
+            403: ProblemSchema,
+            404: ProblemSchema,
+            410: ProblemSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const file = await resolveDownload(ctx, request.query.token);
+        const stored = await ctx.storage.stream(file.storageKey);
+        if (!stored) throw new NotFoundError("DOWNLOAD_FILE_MISSING", "The file is missing from storage.");
+        const ascii = file.fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+        return reply
+          .header("content-type", "application/octet-stream")
+          .header("content-length", String(stored.object.bytes))
+          .header(
+            "content-disposition",
+            `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+          )
+          .header("cache-control", "private, no-store")
+          .send(stored.body);
       },
     );
 
@@ -356,7 +394,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const order = await findOrderByNumberAndEmail(ctx.db, request.body.number, request.body.email);
         if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No order matches this number and e-mail.");
-        return orderDto(ctx.db, order.id);
+        return orderDto(ctx, order.id);
       },
     );
   };

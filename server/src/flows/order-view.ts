@@ -1,7 +1,8 @@
 import { thumbnailUrls } from "../modules/catalog/index.ts";
 import { fulfillmentsOfOrder, getOrderWithLines, returnsOfOrder } from "../modules/orders/index.ts";
 import { disputesOfOrder, paymentsOfOrder, refundsOfOrder } from "../modules/payments/index.ts";
-import type { Db } from "../platform/db.ts";
+import type { AppContext } from "../platform/context.ts";
+import { downloadLinks } from "./downloads.ts";
 import type { AdminOrderDto, OrderDto } from "./orders.types.ts";
 
 /** Timeline entries a shopper sees (staff notes and internal steps stay in the admin). */
@@ -20,7 +21,8 @@ const publicEvents = new Set([
 ]);
 
 /** An order with its lines, latest payment and public timeline, as the shopper's API shows it. */
-export async function orderDto(db: Db, orderId: string): Promise<OrderDto> {
+export async function orderDto(ctx: AppContext, orderId: string): Promise<OrderDto> {
+  const db = ctx.db;
   const [{ order, lines, events }, payments, rmas] = await Promise.all([
     getOrderWithLines(db, orderId),
     paymentsOfOrder(db, orderId),
@@ -29,6 +31,7 @@ export async function orderDto(db: Db, orderId: string): Promise<OrderDto> {
   const imageIds = [...new Set(lines.map((l) => l.imageId).filter((id): id is string => id !== null))];
   const thumbnails = await thumbnailUrls(db, imageIds);
   const payment = payments[0] ?? null;
+  const downloads = await downloadLinks(ctx, order, lines);
   return {
     id: order.id,
     number: order.number,
@@ -91,6 +94,7 @@ export async function orderDto(db: Db, orderId: string): Promise<OrderDto> {
           failureMessage: payment.failureMessage,
         }
       : null,
+    downloads,
     returns: rmas.map((r) => ({
       id: r.id,
       number: r.number,
@@ -106,9 +110,10 @@ export async function orderDto(db: Db, orderId: string): Promise<OrderDto> {
 }
 
 /** An order with everything staff need: payments, refunds, disputes, parcels and the full timeline. */
-export async function adminOrderDto(db: Db, orderId: string): Promise<AdminOrderDto> {
+export async function adminOrderDto(ctx: AppContext, orderId: string): Promise<AdminOrderDto> {
+  const db = ctx.db;
   const [base, { order, events }, payments, refunds, disputes, parcels] = await Promise.all([
-    orderDto(db, orderId),
+    orderDto(ctx, orderId),
     getOrderWithLines(db, orderId),
     paymentsOfOrder(db, orderId),
     refundsOfOrder(db, orderId),

@@ -82,6 +82,16 @@ export const OrderSchema = Type.Object({
     pricesIncludeTax: Type.Boolean(),
   }),
   payment: Nullable(OrderPaymentSchema),
+  downloads: Type.Array(
+    Type.Object({
+      title: Type.String(),
+      fileName: Type.String(),
+      bytes: Type.Integer({ description: "File size in bytes" }),
+      url: Type.String({ description: "Signed link, valid until expiresAt" }),
+      expiresAt: Type.String({ format: "date-time" }),
+    }),
+    { description: "Files of digital products, once the order is paid" },
+  ),
   returns: Type.Array(
     Type.Object({
       id: Type.String(),

@@ -7,6 +7,7 @@ import {
   images,
   type ProductType,
   productCategories,
+  productDownloads,
   productImages,
   productOptions,
   productOptionValues,
@@ -157,4 +158,32 @@ export async function thumbnailUrls(db: Db, imageIds: string[]): Promise<Map<str
     .where(sql`${images.id} = any(${sql.param(imageIds)}::text[])`);
   for (const r of rows) result.set(r.id, sizeUrl(r.sha, 320));
   return result;
+}
+
+/** A file of a digital product, delivered after purchase. */
+export interface ProductDownload {
+  id: string;
+  productId: string;
+  title: string;
+  storageKey: string;
+  fileName: string;
+  /** Size in bytes. */
+  bytes: number;
+}
+
+/** The downloadable files of products, in their display order. */
+export async function downloadsOfProducts(db: Db, productIds: string[]): Promise<ProductDownload[]> {
+  if (productIds.length === 0) return [];
+  return db
+    .select({
+      id: productDownloads.id,
+      productId: productDownloads.productId,
+      title: productDownloads.title,
+      storageKey: productDownloads.storageKey,
+      fileName: productDownloads.fileName,
+      bytes: productDownloads.bytes,
+    })
+    .from(productDownloads)
+    .where(sql`${productDownloads.productId} = any(${sql.param(productIds)}::text[])`)
+    .orderBy(productDownloads.productId, productDownloads.position);
 }

@@ -10,7 +10,13 @@ export {
   summarize,
 } from "./catalog.queries.ts";
 export { storeCatalogRoutes } from "./catalog.routes.ts";
-export { getSaleVariants, type SaleVariant, thumbnailUrls } from "./catalog.sale.ts";
+export {
+  downloadsOfProducts,
+  getSaleVariants,
+  type ProductDownload,
+  type SaleVariant,
+  thumbnailUrls,
+} from "./catalog.sale.ts";
 export {
   type AttributeInput,
   type CategoryInput,
