@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import compress from "@fastify/compress";
+import fastifyCookie from "@fastify/cookie";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
@@ -130,18 +131,26 @@ export async function buildApp(
     if (ownsDatabase) await database.close();
   });
 
+  // Cookies (the guest cart cookie) are parsed for every route.
+  await app.register(fastifyCookie);
   await app.register(compress, { threshold: 2048, encodings: ["br", "gzip", "deflate"] });
   // Security headers on every response: a strict Content-Security-Policy (own origin only; inline
   // styles for React style attributes), frame-ancestors 'self' against clickjacking, nosniff, and
   // HSTS when served over https in production.
+  // With Stripe on, its Payment Element loads from js.stripe.com and talks to api.stripe.com
+  // (https://docs.stripe.com/security/guide#content-security-policy).
+  const stripe = config.stripe !== null;
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
+        imgSrc: ["'self'", "data:", ...(stripe ? ["https://*.stripe.com"] : [])],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
+        scriptSrc: ["'self'", ...(stripe ? ["https://js.stripe.com", "https://*.js.stripe.com"] : [])],
+        connectSrc: ["'self'", ...(stripe ? ["https://api.stripe.com"] : [])],
+        frameSrc: stripe
+          ? ["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"]
+          : ["'none'"],
         frameAncestors: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],

@@ -43,6 +43,12 @@ describe("cart", () => {
     await t.ctx.db.execute(`update variants set price_amount = 3100 where sku = 'TEE-S'`);
     const repriced = (await guest.call("GET", "/api/store/cart")).json();
     expect(repriced.lines[0]).toMatchObject({ unitPrice: 3100, previousUnitPrice: 2900, subtotal: 9300 });
+    // The notice stays on every read until the shopper changes the line.
+    expect((await guest.call("GET", "/api/store/cart")).json().lines[0].previousUnitPrice).toBe(2900);
+    const changed = (
+      await guest.call("PATCH", `/api/store/cart/lines/${repriced.lines[0].id}`, { quantity: 2 })
+    ).json();
+    expect(changed.lines[0]).toMatchObject({ unitPrice: 3100, previousUnitPrice: null });
     await t.ctx.db.execute(`update variants set price_amount = 2900 where sku = 'TEE-S'`);
 
     const other = new GuestShopper(t.app);
@@ -246,5 +252,59 @@ describe("checkout", () => {
       `select (select count(*) from orders where email = 'twenty@example.com')::int as orders, (select count(*) from payments where order_id = '${orderId}')::int as payments`,
     )) as unknown as { rows: { orders: number; payments: number }[] };
     expect(counts.rows[0]).toEqual({ orders: 1, payments: 1 });
+  });
+});
+
+describe("a browser guest (cart cookie, no header)", () => {
+  it("checks out with the httpOnly cart cookie from the shop's origin; a cross-site write is refused", async () => {
+    const origin = t.ctx.config.publicUrl;
+    let cookie = "";
+    const call = async (
+      method: "GET" | "POST" | "PUT",
+      url: string,
+      payload?: object,
+      headers: Record<string, string> = {},
+    ) => {
+      const response = await t.app.inject({
+        method,
+        url,
+        headers: { origin, ...(cookie ? { cookie } : {}), ...headers },
+        ...(payload ? { payload } : {}),
+      });
+      const set = response.cookies.find((c) => c.name === "bazaar_cart");
+      if (set) cookie = `bazaar_cart=${set.value}`;
+      return response;
+    };
+    await call("POST", "/api/store/cart/lines", { variantId: v.MUG, quantity: 1 });
+    expect(cookie).toMatch(/^bazaar_cart=/);
+    await call("PUT", "/api/store/cart/email", { email: "cookie@example.com" });
+    const cart = (
+      await call("PUT", "/api/store/cart/shipping-address", {
+        firstName: "A",
+        lastName: "B",
+        line1: "1 Main St",
+        city: "Detroit",
+        region: "MI",
+        postalCode: "48226",
+        country: "US",
+      })
+    ).json();
+    await call("PUT", "/api/store/cart/shipping-method", { shippingMethodId: cart.shippingOptions[0].id });
+    const crossSite = await call(
+      "POST",
+      "/api/store/checkout",
+      { payment: { provider: "test", data: { cardNumber: "4242424242424242" } } },
+      { origin: "https://evil.example", "idempotency-key": "cookie-1" },
+    );
+    expect(crossSite.statusCode).toBe(403);
+    expect(crossSite.json().code).toBe("CSRF_ORIGIN_MISMATCH");
+    const placed = await call(
+      "POST",
+      "/api/store/checkout",
+      { payment: { provider: "test", data: { cardNumber: "4242424242424242" } } },
+      { "idempotency-key": "cookie-1" },
+    );
+    expect(placed.statusCode).toBe(201);
+    expect(placed.json().email).toBe("cookie@example.com");
   });
 });

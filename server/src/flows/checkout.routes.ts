@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { hashCartToken, resolveCart, shopperOf } from "../modules/cart/index.ts";
+import { cookieWriteGuard, hashCartToken, resolveCart, shopperOf } from "../modules/cart/index.ts";
 import {
   findOrderByNumberAndEmail,
   findOrderOfUser,
@@ -15,7 +15,7 @@ import { cancelOrder } from "./cancel-order.ts";
 import { resolveDownload } from "./downloads.ts";
 import { orderDto } from "./order-view.ts";
 import { OrderSchema, OrderSummarySchema } from "./orders.types.ts";
-import { placeOrder } from "./place-order.ts";
+import { completeOrderPayment, placeOrder } from "./place-order.ts";
 import { requestReturn } from "./returns.ts";
 
 const paymentNames: Record<string, string> = {
@@ -32,6 +32,7 @@ const paymentNames: Record<string, string> = {
  */
 export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
+    app.addHook("onRequest", cookieWriteGuard([ctx.config.publicUrl, ...ctx.config.trustedOrigins]));
     const errors = {
       400: ProblemSchema,
       401: ProblemSchema,
@@ -373,6 +374,29 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           )
           .header("cache-control", "private, no-store")
           .send(stored.body);
+      },
+    );
+
+    app.post(
+      "/orders/lookup/payment",
+      {
+        schema: {
+          summary: "Finish a payment after returning from the provider",
+          description:
+            "After PayPal approval or a Stripe redirect, the return page calls this with the order number and e-mail: the server asks the provider and records the outcome (PayPal orders are captured here). Answers the order.",
+          tags: ["checkout"],
+          body: Type.Object(
+            { number: Type.String({ maxLength: 20 }), email: Type.String({ maxLength: 254 }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: OrderSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const order = await findOrderByNumberAndEmail(ctx.db, request.body.number, request.body.email);
+        if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No order matches this number and e-mail.");
+        await completeOrderPayment(ctx, order.id);
+        return orderDto(ctx, order.id);
       },
     );
 

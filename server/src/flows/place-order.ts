@@ -540,3 +540,29 @@ export async function cancelUnpaidOrder(
   });
   return true;
 }
+
+/**
+ * Finishes a payment the shopper completed off-site (PayPal approval, Stripe 3-D Secure or redirect
+ * methods) when they come back: asks the provider (PayPal captures or authorizes the approved order,
+ * idempotently) and records the outcome like a webhook would. A payment already settled is left alone.
+ */
+export async function completeOrderPayment(ctx: AppContext, orderId: string): Promise<PaymentRow | null> {
+  const [payment] = await paymentsOfOrder(ctx.db, orderId);
+  if (!payment?.reference || !["pending", "requires_action"].includes(payment.status)) return payment ?? null;
+  const provider = ctx.payments.get(payment.provider);
+  let outcome: ProviderPayment;
+  try {
+    outcome = await provider.completePayment(payment.reference, `complete_${payment.id}`);
+  } catch (error) {
+    if (error instanceof ProviderError && !error.retryable) {
+      outcome = { ...(await provider.getPayment(payment.reference)) };
+    } else {
+      throw new AppError(
+        503,
+        "PAYMENT_PROVIDER_UNAVAILABLE",
+        "The payment provider did not answer. Try again in a moment.",
+      );
+    }
+  }
+  return settlePayment(ctx, orderId, payment.id, outcome, `provider:${provider.id}`);
+}

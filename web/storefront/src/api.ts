@@ -7,6 +7,7 @@ import type {
   ProductListQuery,
   ProductSummary,
 } from "@bazaar/sdk/src/types";
+import type { Cart, Order, OrderSummary, PaymentInput, PaymentMethod, PostalAddress } from "./commerce";
 
 /** An API call answered with an error; `problem` is the server's problem+json body (or a synthesised one). */
 export class ApiError extends Error {
@@ -67,15 +68,17 @@ async function call<T>(
   path: string,
   body?: unknown,
   signal?: AbortSignal,
+  extraHeaders?: Record<string, string>,
 ): Promise<T | null> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers:
-        body === undefined
-          ? { Accept: "application/json" }
-          : { Accept: "application/json", "Content-Type": "application/json" },
+      headers: {
+        Accept: "application/json",
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...extraHeaders,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
       signal,
@@ -283,3 +286,75 @@ export function fieldErrors(error: unknown): Record<string, string> {
   }
   return result;
 }
+
+/**
+ * Per-field messages of a validation problem for the fields under `prefix` ("shippingAddress"),
+ * keyed by the rest of the path: `shippingAddress.postalCode` -> `postalCode` (a plain `postalCode`,
+ * as the request schema names it, counts too). Without a prefix, the whole field path is the key.
+ */
+export function fieldErrorsAt(error: unknown, prefix?: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!isApiError(error)) return result;
+  for (const item of error.problem.errors ?? []) {
+    const field = item.field.replace(/^\/?body[./]/, "").replaceAll("/", ".");
+    // Shown as a sentence under the field: "A postal code is required ...".
+    const message = item.message.charAt(0).toUpperCase() + item.message.slice(1);
+    if (prefix === undefined) {
+      result[field] ??= message;
+    } else if (field.startsWith(`${prefix}.`)) {
+      result[field.slice(prefix.length + 1)] ??= message;
+    } else if (!field.includes(".")) {
+      result[field] ??= message;
+    }
+  }
+  return result;
+}
+
+/** An address as the cart endpoints take it (optional parts left out when empty). */
+export type AddressBody = Omit<PostalAddress, "company" | "line2" | "region" | "postalCode" | "phone"> &
+  Partial<Pick<PostalAddress, "company" | "line2" | "region" | "postalCode" | "phone">>;
+
+const cartWrite = async (method: string, path: string, body?: unknown) =>
+  (await call<Cart>(method, `/api/store/cart${path}`, body))!;
+
+/**
+ * The shopper's cart (/api/store/cart). The guest cart is kept by an httpOnly cookie the server
+ * sets; every write answers the whole cart, re-priced by the server.
+ */
+export const cartApi = {
+  get: (signal?: AbortSignal) => request<Cart>("/api/store/cart", signal),
+  addLine: (variantId: string, quantity: number) => cartWrite("POST", "/lines", { variantId, quantity }),
+  updateLine: (lineId: string, quantity: number) => cartWrite("PATCH", `/lines/${seg(lineId)}`, { quantity }),
+  removeLine: (lineId: string) => cartWrite("DELETE", `/lines/${seg(lineId)}`),
+  applyCoupon: (code: string) => cartWrite("POST", "/coupons", { code }),
+  removeCoupon: (code: string) => cartWrite("DELETE", `/coupons/${seg(code)}`),
+  setEmail: (email: string) => cartWrite("PUT", "/email", { email }),
+  setShippingAddress: (address: AddressBody) => cartWrite("PUT", "/shipping-address", address),
+  setBillingAddress: (address: AddressBody) => cartWrite("PUT", "/billing-address", address),
+  setShippingMethod: (shippingMethodId: string) => cartWrite("PUT", "/shipping-method", { shippingMethodId }),
+};
+
+/** Payment methods, placing the order, and the shopper's orders. */
+export const checkoutApi = {
+  paymentMethods: (signal?: AbortSignal) => request<PaymentMethod[]>("/api/store/payment-methods", signal),
+  /**
+   * Places the order. `idempotencyKey` identifies this checkout attempt: send the same key again to
+   * retry it (the server answers the order it already made), a new one for a new attempt.
+   */
+  placeOrder: async (payment: PaymentInput, idempotencyKey: string) =>
+    (await call<Order>("POST", "/api/store/checkout", { payment }, undefined, {
+      "Idempotency-Key": idempotencyKey,
+    }))!,
+  myOrders: (cursor: string | null, signal?: AbortSignal) =>
+    request<{ items: OrderSummary[]; nextCursor: string | null }>(
+      `/api/store/orders?limit=20${cursor ? `&cursor=${seg(cursor)}` : ""}`,
+      signal,
+    ),
+  myOrder: (number: string, signal?: AbortSignal) =>
+    request<Order>(`/api/store/orders/${seg(number)}`, signal),
+  lookupOrder: async (number: string, email: string) =>
+    (await call<Order>("POST", "/api/store/orders/lookup", { number, email }))!,
+  /** After PayPal approval or a Stripe redirect: the server asks the provider and records the payment. */
+  completePayment: async (number: string, email: string) =>
+    (await call<Order>("POST", "/api/store/orders/lookup/payment", { number, email }))!,
+};

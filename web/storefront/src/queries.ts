@@ -1,6 +1,7 @@
 import type { ProductListQuery } from "@bazaar/sdk/src/types";
 import { infiniteQueryOptions, QueryClient, queryOptions } from "@tanstack/react-query";
-import { accountApi, api, authApi, isApiError } from "./api";
+import { accountApi, api, authApi, cartApi, checkoutApi, isApiError } from "./api";
+import type { Cart } from "./commerce";
 
 export const PAGE_SIZE = 24;
 
@@ -83,5 +84,49 @@ export const deviceSessionsQuery = () =>
 /** After signing in or out: forget everything tied to the previous session and reload it. */
 export async function refreshSession(): Promise<void> {
   queryClient.removeQueries({ queryKey: ["account"] });
+  // Signing in merges the guest cart into the account's; signing out leaves the account's behind.
+  void queryClient.invalidateQueries({ queryKey: cartQuery().queryKey });
   await queryClient.fetchQuery({ ...sessionQuery(), staleTime: 0 });
 }
+
+/** The shopper's cart (re-priced by the server on every read). */
+export const cartQuery = () =>
+  queryOptions({
+    queryKey: ["cart"],
+    queryFn: ({ signal }) => cartApi.get(signal),
+    staleTime: 30_000,
+  });
+
+/**
+ * Stores the cart a write answered (every cart write answers the whole cart), after cancelling any
+ * read in flight so that an older answer cannot overwrite it.
+ */
+export async function setCart(cart: Cart): Promise<void> {
+  await queryClient.cancelQueries({ queryKey: cartQuery().queryKey });
+  queryClient.setQueryData(cartQuery().queryKey, cart);
+}
+
+export const paymentMethodsQuery = () =>
+  queryOptions({
+    queryKey: ["payment-methods"],
+    queryFn: ({ signal }) => checkoutApi.paymentMethods(signal),
+    staleTime: 5 * 60_000,
+  });
+
+/** The signed-in customer's orders, newest first ("Load more" pages). */
+export const myOrdersQuery = () =>
+  infiniteQueryOptions({
+    queryKey: ["account", "orders", "list"],
+    queryFn: ({ pageParam, signal }) => checkoutApi.myOrders(pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    staleTime: 0,
+  });
+
+/** One of the signed-in customer's orders. */
+export const myOrderQuery = (number: string) =>
+  queryOptions({
+    queryKey: ["account", "orders", "detail", number],
+    queryFn: ({ signal }) => checkoutApi.myOrder(number, signal),
+    staleTime: 0,
+  });

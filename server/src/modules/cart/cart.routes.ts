@@ -1,4 +1,3 @@
-import fastifyCookie from "@fastify/cookie";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -150,6 +149,24 @@ async function emptyCart(ctx: AppContext): Promise<CartDto> {
 }
 
 /**
+ * CSRF defence for shopper writes identified by cookies (the cart cookie or the session): the request
+ * must come from one of the shop's origins. Requests carrying the `X-Cart-Token` header instead are
+ * not cookie-authenticated and pass.
+ */
+export function cookieWriteGuard(trusted: string[]) {
+  return async (request: FastifyRequest) => {
+    if (request.method === "GET" || request.method === "HEAD") return;
+    const cookies = request.headers.cookie ?? "";
+    const usesCookies =
+      request.headers[cartTokenHeader] === undefined &&
+      (cookies.includes(`${cartCookie}=`) || cookies.includes("session_token"));
+    if (usesCookies && !fromTrustedOrigin(request, trusted)) {
+      throw new AppError(403, "CSRF_ORIGIN_MISMATCH", "This request must come from the shop's own pages.");
+    }
+  };
+}
+
+/**
  * The shopper's cart under /api/store/cart. A guest's cart is created by the first line added and
  * found again by the `bazaar_cart` cookie (or the `X-Cart-Token` header, returned when the cart is
  * created); a signed-in customer's by the account, with the guest cart merged in after sign-in.
@@ -158,17 +175,7 @@ async function emptyCart(ctx: AppContext): Promise<CartDto> {
 export function cartRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   const trusted = [ctx.config.publicUrl, ...ctx.config.trustedOrigins];
   return async (app) => {
-    if (!app.hasDecorator("parseCookie")) await app.register(fastifyCookie);
-    app.addHook("onRequest", async (request, _reply) => {
-      if (request.method === "GET") return;
-      const cookies = request.headers.cookie ?? "";
-      const usesCookies =
-        request.headers[cartTokenHeader] === undefined &&
-        (cookies.includes(`${cartCookie}=`) || cookies.includes("session_token"));
-      if (usesCookies && !fromTrustedOrigin(request, trusted)) {
-        throw new AppError(403, "CSRF_ORIGIN_MISMATCH", "This request must come from the shop's own pages.");
-      }
-    });
+    app.addHook("onRequest", cookieWriteGuard(trusted));
     const errors = {
       400: ProblemSchema,
       403: ProblemSchema,

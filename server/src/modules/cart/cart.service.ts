@@ -375,7 +375,10 @@ export interface CartLineView {
   quantity: number;
   unitPrice: number;
   regularPrice: number;
-  /** The unit price the line was added at, when the price changed since (the shopper is told). */
+  /**
+   * The unit price the line was added (or last changed) at, when the price changed since: the shopper
+   * is told until they change the line. The cart is always priced at the current price.
+   */
   previousUnitPrice: number | null;
   subtotal: number;
   discount: number;
@@ -427,8 +430,8 @@ export interface CartView {
 }
 
 /**
- * Reads a cart with everything re-validated: current prices (a changed price is stored and reported
- * on the line), stock, promotions and coupons in force, shipping options for the address, tax for the
+ * Reads a cart with everything re-validated: current prices (a price changed since the line was added
+ * is reported on the line), stock, promotions and coupons in force, shipping options for the address, tax for the
  * destination and the totals computed server-side by the pricing calculator.
  */
 export async function viewCart(db: Db, cart: CartRow, now = new Date()): Promise<CartView> {
@@ -447,10 +450,6 @@ export async function viewCart(db: Db, cart: CartRow, now = new Date()): Promise
     const v = sale.get(row.variantId);
     return v ? [{ row, v }] : [];
   });
-  const changed = lines.filter(({ row, v }) => row.unitPrice !== v.unitPrice);
-  for (const { row, v } of changed) {
-    await db.update(cartLineItems).set({ unitPrice: v.unitPrice }).where(eq(cartLineItems.id, row.id));
-  }
   const requiresShipping = lines.some(({ v }) => !v.isDigital);
   const address = cart.shippingAddress ?? cart.billingAddress;
   const taxAddress = address

@@ -5,6 +5,7 @@ export {
   cartDto,
   cartRoutes,
   cartTokenHeader,
+  cookieWriteGuard,
   resolveCart,
   type Shopper,
   shopperOf,

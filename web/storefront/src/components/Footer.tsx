@@ -15,6 +15,11 @@ export function Footer() {
           <p className="mt-2 max-w-xs text-sm text-neutral-600">
             Sportswear and gear for every workout. Powered by Bazaar, the open-source e-commerce platform.
           </p>
+          <p className="mt-4 text-sm">
+            <Link to="/orders/lookup" className="rounded-sm font-medium text-accent-700 hover:underline">
+              Find an order
+            </Link>
+          </p>
         </div>
         {categories.length > 0 && (
           <nav aria-label="Footer">

@@ -5,8 +5,9 @@ import { type FocusEvent, useEffect, useId, useRef, useState } from "react";
 import { Link, NavLink, useLocation, useNavigate } from "react-router";
 import { authApi } from "../api";
 import { menuCategories } from "../menu";
-import { categoriesQuery, queryClient, sessionQuery } from "../queries";
+import { cartQuery, categoriesQuery, queryClient, sessionQuery } from "../queries";
 import { categoryHref } from "./AppLink";
+import { useCartUi } from "./cart/CartUi";
 
 const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600";
 
@@ -89,7 +90,10 @@ export function Header() {
             {more.length > 0 && <NavItem label="More" items={more.map((c) => ({ ...c, children: [] }))} />}
           </ul>
         </nav>
-        <AccountLinks />
+        <div className="ml-auto flex h-16 items-center gap-1">
+          <AccountLinks />
+          <CartButton />
+        </div>
       </div>
     </header>
   );
@@ -104,6 +108,8 @@ function AccountLinks() {
     onSettled: () => {
       queryClient.setQueryData(sessionQuery().queryKey, null);
       queryClient.removeQueries({ queryKey: ["account"] });
+      // The account's cart stays with the account; a signed-out shopper starts without one.
+      void queryClient.invalidateQueries({ queryKey: cartQuery().queryKey });
       navigate("/");
     },
   });
@@ -115,7 +121,7 @@ function AccountLinks() {
     );
 
   return (
-    <div className="ml-auto flex h-16 items-center gap-2" data-testid="account-links">
+    <div className="flex items-center gap-2" data-testid="account-links">
       {session.isPending ? null : session.data ? (
         <>
           <NavLink to="/account" className={linkClass}>
@@ -139,6 +145,48 @@ function AccountLinks() {
         </NavLink>
       )}
     </div>
+  );
+}
+
+/** The cart button with the number of items; opens the cart drawer. */
+function CartButton() {
+  const { data } = useQuery(cartQuery());
+  const { openDrawer } = useCartUi();
+  const count = data?.itemCount ?? 0;
+  return (
+    <button
+      type="button"
+      onClick={openDrawer}
+      aria-haspopup="dialog"
+      aria-label={`Cart, ${count} ${count === 1 ? "item" : "items"}`}
+      data-testid="cart-button"
+      className={cn(
+        "relative -mr-2 inline-flex size-11 items-center justify-center rounded-lg text-neutral-800 hover:bg-neutral-100 hover:text-accent-700",
+        focusRing,
+      )}
+    >
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 24 24"
+        className="size-6"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinejoin="round"
+      >
+        <path d="M5 8h14l-1.2 12H6.2z" />
+        <path d="M9 8V6.5a3 3 0 0 1 6 0V8" />
+      </svg>
+      {count > 0 && (
+        <span
+          aria-hidden="true"
+          data-testid="cart-count"
+          className="absolute top-0.5 right-0.5 inline-flex min-w-5 items-center justify-center rounded-full bg-accent-700 px-1 text-xs leading-5 font-semibold text-white"
+        >
+          {count > 99 ? "99+" : count}
+        </span>
+      )}
+    </button>
   );
 }
 

@@ -1,5 +1,5 @@
 import { cn } from "@bazaar/ui";
-import { type InputHTMLAttributes, type ReactNode, type Ref, useId } from "react";
+import { type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, useId } from "react";
 
 const describedBy = (...ids: (string | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
 
@@ -38,6 +38,50 @@ export function Field({ label, hint, error, id, className, inputClassName, ref, 
         className={cn(inputClass, inputClassName)}
         {...rest}
       />
+      {hint && (
+        <p id={hintId} className="mt-1 text-sm text-neutral-600">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={errorId} className="mt-1 text-sm font-medium text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, "className"> {
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+  className?: string;
+  children: ReactNode;
+  ref?: Ref<HTMLSelectElement>;
+}
+
+/** A labelled select with optional hint and error, like `Field`. */
+export function SelectField({ label, hint, error, id, className, children, ref, ...rest }: SelectFieldProps) {
+  const autoId = useId();
+  const selectId = id ?? autoId;
+  const hintId = hint ? `${selectId}-hint` : undefined;
+  const errorId = error ? `${selectId}-error` : undefined;
+  return (
+    <div className={className}>
+      <label htmlFor={selectId} className="block text-sm font-medium text-neutral-900">
+        {label}
+      </label>
+      <select
+        ref={ref}
+        id={selectId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(hintId, errorId)}
+        className={cn(inputClass, "pr-8")}
+        {...rest}
+      >
+        {children}
+      </select>
       {hint && (
         <p id={hintId} className="mt-1 text-sm text-neutral-600">
           {hint}

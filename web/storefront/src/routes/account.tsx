@@ -1,21 +1,17 @@
 import { Button, Spinner } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { Navigate, redirect, useLocation, useSearchParams } from "react-router";
+import { Link, Navigate, useLocation, useSearchParams } from "react-router";
 import { type AccountProfile, accountApi, authApi, errorMessage, fieldErrors, isApiError } from "../api";
 import { Addresses } from "../components/account/Addresses";
 import { Security } from "../components/account/Security";
 import { Alert, Checkbox, Field, Notice } from "../components/forms";
 import { PageHead } from "../components/PageHead";
 import { accountQuery, queryClient, sessionQuery } from "../queries";
+import { requireSession, signInHref } from "../session";
 
-/** The sign-in URL that comes back to `pathname` afterwards. */
-export const signInHref = (pathname: string) =>
-  `/sign-in?next=${encodeURIComponent(pathname).replaceAll("%2F", "/")}`;
-
-export async function loader({ request }: { request: Request }) {
-  const session = await queryClient.fetchQuery(sessionQuery()).catch(() => null);
-  if (!session) throw redirect(signInHref(new URL(request.url).pathname));
+export async function loader(args: { request: Request }) {
+  await requireSession(args);
   await queryClient.prefetchQuery(accountQuery());
   return null;
 }
@@ -51,6 +47,11 @@ export function Component() {
           <VerificationBanner profile={account.data} />
           <nav aria-label="Account sections" className="mt-6">
             <ul className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
+              <li>
+                <Link to="/account/orders" className="font-medium text-accent-700 hover:underline">
+                  Orders
+                </Link>
+              </li>
               {[
                 ["#profile", "Profile"],
                 ["#addresses", "Addresses"],

@@ -9,15 +9,20 @@ import {
   Price,
   Rating,
 } from "@bazaar/ui";
-import { useSuspenseQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { Link, type LoaderFunctionArgs, useParams } from "react-router";
+import { cartApi, errorMessage } from "../api";
 import { AppLink, categoryHref, productHref } from "../components/AppLink";
+import { useCartUi } from "../components/cart/CartUi";
+import { clampQuantity } from "../components/cart/QuantityStepper";
+import { useCartWrite } from "../components/cart/useCart";
+import { Alert } from "../components/forms";
 import { Gallery } from "../components/Gallery";
 import { PageHead, textFromHtml } from "../components/PageHead";
 import { ProductRow } from "../components/ProductGrid";
 import { VariantPicker } from "../components/VariantPicker";
-import { productQuery, queryClient } from "../queries";
+import { cartQuery, productQuery, queryClient } from "../queries";
 import { findVariant, imageForSelection, initialSelection, type Selection } from "../variants";
 
 export async function loader({ params }: LoaderFunctionArgs) {
@@ -111,16 +116,28 @@ function ProductView({ product }: { product: ProductDetail }) {
     () => imageForSelection(product, initial) ?? product.images[0]?.id ?? null,
   );
   const [quantity, setQuantity] = useState("1");
-  const [status, setStatus] = useState("");
   const quantityId = useId();
   const hintId = useId();
+  const stockHintId = useId();
+  const { openDrawer } = useCartUi();
+  const cart = useQuery(cartQuery());
 
   const variant = findVariant(product, selection);
   const attributes = product.attributes.filter(shownAttribute);
   const needsChoice = product.options.length > 0 || product.variants.length > 1;
   const purchasable = variant ? variant.stockStatus !== "out_of_stock" : !needsChoice && product.inStock;
   const stock = stockText(variant, product);
-  const maxQuantity = variant && variant.availableQuantity > 0 ? variant.availableQuantity : undefined;
+  // Units of this variant already in the cart count against its stock.
+  const inCart = variant ? (cart.data?.lines.find((l) => l.variantId === variant.id)?.quantity ?? 0) : 0;
+  const maxQuantity =
+    variant && variant.availableQuantity > 0 ? Math.max(0, variant.availableQuantity - inCart) : null;
+  const add = useCartWrite(
+    ({ variantId, quantity: n }: { variantId: string; quantity: number }) => cartApi.addLine(variantId, n),
+    ({ quantity: n }) => {
+      const options = variant ? Object.values(variant.options).join(", ") : "";
+      return `Added ${n} × ${product.name}${options ? ` (${options})` : ""} to your cart.`;
+    },
+  );
   const missing = product.options.filter((option) => selection[option.code] === undefined).map((o) => o.name);
 
   const description = useMemo(
@@ -133,7 +150,7 @@ function ProductView({ product }: { product: ProductDetail }) {
   const select = (code: string, value: string) => {
     const next = { ...selection, [code]: value };
     setSelection(next);
-    setStatus("");
+    add.reset();
     const image = imageForSelection(product, next);
     if (image) setImageId(image);
   };
@@ -206,7 +223,7 @@ function ProductView({ product }: { product: ProductDetail }) {
               canClear={Object.keys(selection).length > Object.keys(initial).length}
               onClear={() => {
                 setSelection(initial);
-                setStatus("");
+                add.reset();
               }}
             />
           </div>
@@ -215,7 +232,10 @@ function ProductView({ product }: { product: ProductDetail }) {
             className="mt-6 flex flex-wrap items-end gap-3"
             onSubmit={(event) => {
               event.preventDefault();
-              setStatus("Cart is coming soon");
+              if (!variant || !purchasable || add.isPending) return;
+              const n = clampQuantity(Number(quantity), 1, maxQuantity, 1);
+              setQuantity(String(n));
+              add.mutate({ variantId: variant.id, quantity: n }, { onSuccess: () => openDrawer() });
             }}
           >
             <div>
@@ -227,17 +247,12 @@ function ProductView({ product }: { product: ProductDetail }) {
                 type="number"
                 inputMode="numeric"
                 min={1}
-                max={maxQuantity}
+                max={maxQuantity ?? undefined}
                 step={1}
                 value={quantity}
                 onChange={(event) => setQuantity(event.target.value)}
-                onBlur={() => {
-                  const n = Math.floor(Number(quantity));
-                  const clamped = Number.isFinite(n)
-                    ? Math.max(1, maxQuantity ? Math.min(n, maxQuantity) : n)
-                    : 1;
-                  setQuantity(String(clamped));
-                }}
+                onBlur={() => setQuantity(String(clampQuantity(Number(quantity), 1, maxQuantity, 1)))}
+                aria-describedby={stockHintId}
                 className="h-12 w-24 rounded-lg border border-neutral-300 px-3 text-base text-neutral-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600"
               />
             </div>
@@ -245,10 +260,12 @@ function ProductView({ product }: { product: ProductDetail }) {
               type="submit"
               size="lg"
               className="min-w-48 flex-1 sm:flex-none"
-              disabled={!purchasable}
-              aria-describedby={!purchasable ? hintId : undefined}
+              disabled={!purchasable || maxQuantity === 0}
+              // Not disabled while adding, so that focus stays on the button (and returns to it).
+              aria-disabled={add.isPending || undefined}
+              aria-describedby={!purchasable ? hintId : maxQuantity === 0 ? stockHintId : undefined}
             >
-              Add to cart
+              {add.isPending ? "Adding…" : "Add to cart"}
             </Button>
           </form>
           <p id={hintId} className="mt-2 min-h-5 text-sm text-neutral-600">
@@ -257,9 +274,13 @@ function ProductView({ product }: { product: ProductDetail }) {
                 ? `Choose ${missing.join(" and ").toLowerCase()} to add this product to your cart.`
                 : "This product is out of stock.")}
           </p>
-          <p role="status" className="mt-1 min-h-6 text-sm font-medium text-accent-700">
-            {status}
+          <p id={stockHintId} className="text-sm text-neutral-600" data-testid="in-cart-hint">
+            {inCart > 0 &&
+              (maxQuantity === 0
+                ? `All ${inCart} available are in your cart.`
+                : `${inCart} already in your cart.`)}
           </p>
+          {add.isError && <Alert className="mt-2">{errorMessage(add.error)}</Alert>}
 
           {product.categories.length > 0 && (
             <p className="mt-4 text-sm text-neutral-600">
