@@ -425,6 +425,8 @@ interface MappedConditions {
   /** Item filters that must all hold (Bazaar can express one). */
   filters: ItemFilter[];
   excludeOnSale: boolean;
+  /** Category references (url_key=...) whose items never qualify. */
+  excludeCategories: string[];
 }
 
 interface Walk {
@@ -550,8 +552,12 @@ function productCondition(node: MagentoCondition, w: Walk, negated: boolean): vo
     case "sku":
     case "category_ids": {
       const what = node.attribute === "sku" ? "SKUs" : "categories";
+      if (excluded && node.attribute === "category_ids") {
+        w.out.excludeCategories.push(...values);
+        return;
+      }
       if (excluded) {
-        // PromotionConditions has no exclusion list (an `excludeCategoryIds` / `excludeSkus` would map it).
+        // PromotionConditions has no SKU exclusion list (an `excludeSkus` would map it).
         w.warn(
           `condition "${describe(node)}" (excluded) is not mapped: Bazaar promotions cannot exclude ${what}, ` +
             `so the promotion also applies to ${values.map(categoryRef).join(", ")}`,
@@ -675,7 +681,12 @@ async function salesRuleToPromotion(
   }
 
   // When and to what: walk both condition trees.
-  const mapped: MappedConditions = { minSubtotal: null, filters: [], excludeOnSale: false };
+  const mapped: MappedConditions = {
+    minSubtotal: null,
+    filters: [],
+    excludeOnSale: false,
+    excludeCategories: [],
+  };
   const walk: Walk = { out: mapped, warn };
   for (const column of ["conditions_serialized", "actions_serialized"]) {
     const text = (r[column] ?? "").trim();
@@ -691,6 +702,13 @@ async function salesRuleToPromotion(
   const conditions: PromotionInput["conditions"] = {};
   if (mapped.minSubtotal !== null) conditions.minSubtotal = mapped.minSubtotal;
   if (mapped.excludeOnSale) conditions.excludeOnSale = true;
+  const excludedIds: string[] = [];
+  for (const ref of mapped.excludeCategories) {
+    const id = ref.startsWith("url_key=") ? await run.categoryId(categoryRef(ref)) : null;
+    if (id) excludedIds.push(id);
+    else warn(`excluded category "${categoryRef(ref)}" is not in the catalog`);
+  }
+  if (excludedIds.length) conditions.excludeCategoryIds = [...new Set(excludedIds)];
   const [filter, ...others] = mapped.filters;
   for (const other of others) {
     warn(
