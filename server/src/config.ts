@@ -86,10 +86,17 @@ export interface Config {
   /** Shared secret signing carrier shipment updates to /api/hooks/shipments (SHIPPING_WEBHOOK_SECRET); null disables the hook. */
   shippingWebhookSecret: string | null;
   /**
-   * Fraud screening thresholds: FRAUD_VELOCITY_PER_HOUR (orders per e-mail / IP / card, default 5),
-   * FRAUD_REVIEW_AMOUNT (minor units, default 100000), FRAUD_RISK_SCORE (provider score 0-100, default 75).
+   * Fraud screening thresholds. Velocity, orders in the last hour at which the next one is held (0 turns
+   * the rule off): FRAUD_VELOCITY_PER_HOUR per e-mail (default 5), FRAUD_CARD_VELOCITY_PER_HOUR per card
+   * fingerprint (default 5), FRAUD_IP_VELOCITY_PER_HOUR per IP address (default 20: offices and mobile
+   * networks share addresses). FRAUD_REVIEW_AMOUNT (minor units, default 100000), FRAUD_RISK_SCORE
+   * (provider score 0-100, default 75).
    */
-  fraud: { velocityPerHour: number; reviewAmount: number; riskScore: number };
+  fraud: {
+    velocity: { email: number; ip: number; card: number };
+    reviewAmount: number;
+    riskScore: number;
+  };
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -288,7 +295,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     reservationSweepMinutes: intVar(env, "RESERVATION_SWEEP_MINUTES", 1, 1, 1440),
     shippingWebhookSecret: env.SHIPPING_WEBHOOK_SECRET?.trim() || null,
     fraud: {
-      velocityPerHour: intVar(env, "FRAUD_VELOCITY_PER_HOUR", 5, 1, 100_000),
+      velocity: {
+        email: intVar(env, "FRAUD_VELOCITY_PER_HOUR", 5, 0, 10_000),
+        ip: intVar(env, "FRAUD_IP_VELOCITY_PER_HOUR", 20, 0, 10_000),
+        card: intVar(env, "FRAUD_CARD_VELOCITY_PER_HOUR", 5, 0, 10_000),
+      },
       reviewAmount: intVar(env, "FRAUD_REVIEW_AMOUNT", 100_000, 0, Number.MAX_SAFE_INTEGER),
       riskScore: intVar(env, "FRAUD_RISK_SCORE", 75, 0, 100),
     },

@@ -61,7 +61,9 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
       PAYMENT_TEST_PROVIDER: "true",
       SERVE_STOREFRONT: "false",
       RESERVATION_SWEEP_MINUTES: "1440",
-      FRAUD_VELOCITY_PER_HOUR: "100000",
+      FRAUD_VELOCITY_PER_HOUR: "0",
+      FRAUD_IP_VELOCITY_PER_HOUR: "0",
+      FRAUD_CARD_VELOCITY_PER_HOUR: "0",
       ...dbEnv(),
     },
   });

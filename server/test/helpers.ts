@@ -106,7 +106,11 @@ export async function testApp(overrides: Partial<Config> = {}) {
       cacheTtlMs: 0,
       serveStorefront: false,
       // Suites place many orders from one address; fraud tests set their own thresholds.
-      fraud: { velocityPerHour: 1_000_000, reviewAmount: Number.MAX_SAFE_INTEGER, riskScore: 101 },
+      fraud: {
+        velocity: { email: 0, ip: 0, card: 0 },
+        reviewAmount: Number.MAX_SAFE_INTEGER,
+        riskScore: 101,
+      },
       ...overrides,
     },
   );

@@ -4,7 +4,6 @@ import { recordAudit } from "../modules/audit/index.ts";
 import {
   addOrderEvent,
   findOrder,
-  itemCounts,
   listOrders,
   type OrderStatus,
   openReturns,
@@ -13,12 +12,12 @@ import {
 } from "../modules/orders/index.ts";
 import { markCaptured, openDisputes, paymentsOfOrder, type RefundReason } from "../modules/payments/index.ts";
 import type { AppContext } from "../platform/context.ts";
-import { AppError, ValidationError } from "../platform/errors.ts";
+import { AppError } from "../platform/errors.ts";
 import { enqueue } from "../platform/outbox.ts";
 import { ProblemSchema } from "../platform/problem.schema.ts";
 import { approveHeldOrder, cancelOrder } from "./cancel-order.ts";
 import { fulfilOrder } from "./fulfil-order.ts";
-import { adminOrderDto } from "./order-view.ts";
+import { adminOrderDto, decodeOrderCursor, orderSummaryPage } from "./order-view.ts";
 import { AdminOrderSchema, OrderSummarySchema } from "./orders.types.ts";
 import { refundOrder, refundReasons } from "./refund-order.ts";
 import { decideReturn, receiveReturn } from "./returns.ts";
@@ -34,15 +33,6 @@ const statusValues = [
   "cancelled",
   "refunded",
 ] as const;
-
-function decodeCursor(cursor: string | undefined): { placedAt: Date; id: string } | null {
-  if (!cursor) return null;
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const placedAt = new Date(at ?? "");
-  if (!id || Number.isNaN(placedAt.getTime()))
-    throw new ValidationError([{ field: "cursor", message: "not a cursor from this list" }]);
-  return { placedAt, id };
-}
 
 /**
  * Order management for staff under /api/admin: list and search, full detail, cancel, refund, ship,
@@ -110,31 +100,9 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           ctx.db,
           { status: status as OrderStatus | undefined, q },
           limit + 1,
-          decodeCursor(cursor),
+          decodeOrderCursor(cursor),
         );
-        const page = rows.slice(0, limit);
-        const last = page.at(-1);
-        const counts = await itemCounts(
-          ctx.db,
-          page.map((o) => o.id),
-        );
-        return {
-          items: page.map((o) => ({
-            id: o.id,
-            number: o.number,
-            status: o.status,
-            paymentStatus: o.paymentStatus,
-            fulfillmentStatus: o.fulfillmentStatus,
-            currency: o.currency,
-            total: o.total,
-            itemCount: counts.get(o.id) ?? 0,
-            placedAt: o.placedAt.toISOString(),
-          })),
-          nextCursor:
-            rows.length > limit && last
-              ? Buffer.from(`${last.placedAt.toISOString()}|${last.id}`).toString("base64url")
-              : null,
-        };
+        return orderSummaryPage(ctx.db, rows, limit);
       },
     );
 

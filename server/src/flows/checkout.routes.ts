@@ -1,19 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { cookieWriteGuard, hashCartToken, resolveCart, shopperOf } from "../modules/cart/index.ts";
-import {
-  findOrderByNumberAndEmail,
-  findOrderOfUser,
-  itemCounts,
-  listOrdersOfUser,
-} from "../modules/orders/index.ts";
+import { findOrderByNumberAndEmail, findOrderOfUser, listOrdersOfUser } from "../modules/orders/index.ts";
 import type { AppContext } from "../platform/context.ts";
 import { fromTrustedOrigin } from "../platform/csrf.ts";
 import { AppError, NotFoundError } from "../platform/errors.ts";
 import { ProblemSchema } from "../platform/problem.schema.ts";
 import { cancelOrder } from "./cancel-order.ts";
 import { resolveDownload } from "./downloads.ts";
-import { orderDto } from "./order-view.ts";
+import { decodeOrderCursor, orderDto, orderSummaryPage } from "./order-view.ts";
 import { OrderSchema, OrderSummarySchema } from "./orders.types.ts";
 import { completeOrderPayment, placeOrder } from "./place-order.ts";
 import { requestReturn } from "./returns.ts";
@@ -128,7 +123,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         });
         reply.header("cache-control", "no-store");
         reply.status(result.created ? 201 : 200);
-        return orderDto(ctx, result.orderId);
+        return orderDto(ctx, result.parts ?? result.orderId);
       },
     );
 
@@ -158,41 +153,9 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const shopper = await shopperOf(ctx, request);
         if (!shopper.userId) throw new AppError(401, "UNAUTHENTICATED", "Sign in first.");
-        let before: { placedAt: Date; id: string } | null = null;
-        if (request.query.cursor) {
-          const [at, id] = Buffer.from(request.query.cursor, "base64url").toString().split("|");
-          const placedAt = new Date(at ?? "");
-          if (!id || Number.isNaN(placedAt.getTime())) {
-            throw new AppError(400, "VALIDATION_FAILED", "cursor: not a cursor from this list", [
-              { field: "cursor", message: "not a cursor from this list" },
-            ]);
-          }
-          before = { placedAt, id };
-        }
-        const rows = await listOrdersOfUser(ctx.db, shopper.userId, request.query.limit + 1, before);
-        const page = rows.slice(0, request.query.limit);
-        const last = page.at(-1);
-        const counts = await itemCounts(
-          ctx.db,
-          page.map((o) => o.id),
-        );
-        return {
-          items: page.map((o) => ({
-            id: o.id,
-            number: o.number,
-            status: o.status,
-            paymentStatus: o.paymentStatus,
-            fulfillmentStatus: o.fulfillmentStatus,
-            currency: o.currency,
-            total: o.total,
-            itemCount: counts.get(o.id) ?? 0,
-            placedAt: o.placedAt.toISOString(),
-          })),
-          nextCursor:
-            rows.length > request.query.limit && last
-              ? Buffer.from(`${last.placedAt.toISOString()}|${last.id}`).toString("base64url")
-              : null,
-        };
+        const { limit, cursor } = request.query;
+        const rows = await listOrdersOfUser(ctx.db, shopper.userId, limit + 1, decodeOrderCursor(cursor));
+        return orderSummaryPage(ctx.db, rows, limit);
       },
     );
 

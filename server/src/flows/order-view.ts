@@ -1,9 +1,25 @@
 import { thumbnailUrls } from "../modules/catalog/index.ts";
-import { fulfillmentsOfOrder, getOrderWithLines, returnsOfOrder } from "../modules/orders/index.ts";
-import { disputesOfOrder, paymentsOfOrder, refundsOfOrder } from "../modules/payments/index.ts";
+import {
+  fulfillmentsOfOrder,
+  getOrderWithLines,
+  itemCounts,
+  type OrderEventRow,
+  type OrderLineRow,
+  type OrderRow,
+  type ReturnRow,
+  returnsOfOrder,
+} from "../modules/orders/index.ts";
+import {
+  disputesOfOrder,
+  type PaymentRow,
+  paymentsOfOrder,
+  refundsOfOrder,
+} from "../modules/payments/index.ts";
 import type { AppContext } from "../platform/context.ts";
+import type { Db } from "../platform/db.ts";
+import { ValidationError } from "../platform/errors.ts";
 import { downloadLinks } from "./downloads.ts";
-import type { AdminOrderDto, OrderDto } from "./orders.types.ts";
+import type { AdminOrderDto, OrderDto, OrderSummaryDto } from "./orders.types.ts";
 
 /** Timeline entries a shopper sees (staff notes and internal steps stay in the admin). */
 const publicEvents = new Set([
@@ -20,16 +36,44 @@ const publicEvents = new Set([
   "return.received",
 ]);
 
-/** An order with its lines, latest payment and public timeline, as the shopper's API shows it. */
-export async function orderDto(ctx: AppContext, orderId: string): Promise<OrderDto> {
-  const db = ctx.db;
-  const [{ order, lines, events }, payments, rmas] = await Promise.all([
+/** The stored parts an order's view is made of. */
+export interface OrderParts {
+  order: OrderRow;
+  /** By position. */
+  lines: OrderLineRow[];
+  /** Oldest first. */
+  events: OrderEventRow[];
+  /** Newest first. */
+  payments: PaymentRow[];
+  returns: ReturnRow[];
+  /** Thumbnail URL by image id, when the caller has them (else they are looked up). */
+  thumbnails?: Map<string, string>;
+}
+
+/** Reads an order's parts. @throws NotFoundError ORDER_NOT_FOUND */
+export async function loadOrderParts(db: Db, orderId: string): Promise<OrderParts> {
+  const [{ order, lines, events }, payments, returns] = await Promise.all([
     getOrderWithLines(db, orderId),
     paymentsOfOrder(db, orderId),
     returnsOfOrder(db, orderId),
   ]);
+  return { order, lines, events, payments, returns };
+}
+
+/**
+ * An order with its lines, latest payment and public timeline, as the shopper's API shows it: read by
+ * id, or made from parts the caller already holds (the checkout has just written them).
+ * @throws NotFoundError ORDER_NOT_FOUND
+ */
+export async function orderDto(ctx: AppContext, from: string | OrderParts): Promise<OrderDto> {
+  const db = ctx.db;
+  const parts = typeof from === "string" ? await loadOrderParts(db, from) : from;
+  const { order, lines, events, payments, returns: rmas } = parts;
   const imageIds = [...new Set(lines.map((l) => l.imageId).filter((id): id is string => id !== null))];
-  const thumbnails = await thumbnailUrls(db, imageIds);
+  const thumbnails =
+    parts.thumbnails && imageIds.every((id) => parts.thumbnails!.has(id))
+      ? parts.thumbnails
+      : await thumbnailUrls(db, imageIds);
   const payment = payments[0] ?? null;
   const downloads = await downloadLinks(ctx, order, lines);
   return {
@@ -172,5 +216,59 @@ export async function adminOrderDto(ctx: AppContext, orderId: string): Promise<A
       data: e.data,
       at: e.createdAt.toISOString(),
     })),
+  };
+}
+
+/** Position in an order list, newest first: (placedAt, id) of the last order of the previous page. */
+export interface OrderCursor {
+  placedAt: Date;
+  id: string;
+}
+
+/**
+ * Reads the `cursor` parameter of an order list (null when absent).
+ * @throws ValidationError (field `cursor`) for a cursor this list did not give out
+ */
+export function decodeOrderCursor(cursor: string | undefined): OrderCursor | null {
+  if (!cursor) return null;
+  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const placedAt = new Date(at ?? "");
+  if (!id || Number.isNaN(placedAt.getTime()))
+    throw new ValidationError([{ field: "cursor", message: "not a cursor from this list" }]);
+  return { placedAt, id };
+}
+
+/**
+ * One page of an order list from `rows` (read with `limit + 1` rows, newest first): the summaries with
+ * their unit counts, and the cursor of the next page (null on the last page).
+ */
+export async function orderSummaryPage(
+  db: Db,
+  rows: OrderRow[],
+  limit: number,
+): Promise<{ items: OrderSummaryDto[]; nextCursor: string | null }> {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const counts = await itemCounts(
+    db,
+    page.map((o) => o.id),
+  );
+  return {
+    items: page.map((o) => ({
+      id: o.id,
+      number: o.number,
+      status: o.status,
+      paymentStatus: o.paymentStatus,
+      fulfillmentStatus: o.fulfillmentStatus,
+      currency: o.currency,
+      email: o.email,
+      total: o.total,
+      itemCount: counts.get(o.id) ?? 0,
+      placedAt: o.placedAt.toISOString(),
+    })),
+    nextCursor:
+      rows.length > limit && last
+        ? Buffer.from(`${last.placedAt.toISOString()}|${last.id}`).toString("base64url")
+        : null,
   };
 }

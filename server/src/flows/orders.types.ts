@@ -114,6 +114,7 @@ export const OrderSummarySchema = Type.Object({
   paymentStatus: Type.String(),
   fulfillmentStatus: Type.String(),
   currency: Type.String(),
+  email: Type.String({ description: "Contact e-mail of the order" }),
   total: Minor("Order total"),
   itemCount: Type.Integer(),
   placedAt: Type.String({ format: "date-time" }),

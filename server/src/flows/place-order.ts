@@ -10,12 +10,14 @@ import {
 import { releaseReservations, reserveStock } from "../modules/inventory/index.ts";
 import {
   addOrderEvent,
+  addOrderEvents,
   claimIdempotencyKey,
   findIdempotencyKey,
   findOrder,
   insertOrder,
-  nextOrderNumber,
+  type NewOrderEvent,
   type OrderActor,
+  type OrderEventRow,
   type OrderRow,
   transitionOrder,
 } from "../modules/orders/index.ts";
@@ -30,6 +32,7 @@ import {
 } from "../modules/payments/index.ts";
 import {
   CouponError,
+  type CouponInfo,
   getStoreSettings,
   promotionsFor,
   redeemCoupons,
@@ -39,8 +42,9 @@ import type { AppContext } from "../platform/context.ts";
 import type { Db } from "../platform/db.ts";
 import { AppError, ConflictError, ValidationError } from "../platform/errors.ts";
 import { newId } from "../platform/ids.ts";
-import { enqueue } from "../platform/outbox.ts";
-import { type FraudSignal, recentOrderCounts } from "./fraud.ts";
+import { enqueueMany } from "../platform/outbox.ts";
+import { type FraudContext, type FraudSignal, recentOrderCounts, recentOrdersByCard } from "./fraud.ts";
+import type { OrderParts } from "./order-view.ts";
 import { refundOrder } from "./refund-order.ts";
 
 /** What the shopper asks for when placing an order. Prices are never sent: totals are the server's. */
@@ -68,6 +72,11 @@ export interface PlaceOrderResult {
   /** True when this call created the order; false when the idempotency key replayed an earlier one. */
   created: boolean;
   payment: PaymentRow;
+  /**
+   * The order as this call wrote it (for the response, without reading it back); null for a replay or
+   * when the payment did not settle in this call.
+   */
+  parts: OrderParts | null;
 }
 
 /** The payment was declined: 402 PAYMENT_DECLINED with the provider's reason. The cart is kept. */
@@ -157,22 +166,20 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
   const actor: OrderActor = input.actor.userId ? "customer" : "guest";
   // Orders that already look risky are only authorized, so staff can review them before money moves.
   const billing = view.billingAddress ?? view.shippingAddress;
-  const early = ctx.fraud.assess({
+  const screened: ScreenedOrder = {
     email,
     ipAddress: input.ipAddress,
     amount: view.totals.total,
     currency: view.currency,
     billingCountry: billing?.country ?? null,
     shippingCountry: view.shippingAddress?.country ?? null,
-    cardFingerprint: null,
-    providerRiskScore: null,
-    recent: await recentOrderCounts(ctx.db, {
+    recent: await recentOrderCounts(ctx.db, ctx.fraud, {
       email,
       ipAddress: input.ipAddress,
-      cardFingerprint: null,
       excludeOrderId: null,
     }),
-  });
+  };
+  const early = ctx.fraud.assess({ ...screened, cardFingerprint: null, providerRiskScore: null });
   const captureMethod = early.length > 0 ? ("manual" as const) : ("automatic" as const);
 
   const placed = await ctx.db.transaction(async (tx) => {
@@ -189,29 +196,26 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
         "This cart is already being checked out. Wait for that payment to finish or reload the cart.",
       );
     }
-    await reserveStock(
-      tx,
-      orderId,
-      view.lines.filter((l) => !l.isDigital).map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
-    );
     const appliedIds = new Set(view.appliedPromotions.map((p) => p.id));
-    const { coupons: entered, problems } = await promotionsFor(tx, {
-      couponCodes: view.couponCodes,
-      currency: view.currency,
-      customerKey: input.actor.userId ?? `email:${email}`,
-    });
-    // A code that stopped working since the cart was priced refuses the order (its discount is in the
-    // totals); the conditional updates in redeemCoupons settle the races this read cannot see.
-    for (const [code, problem] of problems) throw new CouponError(problem, code);
-    const coupons = entered.filter((c) => appliedIds.has(c.promotionId));
-    await redeemCoupons(tx, orderId, input.actor.userId ?? `email:${email}`, coupons);
-    const number = await nextOrderNumber(tx);
+    const customerKey = input.actor.userId ?? `email:${email}`;
+    let coupons: CouponInfo[] = [];
+    if (view.couponCodes.length) {
+      const { coupons: entered, problems } = await promotionsFor(tx, {
+        couponCodes: view.couponCodes,
+        currency: view.currency,
+        customerKey,
+      });
+      // A code that stopped working since the cart was priced refuses the order (its discount is in the
+      // totals); the conditional updates in redeemCoupons settle the races this read cannot see.
+      for (const [code, problem] of problems) throw new CouponError(problem, code);
+      coupons = entered.filter((c) => appliedIds.has(c.promotionId));
+      await redeemCoupons(tx, orderId, customerKey, coupons);
+    }
     const address = view.shippingAddress;
-    await insertOrder(
+    const inserted = await insertOrder(
       tx,
       {
         id: orderId,
-        number,
         status: "pending_payment",
         paymentStatus: "pending",
         fulfillmentStatus: view.requiresShipping ? "unfulfilled" : "not_required",
@@ -273,7 +277,13 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
       currency: view.currency,
       captureMethod,
     });
-    return { number, payment };
+    // Stock last: a popular variant's row stays locked only from here to the commit.
+    await reserveStock(
+      tx,
+      orderId,
+      view.lines.filter((l) => !l.isDigital).map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+    );
+    return { ...inserted, payment };
   });
   if (!placed) {
     // Another request with this key won the race: its transaction has committed (we waited on its key).
@@ -282,13 +292,30 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
     return replayResult(ctx, winner, input);
   }
 
-  const payment = await attemptPayment(ctx, input, {
+  const settled = await attemptPayment(
+    ctx,
+    input,
+    { orderId, number: placed.order.number, payment: placed.payment, email },
+    screened,
+  );
+  const thumbnails = new Map(
+    view.lines.flatMap((l) => (l.sale.imageId && l.thumbnailUrl ? [[l.sale.imageId, l.thumbnailUrl]] : [])),
+  );
+  return {
     orderId,
-    number: placed.number,
-    payment: placed.payment,
-    email,
-  });
-  return { orderId, created: true, payment };
+    created: true,
+    payment: settled.payment,
+    parts: settled.order
+      ? {
+          order: settled.order,
+          lines: placed.lines,
+          events: [...placed.events, ...settled.events],
+          payments: [settled.payment],
+          returns: [],
+          thumbnails,
+        }
+      : null,
+  };
 }
 
 /**
@@ -302,7 +329,8 @@ async function attemptPayment(
   ctx: AppContext,
   input: PlaceOrderInput,
   placed: { orderId: string; number: string; payment: PaymentRow; email: string },
-): Promise<PaymentRow> {
+  screened?: ScreenedOrder,
+): Promise<Settled> {
   const provider = ctx.payments.get(placed.payment.provider);
   let outcome: ProviderPayment;
   try {
@@ -327,7 +355,7 @@ async function attemptPayment(
         { err: error, orderId: placed.orderId },
         "payment provider call failed; order left pending",
       );
-      return (await findPayment(ctx.db, placed.payment.id))!;
+      return { payment: (await findPayment(ctx.db, placed.payment.id))!, order: null, events: [] };
     }
     outcome = {
       status: "failed",
@@ -338,13 +366,15 @@ async function attemptPayment(
       failureMessage: error.message,
     };
   }
-  const payment = await settlePayment(
+  const settled = await settle(
     ctx,
     placed.orderId,
     placed.payment.id,
     outcome,
     `provider:${provider.id}`,
+    screened,
   );
+  const payment = settled.payment;
   if (payment.status === "failed") {
     throw new PaymentDeclinedError(
       payment.failureCode ?? "declined",
@@ -352,7 +382,7 @@ async function attemptPayment(
       placed.number,
     );
   }
-  return payment;
+  return settled;
 }
 
 /** After this long without a provider answer, a payment attempt counts as abandoned (its process died). */
@@ -377,17 +407,17 @@ async function replayResult(
         order?.number ?? "",
       );
     }
-    if (payment.reference !== null) return { orderId, created: false, payment };
+    if (payment.reference !== null) return { orderId, created: false, payment, parts: null };
     if (Date.now() - payment.createdAt.getTime() > abandonedAttemptMs) {
       const order = await findOrder(ctx.db, orderId);
-      if (order?.status !== "pending_payment") return { orderId, created: false, payment };
+      if (order?.status !== "pending_payment") return { orderId, created: false, payment, parts: null };
       const resumed = await attemptPayment(ctx, input, {
         orderId,
         number: order.number,
         payment,
         email: order.email,
       });
-      return { orderId, created: false, payment: resumed };
+      return { orderId, created: false, payment: resumed.payment, parts: null };
     }
     await new Promise((r) => setTimeout(r, Math.min(50 * (i + 1), 500)));
   }
@@ -401,6 +431,7 @@ async function replayResult(
  * - failed / canceled: order `cancelled`, stock and coupons released, cart given back;
  * - pending / requires_action: recorded, order unchanged.
  * A report about a payment already settled changes nothing (a late `failed` after `captured`).
+ * Returns the payment as it stands afterwards.
  */
 export async function settlePayment(
   ctx: AppContext,
@@ -409,31 +440,40 @@ export async function settlePayment(
   outcome: ProviderPayment,
   actor: OrderActor,
 ): Promise<PaymentRow> {
+  return (await settle(ctx, orderId, paymentId, outcome, actor)).payment;
+}
+
+/** An order as the fraud rules see it before its payment (amounts in minor units of `currency`). */
+type ScreenedOrder = Omit<FraudContext, "cardFingerprint" | "providerRiskScore">;
+
+/** What settling a payment changed: the payment, and the order and timeline entries when it moved. */
+interface Settled {
+  payment: PaymentRow;
+  order: OrderRow | null;
+  events: OrderEventRow[];
+}
+
+/**
+ * `settlePayment`, for a caller that already screened the order before paying (`screened`: the
+ * checkout) or not (webhooks, the expiry job, returns from the provider).
+ */
+async function settle(
+  ctx: AppContext,
+  orderId: string,
+  paymentId: string,
+  outcome: ProviderPayment,
+  actor: OrderActor,
+  screened?: ScreenedOrder,
+): Promise<Settled> {
+  const paid = outcome.status === "captured";
   const signals =
-    outcome.status === "captured" || outcome.status === "authorized"
-      ? await screen(ctx, orderId, outcome)
-      : [];
-  const orphaned = await ctx.db.transaction(async (tx) => {
+    paid || outcome.status === "authorized" ? await screen(ctx, orderId, outcome, screened) : [];
+  const result = await ctx.db.transaction(async (tx): Promise<Settled & { orphaned: boolean }> => {
     const payment = await recordProviderPayment(tx, paymentId, outcome);
-    if (!payment) return null;
-    const order = await findOrder(tx, orderId);
-    if (!order) return null;
-    if ((outcome.status === "captured" || outcome.status === "authorized") && order.status === "cancelled") {
-      // Paid after the order was cancelled (e.g. its reservation expired): give the money back.
-      await addOrderEvent(
-        tx,
-        orderId,
-        "payment.after_cancellation",
-        "Payment arrived after cancellation; returning it",
-        actor,
-        {
-          paymentId,
-        },
-      );
-      return payment;
-    }
-    if (outcome.status === "captured" || outcome.status === "authorized") {
-      const paid = outcome.status === "captured";
+    if (!payment)
+      return { payment: (await findPayment(tx, paymentId))!, order: null, events: [], orphaned: false };
+    const unchanged = { payment, order: null, events: [], orphaned: false };
+    if (paid || outcome.status === "authorized") {
       const held = signals.length > 0;
       const updated = await transitionOrder(tx, orderId, ["pending_payment"], {
         status: held ? "on_hold" : "processing",
@@ -442,70 +482,104 @@ export async function settlePayment(
         reservationExpiresAt: null,
         holdReason: held ? signals.map((x) => x.message).join("; ") : null,
       });
-      if (!updated) return null;
-      if (held) {
-        await addOrderEvent(tx, orderId, "order.held", "Held for review", "system", { signals });
+      if (!updated) {
+        const order = await findOrder(tx, orderId);
+        if (order?.status !== "cancelled") return unchanged;
+        // Paid after the order was cancelled (e.g. its reservation expired): give the money back.
+        await addOrderEvent(
+          tx,
+          orderId,
+          "payment.after_cancellation",
+          "Payment arrived after cancellation; returning it",
+          actor,
+          { paymentId },
+        );
+        return { ...unchanged, orphaned: true };
       }
-      if (order.cartId) await completeCart(tx, order.cartId, orderId);
-      await addOrderEvent(
-        tx,
-        orderId,
-        paid ? "payment.captured" : "payment.authorized",
-        paid
+      const entries: NewOrderEvent[] = held
+        ? [{ type: "order.held", message: "Held for review", actor: "system", data: { signals } }]
+        : [];
+      entries.push({
+        type: paid ? "payment.captured" : "payment.authorized",
+        message: paid
           ? `Payment of ${outcome.capturedAmount} captured`
           : `Payment of ${outcome.authorizedAmount} authorized`,
         actor,
-        { paymentId, amount: paid ? outcome.capturedAmount : outcome.authorizedAmount },
-      );
-      await enqueue(tx, "order.placed", { orderId });
-      if (paid) await enqueue(tx, "order.paid", { orderId, amount: outcome.capturedAmount });
-    } else if (outcome.status === "failed" || outcome.status === "canceled") {
-      await cancelUnpaidOrder(tx, order, outcome.failureMessage ?? "Payment failed", actor, {
-        paymentId,
-        failureCode: outcome.failureCode ?? null,
+        data: { paymentId, amount: paid ? outcome.capturedAmount : outcome.authorizedAmount },
       });
+      const events = await addOrderEvents(tx, orderId, entries);
+      if (updated.cartId) await completeCart(tx, updated.cartId, orderId);
+      await enqueueMany(tx, [
+        { topic: "order.placed", payload: { orderId } },
+        ...(paid ? [{ topic: "order.paid", payload: { orderId, amount: outcome.capturedAmount } }] : []),
+      ]);
+      return { payment, order: updated, events, orphaned: false };
+    }
+    if (outcome.status === "failed" || outcome.status === "canceled") {
+      const order = await findOrder(tx, orderId);
+      if (order) {
+        await cancelUnpaidOrder(tx, order, outcome.failureMessage ?? "Payment failed", actor, {
+          paymentId,
+          failureCode: outcome.failureCode ?? null,
+        });
+      }
     } else if (outcome.status === "requires_action") {
       await transitionOrder(tx, orderId, ["pending_payment"], { paymentStatus: "requires_action" });
     }
-    return null;
+    return unchanged;
   });
-  if (orphaned?.reference) {
-    const provider = ctx.payments.get(orphaned.provider);
-    if (outcome.status === "authorized") {
-      await recordVoid(ctx, orphaned.id, await provider.void(orphaned.reference, `void_${orphaned.id}`));
-    } else {
-      await refundOrder(ctx, orderId, {
-        amount: outcome.capturedAmount,
-        reason: "other",
-        note: "Paid after the order was cancelled",
-        actor: "system",
-        requestKey: `after_cancel_${orphaned.id}`,
-      });
-    }
+  if (!result.orphaned || !result.payment.reference) return result;
+  const orphaned = result.payment;
+  const provider = ctx.payments.get(orphaned.provider);
+  if (outcome.status === "authorized") {
+    await recordVoid(ctx, orphaned.id, await provider.void(orphaned.reference!, `void_${orphaned.id}`));
+  } else {
+    await refundOrder(ctx, orderId, {
+      amount: outcome.capturedAmount,
+      reason: "other",
+      note: "Paid after the order was cancelled",
+      actor: "system",
+      requestKey: `after_cancel_${orphaned.id}`,
+    });
   }
-  return (await findPayment(ctx.db, paymentId))!;
+  return { payment: (await findPayment(ctx.db, paymentId))!, order: null, events: [] };
 }
 
-/** Fraud screening of a paid or authorized order (velocity, amount, countries, provider risk). */
-async function screen(ctx: AppContext, orderId: string, outcome: ProviderPayment): Promise<FraudSignal[]> {
-  const order = await findOrder(ctx.db, orderId);
-  if (!order) return [];
-  const recent = await recentOrderCounts(ctx.db, {
-    email: order.email,
-    ipAddress: order.ipAddress,
-    cardFingerprint: outcome.cardFingerprint ?? null,
-    excludeOrderId: orderId,
-  });
+/**
+ * Fraud screening of a paid or authorized order (velocity, amount, countries, provider risk). The
+ * checkout passes what it screened before paying; otherwise the order is read and its velocity counted.
+ */
+async function screen(
+  ctx: AppContext,
+  orderId: string,
+  outcome: ProviderPayment,
+  screened?: ScreenedOrder,
+): Promise<FraudSignal[]> {
+  let before = screened;
+  if (!before) {
+    const order = await findOrder(ctx.db, orderId);
+    if (!order) return [];
+    before = {
+      email: order.email,
+      ipAddress: order.ipAddress,
+      amount: order.total,
+      currency: order.currency,
+      billingCountry: order.billingAddress?.country ?? null,
+      shippingCountry: order.shippingAddress?.country ?? null,
+      recent: await recentOrderCounts(ctx.db, ctx.fraud, {
+        email: order.email,
+        ipAddress: order.ipAddress,
+        excludeOrderId: orderId,
+      }),
+    };
+  }
+  const cardFingerprint = outcome.cardFingerprint ?? null;
+  const byCard = await recentOrdersByCard(ctx.db, ctx.fraud, cardFingerprint, orderId);
   return ctx.fraud.assess({
-    email: order.email,
-    ipAddress: order.ipAddress,
-    amount: order.total,
-    currency: order.currency,
-    billingCountry: order.billingAddress?.country ?? null,
-    shippingCountry: order.shippingAddress?.country ?? null,
-    cardFingerprint: outcome.cardFingerprint ?? null,
+    ...before,
+    recent: { ...before.recent, byCard },
+    cardFingerprint,
     providerRiskScore: outcome.riskScore ?? null,
-    recent,
   });
 }
 

@@ -6,7 +6,7 @@ import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Logger } from "drizzle-orm/logger";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
-import { type PgDatabase, PgDialect, type PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -47,20 +47,53 @@ export function anyText(column: SQLWrapper, values: string[]): SQL {
   return sql`${column} = any(${sql.param(values)}::text[])`;
 }
 
-/** Runs raw SQL as a named prepared statement on a PostgreSQL pool (see `openPostgres`). */
-type PreparedRunner = (query: SQL) => Promise<unknown[]>;
-const preparedRunners = new WeakMap<object, PreparedRunner>();
-
 /**
- * Runs a raw SQL query and returns its rows typed as `T`. On a PostgreSQL pool (not inside a
- * transaction) the statement is prepared once per connection and reused, which spares PostgreSQL
- * the parsing and, once its plan cache settles, the planning of the read path's larger queries.
+ * Runs a raw SQL query and returns its rows typed as `T`. On PostgreSQL it runs as a named prepared
+ * statement, like every parameterised statement (see `openPostgres`).
  */
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
-  const prepared = preparedRunners.get(db);
-  if (prepared) return (await prepared(query)) as T[];
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/**
+ * Names parameterised statements by their SQL text so that each connection prepares a statement once
+ * and then only binds and executes it: PostgreSQL skips parsing, and planning once its plan cache
+ * settles. Bounded: past `limit` distinct texts (odd filter combinations), statements run unnamed, so
+ * neither this map nor the server's per-connection statement caches grow without end.
+ * Statements without parameters (BEGIN, COMMIT, migrations of several statements) are left unnamed.
+ */
+export class StatementNamer {
+  private readonly names = new Map<string, string>();
+  constructor(private readonly limit = 1000) {}
+
+  /** The name for `text`, or undefined when it should run unnamed. */
+  nameOf(text: string): string | undefined {
+    let name = this.names.get(text);
+    if (!name && this.names.size < this.limit) {
+      name = `bz_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+
+  /** Makes `client` name its parameterised statements (called for each new pool connection). */
+  attach(client: pg.PoolClient): void {
+    type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
+    const target = client as unknown as { query: Query };
+    const query: Query = target.query.bind(client);
+    target.query = (config, values, callback) => {
+      if (config !== null && typeof config === "object" && !("submit" in config)) {
+        const c = config as { text?: unknown; name?: unknown; values?: unknown };
+        const params = Array.isArray(values) ? values : c.values;
+        if (typeof c.text === "string" && c.name === undefined && Array.isArray(params) && params.length) {
+          const name = this.nameOf(c.text);
+          if (name) config = { ...c, name };
+        }
+      }
+      return query(config, values, callback);
+    };
+  }
 }
 
 /** Opens an embedded PGlite database stored in `dataDir` (created if missing), or in memory when null. */
@@ -93,23 +126,10 @@ export async function openPostgres(url: string, poolSize = 20): Promise<Database
   pool.on("error", () => {
     // An idle client lost its connection; the pool replaces it. Queries in flight report their own errors.
   });
+  const namer = new StatementNamer();
+  pool.on("connect", (client) => namer.attach(client));
   const queries = new QueryCounter();
   const db = drizzleNodePg(pool, { schema, logger: queries }) as unknown as Db;
-  // Statement names by SQL text. Bounded: past the limit (odd filter combinations), statements run
-  // unnamed, so neither this map nor the server's per-session statement caches grow without end.
-  const dialect = new PgDialect();
-  const statementNames = new Map<string, string>();
-  preparedRunners.set(db, async (query) => {
-    const { sql: text, params } = dialect.sqlToQuery(query);
-    queries.logQuery();
-    let name = statementNames.get(text);
-    if (!name && statementNames.size < 500) {
-      name = `bz_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
-      statementNames.set(text, name);
-    }
-    const result = await pool.query(name ? { name, text, values: params } : { text, values: params });
-    return result.rows;
-  });
   let closed = false;
   return {
     kind: "postgres",

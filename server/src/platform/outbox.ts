@@ -20,9 +20,19 @@ export type OutboxHandler = (event: OutboxEvent) => Promise<void>;
  * Returns the event id.
  */
 export async function enqueue(db: Db, topic: string, payload: unknown): Promise<string> {
-  const id = newId("evt");
-  await db.insert(outboxEvents).values({ id, topic, payload });
-  return id;
+  const [id] = await enqueueMany(db, [{ topic, payload }]);
+  return id!;
+}
+
+/**
+ * Records several events in the caller's transaction with one statement (delivered only if it
+ * commits). Returns their ids, in order.
+ */
+export async function enqueueMany(db: Db, events: { topic: string; payload: unknown }[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((e) => ({ id: newId("evt"), topic: e.topic, payload: e.payload }));
+  await db.insert(outboxEvents).values(rows);
+  return rows.map((r) => r.id);
 }
 
 export interface DispatcherOptions {

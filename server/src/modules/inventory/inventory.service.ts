@@ -227,6 +227,7 @@ export async function reserveStock(
   const short: ShortLine[] = [];
   for (const variantId of [...wanted.keys()].sort()) {
     const quantity = wanted.get(variantId)!;
+    // One statement per line: lock the level, take the units, and record the reservation.
     const result = (await tx.execute(sql`
       with target as (
         select variant_id, location_id from ${inventoryLevels}
@@ -235,15 +236,21 @@ export async function reserveStock(
         order by (not manage_stock) desc, stocked_quantity - reserved_quantity desc, location_id
         limit 1
         for update
+      ), taken as (
+        update ${inventoryLevels} il
+          set reserved_quantity = il.reserved_quantity + case when il.manage_stock then ${quantity}::int else 0 end,
+              updated_at = now()
+        from target
+        where il.variant_id = target.variant_id and il.location_id = target.location_id
+          and (not il.manage_stock or il.allow_backorder or il.stocked_quantity - il.reserved_quantity >= ${quantity})
+        returning il.location_id, il.manage_stock, il.stocked_quantity - il.reserved_quantity as available,
+          il.low_stock_threshold
+      ), held as (
+        insert into ${reservations} (id, variant_id, location_id, order_id, quantity)
+        select ${newId("res")}, ${variantId}, taken.location_id, ${orderId}, ${quantity}::int
+        from taken where taken.manage_stock
       )
-      update ${inventoryLevels} il
-        set reserved_quantity = il.reserved_quantity + case when il.manage_stock then ${quantity}::int else 0 end,
-            updated_at = now()
-      from target
-      where il.variant_id = target.variant_id and il.location_id = target.location_id
-        and (not il.manage_stock or il.allow_backorder or il.stocked_quantity - il.reserved_quantity >= ${quantity})
-      returning il.location_id, il.manage_stock, il.stocked_quantity - il.reserved_quantity as available,
-        il.low_stock_threshold`)) as unknown as { rows: ReservedRow[] };
+      select * from taken`)) as unknown as { rows: ReservedRow[] };
     const row = result.rows[0];
     if (!row) {
       const availability = await getAvailability(tx, [variantId]);
@@ -255,13 +262,6 @@ export async function reserveStock(
       continue;
     }
     if (!row.manage_stock) continue;
-    await tx.insert(reservations).values({
-      id: newId("res"),
-      variantId,
-      locationId: row.location_id,
-      orderId,
-      quantity,
-    });
     const available = Number(row.available);
     if (available <= row.low_stock_threshold && available + quantity > row.low_stock_threshold) {
       const event: StockLowEvent = {

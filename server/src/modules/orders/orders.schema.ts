@@ -117,7 +117,8 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex("orders_number_key").on(t.number),
     index("orders_user_idx").on(t.userId, t.placedAt),
-    index("orders_email_idx").on(t.email),
+    index("orders_email_idx").on(t.email, t.placedAt),
+    index("orders_ip_idx").on(t.ipAddress, t.placedAt),
     index("orders_status_idx").on(t.status, t.reservationExpiresAt),
   ],
 );

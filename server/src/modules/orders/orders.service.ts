@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
-import type { Db } from "../../platform/db.ts";
+import { and, asc, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { type Db, queryRows } from "../../platform/db.ts";
 import { NotFoundError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { PostalAddress } from "../cart/index.ts";
@@ -24,18 +24,12 @@ export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLineItems.$inferSelect;
 export type OrderEventRow = typeof orderEvents.$inferSelect;
 
-/** The next order number ("100001", "100002", ...), from a database sequence. */
-export async function nextOrderNumber(tx: Db): Promise<string> {
-  const result = (await tx.execute(sql`select nextval(${orderNumberSequence.seqName}) as n`)) as unknown as {
-    rows: { n: string | number }[];
-  };
-  return String(result.rows[0]!.n);
-}
-
-/** A new order with its line snapshots. Amounts in minor units of `currency`. */
+/**
+ * A new order with its line snapshots. Amounts in minor units of `currency`. The order number is
+ * taken from the `order_number_seq` sequence on insert (sequential from 100001, never reused).
+ */
 export interface NewOrder {
   id: string;
-  number: string;
   status: OrderStatus;
   paymentStatus: OrderPaymentStatus;
   fulfillmentStatus: FulfillmentStatus;
@@ -64,6 +58,14 @@ export interface NewOrder {
 /** Who changed an order: "system", "customer", "guest", "provider:<id>", "staff:<user id>". */
 export type OrderActor = string;
 
+/** An entry for an order's timeline. */
+export interface NewOrderEvent {
+  type: string;
+  message: string;
+  actor: OrderActor;
+  data?: Record<string, unknown>;
+}
+
 /** Adds an entry to an order's timeline in the caller's transaction. */
 export async function addOrderEvent(
   tx: Db,
@@ -73,22 +75,66 @@ export async function addOrderEvent(
   actor: OrderActor,
   data: Record<string, unknown> = {},
 ): Promise<void> {
-  await tx.insert(orderEvents).values({ id: newId("oev"), orderId, type, message, actor, data });
+  await addOrderEvents(tx, orderId, [{ type, message, actor, data }]);
 }
 
-/** Inserts an order, its lines and its first timeline entry, in the caller's transaction. */
-export async function insertOrder(tx: Db, order: NewOrder, actor: OrderActor): Promise<void> {
+/** Adds entries to an order's timeline, in this order, with one statement. Returns the rows written. */
+export async function addOrderEvents(
+  tx: Db,
+  orderId: string,
+  events: NewOrderEvent[],
+): Promise<OrderEventRow[]> {
+  if (events.length === 0) return [];
+  // One timestamp per call with ids in order, so the timeline (created_at, id) keeps this order.
+  const at = new Date();
+  return tx
+    .insert(orderEvents)
+    .values(
+      events.map((e) => ({
+        id: newId("oev"),
+        orderId,
+        type: e.type,
+        message: e.message,
+        actor: e.actor,
+        data: e.data ?? {},
+        createdAt: at,
+      })),
+    )
+    .returning();
+}
+
+/** What `insertOrder` wrote. */
+export interface InsertedOrder {
+  order: OrderRow;
+  lines: OrderLineRow[];
+  events: OrderEventRow[];
+}
+
+/**
+ * Inserts an order (numbered from the order number sequence), its lines and its first timeline entry,
+ * in the caller's transaction, with three statements. Returns the rows as stored.
+ */
+export async function insertOrder(tx: Db, order: NewOrder, actor: OrderActor): Promise<InsertedOrder> {
   const { lines, ...head } = order;
-  await tx.insert(orders).values(head);
-  if (lines.length) {
-    await tx
-      .insert(orderLineItems)
-      .values(lines.map((l, position) => ({ ...l, id: newId("oli"), orderId: order.id, position })));
-  }
-  await addOrderEvent(tx, order.id, "order.placed", `Order ${order.number} placed`, actor, {
-    total: order.total,
-    currency: order.currency,
-  });
+  const [row] = await tx
+    .insert(orders)
+    .values({ ...head, number: sql`nextval(${orderNumberSequence.seqName})::text` })
+    .returning();
+  const inserted = lines.length
+    ? await tx
+        .insert(orderLineItems)
+        .values(lines.map((l, position) => ({ ...l, id: newId("oli"), orderId: order.id, position })))
+        .returning()
+    : [];
+  const events = await addOrderEvents(tx, order.id, [
+    {
+      type: "order.placed",
+      message: `Order ${row!.number} placed`,
+      actor,
+      data: { total: order.total, currency: order.currency },
+    },
+  ]);
+  return { order: row!, lines: inserted, events };
 }
 
 /** Changes to an order's statuses and amounts. */
@@ -357,29 +403,32 @@ export async function listOrders(
     .limit(limit);
 }
 
-/** Orders placed since `since` by an e-mail and by an IP address, leaving one order out (fraud velocity). */
+/**
+ * Orders placed since `since` with this e-mail and from this IP address (other than `excludeOrderId`),
+ * each counted up to its limit (0: not counted). Bounded index scans on (email, placed_at) and
+ * (ip_address, placed_at), so the cost does not grow with a busy address's history.
+ */
 export async function countRecentOrders(
   db: Db,
-  input: { email: string; ipAddress: string | null; since: Date; excludeOrderId: string | null },
+  input: {
+    email: string;
+    ipAddress: string | null;
+    since: Date;
+    excludeOrderId: string | null;
+    limits: { email: number; ip: number };
+  },
 ): Promise<{ byEmail: number; byIp: number }> {
-  const notThis = input.excludeOrderId ? sql`${orders.id} <> ${input.excludeOrderId}` : undefined;
-  const [row] = await db
-    .select({
-      byEmail: sql<number>`count(*) filter (where ${orders.email} = ${input.email})::int`,
-      byIp: input.ipAddress
-        ? sql<number>`count(*) filter (where ${orders.ipAddress} = ${input.ipAddress})::int`
-        : sql<number>`0`,
-    })
-    .from(orders)
-    .where(
-      and(
-        sql`${orders.placedAt} > ${input.since}`,
-        notThis,
-        input.ipAddress
-          ? sql`(${orders.email} = ${input.email} or ${orders.ipAddress} = ${input.ipAddress})`
-          : eq(orders.email, input.email),
-      ),
-    );
+  const notThis = input.excludeOrderId ? sql`and id <> ${input.excludeOrderId}` : sql``;
+  const bounded = (column: SQL, value: string | null, limit: number) =>
+    value === null || limit === 0
+      ? sql`0`
+      : sql`(select count(*)::int from (select 1 from ${orders} where ${column} = ${value}
+              and placed_at > ${input.since.toISOString()}::timestamptz ${notThis} limit ${limit}) recent)`;
+  const [row] = await queryRows<{ byEmail: number; byIp: number }>(
+    db,
+    sql`select ${bounded(sql`email`, input.email, input.limits.email)} as "byEmail",
+               ${bounded(sql`ip_address`, input.ipAddress, input.limits.ip)} as "byIp"`,
+  );
   return { byEmail: Number(row?.byEmail ?? 0), byIp: Number(row?.byIp ?? 0) };
 }
 

@@ -45,6 +45,7 @@ export const payments = pgTable(
   },
   (t) => [
     index("payments_order_idx").on(t.orderId),
+    index("payments_card_idx").on(t.cardFingerprint, t.createdAt),
     uniqueIndex("payments_provider_reference_key").on(t.provider, t.reference),
   ],
 );

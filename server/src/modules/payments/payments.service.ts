@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../platform/db.ts";
+import { type Db, queryRows } from "../../platform/db.ts";
 import { AppError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { PaymentProvider, ProviderPayment, ProviderWebhookEvent } from "./payments.provider.ts";
@@ -429,22 +429,23 @@ export async function markCaptured(tx: Db, paymentId: string, amount: number): P
   return row ?? null;
 }
 
-/** Orders paid since `since` with a card fingerprint, leaving one order out (fraud velocity). */
+/**
+ * Payment attempts with the card of `fingerprint` since `since` for other orders than `excludeOrderId`
+ * (card testing shows as many attempts), counted up to `limit`: a bounded scan of the
+ * (card_fingerprint, created_at) index.
+ */
 export async function countRecentOrdersByCard(
   db: Db,
   fingerprint: string,
   since: Date,
-  excludeOrderId: string | null,
+  excludeOrderId: string,
+  limit: number,
 ): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(distinct ${payments.orderId})::int` })
-    .from(payments)
-    .where(
-      and(
-        eq(payments.cardFingerprint, fingerprint),
-        sql`${payments.createdAt} > ${since}`,
-        excludeOrderId ? sql`${payments.orderId} <> ${excludeOrderId}` : undefined,
-      ),
-    );
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (select 1 from ${payments}
+          where card_fingerprint = ${fingerprint} and created_at > ${since.toISOString()}::timestamptz
+            and order_id <> ${excludeOrderId} limit ${limit}) recent`,
+  );
   return Number(row?.n ?? 0);
 }

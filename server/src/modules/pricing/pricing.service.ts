@@ -1,7 +1,8 @@
-import { and, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { invalidateShopCache, shopCached } from "../../platform/shop-cache.ts";
 import type { Promotion, TaxAddress, TaxRate } from "./pricing.calculator.ts";
 import { matchTaxRates } from "./pricing.calculator.ts";
 import {
@@ -24,8 +25,15 @@ export interface StoreSettings {
 
 const settingsId = "default";
 
-/** The shop's pricing settings (the defaults are written on first use: USD, tax added at checkout). */
-export async function getStoreSettings(db: Db): Promise<StoreSettings> {
+/**
+ * The shop's pricing settings (the defaults are written on first use: USD, tax added at checkout).
+ * Cached for a few seconds per database handle (see platform/shop-cache.ts).
+ */
+export function getStoreSettings(db: Db): Promise<StoreSettings> {
+  return shopCached(db, "settings", "", () => loadStoreSettings(db));
+}
+
+async function loadStoreSettings(db: Db): Promise<StoreSettings> {
   let [row] = await db.select().from(storeSettings).where(eq(storeSettings.id, settingsId));
   if (!row) {
     await db.insert(storeSettings).values({ id: settingsId }).onConflictDoNothing();
@@ -47,28 +55,32 @@ export async function updateStoreSettings(db: Db, changes: Partial<StoreSettings
     .update(storeSettings)
     .set({ ...changes, updatedAt: new Date() })
     .where(eq(storeSettings.id, settingsId));
+  invalidateShopCache("settings");
   return getStoreSettings(db);
 }
 
-/** Tax rates that apply at an address (all classes). One query on the country. */
+/**
+ * Tax rates that apply at an address (all classes). The rates of the address's country are read with
+ * one query and cached for a few seconds (platform/shop-cache.ts).
+ */
 export async function taxRatesFor(db: Db, address: TaxAddress | null): Promise<TaxRate[]> {
   if (!address) return [];
-  const rows = await db
-    .select()
-    .from(taxRates)
-    .where(eq(taxRates.countryCode, address.countryCode.toUpperCase()));
-  return matchTaxRates(
-    rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      countryCode: r.countryCode,
-      region: r.region,
-      postcodePattern: r.postcodePattern,
-      rateBasisPoints: r.rateBasisPoints,
-      taxClass: r.taxClass,
-    })),
-    address,
-  );
+  const country = address.countryCode.toUpperCase();
+  const rates = await shopCached(db, "tax_rates", country, async () => {
+    const rows = await db.select().from(taxRates).where(eq(taxRates.countryCode, country));
+    return rows.map(
+      (r): TaxRate => ({
+        id: r.id,
+        name: r.name,
+        countryCode: r.countryCode,
+        region: r.region,
+        postcodePattern: r.postcodePattern,
+        rateBasisPoints: r.rateBasisPoints,
+        taxClass: r.taxClass,
+      }),
+    );
+  });
+  return matchTaxRates(rates, address);
 }
 
 /** Coupon codes are compared without case and surrounding space. */
@@ -135,20 +147,21 @@ export async function promotionsFor(
 ): Promise<{ promotions: Promotion[]; coupons: CouponInfo[]; problems: Map<string, CouponProblem> }> {
   const now = input.now ?? new Date();
   const codes = input.couponCodes.map(normaliseCouponCode);
-  const currencyOk = or(isNull(promotions.currency), eq(promotions.currency, input.currency));
-  const automatic = await db
-    .select()
-    .from(promotions)
-    .where(
-      and(
-        eq(promotions.isActive, true),
-        eq(promotions.requiresCoupon, false),
-        currencyOk,
-        or(isNull(promotions.startsAt), lte(promotions.startsAt, now)),
-        or(isNull(promotions.endsAt), gt(promotions.endsAt, now)),
-      ),
-    );
-  const result = automatic.map((r) => toPromotion(r, null));
+  // Active automatic promotions change rarely: cached a few seconds, filtered by date and currency here.
+  const automatic = await shopCached(db, "promotions", "automatic", () =>
+    db
+      .select()
+      .from(promotions)
+      .where(and(eq(promotions.isActive, true), eq(promotions.requiresCoupon, false))),
+  );
+  const result = automatic
+    .filter(
+      (r) =>
+        (r.currency === null || r.currency === input.currency) &&
+        (r.startsAt === null || r.startsAt <= now) &&
+        (r.endsAt === null || r.endsAt > now),
+    )
+    .map((r) => toPromotion(r, null));
   const coupons: CouponInfo[] = [];
   const problems = new Map<string, CouponProblem>();
   if (codes.length) {
@@ -298,6 +311,7 @@ export async function upsertTaxRates(db: Db, rates: TaxRateInput[]): Promise<voi
       .values({ id: newId("tax"), ...values })
       .onConflictDoUpdate({ target: taxRates.code, set: values });
   }
+  invalidateShopCache("tax_rates");
 }
 
 /** A promotion to create or update (by `sourceKey` when given), with its coupon codes. */
@@ -314,7 +328,7 @@ export interface PromotionInput extends Omit<Promotion, "id" | "code"> {
 
 /** Creates (or, by `sourceKey`, updates) a promotion and its coupon codes. Returns its id. */
 export async function upsertPromotion(db: Db, input: PromotionInput): Promise<string> {
-  return db.transaction(async (tx) => {
+  const id = await db.transaction(async (tx) => {
     const values = {
       name: input.name,
       description: input.description ?? "",
@@ -367,4 +381,6 @@ export async function upsertPromotion(db: Db, input: PromotionInput): Promise<st
     }
     return id;
   });
+  invalidateShopCache("promotions");
+  return id;
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { newId } from "../../platform/ids.ts";
+import { invalidateShopCache, shopCached } from "../../platform/shop-cache.ts";
 import {
   type ShippingMethodType,
   shippingMethods,
@@ -131,12 +132,15 @@ export async function quoteShipping(
   draft: ShipmentDraft,
   carriers: Map<string, CarrierRateStrategy> = new Map(),
 ): Promise<ShippingQuote[]> {
-  const rows = await db
-    .select({ method: shippingMethods, zone: shippingZones })
-    .from(shippingMethods)
-    .innerJoin(shippingZones, eq(shippingZones.id, shippingMethods.zoneId))
-    .where(eq(shippingMethods.isActive, true))
-    .orderBy(asc(shippingZones.position), asc(shippingMethods.position));
+  // The active methods change rarely: cached a few seconds per database handle (platform/shop-cache.ts).
+  const rows = await shopCached(db, "shipping_methods", "active", () =>
+    db
+      .select({ method: shippingMethods, zone: shippingZones })
+      .from(shippingMethods)
+      .innerJoin(shippingZones, eq(shippingZones.id, shippingMethods.zoneId))
+      .where(eq(shippingMethods.isActive, true))
+      .orderBy(asc(shippingZones.position), asc(shippingMethods.position)),
+  );
   const country = draft.country.toUpperCase();
   const region = (draft.region ?? "").toUpperCase();
   const quotes: ShippingQuote[] = [];
@@ -184,7 +188,7 @@ export interface ShippingZoneInput {
 
 /** Creates a zone (or reuses one of the same name) and creates or updates its methods by code. */
 export async function upsertShippingZone(db: Db, input: ShippingZoneInput): Promise<string> {
-  return db.transaction(async (tx) => {
+  const zone = await db.transaction(async (tx) => {
     const [existing] = await tx.select().from(shippingZones).where(eq(shippingZones.name, input.name));
     const zoneId = existing?.id ?? newId("shz");
     if (existing) {
@@ -222,6 +226,8 @@ export async function upsertShippingZone(db: Db, input: ShippingZoneInput): Prom
     }
     return zoneId;
   });
+  invalidateShopCache("shipping_methods");
+  return zone;
 }
 
 /** A method by id when it is active, else null. */
