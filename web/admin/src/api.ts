@@ -34,15 +34,22 @@ function isProblem(body: unknown): body is Problem {
 }
 
 /** One call: JSON in (when `body` is given) and JSON out; `null` when there is no JSON body (204). */
-async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  extraHeaders?: Record<string, string>,
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers:
-        body === undefined
-          ? { Accept: "application/json" }
-          : { Accept: "application/json", "Content-Type": "application/json" },
+      headers: {
+        Accept: "application/json",
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...extraHeaders,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
       signal,
@@ -139,6 +146,209 @@ export interface Vendor {
   createdAt: string;
 }
 
+/** Order statuses, in the order an order usually moves through them. */
+export const orderStatuses = [
+  "pending_payment",
+  "on_hold",
+  "processing",
+  "partially_shipped",
+  "shipped",
+  "delivered",
+  "completed",
+  "cancelled",
+  "refunded",
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+/** Why money goes back (POST /orders/:id/refunds `reason`). */
+export const refundReasons = ["requested_by_customer", "duplicate", "fraudulent", "other"] as const;
+export type RefundReason = (typeof refundReasons)[number];
+
+/** A row of the orders list. Amounts are integer minor units of `currency`. */
+export interface OrderSummary {
+  id: string;
+  number: string;
+  status: string;
+  paymentStatus: string;
+  fulfillmentStatus: string;
+  currency: string;
+  /** Contact e-mail of the order. */
+  email: string;
+  total: number;
+  itemCount: number;
+  placedAt: string;
+}
+
+export interface PostalAddress {
+  firstName: string;
+  lastName: string;
+  company: string | null;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string | null;
+  country: string;
+  phone: string | null;
+}
+
+export interface OrderLine {
+  id: string;
+  variantId: string;
+  productId: string;
+  sku: string;
+  productName: string;
+  productSlug: string;
+  variantTitle: string;
+  options: Record<string, string>;
+  thumbnailUrl: string | null;
+  quantity: number;
+  unitPrice: number;
+  subtotal: number;
+  discount: number;
+  tax: number;
+  total: number;
+  isDigital: boolean;
+  fulfilledQuantity: number;
+  returnedQuantity: number;
+}
+
+export interface ReturnLine {
+  lineId: string;
+  quantity: number;
+  reason: string;
+}
+
+/** An order in full as staff see it (GET /api/admin/orders/:id). Amounts are minor units. */
+export interface AdminOrder {
+  id: string;
+  number: string;
+  status: string;
+  paymentStatus: string;
+  fulfillmentStatus: string;
+  currency: string;
+  email: string;
+  placedAt: string;
+  shippingAddress: PostalAddress | null;
+  billingAddress: PostalAddress | null;
+  shippingMethod: { code: string; name: string } | null;
+  lines: OrderLine[];
+  promotions: {
+    id: string;
+    name: string;
+    code: string | null;
+    type: string;
+    amount: number;
+    freeShipping: boolean;
+  }[];
+  couponCodes: string[];
+  totals: {
+    subtotal: number;
+    discountTotal: number;
+    shippingTotal: number;
+    shippingDiscount: number;
+    shippingTax: number;
+    taxTotal: number;
+    total: number;
+    paidTotal: number;
+    refundedTotal: number;
+    pricesIncludeTax: boolean;
+  };
+  returns: {
+    id: string;
+    number: string;
+    status: string;
+    lines: ReturnLine[];
+    refundAmount: number | null;
+    createdAt: string;
+  }[];
+  userId: string | null;
+  ipAddress: string | null;
+  holdReason: string | null;
+  payments: {
+    id: string;
+    provider: string;
+    reference: string | null;
+    status: string;
+    amount: number;
+    capturedAmount: number;
+    refundedAmount: number;
+    riskScore: number | null;
+    failureCode: string | null;
+    createdAt: string;
+  }[];
+  refunds: {
+    id: string;
+    amount: number;
+    reason: string;
+    note: string;
+    status: string;
+    actor: string;
+    createdAt: string;
+  }[];
+  disputes: {
+    id: string;
+    reference: string;
+    status: string;
+    reason: string;
+    amount: number;
+    evidenceDueBy: string | null;
+  }[];
+  fulfillments: {
+    id: string;
+    status: string;
+    carrier: string;
+    trackingNumber: string | null;
+    trackingUrl: string | null;
+    lines: { lineId: string; quantity: number }[];
+    shippedAt: string | null;
+    deliveredAt: string | null;
+  }[];
+  timeline: {
+    type: string;
+    message: string;
+    actor: string;
+    data: Record<string, unknown>;
+    at: string;
+  }[];
+}
+
+export type OrderPayment = AdminOrder["payments"][number];
+
+/** A return (RMA) as the returns endpoints answer it. */
+export interface ReturnRecord {
+  id: string;
+  orderId: string;
+  number: string;
+  status: string;
+  lines: ReturnLine[];
+  customerNote: string;
+  staffNote: string;
+  restocked: boolean | null;
+  refundAmount: number | null;
+  createdAt: string;
+}
+
+/** An open chargeback (GET /api/admin/disputes). */
+export interface Dispute {
+  id: string;
+  orderId: string;
+  provider: string;
+  reference: string;
+  status: string;
+  reason: string;
+  amount: number;
+  currency: string;
+  evidenceDueBy: string | null;
+}
+
+export interface ShipmentInput {
+  carrier: string;
+  trackingNumber?: string;
+  trackingUrl?: string;
+  lines?: { lineId: string; quantity: number }[];
+}
+
 export interface CursorPage<T> {
   items: T[];
   nextCursor: string | null;
@@ -185,6 +395,29 @@ export const adminApi = {
   revokeApiKey: (id: string) => call<null>("DELETE", `/api/admin/api-keys/${seg(id)}`),
   vendors: (signal?: AbortSignal) => get<{ items: Vendor[] }>("/api/admin/vendors", signal),
   createVendor: (body: { name: string; slug: string }) => call<Vendor>("POST", "/api/admin/vendors", body),
+  orders: (params: { cursor?: string; q?: string; status?: string; limit?: number }, signal?: AbortSignal) =>
+    get<CursorPage<OrderSummary>>(`/api/admin/orders?${query({ limit: 50, ...params })}`, signal),
+  order: (id: string, signal?: AbortSignal) => get<AdminOrder>(`/api/admin/orders/${seg(id)}`, signal),
+  cancelOrder: (id: string, reason: string) =>
+    call<AdminOrder>("POST", `/api/admin/orders/${seg(id)}/cancel`, { reason }),
+  refundOrder: (
+    id: string,
+    body: { amount: number; reason: RefundReason; note?: string },
+    idempotencyKey: string,
+  ) =>
+    call<AdminOrder>("POST", `/api/admin/orders/${seg(id)}/refunds`, body, undefined, {
+      "Idempotency-Key": idempotencyKey,
+    }),
+  shipOrder: (id: string, body: ShipmentInput) =>
+    call<AdminOrder>("POST", `/api/admin/orders/${seg(id)}/fulfillments`, body),
+  markOrderPaid: (id: string) => call<AdminOrder>("POST", `/api/admin/orders/${seg(id)}/mark-paid`, {}),
+  approveOrder: (id: string) => call<AdminOrder>("POST", `/api/admin/orders/${seg(id)}/approve`, {}),
+  openReturns: (signal?: AbortSignal) => get<ReturnRecord[]>("/api/admin/returns", signal),
+  decideReturn: (id: string, decision: "approve" | "reject", note?: string) =>
+    call<ReturnRecord>("POST", `/api/admin/returns/${seg(id)}/${decision}`, note ? { note } : {}),
+  receiveReturn: (id: string, body: { restock: boolean; refund: boolean }) =>
+    call<ReturnRecord>("POST", `/api/admin/returns/${seg(id)}/receive`, body),
+  openDisputes: (signal?: AbortSignal) => get<Dispute[]>("/api/admin/disputes", signal),
 };
 
 /** A sentence for the user from an API error. */
@@ -208,4 +441,16 @@ export function fieldErrors(error: unknown): Record<string, string> {
 export function formatDateTime(iso: string | null): string {
   if (!iso) return "—";
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** A date alone (no time), in the browser's locale. */
+export function formatDate(iso: string | null): string {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" });
+}
+
+/** A random key for an Idempotency-Key header (works outside secure contexts too). */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `adm_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }

@@ -2,9 +2,13 @@ import { createBrowserRouter } from "react-router";
 import { Layout, RequirePermission } from "./components/Layout";
 import { ApiKeysPage } from "./routes/api-keys";
 import { AuditPage } from "./routes/audit";
+import { DisputesPage } from "./routes/disputes";
 import { HomePage } from "./routes/home";
 import { NotFoundPage } from "./routes/not-found";
+import { OrderDetailPage } from "./routes/order-detail";
+import { OrdersPage } from "./routes/orders";
 import { OutboxPage } from "./routes/outbox";
+import { ReturnsPage } from "./routes/returns";
 import { RolesPage } from "./routes/roles";
 import { SetupPage } from "./routes/setup";
 import { SignInPage } from "./routes/sign-in";
@@ -19,6 +23,38 @@ export const router = createBrowserRouter(
       element: <Layout />,
       children: [
         { index: true, element: <HomePage /> },
+        {
+          path: "orders",
+          element: (
+            <RequirePermission permission="orders:read" title="Orders">
+              <OrdersPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "orders/:id",
+          element: (
+            <RequirePermission permission="orders:read" title="Order">
+              <OrderDetailPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "returns",
+          element: (
+            <RequirePermission permission="orders:read" title="Returns">
+              <ReturnsPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "disputes",
+          element: (
+            <RequirePermission permission="orders:read" title="Disputes">
+              <DisputesPage />
+            </RequirePermission>
+          ),
+        },
         {
           path: "staff",
           element: (

@@ -185,6 +185,7 @@ export interface OrderSummary {
   paymentStatus: string;
   fulfillmentStatus: string;
   currency: string;
+  email: string;
   total: number;
   itemCount: number;
   placedAt: string;

@@ -6,10 +6,13 @@ export { DefaultLink, type LinkComponent, type LinkComponentProps } from "./link
 export {
   currencyDigits,
   currencySymbol,
+  formatMinor,
   formatMoney,
-  majorToMinor,
-  minorToMajor,
+  minorToDecimalString,
   moneyToDecimalString,
+  type ParsedAmount,
+  parseMajorToMinor,
+  wholeMajorUnits,
 } from "./money";
 export { Price, type PriceProps } from "./Price";
 export { ProductCard, type ProductCardProps } from "./ProductCard";

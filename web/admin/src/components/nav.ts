@@ -1,5 +1,23 @@
 /** The dashboard's sections and the permission each needs (the API checks it too). */
 export const sections = [
+  {
+    to: "/orders",
+    label: "Orders",
+    permission: "orders:read",
+    description: "Find, ship, refund and cancel orders.",
+  },
+  {
+    to: "/returns",
+    label: "Returns",
+    permission: "orders:read",
+    description: "Approve and receive returns.",
+  },
+  {
+    to: "/disputes",
+    label: "Disputes",
+    permission: "orders:read",
+    description: "Open chargebacks and deadlines.",
+  },
   { to: "/staff", label: "Staff", permission: "staff:manage", description: "Invite people and set roles." },
   { to: "/roles", label: "Roles", permission: "staff:manage", description: "Built-in and custom roles." },
   { to: "/audit", label: "Audit log", permission: "audit:read", description: "Who did what, and when." },

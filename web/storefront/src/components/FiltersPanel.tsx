@@ -1,5 +1,13 @@
 import type { CategoryDetail } from "@bazaar/sdk/src/types";
-import { Button, cn, currencySymbol, majorToMinor, minorToMajor, Swatch } from "@bazaar/ui";
+import {
+  Button,
+  cn,
+  currencySymbol,
+  minorToDecimalString,
+  parseMajorToMinor,
+  Swatch,
+  wholeMajorUnits,
+} from "@bazaar/ui";
 import { type FormEvent, useId, useState } from "react";
 import {
   clearFilters,
@@ -127,7 +135,7 @@ interface PriceFilterProps {
 function PriceFilter({ currency, facets, filters, onApply }: PriceFilterProps) {
   const id = useId();
   const toInput = (minor: number | undefined) =>
-    minor === undefined ? "" : String(minorToMajor(minor, currency));
+    minor === undefined ? "" : minorToDecimalString(minor, currency).replace(/\.0+$/, "");
   const [min, setMin] = useState(toInput(filters.priceMin));
   const [max, setMax] = useState(toInput(filters.priceMax));
   const [error, setError] = useState<string | null>(null);
@@ -136,8 +144,8 @@ function PriceFilter({ currency, facets, filters, onApply }: PriceFilterProps) {
 
   const parse = (raw: string): number | undefined | null => {
     if (raw.trim() === "") return undefined;
-    const n = Number(raw);
-    return Number.isFinite(n) && n >= 0 ? majorToMinor(n, currency) : null;
+    const parsed = parseMajorToMinor(raw, currency);
+    return parsed.ok ? parsed.minor : null;
   };
 
   const submit = (event: FormEvent) => {
@@ -183,7 +191,7 @@ function PriceFilter({ currency, facets, filters, onApply }: PriceFilterProps) {
                 min={0}
                 step="any"
                 value={min}
-                placeholder={span ? String(Math.floor(minorToMajor(span.min.amount, currency))) : "0"}
+                placeholder={span ? String(wholeMajorUnits(span.min.amount, currency, "down")) : "0"}
                 onChange={(event) => setMin(event.target.value)}
                 aria-invalid={error ? true : undefined}
                 aria-describedby={error ? `${id}-error` : undefined}
@@ -210,7 +218,7 @@ function PriceFilter({ currency, facets, filters, onApply }: PriceFilterProps) {
                 min={0}
                 step="any"
                 value={max}
-                placeholder={span ? String(Math.ceil(minorToMajor(span.max.amount, currency))) : ""}
+                placeholder={span ? String(wholeMajorUnits(span.max.amount, currency, "up")) : ""}
                 onChange={(event) => setMax(event.target.value)}
                 aria-invalid={error ? true : undefined}
                 aria-describedby={error ? `${id}-error` : undefined}

@@ -1,4 +1,4 @@
-import { Button, Spinner } from "@bazaar/ui";
+import { Button, formatMinor, Spinner } from "@bazaar/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { errorMessage } from "../api";
@@ -6,7 +6,6 @@ import { primaryLink } from "../components/cart/CartDrawer";
 import { Alert, textLink } from "../components/forms";
 import { formatDate, StatusBadge } from "../components/orders/OrderDetail";
 import { PageHead } from "../components/PageHead";
-import { formatMinor } from "../money";
 import { myOrdersQuery } from "../queries";
 import { requireSession } from "../session";
 

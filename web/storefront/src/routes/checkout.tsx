@@ -1,4 +1,4 @@
-import { Button, cn, Spinner } from "@bazaar/ui";
+import { Button, cn, formatMinor, Spinner } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
@@ -25,7 +25,6 @@ import { PaymentSection } from "../components/checkout/PaymentSection";
 import type { StripeHandle } from "../components/checkout/StripePayment";
 import { Alert, Checkbox, Field, textLink } from "../components/forms";
 import { PageHead } from "../components/PageHead";
-import { formatMinor } from "../money";
 import {
   addressesQuery,
   cartQuery,

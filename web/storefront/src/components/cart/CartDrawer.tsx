@@ -1,8 +1,7 @@
-import { Button, Spinner } from "@bazaar/ui";
+import { Button, formatMinor, Spinner } from "@bazaar/ui";
 import { useEffect, useId, useRef } from "react";
 import { Link, useLocation } from "react-router";
 import { errorMessage } from "../../api";
-import { formatMinor } from "../../money";
 import { Alert } from "../forms";
 import { CartLineItem } from "./CartLineItem";
 import { useCartUi } from "./CartUi";

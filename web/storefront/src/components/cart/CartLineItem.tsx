@@ -1,8 +1,7 @@
-import { cn, decodeEntities } from "@bazaar/ui";
+import { cn, decodeEntities, formatMinor } from "@bazaar/ui";
 import { Link } from "react-router";
 import { errorMessage } from "../../api";
 import type { CartLine } from "../../commerce";
-import { formatMinor } from "../../money";
 import { productHref } from "../AppLink";
 import { QuantityStepper } from "./QuantityStepper";
 import { lineName, useLineActions } from "./useCart";

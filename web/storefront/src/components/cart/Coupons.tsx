@@ -1,8 +1,7 @@
-import { Button } from "@bazaar/ui";
+import { Button, formatMinor } from "@bazaar/ui";
 import { type FormEvent, useId, useState } from "react";
 import { cartApi, errorMessage } from "../../api";
 import type { Cart } from "../../commerce";
-import { formatMinor } from "../../money";
 import { inputClass } from "../forms";
 import { useCartWrite } from "./useCart";
 

@@ -1,7 +1,6 @@
-import { cn } from "@bazaar/ui";
+import { cn, formatMinor } from "@bazaar/ui";
 import type { ReactNode } from "react";
 import type { CartTotals, OrderTotals } from "../../commerce";
-import { formatMinor } from "../../money";
 
 function Row({
   label,

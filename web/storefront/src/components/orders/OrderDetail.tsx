@@ -1,6 +1,5 @@
-import { cn, decodeEntities } from "@bazaar/ui";
+import { cn, decodeEntities, formatMinor } from "@bazaar/ui";
 import type { Order } from "../../commerce";
-import { formatMinor } from "../../money";
 import { LineThumbnail, optionsText } from "../cart/CartLineItem";
 import { Totals } from "../cart/Totals";
 import { AddressBlock } from "../checkout/AddressFields";

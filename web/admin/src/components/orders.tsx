@@ -1,0 +1,235 @@
+import { cn } from "@bazaar/ui";
+import { useQuery } from "@tanstack/react-query";
+import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId } from "react";
+import { adminApi, isApiError, type PostalAddress, type StaffMember } from "../api";
+import { useCan, useMe } from "../queries";
+import { inputClass } from "./forms";
+
+/** "partially_shipped" -> "Partially shipped". */
+export function humanize(value: string): string {
+  const text = value.replaceAll("_", " ").trim();
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : "—";
+}
+
+type Tone = "neutral" | "info" | "success" | "warning" | "danger";
+
+const tones: Record<Tone, string> = {
+  neutral: "bg-neutral-100 text-neutral-800 ring-neutral-300",
+  info: "bg-accent-50 text-accent-800 ring-accent-200",
+  success: "bg-green-50 text-green-800 ring-green-200",
+  warning: "bg-amber-50 text-amber-900 ring-amber-300",
+  danger: "bg-red-50 text-red-800 ring-red-200",
+};
+
+const toneOf: Record<string, Tone> = {
+  // orders
+  pending_payment: "warning",
+  on_hold: "warning",
+  processing: "info",
+  partially_shipped: "info",
+  shipped: "success",
+  delivered: "success",
+  completed: "success",
+  cancelled: "danger",
+  refunded: "neutral",
+  // payments
+  pending: "warning",
+  requires_action: "warning",
+  authorized: "info",
+  paid: "success",
+  captured: "success",
+  succeeded: "success",
+  partially_refunded: "neutral",
+  failed: "danger",
+  voided: "neutral",
+  canceled: "neutral",
+  // fulfilment and parcels
+  unfulfilled: "warning",
+  partially_fulfilled: "info",
+  fulfilled: "success",
+  partially_delivered: "info",
+  not_required: "neutral",
+  in_transit: "info",
+  out_for_delivery: "info",
+  returned: "neutral",
+  // returns and disputes
+  requested: "warning",
+  approved: "info",
+  rejected: "danger",
+  received: "success",
+  needs_response: "danger",
+  warning_needs_response: "warning",
+  under_review: "info",
+};
+
+/** A status as a coloured pill; the text carries the meaning (colour only helps). */
+export function StatusBadge({ value, "data-testid": testId }: { value: string; "data-testid"?: string }) {
+  return (
+    <span
+      data-testid={testId}
+      className={cn(
+        "inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset",
+        tones[toneOf[value] ?? "neutral"],
+      )}
+    >
+      {humanize(value)}
+    </span>
+  );
+}
+
+/** A postal address as lines of text. */
+export function AddressBlock({ address }: { address: PostalAddress | null }) {
+  if (!address) return <p className="text-sm text-neutral-600">None</p>;
+  const lines = [
+    `${address.firstName} ${address.lastName}`.trim(),
+    address.company,
+    address.line1,
+    address.line2,
+    [address.city, address.region, address.postalCode].filter(Boolean).join(", "),
+    address.country,
+    address.phone,
+  ].filter((line): line is string => Boolean(line));
+  return (
+    <address className="text-sm not-italic text-neutral-800">
+      {lines.map((line) => (
+        <span key={line} className="block">
+          {line}
+        </span>
+      ))}
+    </address>
+  );
+}
+
+/** A labelled select, styled like `Field`, with an optional error announced with it. */
+export function SelectField({
+  label,
+  error,
+  hint,
+  className,
+  children,
+  ...rest
+}: Omit<SelectHTMLAttributes<HTMLSelectElement>, "className"> & {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  className?: string;
+}) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="block text-sm font-medium text-neutral-900">
+        {label}
+      </label>
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
+        className={inputClass}
+        {...rest}
+      >
+        {children}
+      </select>
+      {hint && (
+        <p id={hintId} className="mt-1 text-sm text-neutral-600">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={errorId} className="mt-1 text-sm font-medium text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A labelled multi-line text field with an optional error. */
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  className,
+  ...rest
+}: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "className"> & {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  className?: string;
+}) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="block text-sm font-medium text-neutral-900">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        rows={3}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
+        className={cn(inputClass, "h-auto py-2")}
+        {...rest}
+      />
+      {hint && (
+        <p id={hintId} className="mt-1 text-sm text-neutral-600">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={errorId} className="mt-1 text-sm font-medium text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+const actorKinds: Record<string, string> = {
+  staff: "Staff",
+  carrier: "Carrier",
+  provider: "Payment provider",
+  email: "Guest",
+  user: "Customer",
+};
+
+/**
+ * Who did something, from an order event's or refund's `actor` ("staff:<user id>", "customer",
+ * "carrier:ups", ...). Staff are named when the signed-in member may read the staff list.
+ */
+export function useActorLabel(): (actor: string) => string {
+  const me = useMe();
+  const canReadStaff = useCan("staff:manage");
+  const staff = useQuery({
+    queryKey: ["admin", "staff"],
+    queryFn: ({ signal }) => adminApi.staff(signal),
+    enabled: canReadStaff,
+    retry: (count, error) => !(isApiError(error) && error.status < 500) && count < 1,
+  });
+  const members = new Map<string, StaffMember>(staff.data?.items.map((m) => [m.userId, m]) ?? []);
+  return (actor: string) => {
+    const colon = actor.indexOf(":");
+    if (colon < 0) return humanize(actor);
+    const kind = actor.slice(0, colon);
+    const who = actor.slice(colon + 1);
+    if (kind === "staff") {
+      if (who === me.data?.userId) return `You (${me.data.email})`;
+      const member = members.get(who);
+      if (member) return `${member.name} (${member.email})`;
+    }
+    return `${actorKinds[kind] ?? humanize(kind)} ${who}`;
+  };
+}
+
+/** A term and its value in a description list. */
+export function Term({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="flex justify-between gap-4 py-1">
+      <dt className="text-neutral-700">{term}</dt>
+      <dd className="text-right tabular-nums text-neutral-900">{children}</dd>
+    </div>
+  );
+}

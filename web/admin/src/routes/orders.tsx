@@ -1,0 +1,192 @@
+import { Button, formatMinor } from "@bazaar/ui";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { adminApi, formatDateTime, type OrderSummary, orderStatuses } from "../api";
+import { Field, Section, TableScroll, tableClass, tdClass, textLink, thClass } from "../components/forms";
+import { humanize, SelectField, StatusBadge } from "../components/orders";
+import { PageHeading } from "../components/PageHeading";
+import { QueryState } from "../components/QueryError";
+
+export const ordersKey = ["admin", "orders"] as const;
+
+function isOrderStatus(value: string): boolean {
+  return (orderStatuses as readonly string[]).includes(value);
+}
+
+function OrderRow({ order }: { order: OrderSummary }) {
+  return (
+    <tr>
+      <th scope="row" className={`${tdClass} whitespace-nowrap font-medium`}>
+        <Link to={`/orders/${encodeURIComponent(order.id)}`} className={`${textLink} relative inline-block`}>
+          <span className="sr-only">Order </span>#{order.number}
+        </Link>
+      </th>
+      <td className={`${tdClass} whitespace-nowrap`}>
+        <time dateTime={order.placedAt}>{formatDateTime(order.placedAt)}</time>
+      </td>
+      <td className={`${tdClass} max-w-56 truncate`} title={order.email}>
+        {order.email}
+      </td>
+      <td className={tdClass}>
+        <StatusBadge value={order.status} />
+      </td>
+      <td className={tdClass}>
+        <StatusBadge value={order.paymentStatus} />
+      </td>
+      <td className={tdClass}>
+        <StatusBadge value={order.fulfillmentStatus} />
+      </td>
+      <td className={`${tdClass} text-right tabular-nums`}>{order.itemCount}</td>
+      <td className={`${tdClass} whitespace-nowrap text-right tabular-nums`}>
+        {formatMinor(order.total, order.currency)}
+      </td>
+    </tr>
+  );
+}
+
+/** Orders, newest first: search by number or e-mail, filter by status, load more by cursor. */
+export function OrdersPage() {
+  const [params, setParams] = useSearchParams();
+  const q = params.get("q") ?? "";
+  const rawStatus = params.get("status") ?? "";
+  const status = isOrderStatus(rawStatus) ? rawStatus : "";
+  const [draft, setDraft] = useState(q);
+  useEffect(() => setDraft(q), [q]);
+
+  const orders = useInfiniteQuery({
+    queryKey: [...ordersKey, { q, status }],
+    queryFn: ({ pageParam, signal }) =>
+      adminApi.orders({ cursor: pageParam, q: q || undefined, status: status || undefined }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    staleTime: 0,
+  });
+  const rows = orders.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const apply = (next: { q: string; status: string }) => {
+    const search: Record<string, string> = {};
+    if (next.q) search.q = next.q;
+    if (next.status) search.status = next.status;
+    setParams(search);
+  };
+  const onSearch = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    apply({ q: draft.trim(), status });
+  };
+  const filtered = Boolean(q || status);
+  const heading = [status && humanize(status), q && `matching “${q}”`].filter(Boolean).join(" ");
+
+  return (
+    <>
+      <PageHeading title="Orders" intro="Newest first. Times are in your browser's time zone." />
+      <div className="space-y-6">
+        <search aria-label="Find orders">
+          <form onSubmit={onSearch} className="flex flex-wrap items-end gap-3">
+            <Field
+              label="Search orders"
+              name="q"
+              type="search"
+              value={draft}
+              onChange={(event) => setDraft(event.currentTarget.value)}
+              hint="An order number, or part of the customer's e-mail."
+              maxLength={100}
+              autoComplete="off"
+              className="w-full max-w-xs"
+            />
+            <SelectField
+              label="Status"
+              name="status"
+              value={status}
+              onChange={(event) => apply({ q, status: event.currentTarget.value })}
+              className="w-52"
+              hint="Applies at once."
+            >
+              <option value="">All statuses</option>
+              {orderStatuses.map((s) => (
+                <option key={s} value={s}>
+                  {humanize(s)}
+                </option>
+              ))}
+            </SelectField>
+            <div className="flex gap-2 pb-6">
+              <Button type="submit">Search</Button>
+              {filtered && (
+                <Button
+                  variant="secondary"
+                  onClick={() => {
+                    setDraft("");
+                    setParams({});
+                  }}
+                >
+                  Clear filters
+                </Button>
+              )}
+            </div>
+          </form>
+        </search>
+        <Section title={filtered ? `Orders: ${heading}` : "All orders"}>
+          <QueryState query={orders} label="orders" />
+          {orders.data &&
+            (rows.length === 0 ? (
+              <p className="text-sm text-neutral-600">{filtered ? "No orders match." : "No orders yet."}</p>
+            ) : (
+              <TableScroll label="Orders">
+                <table className={tableClass} data-testid="orders-table">
+                  <caption className="sr-only">Orders, newest first</caption>
+                  <thead className="bg-neutral-50">
+                    <tr>
+                      <th scope="col" className={thClass}>
+                        Order
+                      </th>
+                      <th scope="col" className={thClass}>
+                        Placed
+                      </th>
+                      <th scope="col" className={thClass}>
+                        Customer
+                      </th>
+                      <th scope="col" className={thClass}>
+                        Status
+                      </th>
+                      <th scope="col" className={thClass}>
+                        Payment
+                      </th>
+                      <th scope="col" className={thClass}>
+                        Fulfillment
+                      </th>
+                      <th scope="col" className={`${thClass} text-right`}>
+                        Items
+                      </th>
+                      <th scope="col" className={`${thClass} text-right`}>
+                        Total
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-neutral-100">
+                    {rows.map((order) => (
+                      <OrderRow key={order.id} order={order} />
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
+            ))}
+          {orders.hasNextPage && (
+            <Button
+              variant="secondary"
+              className="mt-4"
+              disabled={orders.isFetchingNextPage}
+              onClick={() => orders.fetchNextPage()}
+            >
+              {orders.isFetchingNextPage ? "Loading…" : "Load more orders"}
+            </Button>
+          )}
+          {orders.isFetchNextPageError && (
+            <p role="alert" className="mt-2 text-sm text-red-700">
+              Could not load more orders. Try again.
+            </p>
+          )}
+        </Section>
+      </div>
+    </>
+  );
+}
