@@ -5,7 +5,9 @@
  * postgres://postgres@127.0.0.1:5432/postgres), imports the Luma catalog into it, gives every sellable
  * variant a stock of 1,000,000 and makes sure US shipping ("Best Way") and Michigan tax exist. The API
  * then runs in a child process (`node --import tsx server/src/main.ts start`, production mode, test
- * payment provider on), so the load generator here does not share the server's event loop.
+ * payment provider on, WEB_CONCURRENCY = BENCH_WORKERS worker processes, default one per core), so
+ * the load generator here does not share the server's event loop. The API's CPU is that of the whole
+ * process tree.
  *
  * Per scenario, shoppers first fill carts over HTTP with the `X-Cart-Token` header (3 lines of different
  * variants, e-mail, a Michigan address, the "Best Way" shipping method; timed per step but not part of
@@ -44,6 +46,8 @@ import { michigan } from "../server/test/commerce-fixtures.ts";
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const shoppers = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const fixedCarts = process.env.BENCH_CARTS ? Number(process.env.BENCH_CARTS) : null;
+/** API worker processes (WEB_CONCURRENCY of the server): one per core unless BENCH_WORKERS says otherwise. */
+const workers = Number(process.env.BENCH_WORKERS ?? os.availableParallelism());
 const baseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const lumaPath = path.resolve(repoRoot, "../shared/datasets/luma");
@@ -248,6 +252,7 @@ async function startServer(databaseUrl: string, dataDir: string): Promise<Server
       SEED_DEMO: "false",
       SERVE_STOREFRONT: "false",
       LOG_LEVEL: "warn",
+      WEB_CONCURRENCY: String(workers),
       PAYMENT_TEST_PROVIDER: "true",
       // 50 shoppers on one address would trip the fraud velocity rule; the bench measures checkout itself.
       FRAUD_IP_VELOCITY_PER_HOUR: "0",
@@ -504,6 +509,22 @@ function processCpu(pid: number): number {
   }
 }
 
+/** CPU seconds used by a process and its child processes (the API's workers under WEB_CONCURRENCY). */
+function processTreeCpu(pid: number): number {
+  let total = processCpu(pid);
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) total += processCpu(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
 /** CPU seconds all processes of the machine have used so far (busy time of every core). */
 function machineCpu(): number {
   const [, ...ticks] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
@@ -529,7 +550,7 @@ interface Probe {
  */
 function startProbe(databaseUrl: string, serverPid: number): Probe {
   const client0 = process.cpuUsage();
-  const server0 = processCpu(serverPid);
+  const server0 = processTreeCpu(serverPid);
   const machine0 = machineCpu();
   const started = performance.now();
   const backends = new Map<number, number>(); // pid -> CPU seconds when first seen
@@ -562,7 +583,7 @@ function startProbe(databaseUrl: string, serverPid: number): Probe {
       const elapsed = (performance.now() - started) / 1000;
       const used = process.cpuUsage(client0);
       const clientCpu = (used.user + used.system) / 1e6;
-      const serverCpu = processCpu(serverPid) - server0;
+      const serverCpu = processTreeCpu(serverPid) - server0;
       let pgCpu = 0;
       for (const [pid, before] of backends) pgCpu += Math.max(0, processCpu(pid) - before);
       const machine = machineCpu() - machine0;
@@ -799,7 +820,9 @@ export async function checkout(): Promise<void> {
   const notes: string[] = [];
   let created = 0;
   try {
-    console.log(`API started on ${server.base} (child process ${server.child.pid}).`);
+    console.log(
+      `API started on ${server.base} (child process ${server.child.pid}, ${workers} worker process${workers === 1 ? "" : "es"}).`,
+    );
     await ceiling(server.base, 1); // warm-up
     const probe = startProbe(databaseUrl, server.child.pid!);
     const health = await ceiling(server.base, Math.min(seconds, 5));
@@ -828,7 +851,8 @@ export async function checkout(): Promise<void> {
   const uniformRow = rows.find((r) => r.scenario.startsWith("place order"))!;
   console.log(
     `\nCheckout benchmark: ${shoppers} concurrent shoppers, ${seconds} s per scenario, carts of 3 lines, ` +
-      `PostgreSQL, API in a child process, ${os.cpus().length} cores`,
+      `PostgreSQL, API in a child process with ${workers} worker process${workers === 1 ? "" : "es"} (BENCH_WORKERS), ` +
+      `${os.cpus().length} cores`,
   );
   console.log(
     "ok/s: place-order rows count orders placed (201) per second; the other rows count 200s per second.",

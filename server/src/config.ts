@@ -27,8 +27,14 @@ export interface Config {
   cacheTtlMs: number;
   /** How long a graceful shutdown waits for in-flight requests, in milliseconds. */
   shutdownTimeoutMs: number;
-  /** Pool size of the PostgreSQL connection pool (ignored for PGlite). */
+  /** Pool size of the PostgreSQL connection pool (ignored for PGlite), per worker process. */
   dbPoolSize: number;
+  /**
+   * API worker processes (WEB_CONCURRENCY, default 1): with more than one, `start` prepares the
+   * database once and then serves from that many processes sharing the port. PostgreSQL only: the
+   * embedded database belongs to one process.
+   */
+  workers: number;
   /** Serve the built storefront from web/storefront/dist at `/`. */
   serveStorefront: boolean;
   /** Name of the shop, used in emails and page titles. */
@@ -157,6 +163,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql://");
   }
+  if (!databaseUrl && intVar(env, "WEB_CONCURRENCY", 1, 1, 64) > 1) {
+    throw new ConfigError(
+      "WEB_CONCURRENCY",
+      "more than one worker process needs DATABASE_URL (PostgreSQL): the embedded database belongs to one process",
+    );
+  }
   const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, "");
   try {
     new URL(publicUrl);
@@ -258,6 +270,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     cacheTtlMs: intVar(env, "CACHE_TTL_MS", 30_000, 0, 86_400_000),
     shutdownTimeoutMs: intVar(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
     dbPoolSize: intVar(env, "DB_POOL_SIZE", 20, 1, 1000),
+    workers: intVar(env, "WEB_CONCURRENCY", 1, 1, 64),
     serveStorefront: boolVar(env, "SERVE_STOREFRONT", true),
     storeName: env.STORE_NAME?.trim() || "Bazaar",
     smtpUrl,

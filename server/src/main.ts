@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
+import cluster from "node:cluster";
 import { buildApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { bootstrapOwner, createOwnerSetupLink } from "./flows/bootstrap-owner.ts";
 import { startExpirySweeper } from "./flows/order-expiry.ts";
 import { importCsvCatalog } from "./importers/csv.ts";
@@ -8,6 +9,7 @@ import { importLuma } from "./importers/luma.ts";
 import { printSummary } from "./importers/report.ts";
 import { countProducts, listImageFiles } from "./modules/catalog/index.ts";
 import { endOverlongSessions } from "./modules/customers/index.ts";
+import type { AppContext } from "./platform/context.ts";
 import { openDatabase } from "./platform/db.ts";
 
 const usage = `Usage: bazaar <command>
@@ -21,10 +23,8 @@ Commands:
 
 Environment: see README.md (PORT, DATABASE_URL, DATA_DIR, SEED_DEMO, LUMA_PATH, LOG_LEVEL, ...).`;
 
-async function start(): Promise<void> {
-  const config = loadConfig();
-  const startedAt = Date.now();
-  const { app, ctx } = await buildApp(config);
+/** Once per start, before serving: the demo catalog when the catalog is empty, and the Owner account. */
+async function prepareShop(config: Config, ctx: AppContext): Promise<void> {
   if (config.seedDemo && (await countProducts(ctx.db)) === 0) {
     console.log(`Empty catalog: importing the Luma demo store from ${config.lumaPath}`);
     const summary = await importLuma(ctx, config.lumaPath, { progress: true });
@@ -37,6 +37,22 @@ async function start(): Promise<void> {
     console.log(`No Owner account yet. Create it with this one-time link (valid 24 hours): ${link}`);
     console.log("(Or set ADMIN_EMAIL and ADMIN_PASSWORD and start again.)");
   }
+}
+
+/** Worker number of this process under `WEB_CONCURRENCY` > 1 (1, 2, ...), or 0 when it serves alone. */
+const workerId = cluster.isWorker ? Number(process.env.BAZAAR_WORKER_ID ?? 0) : 0;
+
+/**
+ * Serves the shop from this process: migrates (idempotent), prepares the shop unless a primary did,
+ * listens, and runs the background jobs (outbox dispatcher, reservation expiry, session sweep; all
+ * safe to run in several processes at once). Stops gracefully on SIGTERM / SIGINT.
+ */
+async function start(): Promise<void> {
+  const config = loadConfig();
+  if (cluster.isPrimary && config.workers > 1) return startWorkers(config);
+  const startedAt = Date.now();
+  const { app, ctx } = await buildApp(config);
+  if (!cluster.isWorker) await prepareShop(config, ctx);
   let shuttingDown = false;
   const warmAbort = new AbortController();
   const shutdown = async (signal: string) => {
@@ -71,17 +87,72 @@ async function start(): Promise<void> {
     );
   }, 5 * 60_000);
   sweep.unref();
+  if (cluster.isWorker) {
+    app.log.info({ worker: workerId }, "worker serving");
+    if (workerId !== 1) return;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  console.log(
-    `Bazaar is serving the shop on http://localhost:${port} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; ` +
-      `${ctx.database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}). API docs: /api/docs`,
-  );
+  if (!cluster.isWorker)
+    console.log(
+      `Bazaar is serving the shop on http://localhost:${port} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; ` +
+        `${ctx.database.kind === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"}). API docs: /api/docs`,
+    );
   // Generate responsive image sizes in the background; requests make any missing size on demand.
   void listImageFiles(ctx.db)
     .then((files) => ctx.images.warm(files, warmAbort.signal))
     .then((n) => app.log.info({ images: n }, "image sizes ready"))
     .catch((error: unknown) => app.log.warn({ err: error }, "image size generation stopped"));
+}
+
+/**
+ * `start` with WEB_CONCURRENCY > 1: this (primary) process migrates and prepares the shop once, then
+ * forks that many worker processes that share the port (node:cluster hands connections out in turn)
+ * and restarts one that dies. SIGTERM / SIGINT stop the workers gracefully, then this process.
+ */
+async function startWorkers(config: Config): Promise<void> {
+  const startedAt = Date.now();
+  const { app, ctx } = await buildApp(config);
+  try {
+    await prepareShop(config, ctx);
+  } finally {
+    await app.close();
+  }
+  let shuttingDown = false;
+  const fork = (id: number) => {
+    const worker = cluster.fork({ BAZAAR_WORKER_ID: String(id) });
+    worker.on("exit", (code, signal) => {
+      if (shuttingDown) return;
+      console.error(`Worker ${id} exited (${signal ?? `code ${code}`}); starting another.`);
+      setTimeout(() => fork(id), 1000).unref();
+    });
+  };
+  let listening = 0;
+  cluster.on("listening", (_worker, address) => {
+    if (++listening !== config.workers) return;
+    console.log(
+      `Bazaar is serving the shop on http://localhost:${address.port} from ${config.workers} worker processes ` +
+        `(ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; PostgreSQL). API docs: /api/docs`,
+    );
+  });
+  for (let id = 1; id <= config.workers; id++) fork(id);
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 2_000);
+    timer.unref();
+    let left = workers.length;
+    if (left === 0) process.exit(0);
+    for (const worker of workers) {
+      worker.once("exit", () => {
+        if (--left === 0) process.exit(0);
+      });
+      worker.process.kill(signal);
+    }
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 async function main(argv: string[]): Promise<number> {

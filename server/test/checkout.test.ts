@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upsertProduct } from "../src/modules/catalog/index.ts";
 import { GuestShopper, seedShop } from "./commerce-fixtures.ts";
 import { testApp } from "./helpers.ts";
 
@@ -237,6 +238,38 @@ describe("checkout", () => {
     );
     expect(unknownProvider.statusCode).toBe(400);
     expect(unknownProvider.json().errors[0].field).toBe("payment.provider");
+  });
+
+  it("refuses a cart holding a product taken off sale since it was added (409 CART_ITEM_UNAVAILABLE)", async () => {
+    const lantern = {
+      sku: "LANTERN",
+      type: "simple" as const,
+      name: "Camp Lantern",
+      currency: "USD",
+      categorySlugs: ["gear"],
+      variants: [{ sku: "LANTERN", priceAmount: 3500, stockQuantity: 10, weightGrams: 400 }],
+    };
+    await upsertProduct(t.ctx.db, lantern);
+    const variantId = (
+      (await t.ctx.db.execute(`select id from variants where sku = 'LANTERN'`)) as unknown as {
+        rows: { id: string }[];
+      }
+    ).rows[0]!.id;
+    const guest = new GuestShopper(t.app);
+    await guest.readyCart([{ variantId, quantity: 1 }], "lantern@example.com");
+    await upsertProduct(t.ctx.db, { ...lantern, status: "archived" });
+    const response = await guest.checkout("key-lantern");
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ code: "CART_ITEM_UNAVAILABLE" });
+    expect(response.json().detail).toContain("LANTERN");
+    const stock = (await t.ctx.db.execute(
+      `select reserved_quantity from inventory_levels where variant_id = '${variantId}'`,
+    )) as unknown as { rows: { reserved_quantity: number }[] };
+    expect(stock.rows[0]!.reserved_quantity).toBe(0);
+    const orders = (await t.ctx.db.execute(
+      `select count(*)::int as n from orders where email = 'lantern@example.com'`,
+    )) as unknown as { rows: { n: number }[] };
+    expect(orders.rows[0]!.n).toBe(0);
   });
 
   it("the same Idempotency-Key sent 20 times at once makes one order and one payment", async () => {

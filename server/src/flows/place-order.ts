@@ -99,7 +99,8 @@ function requestHash(input: PlaceOrderInput): string {
 /**
  * Checks that a cart can become an order as it is.
  * @throws ValidationError naming what is missing (email, shippingAddress, shippingMethodId, lines),
- *   CouponError for an entered code that no longer works.
+ *   AppError 409 CART_ITEM_UNAVAILABLE for a line whose product is no longer for sale, CouponError for
+ *   an entered code that no longer works.
  */
 function checkReady(view: CartView): void {
   const errors: { field: string; message: string }[] = [];
@@ -112,6 +113,15 @@ function checkReady(view: CartView): void {
   if (!view.requiresShipping && !view.billingAddress && !view.shippingAddress)
     errors.push({ field: "billingAddress", message: "enter a billing address" });
   if (errors.length) throw new ValidationError(errors);
+  const unavailable = view.lines.filter((l) => !l.sale.isSellable);
+  if (unavailable.length) {
+    throw new AppError(
+      409,
+      "CART_ITEM_UNAVAILABLE",
+      `No longer for sale: ${unavailable.map((l) => l.sku).join(", ")}. Remove it from the cart to check out.`,
+      unavailable.map((l) => ({ field: `lines.${l.id}`, message: `${l.sku} is no longer for sale` })),
+    );
+  }
   const invalid = view.couponProblems.find((p) => p.reason.startsWith("COUPON_"));
   if (invalid)
     throw new CouponError(invalid.reason as ConstructorParameters<typeof CouponError>[0], invalid.code);
@@ -153,13 +163,25 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
     ]);
   }
   const provider = ctx.payments.get(input.payment.provider);
-  const existing = await replay(ctx.db, input);
-  if (existing) return replayResult(ctx, existing, input);
   const cart = input.cart;
-  if (!cart) throw new AppError(404, "CART_NOT_FOUND", "There is no cart to check out.");
-
-  const view = await viewCart(ctx.db, cart);
-  checkReady(view);
+  if (!cart) {
+    // The cart became an order (or went away): only a replay of a key can answer.
+    const existing = await replay(ctx.db, input);
+    if (existing) return replayResult(ctx, existing, input);
+    throw new AppError(404, "CART_NOT_FOUND", "There is no cart to check out.");
+  }
+  // With an active cart the key is checked when it is claimed in the order's transaction; a key that
+  // already has an order (a replay while the cart is held, or after a declined payment) answers there.
+  // Stock is not read here: the reservation checks it with the row locked.
+  const view = await viewCart(ctx.db, cart, new Date(), { stock: false });
+  try {
+    checkReady(view);
+  } catch (error) {
+    // A retry whose key already made an order answers with that order even if the cart changed since.
+    const existing = await replay(ctx.db, input);
+    if (existing) return replayResult(ctx, existing, input);
+    throw error;
+  }
   const settings = await getStoreSettings(ctx.db);
   const orderId = newId("ord");
   const email = view.email!;

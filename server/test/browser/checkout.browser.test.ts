@@ -433,6 +433,9 @@ describe("cart and checkout in Chromium", () => {
         await page.getByLabel("ZIP code").fill("48226");
         await page.getByRole("button", { name: "Continue to shipping" }).click();
         await page.getByRole("radio", { name: /Best Way/ }).check();
+        await expect
+          .poll(() => page.getByRole("button", { name: "Continue to payment" }).isEnabled())
+          .toBe(true);
         await check();
         await page.getByRole("button", { name: "Continue to payment" }).click();
         await page.getByLabel("Card number").waitFor();

@@ -42,6 +42,10 @@ const axeSource = fs.readFileSync(path.join(repoRoot, "node_modules/axe-core/axe
 export async function seriousViolations(
   page: Page,
 ): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  // Colours caught mid-transition (a button just enabled) would read as low contrast: settle them first.
+  await page.addStyleTag({
+    content: "*, *::before, *::after { transition: none !important; animation: none !important; }",
+  });
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
     const axe = (

@@ -433,8 +433,16 @@ export interface CartView {
  * Reads a cart with everything re-validated: current prices (a price changed since the line was added
  * is reported on the line), stock, promotions and coupons in force, shipping options for the address, tax for the
  * destination and the totals computed server-side by the pricing calculator.
+ * With `stock: false` (the checkout, whose reservation checks stock itself) stock is not read: lines
+ * then report `availableQuantity` null and are purchasable when for sale.
  */
-export async function viewCart(db: Db, cart: CartRow, now = new Date()): Promise<CartView> {
+export async function viewCart(
+  db: Db,
+  cart: CartRow,
+  now = new Date(),
+  options: { stock?: boolean } = {},
+): Promise<CartView> {
+  const withStock = options.stock ?? true;
   const settings = await getStoreSettings(db);
   const rows = await db
     .select()
@@ -444,7 +452,7 @@ export async function viewCart(db: Db, cart: CartRow, now = new Date()): Promise
   const variantIds = rows.map((r) => r.variantId);
   const [sale, stock] = await Promise.all([
     getSaleVariants(db, variantIds, now),
-    getAvailability(db, variantIds),
+    withStock ? getAvailability(db, variantIds) : null,
   ]);
   const lines = rows.flatMap((row) => {
     const v = sale.get(row.variantId);
@@ -509,10 +517,11 @@ export async function viewCart(db: Db, cart: CartRow, now = new Date()): Promise
   });
   const lineViews: CartLineView[] = lines.map(({ row, v }, i) => {
     const priced = pricing.lines[i]!;
-    const a = stock.get(v.variantId) ?? noStock(v.variantId);
-    const counted = !v.isDigital && !a.unlimited;
+    const a = stock ? (stock.get(v.variantId) ?? noStock(v.variantId)) : null;
+    const counted = a !== null && !v.isDigital && !a.unlimited;
     const purchasable =
-      v.isSellable && (v.isDigital || (a.purchasable && (!counted || a.availableQuantity >= row.quantity)));
+      v.isSellable &&
+      (v.isDigital || a === null || (a.purchasable && (!counted || a.availableQuantity >= row.quantity)));
     return {
       id: row.id,
       variantId: v.variantId,
