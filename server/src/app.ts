@@ -19,6 +19,7 @@ import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
 import { hooksRoutes } from "./flows/hooks.routes.ts";
 import { registerOrderEmails } from "./flows/order-emails.ts";
 import { registerWebhookProcessing } from "./flows/payment-webhooks.ts";
+import { adminPriceListRoutes } from "./flows/price-lists.routes.ts";
 import { staffManagementRoutes } from "./flows/staff-management.routes.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { cartRoutes } from "./modules/cart/index.ts";
@@ -245,6 +246,7 @@ export async function buildApp(
       await admin.register(mailOutboxRoutes(ctx.db));
       await admin.register(adminVendorRoutes(auth, ctx.db));
       await admin.register(adminOrderRoutes(ctx));
+      await admin.register(adminPriceListRoutes(ctx));
     },
     { prefix: "/api/admin" },
   );

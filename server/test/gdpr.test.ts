@@ -174,6 +174,7 @@ describe("GDPR", () => {
       "tax_rates.name",
       "shipping_zones.name",
       "shipping_methods.name",
+      "price_lists.name",
     ]);
     const declared = new Set(
       personalDataSources.flatMap((s) =>

@@ -53,6 +53,7 @@ export type IdPrefix =
   | "tax"
   | "promo"
   | "cpn"
+  | "plist"
   | "shz"
   | "shm"
   | "ful"

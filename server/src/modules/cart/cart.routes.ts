@@ -6,7 +6,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { fromTrustedOrigin } from "../../platform/csrf.ts";
 import { AppError } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
-import { getStoreSettings } from "../pricing/index.ts";
+import { getStoreSettings, offeredCurrencies } from "../pricing/index.ts";
 import {
   addLine,
   applyCoupon,
@@ -19,6 +19,7 @@ import {
   removeCoupon,
   removeLine,
   setBillingAddress,
+  setCartCurrency,
   setEmail,
   setShippingAddress,
   setShippingMethod,
@@ -311,6 +312,53 @@ export function cartRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const cart = await need(request, reply);
         await removeCoupon(ctx.db, cart, request.params.code);
+        return answer(cart);
+      },
+    );
+
+    app.get(
+      "/currencies",
+      {
+        schema: {
+          summary: "Currencies a shopper may pay in",
+          description:
+            "The shop's default currency first, then those with an active price list (explicit prices, never converted).",
+          tags,
+          response: {
+            200: Type.Object({
+              default: Type.String({ description: "ISO 4217 code of the catalog's prices" }),
+              currencies: Type.Array(Type.String(), { description: "ISO 4217 codes" }),
+            }),
+          },
+        },
+      },
+      async () => {
+        const settings = await getStoreSettings(ctx.db);
+        return {
+          default: settings.defaultCurrency,
+          currencies: await offeredCurrencies(ctx.db, settings.defaultCurrency),
+        };
+      },
+    );
+
+    app.put(
+      "/cart/currency",
+      {
+        schema: {
+          summary: "Pay in another currency",
+          description:
+            "Re-prices every line from that currency's price list (or the catalog prices for the default currency) and clears the shipping method, which is priced per currency. 400 naming `currency` for a currency the shop does not sell in; 409 CART_CURRENCY_UNAVAILABLE naming the lines without a price in it (the cart is left as it was).",
+          tags,
+          body: Type.Object(
+            { currency: Type.String({ minLength: 3, maxLength: 3, description: "ISO 4217 code" }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: CartSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const cart = await need(request, reply, true);
+        await setCartCurrency(ctx.db, cart, request.body.currency);
         return answer(cart);
       },
     );

@@ -10,8 +10,10 @@ import {
   CouponError,
   getStoreSettings,
   normaliseCouponCode,
+  offeredCurrencies,
   type PricingResult,
   priceCart,
+  priceListPricesOf,
   promotionsFor,
   type StoreSettings,
   taxRatesFor,
@@ -124,8 +126,31 @@ async function checkQuantity(db: Db, variant: SaleVariant, quantity: number): Pr
   }
 }
 
+/**
+ * Variants on sale, priced in `currency`: the catalog's own price when the variant is priced in it,
+ * else its price in that currency's active price list (explicit, never converted). A variant with
+ * neither keeps its own currency, so callers see it is not for sale in `currency`.
+ */
+export async function saleVariantsIn(
+  db: Db,
+  variantIds: string[],
+  currency: string,
+  now = new Date(),
+): Promise<Map<string, SaleVariant>> {
+  const sale = await getSaleVariants(db, variantIds, now);
+  const foreign = [...sale.values()].filter((v) => v.currency !== currency).map((v) => v.variantId);
+  if (foreign.length === 0) return sale;
+  const prices = await priceListPricesOf(db, currency, foreign);
+  for (const id of foreign) {
+    const amount = prices.get(id);
+    if (amount === undefined) continue;
+    sale.set(id, { ...sale.get(id)!, currency, unitPrice: amount, regularPrice: amount, onSale: false });
+  }
+  return sale;
+}
+
 async function saleVariant(db: Db, cart: CartRow, variantId: string): Promise<SaleVariant> {
-  const variant = (await getSaleVariants(db, [variantId])).get(variantId);
+  const variant = (await saleVariantsIn(db, [variantId], cart.currency)).get(variantId);
   if (!variant?.isSellable) {
     throw new ValidationError([{ field: "variantId", message: `no variant "${variantId}" is for sale` }]);
   }
@@ -214,6 +239,51 @@ export async function setEmail(db: Db, cart: CartRow, email: string): Promise<vo
     ]);
   }
   await db.update(carts).set({ email: value, updatedAt: new Date() }).where(eq(carts.id, cart.id));
+}
+
+/**
+ * Switches a cart to another currency the shop offers (its default, or one with an active price list):
+ * every line is re-priced from that currency's prices (explicit prices, no conversion) and the
+ * shipping method is cleared, since methods are priced per currency.
+ * @throws ValidationError (currency) for a currency the shop does not sell in; AppError 409
+ *   CART_CURRENCY_UNAVAILABLE naming the SKUs without a price in it (nothing changes)
+ */
+export async function setCartCurrency(db: Db, cart: CartRow, rawCurrency: string): Promise<void> {
+  const currency = rawCurrency.trim().toUpperCase();
+  const settings = await getStoreSettings(db);
+  const offered = await offeredCurrencies(db, settings.defaultCurrency);
+  if (!offered.includes(currency)) {
+    throw new ValidationError([{ field: "currency", message: `choose one of ${offered.join(", ")}` }]);
+  }
+  if (currency === cart.currency) return;
+  const rows = await db.select().from(cartLineItems).where(eq(cartLineItems.cartId, cart.id));
+  const sale = await saleVariantsIn(
+    db,
+    rows.map((r) => r.variantId),
+    currency,
+  );
+  const unpriced = rows.filter((r) => sale.get(r.variantId)?.currency !== currency);
+  if (unpriced.length) {
+    const skus = unpriced.map((r) => sale.get(r.variantId)?.sku ?? r.variantId);
+    throw new AppError(
+      409,
+      "CART_CURRENCY_UNAVAILABLE",
+      `Not for sale in ${currency}: ${skus.join(", ")}. Remove them to pay in ${currency}.`,
+      unpriced.map((r, i) => ({ field: `lines.${r.id}`, message: `${skus[i]} has no ${currency} price` })),
+    );
+  }
+  await db.transaction(async (tx) => {
+    for (const r of rows) {
+      await tx
+        .update(cartLineItems)
+        .set({ unitPrice: sale.get(r.variantId)!.unitPrice, updatedAt: new Date() })
+        .where(eq(cartLineItems.id, r.id));
+    }
+    await tx
+      .update(carts)
+      .set({ currency, shippingMethodId: null, updatedAt: new Date() })
+      .where(eq(carts.id, cart.id));
+  });
 }
 
 /** Normalises and validates a postal address. @throws ValidationError naming each bad field (under `prefix`). */
@@ -451,12 +521,25 @@ export async function viewCart(
     .orderBy(asc(cartLineItems.createdAt), asc(cartLineItems.id));
   const variantIds = rows.map((r) => r.variantId);
   const [sale, stock] = await Promise.all([
-    getSaleVariants(db, variantIds, now),
+    saleVariantsIn(db, variantIds, cart.currency, now),
     withStock ? getAvailability(db, variantIds) : null,
   ]);
   const lines = rows.flatMap((row) => {
-    const v = sale.get(row.variantId);
-    return v ? [{ row, v }] : [];
+    const found = sale.get(row.variantId);
+    if (!found) return [];
+    // Not priced in the cart's currency (its price-list price was removed): shown, not sellable, 0.
+    const v =
+      found.currency === cart.currency
+        ? found
+        : {
+            ...found,
+            currency: cart.currency,
+            unitPrice: 0,
+            regularPrice: 0,
+            onSale: false,
+            isSellable: false,
+          };
+    return [{ row, v }];
   });
   const requiresShipping = lines.some(({ v }) => !v.isDigital);
   const address = cart.shippingAddress ?? cart.billingAddress;

@@ -632,6 +632,16 @@ export async function productIdsBySku(db: Db, skus: string[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.sku, r.id]));
 }
 
+/** Variant ids by variant SKU (unknown SKUs are absent from the map). */
+export async function variantIdsBySku(db: Db, skus: string[]): Promise<Map<string, string>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db
+    .select({ id: variants.id, sku: variants.sku })
+    .from(variants)
+    .where(sql`${variants.sku} = any(${sql.param(skus)}::text[])`);
+  return new Map(rows.map((r) => [r.sku, r.id]));
+}
+
 /** Lowest regular variant price of a product, by product SKU, in minor units; null for an unknown SKU. */
 export async function lowestPriceBySku(db: Db, sku: string): Promise<number | null> {
   const [row] = await db

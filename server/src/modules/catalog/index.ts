@@ -34,5 +34,6 @@ export {
   upsertCategory,
   upsertProduct,
   type VariantInput,
+  variantIdsBySku,
 } from "./catalog.service.ts";
 export type { ProductDetailDto, ProductSummaryDto } from "./catalog.types.ts";

@@ -1,4 +1,14 @@
 /** Pricing: tax rates, promotions and coupons, store price settings, the cart price calculator. */
+
+export {
+  checkCurrency,
+  listPriceLists,
+  offeredCurrencies,
+  type PriceList,
+  priceListPricesOf,
+  setPriceListPrices,
+  upsertPriceList,
+} from "./price-lists.ts";
 export {
   allocateByLargestRemainder,
   matchTaxRates,

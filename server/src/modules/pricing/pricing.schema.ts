@@ -138,3 +138,36 @@ export const couponRedemptions = pgTable(
     index("coupon_redemptions_order_idx").on(t.orderId),
   ],
 );
+
+/**
+ * A price list: explicit prices of variants in one currency other than (or besides) the catalog's
+ * own, e.g. EUR and GBP next to USD. One list per currency; an active list makes its currency one a
+ * shopper can choose. Prices are never converted with exchange rates: a variant without a price in
+ * the list is not for sale in that currency.
+ */
+export const priceLists = pgTable("price_lists", {
+  id: text("id").primaryKey(),
+  /** ISO 4217 code, upper case. */
+  currency: text("currency").notNull().unique(),
+  name: text("name").notNull(),
+  isActive: boolean("is_active").notNull().default(true),
+  createdAt: tz("created_at").notNull().defaultNow(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
+/** A variant's price in a price list, in minor units of the list's currency. */
+export const priceListPrices = pgTable(
+  "price_list_prices",
+  {
+    priceListId: text("price_list_id")
+      .notNull()
+      .references(() => priceLists.id, { onDelete: "cascade" }),
+    variantId: text("variant_id").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.priceListId, t.variantId] }),
+    index("price_list_prices_variant_idx").on(t.variantId),
+  ],
+);
