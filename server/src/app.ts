@@ -5,6 +5,7 @@ import compress from "@fastify/compress";
 import fastifyCookie from "@fastify/cookie";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -36,7 +37,7 @@ import {
 import { ResponseCache } from "./platform/cache.ts";
 import type { AppContext } from "./platform/context.ts";
 import { type Database, openDatabase } from "./platform/db.ts";
-import { problemErrorHandler, problemNotFoundHandler } from "./platform/errors.ts";
+import { AppError, problemErrorHandler, problemNotFoundHandler } from "./platform/errors.ts";
 import { ImageService } from "./platform/images.ts";
 import { mailOutboxRoutes } from "./platform/mail.routes.ts";
 import { registerMailHandler, SmtpMailer, StoredMailer } from "./platform/mail.ts";
@@ -134,6 +135,18 @@ export async function buildApp(
 
   // Cookies (the guest cart cookie) are parsed for every route.
   await app.register(fastifyCookie);
+  // Per-route rate limits (routes opt in with `config.rateLimit`), counted in Redis when configured so
+  // that every API process shares them; answered as 429 problem+json with Retry-After.
+  await app.register(rateLimit, {
+    global: false,
+    ...(redis ? { redis, nameSpace: "rate-limit:" } : {}),
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        429,
+        "RATE_LIMITED",
+        `Too many attempts. Try again in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`,
+      ),
+  });
   await app.register(compress, { threshold: 2048, encodings: ["br", "gzip", "deflate"] });
   // Security headers on every response: a strict Content-Security-Policy (own origin only; inline
   // styles for React style attributes), frame-ancestors 'self' against clickjacking, nosniff, and

@@ -35,6 +35,11 @@ export interface Config {
    * embedded database belongs to one process.
    */
   workers: number;
+  /**
+   * Guest order lookups (number + e-mail) allowed per client IP address per minute
+   * (ORDER_LOOKUP_PER_MINUTE, default 10): order numbers are sequential, so guessing is throttled.
+   */
+  orderLookupPerMinute: number;
   /** Serve the built storefront from web/storefront/dist at `/`. */
   serveStorefront: boolean;
   /** Name of the shop, used in emails and page titles. */
@@ -271,6 +276,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     shutdownTimeoutMs: intVar(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
     dbPoolSize: intVar(env, "DB_POOL_SIZE", 20, 1, 1000),
     workers: intVar(env, "WEB_CONCURRENCY", 1, 1, 64),
+    orderLookupPerMinute: intVar(env, "ORDER_LOOKUP_PER_MINUTE", 10, 1, 100_000),
     serveStorefront: boolVar(env, "SERVE_STOREFRONT", true),
     storeName: env.STORE_NAME?.trim() || "Bazaar",
     smtpUrl,

@@ -341,3 +341,33 @@ describe("a browser guest (cart cookie, no header)", () => {
     expect(placed.json().email).toBe("cookie@example.com");
   });
 });
+
+describe("guest order lookup", () => {
+  it("is throttled per IP address: 429 problem+json with Retry-After past the limit", async () => {
+    const limited = await testApp({ orderLookupPerMinute: 3 });
+    try {
+      const lookup = () =>
+        limited.app.inject({
+          method: "POST",
+          url: "/api/store/orders/lookup",
+          payload: { number: "100001", email: "nobody@example.com" },
+        });
+      for (let i = 0; i < 3; i++) expect((await lookup()).statusCode).toBe(404);
+      const refused = await lookup();
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers["content-type"]).toContain("application/problem+json");
+      expect(refused.json()).toMatchObject({ status: 429, code: "RATE_LIMITED" });
+      expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+      // Another address is not affected.
+      const other = await limited.app.inject({
+        method: "POST",
+        url: "/api/store/orders/lookup",
+        payload: { number: "100001", email: "nobody@example.com" },
+        remoteAddress: "203.0.113.7",
+      });
+      expect(other.statusCode).toBe(404);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -105,6 +105,8 @@ export async function testApp(overrides: Partial<Config> = {}) {
       seedDemo: false,
       cacheTtlMs: 0,
       serveStorefront: false,
+      // Suites look orders up many times from one address; the rate-limit test sets its own.
+      orderLookupPerMinute: 100_000,
       // Suites place many orders from one address; fraud tests set their own thresholds.
       fraud: {
         velocity: { email: 0, ip: 0, card: 0 },

@@ -27,6 +27,8 @@ const paymentNames: Record<string, string> = {
  */
 export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // Guest lookups by order number + e-mail are throttled per IP address (numbers are sequential).
+    const lookupLimit = { max: ctx.config.orderLookupPerMinute, timeWindow: 60_000 };
     app.addHook("onRequest", cookieWriteGuard([ctx.config.publicUrl, ...ctx.config.trustedOrigins]));
     const errors = {
       400: ProblemSchema,
@@ -263,6 +265,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       "/orders/lookup/returns",
       {
+        config: { rateLimit: lookupLimit },
         schema: {
           summary: "Ask to return items of a guest order",
           description:
@@ -343,6 +346,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       "/orders/lookup/payment",
       {
+        config: { rateLimit: lookupLimit },
         schema: {
           summary: "Finish a payment after returning from the provider",
           description:
@@ -366,6 +370,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       "/orders/lookup",
       {
+        config: { rateLimit: lookupLimit },
         schema: {
           summary: "Find an order by number and e-mail",
           description:
