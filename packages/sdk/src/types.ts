@@ -63,3 +63,40 @@ export interface Problem {
   code: string;
   errors?: { field: string; message: string }[];
 }
+
+import type {
+  AdminOrderSchema,
+  OrderLineSchema,
+  OrderPaymentSchema,
+  OrderSchema,
+  OrderSummarySchema,
+} from "../../../server/src/flows/orders.types.ts";
+// Cart, checkout and orders (/api/store/cart, /checkout, /orders; /api/admin/orders). Every amount is
+// an integer in minor units of the cart's or order's `currency`.
+import type {
+  AppliedPromotionSchema,
+  CartLineSchema,
+  CartSchema,
+  CartTotalsSchema,
+  PostalAddressSchema,
+  ShippingQuoteSchema,
+} from "../../../server/src/modules/cart/cart.types.ts";
+
+/** A postal address; `country` is ISO 3166-1 alpha-2, `region` a state or province code ("MI"). */
+export type PostalAddress = Static<typeof PostalAddressSchema>;
+/** A shipping method quoted for the cart's address. */
+export type ShippingQuote = Static<typeof ShippingQuoteSchema>;
+export type CartLine = Static<typeof CartLineSchema>;
+export type CartTotals = Static<typeof CartTotalsSchema>;
+export type AppliedPromotion = Static<typeof AppliedPromotionSchema>;
+/** The shopper's cart, every amount computed by the server; `id` null when there is none yet. */
+export type Cart = Static<typeof CartSchema>;
+export type OrderLine = Static<typeof OrderLineSchema>;
+export type OrderPayment = Static<typeof OrderPaymentSchema>;
+/** An order as its customer (or a guest with its number and e-mail) sees it. */
+export type Order = Static<typeof OrderSchema>;
+export type OrderTotals = Order["totals"];
+/** A row of an order list (the customer's, or staff's). */
+export type OrderSummary = Static<typeof OrderSummarySchema>;
+/** An order as staff see it: payments, refunds, disputes, parcels and the full timeline. */
+export type AdminOrder = Static<typeof AdminOrderSchema>;

@@ -1,5 +1,6 @@
 import { type Static, Type } from "typebox";
-import { AppliedPromotionSchema, PostalAddressSchema } from "../modules/cart/index.ts";
+// The schema file itself (not the module barrel): the SDK derives client types from these files.
+import { AppliedPromotionSchema, PostalAddressSchema } from "../modules/cart/cart.types.ts";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Minor = (description: string) =>

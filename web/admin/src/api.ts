@@ -164,156 +164,16 @@ export type OrderStatus = (typeof orderStatuses)[number];
 export const refundReasons = ["requested_by_customer", "duplicate", "fraudulent", "other"] as const;
 export type RefundReason = (typeof refundReasons)[number];
 
-/** A row of the orders list. Amounts are integer minor units of `currency`. */
-export interface OrderSummary {
-  id: string;
-  number: string;
-  status: string;
-  paymentStatus: string;
-  fulfillmentStatus: string;
-  currency: string;
-  /** Contact e-mail of the order. */
-  email: string;
-  total: number;
-  itemCount: number;
-  placedAt: string;
-}
+/**
+ * Orders as the staff API answers them, derived in @bazaar/sdk from the server's TypeBox schemas.
+ * Amounts are integer minor units of the order's `currency`.
+ */
+import type { AdminOrder, OrderSummary } from "@bazaar/sdk/src/types";
 
-export interface PostalAddress {
-  firstName: string;
-  lastName: string;
-  company: string | null;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string | null;
-  country: string;
-  phone: string | null;
-}
-
-export interface OrderLine {
-  id: string;
-  variantId: string;
-  productId: string;
-  sku: string;
-  productName: string;
-  productSlug: string;
-  variantTitle: string;
-  options: Record<string, string>;
-  thumbnailUrl: string | null;
-  quantity: number;
-  unitPrice: number;
-  subtotal: number;
-  discount: number;
-  tax: number;
-  total: number;
-  isDigital: boolean;
-  fulfilledQuantity: number;
-  returnedQuantity: number;
-}
-
-export interface ReturnLine {
-  lineId: string;
-  quantity: number;
-  reason: string;
-}
-
-/** An order in full as staff see it (GET /api/admin/orders/:id). Amounts are minor units. */
-export interface AdminOrder {
-  id: string;
-  number: string;
-  status: string;
-  paymentStatus: string;
-  fulfillmentStatus: string;
-  currency: string;
-  email: string;
-  placedAt: string;
-  shippingAddress: PostalAddress | null;
-  billingAddress: PostalAddress | null;
-  shippingMethod: { code: string; name: string } | null;
-  lines: OrderLine[];
-  promotions: {
-    id: string;
-    name: string;
-    code: string | null;
-    type: string;
-    amount: number;
-    freeShipping: boolean;
-  }[];
-  couponCodes: string[];
-  totals: {
-    subtotal: number;
-    discountTotal: number;
-    shippingTotal: number;
-    shippingDiscount: number;
-    shippingTax: number;
-    taxTotal: number;
-    total: number;
-    paidTotal: number;
-    refundedTotal: number;
-    pricesIncludeTax: boolean;
-  };
-  returns: {
-    id: string;
-    number: string;
-    status: string;
-    lines: ReturnLine[];
-    refundAmount: number | null;
-    createdAt: string;
-  }[];
-  userId: string | null;
-  ipAddress: string | null;
-  holdReason: string | null;
-  payments: {
-    id: string;
-    provider: string;
-    reference: string | null;
-    status: string;
-    amount: number;
-    capturedAmount: number;
-    refundedAmount: number;
-    riskScore: number | null;
-    failureCode: string | null;
-    createdAt: string;
-  }[];
-  refunds: {
-    id: string;
-    amount: number;
-    reason: string;
-    note: string;
-    status: string;
-    actor: string;
-    createdAt: string;
-  }[];
-  disputes: {
-    id: string;
-    reference: string;
-    status: string;
-    reason: string;
-    amount: number;
-    evidenceDueBy: string | null;
-  }[];
-  fulfillments: {
-    id: string;
-    status: string;
-    carrier: string;
-    trackingNumber: string | null;
-    trackingUrl: string | null;
-    lines: { lineId: string; quantity: number }[];
-    shippedAt: string | null;
-    deliveredAt: string | null;
-  }[];
-  timeline: {
-    type: string;
-    message: string;
-    actor: string;
-    data: Record<string, unknown>;
-    at: string;
-  }[];
-}
+export type { AdminOrder, OrderLine, OrderSummary, PostalAddress } from "@bazaar/sdk/src/types";
 
 export type OrderPayment = AdminOrder["payments"][number];
+export type ReturnLine = AdminOrder["returns"][number]["lines"][number];
 
 /** A return (RMA) as the returns endpoints answer it. */
 export interface ReturnRecord {

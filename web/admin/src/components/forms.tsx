@@ -1,5 +1,12 @@
 import { cn } from "@bazaar/ui";
-import { type InputHTMLAttributes, type ReactNode, type Ref, useId } from "react";
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type Ref,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 
 const describedBy = (...ids: (string | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
 
@@ -18,25 +25,46 @@ export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 
   ref?: Ref<HTMLInputElement>;
 }
 
-/** A labelled text input with optional hint and error, both announced with the field. */
-export function Field({ label, hint, error, id, className, ref, ...rest }: FieldProps) {
+/** Ids that tie a control to its hint and error, and the frame that shows them around it. */
+function useFieldIds(id: string | undefined, hint: ReactNode, error: string | undefined) {
   const autoId = useId();
-  const inputId = id ?? autoId;
-  const hintId = hint ? `${inputId}-hint` : undefined;
-  const errorId = error ? `${inputId}-error` : undefined;
+  const controlId = id ?? autoId;
+  const hintId = hint ? `${controlId}-hint` : undefined;
+  const errorId = error ? `${controlId}-error` : undefined;
+  return {
+    controlId,
+    aria: { "aria-invalid": error ? true : undefined, "aria-describedby": describedBy(hintId, errorId) },
+    hintId,
+    errorId,
+  };
+}
+
+/** Label above a control, hint and error below it. */
+function FieldFrame({
+  label,
+  controlId,
+  hint,
+  hintId,
+  error,
+  errorId,
+  className,
+  children,
+}: {
+  label: string;
+  controlId: string;
+  hint: ReactNode;
+  hintId: string | undefined;
+  error: string | undefined;
+  errorId: string | undefined;
+  className: string | undefined;
+  children: ReactNode;
+}) {
   return (
     <div className={className}>
-      <label htmlFor={inputId} className="block text-sm font-medium text-neutral-900">
+      <label htmlFor={controlId} className="block text-sm font-medium text-neutral-900">
         {label}
       </label>
-      <input
-        ref={ref}
-        id={inputId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hintId, errorId)}
-        className={inputClass}
-        {...rest}
-      />
+      {children}
       {hint && (
         <p id={hintId} className="mt-1 text-sm text-neutral-600">
           {hint}
@@ -48,6 +76,60 @@ export function Field({ label, hint, error, id, className, ref, ...rest }: Field
         </p>
       )}
     </div>
+  );
+}
+
+/** A labelled text input with optional hint and error, both announced with the field. */
+export function Field({ label, hint, error, id, className, ref, ...rest }: FieldProps) {
+  const { controlId, aria, hintId, errorId } = useFieldIds(id, hint, error);
+  return (
+    <FieldFrame {...{ label, controlId, hint, hintId, error, errorId, className }}>
+      <input ref={ref} id={controlId} {...aria} className={inputClass} {...rest} />
+    </FieldFrame>
+  );
+}
+
+interface FrameProps {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  className?: string;
+}
+
+/** A labelled select, styled like `Field`, with optional hint and error announced with it. */
+export function SelectField({
+  label,
+  error,
+  hint,
+  className,
+  id,
+  children,
+  ...rest
+}: Omit<SelectHTMLAttributes<HTMLSelectElement>, "className"> & FrameProps) {
+  const { controlId, aria, hintId, errorId } = useFieldIds(id, hint, error);
+  return (
+    <FieldFrame {...{ label, controlId, hint, hintId, error, errorId, className }}>
+      <select id={controlId} {...aria} className={inputClass} {...rest}>
+        {children}
+      </select>
+    </FieldFrame>
+  );
+}
+
+/** A labelled multi-line text field with optional hint and error. */
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  className,
+  id,
+  ...rest
+}: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "className"> & FrameProps) {
+  const { controlId, aria, hintId, errorId } = useFieldIds(id, hint, error);
+  return (
+    <FieldFrame {...{ label, controlId, hint, hintId, error, errorId, className }}>
+      <textarea id={controlId} rows={3} {...aria} className={cn(inputClass, "h-auto py-2")} {...rest} />
+    </FieldFrame>
   );
 }
 

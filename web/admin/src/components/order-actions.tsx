@@ -14,8 +14,19 @@ import {
   type ShipmentInput,
 } from "../api";
 import { queryClient, useCan } from "../queries";
-import { Alert, Field, Notice, Section, TableScroll, tableClass, tdClass, thClass } from "./forms";
-import { humanize, SelectField, TextAreaField } from "./orders";
+import {
+  Alert,
+  Field,
+  Notice,
+  Section,
+  SelectField,
+  TableScroll,
+  TextAreaField,
+  tableClass,
+  tdClass,
+  thClass,
+} from "./forms";
+import { humanize } from "./orders";
 import { indexedErrors, problemFields } from "./problems";
 
 export const orderKey = (id: string) => ["admin", "order", id] as const;

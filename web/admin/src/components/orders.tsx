@@ -1,9 +1,8 @@
 import { cn } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
-import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId } from "react";
+import type { ReactNode } from "react";
 import { adminApi, isApiError, type PostalAddress, type StaffMember } from "../api";
 import { useCan, useMe } from "../queries";
-import { inputClass } from "./forms";
 
 /** "partially_shipped" -> "Partially shipped". */
 export function humanize(value: string): string {
@@ -97,94 +96,6 @@ export function AddressBlock({ address }: { address: PostalAddress | null }) {
         </span>
       ))}
     </address>
-  );
-}
-
-/** A labelled select, styled like `Field`, with an optional error announced with it. */
-export function SelectField({
-  label,
-  error,
-  hint,
-  className,
-  children,
-  ...rest
-}: Omit<SelectHTMLAttributes<HTMLSelectElement>, "className"> & {
-  label: string;
-  error?: string;
-  hint?: ReactNode;
-  className?: string;
-}) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-sm font-medium text-neutral-900">
-        {label}
-      </label>
-      <select
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-        className={inputClass}
-        {...rest}
-      >
-        {children}
-      </select>
-      {hint && (
-        <p id={hintId} className="mt-1 text-sm text-neutral-600">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="mt-1 text-sm font-medium text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-/** A labelled multi-line text field with an optional error. */
-export function TextAreaField({
-  label,
-  error,
-  hint,
-  className,
-  ...rest
-}: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "className"> & {
-  label: string;
-  error?: string;
-  hint?: ReactNode;
-  className?: string;
-}) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-sm font-medium text-neutral-900">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        rows={3}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-        className={cn(inputClass, "h-auto py-2")}
-        {...rest}
-      />
-      {hint && (
-        <p id={hintId} className="mt-1 text-sm text-neutral-600">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="mt-1 text-sm font-medium text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }
 

@@ -3,8 +3,17 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { adminApi, formatDateTime, type OrderSummary, orderStatuses } from "../api";
-import { Field, Section, TableScroll, tableClass, tdClass, textLink, thClass } from "../components/forms";
-import { humanize, SelectField, StatusBadge } from "../components/orders";
+import {
+  Field,
+  Section,
+  SelectField,
+  TableScroll,
+  tableClass,
+  tdClass,
+  textLink,
+  thClass,
+} from "../components/forms";
+import { humanize, StatusBadge } from "../components/orders";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
 
