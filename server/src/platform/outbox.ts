@@ -3,6 +3,7 @@ import type { Db } from "./db.ts";
 import { queryRows } from "./db.ts";
 import { newId } from "./ids.ts";
 import { outboxEvents } from "./outbox.schema.ts";
+import { insertRows } from "./statements.ts";
 
 /** An event as handlers receive it. `id` is stable across retries: use it as an idempotency key. */
 export interface OutboxEvent<P = unknown> {
@@ -31,7 +32,7 @@ export async function enqueue(db: Db, topic: string, payload: unknown): Promise<
 export async function enqueueMany(db: Db, events: { topic: string; payload: unknown }[]): Promise<string[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => ({ id: newId("evt"), topic: e.topic, payload: e.payload }));
-  await db.insert(outboxEvents).values(rows);
+  await insertRows(db, outboxEvents, rows);
   return rows.map((r) => r.id);
 }
 

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { AppError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { allColumns, mapRows, runSql, updateRows } from "../../platform/statements.ts";
 import { getSaleVariants, type SaleVariant } from "../catalog/index.ts";
 import { validateAddress } from "../customers/index.ts";
 import { getAvailability, noStock } from "../inventory/index.ts";
@@ -53,10 +54,12 @@ export async function findCart(
     if (row) return row;
   }
   if (by.token) {
-    const [row] = await db
-      .select()
-      .from(carts)
-      .where(eq(carts.tokenHash, hashCartToken(by.token)));
+    const [row] = mapRows(
+      carts,
+      await runSql(db, `select ${allColumns(carts)} from "carts" where "token_hash" = $1`, [
+        hashCartToken(by.token),
+      ]),
+    );
     if (row && row.status === "active" && (!row.userId || row.userId === by.userId)) return row;
   }
   return null;
@@ -514,11 +517,14 @@ export async function viewCart(
 ): Promise<CartView> {
   const withStock = options.stock ?? true;
   const settings = await getStoreSettings(db);
-  const rows = await db
-    .select()
-    .from(cartLineItems)
-    .where(eq(cartLineItems.cartId, cart.id))
-    .orderBy(asc(cartLineItems.createdAt), asc(cartLineItems.id));
+  const rows = mapRows(
+    cartLineItems,
+    await runSql(
+      db,
+      `select ${allColumns(cartLineItems)} from "cart_line_items" where "cart_id" = $1 order by "created_at", "id"`,
+      [cart.id],
+    ),
+  );
   const variantIds = rows.map((r) => r.variantId);
   const [sale, stock] = await Promise.all([
     saleVariantsIn(db, variantIds, cart.currency, now),
@@ -671,10 +677,7 @@ export async function viewCart(
 
 /** Marks a cart as having become an order (in the order's transaction). */
 export async function completeCart(tx: Db, cartId: string, orderId: string): Promise<void> {
-  await tx
-    .update(carts)
-    .set({ status: "completed", orderId, updatedAt: new Date() })
-    .where(eq(carts.id, cartId));
+  await updateRows(tx, carts, { status: "completed", orderId, updatedAt: new Date() }, `"id" = $1`, [cartId]);
 }
 
 /** Expires active carts untouched past their expiry time. Returns how many expired. */
@@ -699,11 +702,13 @@ export async function getCartById(db: Db, id: string): Promise<CartRow | null> {
  * active or another order holds it.
  */
 export async function claimCartForOrder(tx: Db, cartId: string, orderId: string): Promise<boolean> {
-  const rows = await tx
-    .update(carts)
-    .set({ orderId, updatedAt: new Date() })
-    .where(and(eq(carts.id, cartId), eq(carts.status, "active"), isNull(carts.orderId)))
-    .returning({ id: carts.id });
+  const rows = await updateRows(
+    tx,
+    carts,
+    { orderId, updatedAt: new Date() },
+    `"id" = $1 and "status" = 'active' and "order_id" is null`,
+    [cartId],
+  );
   return rows.length === 1;
 }
 

@@ -1,20 +1,9 @@
 import { sql } from "drizzle-orm";
-import { type Db, queryRows } from "../../platform/db.ts";
+import type { Db } from "../../platform/db.ts";
 import { sizeUrl } from "../../platform/images.ts";
+import { runSql } from "../../platform/statements.ts";
 import { currentPrice } from "./catalog.queries.ts";
-import {
-  categories,
-  images,
-  type ProductType,
-  productCategories,
-  productDownloads,
-  productImages,
-  productOptions,
-  productOptionValues,
-  products,
-  variantOptionValues,
-  variants,
-} from "./catalog.schema.ts";
+import { images, type ProductType, productDownloads } from "./catalog.schema.ts";
 
 /** What a cart or an order needs to know about a variant on sale. Amounts in minor units. */
 export interface SaleVariant {
@@ -76,6 +65,28 @@ interface SaleRow {
 
 const toDate = (v: string | Date | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
 
+/** $1: variant ids (text[]). Fixed text: prepared once per connection (see platform/statements.ts). */
+const saleVariantsSql = `
+  select v.id as variant_id, p.id as product_id, p.type as product_type, p.name as product_name,
+    p.slug as product_slug, v.sku, v.title as variant_title, v.price_amount, v.special_price_amount,
+    v.special_from, v.special_to, v.currency, p.tax_class, v.weight_grams, v.min_quantity,
+    v.max_quantity, v.quantity_increment, p.status,
+    coalesce(v.image_id, (select pi.image_id from "product_images" pi where pi.product_id = p.id
+      order by pi.position limit 1)) as image_id,
+    (select i.sha256 from "images" i where i.id = coalesce(v.image_id, (select pi.image_id
+      from "product_images" pi where pi.product_id = p.id order by pi.position limit 1))) as image_sha,
+    (select jsonb_object_agg(o.name, ov.value) from "variant_option_values" vov
+      join "product_option_values" ov on ov.id = vov.option_value_id
+      join "product_options" o on o.id = ov.option_id where vov.variant_id = v.id) as options,
+    (with recursive up as (
+        select c.id, c.parent_id from "categories" c
+          join "product_categories" pc on pc.category_id = c.id where pc.product_id = p.id
+        union
+        select c.id, c.parent_id from "categories" c join up on c.id = up.parent_id
+      ) select array_agg(distinct id) from up) as category_ids
+  from "variants" v join "products" p on p.id = v.product_id
+  where v.id = any($1::text[])`;
+
 /**
  * Loads variants for a cart or an order in one query: product, current price at `now`, tax class,
  * categories (with ancestors, for promotion conditions), options, thumbnail and quantity rules.
@@ -88,28 +99,7 @@ export async function getSaleVariants(
 ): Promise<Map<string, SaleVariant>> {
   const result = new Map<string, SaleVariant>();
   if (variantIds.length === 0) return result;
-  const rows = await queryRows<SaleRow>(
-    db,
-    sql`select v.id as variant_id, p.id as product_id, p.type as product_type, p.name as product_name,
-        p.slug as product_slug, v.sku, v.title as variant_title, v.price_amount, v.special_price_amount,
-        v.special_from, v.special_to, v.currency, p.tax_class, v.weight_grams, v.min_quantity,
-        v.max_quantity, v.quantity_increment, p.status,
-        coalesce(v.image_id, (select pi.image_id from ${productImages} pi where pi.product_id = p.id
-          order by pi.position limit 1)) as image_id,
-        (select i.sha256 from ${images} i where i.id = coalesce(v.image_id, (select pi.image_id
-          from ${productImages} pi where pi.product_id = p.id order by pi.position limit 1))) as image_sha,
-        (select jsonb_object_agg(o.name, ov.value) from ${variantOptionValues} vov
-          join ${productOptionValues} ov on ov.id = vov.option_value_id
-          join ${productOptions} o on o.id = ov.option_id where vov.variant_id = v.id) as options,
-        (with recursive up as (
-            select c.id, c.parent_id from ${categories} c
-              join ${productCategories} pc on pc.category_id = c.id where pc.product_id = p.id
-            union
-            select c.id, c.parent_id from ${categories} c join up on c.id = up.parent_id
-          ) select array_agg(distinct id) from up) as category_ids
-      from ${variants} v join ${products} p on p.id = v.product_id
-      where v.id = any(${sql.param(variantIds)}::text[])`,
-  );
+  const rows = await runSql<SaleRow>(db, saleVariantsSql, [variantIds]);
   for (const r of rows) {
     const price = currentPrice(
       {

@@ -3,6 +3,7 @@ import { anyText, type Db } from "../../platform/db.ts";
 import { AppError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { enqueue } from "../../platform/outbox.ts";
+import { runSql } from "../../platform/statements.ts";
 import { inventoryLevels, reservations, stockLocations } from "./inventory.schema.ts";
 
 export type StockStatus = "in_stock" | "low_stock" | "out_of_stock";
@@ -206,6 +207,30 @@ interface ReservedRow {
   low_stock_threshold: number;
 }
 
+/** $1 variant id, $2 units, $3 new reservation id, $4 order id (see `reserveStock`). */
+const reserveLineSql = `
+  with target as (
+    select variant_id, location_id from "inventory_levels"
+    where variant_id = $1
+      and (not manage_stock or allow_backorder or stocked_quantity - reserved_quantity >= $2::int)
+    order by (not manage_stock) desc, stocked_quantity - reserved_quantity desc, location_id
+    limit 1
+    for update
+  ), taken as (
+    update "inventory_levels" il
+      set reserved_quantity = il.reserved_quantity + case when il.manage_stock then $2::int else 0 end,
+          updated_at = now()
+    from target
+    where il.variant_id = target.variant_id and il.location_id = target.location_id
+      and (not il.manage_stock or il.allow_backorder or il.stocked_quantity - il.reserved_quantity >= $2::int)
+    returning il.location_id, il.manage_stock, il.stocked_quantity - il.reserved_quantity as available,
+      il.low_stock_threshold
+  ), held as (
+    insert into "reservations" (id, variant_id, location_id, order_id, quantity)
+    select $3, $1, taken.location_id, $4, $2::int from taken where taken.manage_stock
+  )
+  select * from taken`;
+
 /**
  * Reserves stock for an order inside the caller's transaction. Each line is ONE conditional UPDATE on
  * the inventory level with the most available stock that can cover it (row-locked, condition re-checked
@@ -228,30 +253,7 @@ export async function reserveStock(
   for (const variantId of [...wanted.keys()].sort()) {
     const quantity = wanted.get(variantId)!;
     // One statement per line: lock the level, take the units, and record the reservation.
-    const result = (await tx.execute(sql`
-      with target as (
-        select variant_id, location_id from ${inventoryLevels}
-        where variant_id = ${variantId}
-          and (not manage_stock or allow_backorder or stocked_quantity - reserved_quantity >= ${quantity})
-        order by (not manage_stock) desc, stocked_quantity - reserved_quantity desc, location_id
-        limit 1
-        for update
-      ), taken as (
-        update ${inventoryLevels} il
-          set reserved_quantity = il.reserved_quantity + case when il.manage_stock then ${quantity}::int else 0 end,
-              updated_at = now()
-        from target
-        where il.variant_id = target.variant_id and il.location_id = target.location_id
-          and (not il.manage_stock or il.allow_backorder or il.stocked_quantity - il.reserved_quantity >= ${quantity})
-        returning il.location_id, il.manage_stock, il.stocked_quantity - il.reserved_quantity as available,
-          il.low_stock_threshold
-      ), held as (
-        insert into ${reservations} (id, variant_id, location_id, order_id, quantity)
-        select ${newId("res")}, ${variantId}, taken.location_id, ${orderId}, ${quantity}::int
-        from taken where taken.manage_stock
-      )
-      select * from taken`)) as unknown as { rows: ReservedRow[] };
-    const row = result.rows[0];
+    const [row] = await runSql<ReservedRow>(tx, reserveLineSql, [variantId, quantity, newId("res"), orderId]);
     if (!row) {
       const availability = await getAvailability(tx, [variantId]);
       short.push({

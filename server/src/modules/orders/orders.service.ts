@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { NotFoundError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { insertRows, updateRows } from "../../platform/statements.ts";
 import type { PostalAddress } from "../cart/index.ts";
 import {
   type AppliedPromotionSnapshot,
@@ -87,20 +88,20 @@ export async function addOrderEvents(
   if (events.length === 0) return [];
   // One timestamp per call with ids in order, so the timeline (created_at, id) keeps this order.
   const at = new Date();
-  return tx
-    .insert(orderEvents)
-    .values(
-      events.map((e) => ({
-        id: newId("oev"),
-        orderId,
-        type: e.type,
-        message: e.message,
-        actor: e.actor,
-        data: e.data ?? {},
-        createdAt: at,
-      })),
-    )
-    .returning();
+  return insertRows(
+    tx,
+    orderEvents,
+    events.map((e) => ({
+      id: newId("oev"),
+      orderId,
+      type: e.type,
+      message: e.message,
+      actor: e.actor,
+      data: e.data ?? {},
+      createdAt: at,
+    })),
+    { returning: true },
+  );
 }
 
 /** What `insertOrder` wrote. */
@@ -116,16 +117,16 @@ export interface InsertedOrder {
  */
 export async function insertOrder(tx: Db, order: NewOrder, actor: OrderActor): Promise<InsertedOrder> {
   const { lines, ...head } = order;
-  const [row] = await tx
-    .insert(orders)
-    .values({ ...head, number: sql`nextval(${orderNumberSequence.seqName})::text` })
-    .returning();
-  const inserted = lines.length
-    ? await tx
-        .insert(orderLineItems)
-        .values(lines.map((l, position) => ({ ...l, id: newId("oli"), orderId: order.id, position })))
-        .returning()
-    : [];
+  const [row] = await insertRows(tx, orders, [head], {
+    returning: true,
+    expressions: { number: `nextval('${orderNumberSequence.seqName}')::text` },
+  });
+  const inserted = await insertRows(
+    tx,
+    orderLineItems,
+    lines.map((l, position) => ({ ...l, id: newId("oli"), orderId: order.id, position })),
+    { returning: true },
+  );
   const events = await addOrderEvents(tx, order.id, [
     {
       type: "order.placed",
@@ -160,11 +161,13 @@ export async function transitionOrder(
   from: OrderStatus[],
   change: OrderChange,
 ): Promise<OrderRow | null> {
-  const [row] = await tx
-    .update(orders)
-    .set({ ...change, updatedAt: new Date() })
-    .where(and(eq(orders.id, orderId), inArray(orders.status, from)))
-    .returning();
+  const [row] = await updateRows(
+    tx,
+    orders,
+    { ...change, updatedAt: new Date() },
+    `"id" = $1 and "status" = any($2::text[])`,
+    [orderId, from],
+  );
   return row ?? null;
 }
 
@@ -351,11 +354,7 @@ export async function claimIdempotencyKey(
   tx: Db,
   input: { scope: string; key: string; requestHash: string; orderId: string },
 ): Promise<boolean> {
-  const rows = await tx
-    .insert(idempotencyKeys)
-    .values(input)
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
+  const rows = await insertRows(tx, idempotencyKeys, [input], { returning: true, onConflictDoNothing: true });
   return rows.length === 1;
 }
 

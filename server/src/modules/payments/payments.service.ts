@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { AppError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { insertRows, updateRows } from "../../platform/statements.ts";
 import type { PaymentProvider, ProviderPayment, ProviderWebhookEvent } from "./payments.provider.ts";
 import {
   disputes,
@@ -59,10 +60,9 @@ export async function createPaymentRecord(
     captureMethod: "automatic" | "manual";
   },
 ): Promise<PaymentRow> {
-  const [row] = await tx
-    .insert(payments)
-    .values({ id: newId("pay"), status: "pending", ...input })
-    .returning();
+  const [row] = await insertRows(tx, payments, [{ id: newId("pay"), status: "pending", ...input }], {
+    returning: true,
+  });
   return row!;
 }
 
@@ -89,9 +89,11 @@ export async function recordProviderPayment(
   result: ProviderPayment,
 ): Promise<PaymentRow | null> {
   const status = statusOf[result.status];
-  const [row] = await tx
-    .update(payments)
-    .set({
+  const awaiting = status === "requires_action" || status === "pending";
+  const [row] = await updateRows(
+    tx,
+    payments,
+    {
       status,
       reference: result.reference,
       authorizedAmount: result.authorizedAmount,
@@ -100,15 +102,13 @@ export async function recordProviderPayment(
       failureMessage: result.failureMessage ?? null,
       riskScore: result.riskScore ?? null,
       cardFingerprint: result.cardFingerprint ?? null,
-      clientSecret:
-        status === "requires_action" || status === "pending" ? (result.clientSecret ?? null) : null,
-      redirectUrl: status === "requires_action" || status === "pending" ? (result.redirectUrl ?? null) : null,
+      clientSecret: awaiting ? (result.clientSecret ?? null) : null,
+      redirectUrl: awaiting ? (result.redirectUrl ?? null) : null,
       updatedAt: new Date(),
-    })
-    .where(
-      and(eq(payments.id, paymentId), inArray(payments.status, ["pending", "requires_action", "authorized"])),
-    )
-    .returning();
+    },
+    `"id" = $1 and "status" = any($2::text[])`,
+    [paymentId, ["pending", "requires_action", "authorized"]],
+  );
   return row ?? null;
 }
 
