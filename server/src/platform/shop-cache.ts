@@ -16,7 +16,13 @@
  */
 
 /** What the cache holds, by tag. */
-export type ShopCacheTag = "settings" | "tax_rates" | "promotions" | "shipping_methods" | "price_lists";
+export type ShopCacheTag =
+  | "settings"
+  | "tax_rates"
+  | "promotions"
+  | "shipping_methods"
+  | "price_lists"
+  | "category_tree";
 
 /** How long a cached entry is trusted, in milliseconds. */
 export const shopCacheTtlMs = 5_000;

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { sizeUrl } from "../../platform/images.ts";
+import { shopCached } from "../../platform/shop-cache.ts";
 import { runSql } from "../../platform/statements.ts";
 import { currentPrice } from "./catalog.queries.ts";
 import { images, type ProductType, productDownloads } from "./catalog.schema.ts";
@@ -65,27 +66,53 @@ interface SaleRow {
 
 const toDate = (v: string | Date | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
 
-/** $1: variant ids (text[]). Fixed text: prepared once per connection (see platform/statements.ts). */
+/**
+ * $1: variant ids (text[]). Fixed text: prepared once per connection (see platform/statements.ts).
+ * The ids go through `array(select unnest($1))` so the planner cannot see how many there are: the
+ * statement then settles on one generic plan instead of being planned again on every call, which
+ * cost PostgreSQL three times the execution. Image and categories are per-row index lookups;
+ * categories come back as the product's own, their ancestors are added from the cached tree.
+ */
 const saleVariantsSql = `
   select v.id as variant_id, p.id as product_id, p.type as product_type, p.name as product_name,
     p.slug as product_slug, v.sku, v.title as variant_title, v.price_amount, v.special_price_amount,
     v.special_from, v.special_to, v.currency, p.tax_class, v.weight_grams, v.min_quantity,
-    v.max_quantity, v.quantity_increment, p.status,
-    coalesce(v.image_id, (select pi.image_id from "product_images" pi where pi.product_id = p.id
-      order by pi.position limit 1)) as image_id,
-    (select i.sha256 from "images" i where i.id = coalesce(v.image_id, (select pi.image_id
-      from "product_images" pi where pi.product_id = p.id order by pi.position limit 1))) as image_sha,
+    v.max_quantity, v.quantity_increment, p.status, x.image_id,
+    (select i.sha256 from "images" i where i.id = x.image_id) as image_sha,
     (select jsonb_object_agg(o.name, ov.value) from "variant_option_values" vov
       join "product_option_values" ov on ov.id = vov.option_value_id
       join "product_options" o on o.id = ov.option_id where vov.variant_id = v.id) as options,
-    (with recursive up as (
-        select c.id, c.parent_id from "categories" c
-          join "product_categories" pc on pc.category_id = c.id where pc.product_id = p.id
-        union
-        select c.id, c.parent_id from "categories" c join up on c.id = up.parent_id
-      ) select array_agg(distinct id) from up) as category_ids
-  from "variants" v join "products" p on p.id = v.product_id
-  where v.id = any($1::text[])`;
+    (select array_agg(pc.category_id) from "product_categories" pc where pc.product_id = p.id) as category_ids
+  from "variants" v
+  join "products" p on p.id = v.product_id
+  cross join lateral (select coalesce(v.image_id, (select pi.image_id from "product_images" pi
+      where pi.product_id = p.id order by pi.position limit 1)) as image_id) x
+  where v.id = any(array(select unnest($1::text[])))`;
+
+/** Parent of every category (null at the top), cached a few seconds (platform/shop-cache.ts). */
+function categoryParents(db: Db): Promise<Map<string, string | null>> {
+  return shopCached(db, "category_tree", "parents", async () => {
+    const rows = await runSql<{ id: string; parent_id: string | null }>(
+      db,
+      `select id, parent_id from "categories"`,
+      [],
+    );
+    return new Map(rows.map((r) => [r.id, r.parent_id]));
+  });
+}
+
+/** The categories and all their ancestors, each once (a cycle in bad data stops at the repeat). */
+function withAncestors(ids: string[], parents: Map<string, string | null>): string[] {
+  const all = new Set<string>();
+  for (const id of ids) {
+    let current: string | null | undefined = id;
+    while (current && !all.has(current)) {
+      all.add(current);
+      current = parents.get(current);
+    }
+  }
+  return [...all];
+}
 
 /**
  * Loads variants for a cart or an order in one query: product, current price at `now`, tax class,
@@ -99,7 +126,10 @@ export async function getSaleVariants(
 ): Promise<Map<string, SaleVariant>> {
   const result = new Map<string, SaleVariant>();
   if (variantIds.length === 0) return result;
-  const rows = await runSql<SaleRow>(db, saleVariantsSql, [variantIds]);
+  const [rows, parents] = await Promise.all([
+    runSql<SaleRow>(db, saleVariantsSql, [variantIds]),
+    categoryParents(db),
+  ]);
   for (const r of rows) {
     const price = currentPrice(
       {
@@ -124,7 +154,7 @@ export async function getSaleVariants(
       onSale: price.onSpecial,
       currency: r.currency,
       taxClass: r.tax_class,
-      categoryIds: r.category_ids ?? [],
+      categoryIds: withAncestors(r.category_ids ?? [], parents),
       weightGrams: r.weight_grams,
       imageId: r.image_id,
       thumbnailUrl: r.image_sha ? sizeUrl(r.image_sha, 320) : null,

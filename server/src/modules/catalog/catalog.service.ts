@@ -4,6 +4,7 @@ import type { Db } from "../../platform/db.ts";
 import { ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { assertMinorUnits, isCurrencyCode } from "../../platform/money.ts";
+import { invalidateShopCache } from "../../platform/shop-cache.ts";
 import { deleteStockLevels, ensureDefaultLocation, setStockLevels } from "../inventory/index.ts";
 import {
   type AttributeType,
@@ -94,10 +95,12 @@ export async function upsertCategory(
       .update(categories)
       .set({ ...values, updatedAt: new Date() })
       .where(eq(categories.id, existing[0].id));
+    invalidateShopCache("category_tree");
     return { id: existing[0].id, created: false };
   }
   const id = newId("cat");
   await db.insert(categories).values({ id, slug: input.slug, ...values });
+  invalidateShopCache("category_tree");
   return { id, created: true };
 }
 
