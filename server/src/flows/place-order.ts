@@ -10,7 +10,6 @@ import {
 import { releaseReservations, reserveStock } from "../modules/inventory/index.ts";
 import {
   addOrderEvent,
-  addOrderEvents,
   claimIdempotencyKey,
   findIdempotencyKey,
   findOrder,
@@ -20,6 +19,7 @@ import {
   type OrderEventRow,
   type OrderRow,
   transitionOrder,
+  transitionOrderWithEvents,
 } from "../modules/orders/index.ts";
 import {
   createPaymentRecord,
@@ -497,14 +497,31 @@ async function settle(
     const unchanged = { payment, order: null, events: [], orphaned: false };
     if (paid || outcome.status === "authorized") {
       const held = signals.length > 0;
-      const updated = await transitionOrder(tx, orderId, ["pending_payment"], {
-        status: held ? "on_hold" : "processing",
-        paymentStatus: paid ? "paid" : "authorized",
-        paidTotal: outcome.capturedAmount,
-        reservationExpiresAt: null,
-        holdReason: held ? signals.map((x) => x.message).join("; ") : null,
+      const entries: NewOrderEvent[] = held
+        ? [{ type: "order.held", message: "Held for review", actor: "system", data: { signals } }]
+        : [];
+      entries.push({
+        type: paid ? "payment.captured" : "payment.authorized",
+        message: paid
+          ? `Payment of ${outcome.capturedAmount} captured`
+          : `Payment of ${outcome.authorizedAmount} authorized`,
+        actor,
+        data: { paymentId, amount: paid ? outcome.capturedAmount : outcome.authorizedAmount },
       });
-      if (!updated) {
+      const moved = await transitionOrderWithEvents(
+        tx,
+        orderId,
+        ["pending_payment"],
+        {
+          status: held ? "on_hold" : "processing",
+          paymentStatus: paid ? "paid" : "authorized",
+          paidTotal: outcome.capturedAmount,
+          reservationExpiresAt: null,
+          holdReason: held ? signals.map((x) => x.message).join("; ") : null,
+        },
+        entries,
+      );
+      if (!moved) {
         const order = await findOrder(tx, orderId);
         if (order?.status !== "cancelled") return unchanged;
         // Paid after the order was cancelled (e.g. its reservation expired): give the money back.
@@ -518,18 +535,7 @@ async function settle(
         );
         return { ...unchanged, orphaned: true };
       }
-      const entries: NewOrderEvent[] = held
-        ? [{ type: "order.held", message: "Held for review", actor: "system", data: { signals } }]
-        : [];
-      entries.push({
-        type: paid ? "payment.captured" : "payment.authorized",
-        message: paid
-          ? `Payment of ${outcome.capturedAmount} captured`
-          : `Payment of ${outcome.authorizedAmount} authorized`,
-        actor,
-        data: { paymentId, amount: paid ? outcome.capturedAmount : outcome.authorizedAmount },
-      });
-      const events = await addOrderEvents(tx, orderId, entries);
+      const { order: updated, events } = moved;
       if (updated.cartId) await completeCart(tx, updated.cartId, orderId);
       await enqueueMany(tx, [
         { topic: "order.placed", payload: { orderId } },

@@ -49,6 +49,8 @@ export async function runSql<T = Record<string, unknown>>(
 
 interface TableCodec {
   name: string;
+  /** Quoted column list of the whole table. */
+  columnList: string;
   /** [property name, column] in declaration order. */
   columns: [string, Column][];
   byProperty: Map<string, Column>;
@@ -60,7 +62,12 @@ function codecOf(table: Table): TableCodec {
   let codec = codecs.get(table);
   if (!codec) {
     const columns = Object.entries(getTableColumns(table)) as [string, Column][];
-    codec = { name: getTableName(table), columns, byProperty: new Map(columns) };
+    codec = {
+      name: getTableName(table),
+      columnList: columns.map(([, c]) => quote(c.name)).join(", "),
+      columns,
+      byProperty: new Map(columns),
+    };
     codecs.set(table, codec);
   }
   return codec;
@@ -83,38 +90,33 @@ export function mapRows<T extends Table>(table: T, rows: Record<string, unknown>
 
 /** Column list of `returning` / `select` for a whole table. */
 export function allColumns(table: Table): string {
-  return codecOf(table)
-    .columns.map(([, c]) => quote(c.name))
-    .join(", ");
+  return codecOf(table).columnList;
 }
 
 const insertTexts = new Map<string, string>();
 
 /**
- * Inserts rows into `table` with one statement. Every row must give the same properties (columns
- * left out take their defaults); `expressions` puts fixed SQL in place of a property's value (e.g.
- * `nextval(...)`). Returns the inserted rows when `returning` is set, mapped like Drizzle's.
+ * `insert into <table> (<columns>) values (...), (...)` for rows that all give the same properties
+ * (left-out columns take their defaults; `expressions` puts fixed SQL in place of a property's value,
+ * e.g. `nextval(...)`), with parameters numbered from `$<firstParam>`. The text is cached per shape.
  */
-export async function insertRows<T extends Table>(
-  db: Db,
+export function insertValues<T extends Table>(
   table: T,
   rows: Partial<T["$inferInsert"]>[],
-  options: { returning?: boolean; onConflictDoNothing?: boolean; expressions?: Record<string, string> } = {},
-): Promise<T["$inferSelect"][]> {
-  if (rows.length === 0) return [];
+  options: { expressions?: Record<string, string>; firstParam?: number } = {},
+): { text: string; params: unknown[] } {
   const codec = codecOf(table);
-  const properties = Object.keys(rows[0]!).filter(
-    (p) => (rows[0] as Record<string, unknown>)[p] !== undefined,
-  );
+  const first = rows[0] as Record<string, unknown>;
+  const properties = Object.keys(first).filter((p) => first[p] !== undefined);
   const expressions = options.expressions ?? {};
   const expressionKeys = Object.keys(expressions);
+  const firstParam = options.firstParam ?? 1;
   const key = [
     codec.name,
     properties.join(","),
     expressionKeys.map((k) => `${k}=${expressions[k]}`).join(","),
     rows.length,
-    options.returning ? "r" : "",
-    options.onConflictDoNothing ? "n" : "",
+    firstParam,
   ].join("|");
   let text = insertTexts.get(key);
   if (!text) {
@@ -123,15 +125,12 @@ export async function insertRows<T extends Table>(
       if (!column) throw new Error(`${codec.name} has no column for "${p}"`);
       return quote(column.name);
     });
-    let n = 0;
+    let n = firstParam - 1;
     const tuples = rows.map(
       () =>
         `(${[...properties.map(() => `$${++n}`), ...expressionKeys.map((k) => expressions[k]!)].join(", ")})`,
     );
-    text =
-      `insert into ${quote(codec.name)} (${names.join(", ")}) values ${tuples.join(", ")}` +
-      (options.onConflictDoNothing ? " on conflict do nothing" : "") +
-      (options.returning ? ` returning ${allColumns(table)}` : "");
+    text = `insert into ${quote(codec.name)} (${names.join(", ")}) values ${tuples.join(", ")}`;
     insertTexts.set(key, text);
   }
   const params: unknown[] = [];
@@ -143,29 +142,47 @@ export async function insertRows<T extends Table>(
       );
     }
   }
-  const result = await runSql(db, text, params);
+  return { text, params };
+}
+
+/**
+ * Inserts rows into `table` with one statement (see `insertValues`). Returns the inserted rows when
+ * `returning` is set, mapped like Drizzle's.
+ */
+export async function insertRows<T extends Table>(
+  db: Db,
+  table: T,
+  rows: Partial<T["$inferInsert"]>[],
+  options: { returning?: boolean; onConflictDoNothing?: boolean; expressions?: Record<string, string> } = {},
+): Promise<T["$inferSelect"][]> {
+  if (rows.length === 0) return [];
+  const { text, params } = insertValues(table, rows, { expressions: options.expressions });
+  const statement =
+    text +
+    (options.onConflictDoNothing ? " on conflict do nothing" : "") +
+    (options.returning ? ` returning ${allColumns(table)}` : "");
+  const result = await runSql(db, statement, params);
   return options.returning ? mapRows(table, result) : [];
 }
 
 const updateTexts = new Map<string, string>();
 
 /**
- * `update <table> set <changes> where <where> returning *` with the text cached per set of changed
- * properties. `where` is fixed SQL whose parameters are numbered from `$1` and given in
- * `whereParams`; the changes' parameters follow them.
+ * `update <table> set <changes> where <where>` with the text cached per set of changed properties.
+ * `where` is fixed SQL whose parameters are numbered from `$1` and given in `whereParams`; the
+ * changes' parameters follow them.
  */
-export async function updateRows<T extends Table>(
-  db: Db,
+export function updateSet<T extends Table>(
   table: T,
   changes: Partial<T["$inferInsert"]>,
   where: string,
   whereParams: unknown[],
-): Promise<T["$inferSelect"][]> {
+): { text: string; params: unknown[] } {
   const codec = codecOf(table);
   const properties = Object.keys(changes).filter(
     (p) => (changes as Record<string, unknown>)[p] !== undefined,
   );
-  const key = `${codec.name}|${properties.join(",")}|${where}`;
+  const key = `${codec.name}|${properties.join(",")}|${where}|${whereParams.length}`;
   let text = updateTexts.get(key);
   if (!text) {
     const sets = properties.map((p, i) => {
@@ -173,7 +190,7 @@ export async function updateRows<T extends Table>(
       if (!column) throw new Error(`${codec.name} has no column for "${p}"`);
       return `${quote(column.name)} = $${whereParams.length + i + 1}`;
     });
-    text = `update ${quote(codec.name)} set ${sets.join(", ")} where ${where} returning ${allColumns(table)}`;
+    text = `update ${quote(codec.name)} set ${sets.join(", ")} where ${where}`;
     updateTexts.set(key, text);
   }
   const params = [...whereParams];
@@ -181,5 +198,17 @@ export async function updateRows<T extends Table>(
     const value = (changes as Record<string, unknown>)[p];
     params.push(value === null ? null : codec.byProperty.get(p)!.mapToDriverValue(value));
   }
-  return mapRows(table, await runSql(db, text, params));
+  return { text, params };
+}
+
+/** Runs `updateSet` and returns the changed rows, mapped like Drizzle's. */
+export async function updateRows<T extends Table>(
+  db: Db,
+  table: T,
+  changes: Partial<T["$inferInsert"]>,
+  where: string,
+  whereParams: unknown[],
+): Promise<T["$inferSelect"][]> {
+  const { text, params } = updateSet(table, changes, where, whereParams);
+  return mapRows(table, await runSql(db, `${text} returning ${allColumns(table)}`, params));
 }

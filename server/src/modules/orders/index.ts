@@ -47,5 +47,6 @@ export {
   type ReturnRow,
   returnsOfOrder,
   transitionOrder,
+  transitionOrderWithEvents,
   transitionReturn,
 } from "./orders.service.ts";
