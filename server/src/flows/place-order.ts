@@ -10,9 +10,9 @@ import {
 import { releaseReservations, reserveStock } from "../modules/inventory/index.ts";
 import {
   addOrderEvent,
-  claimIdempotencyKey,
   findIdempotencyKey,
   findOrder,
+  IdempotencyKeyTakenError,
   insertOrder,
   type NewOrderEvent,
   type OrderActor,
@@ -42,7 +42,6 @@ import type { AppContext } from "../platform/context.ts";
 import type { Db } from "../platform/db.ts";
 import { AppError, ConflictError, ValidationError } from "../platform/errors.ts";
 import { newId } from "../platform/ids.ts";
-import { enqueueMany } from "../platform/outbox.ts";
 import { type FraudContext, type FraudSignal, recentOrderCounts, recentOrdersByCard } from "./fraud.ts";
 import type { OrderParts } from "./order-view.ts";
 import { refundOrder } from "./refund-order.ts";
@@ -204,109 +203,112 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
   const early = ctx.fraud.assess({ ...screened, cardFingerprint: null, providerRiskScore: null });
   const captureMethod = early.length > 0 ? ("manual" as const) : ("automatic" as const);
 
-  const placed = await ctx.db.transaction(async (tx) => {
-    const claimed = await claimIdempotencyKey(tx, {
-      scope: input.scope,
-      key: input.idempotencyKey,
-      requestHash: requestHash(input),
-      orderId,
-    });
-    if (!claimed) return null;
-    if (!(await claimCartForOrder(tx, cart.id, orderId))) {
-      throw new ConflictError(
-        "CHECKOUT_IN_PROGRESS",
-        "This cart is already being checked out. Wait for that payment to finish or reload the cart.",
+  const placed = await ctx.db
+    .transaction(async (tx) => {
+      const appliedIds = new Set(view.appliedPromotions.map((p) => p.id));
+      const customerKey = input.actor.userId ?? `email:${email}`;
+      let coupons: CouponInfo[] = [];
+      if (view.couponCodes.length) {
+        const { coupons: entered, problems } = await promotionsFor(tx, {
+          couponCodes: view.couponCodes,
+          currency: view.currency,
+          customerKey,
+        });
+        // A code that stopped working since the cart was priced refuses the order (its discount is in the
+        // totals); the conditional updates in redeemCoupons settle the races this read cannot see.
+        for (const [code, problem] of problems) throw new CouponError(problem, code);
+        coupons = entered.filter((c) => appliedIds.has(c.promotionId));
+      }
+      const address = view.shippingAddress;
+      // First write: the idempotency key with the order. A concurrent request with the same key waits
+      // here for this one and then replays its order (IdempotencyKeyTakenError below), before it could
+      // take a coupon use or stock.
+      const inserted = await insertOrder(
+        tx,
+        {
+          id: orderId,
+          status: "pending_payment",
+          paymentStatus: "pending",
+          fulfillmentStatus: view.requiresShipping ? "unfulfilled" : "not_required",
+          currency: view.currency,
+          email,
+          userId: input.actor.userId,
+          cartId: cart.id,
+          shippingAddress: view.requiresShipping ? address : null,
+          billingAddress: view.billingAddress ?? address,
+          shippingMethod: view.shippingMethod
+            ? {
+                id: view.shippingMethod.id,
+                code: view.shippingMethod.code,
+                name: view.shippingMethod.name,
+                type: view.shippingMethod.type,
+              }
+            : null,
+          pricesIncludeTax: view.totals.pricesIncludeTax,
+          subtotal: view.totals.subtotal,
+          discountTotal: view.totals.discountTotal,
+          shippingTotal: view.totals.shippingTotal,
+          shippingDiscount: view.totals.shippingDiscount,
+          shippingTax: view.totals.shippingTax,
+          taxTotal: view.totals.taxTotal,
+          total: view.totals.total,
+          couponCodes: view.couponCodes.filter((code) => coupons.some((c) => c.code === code)),
+          promotions: view.appliedPromotions,
+          ipAddress: input.ipAddress,
+          reservationExpiresAt: new Date(Date.now() + settings.reservationMinutes * 60_000),
+          lines: view.lines.map((l) => ({
+            variantId: l.variantId,
+            productId: l.productId,
+            sku: l.sku,
+            productName: l.productName,
+            variantTitle: l.variantTitle,
+            options: l.options,
+            productSlug: l.productSlug,
+            imageId: l.sale.imageId,
+            quantity: l.quantity,
+            unitPrice: l.unitPrice,
+            subtotal: l.subtotal,
+            discount: l.discount,
+            tax: l.tax,
+            total: l.total,
+            taxes: view.pricing.lines.find((p) => p.id === l.id)?.taxes ?? [],
+            discounts: view.pricing.lines.find((p) => p.id === l.id)?.discounts ?? [],
+            taxClass: l.sale.taxClass,
+            weightGrams: l.sale.weightGrams,
+            requiresShipping: l.requiresShipping,
+            isDigital: l.isDigital,
+          })),
+        },
+        actor,
+        { scope: input.scope, key: input.idempotencyKey, requestHash: requestHash(input) },
       );
-    }
-    const appliedIds = new Set(view.appliedPromotions.map((p) => p.id));
-    const customerKey = input.actor.userId ?? `email:${email}`;
-    let coupons: CouponInfo[] = [];
-    if (view.couponCodes.length) {
-      const { coupons: entered, problems } = await promotionsFor(tx, {
-        couponCodes: view.couponCodes,
+      if (!(await claimCartForOrder(tx, cart.id, orderId))) {
+        throw new ConflictError(
+          "CHECKOUT_IN_PROGRESS",
+          "This cart is already being checked out. Wait for that payment to finish or reload the cart.",
+        );
+      }
+      if (coupons.length) await redeemCoupons(tx, orderId, customerKey, coupons);
+      const payment = await createPaymentRecord(tx, {
+        orderId,
+        provider: provider.id,
+        amount: view.totals.total,
         currency: view.currency,
-        customerKey,
+        captureMethod,
       });
-      // A code that stopped working since the cart was priced refuses the order (its discount is in the
-      // totals); the conditional updates in redeemCoupons settle the races this read cannot see.
-      for (const [code, problem] of problems) throw new CouponError(problem, code);
-      coupons = entered.filter((c) => appliedIds.has(c.promotionId));
-      await redeemCoupons(tx, orderId, customerKey, coupons);
-    }
-    const address = view.shippingAddress;
-    const inserted = await insertOrder(
-      tx,
-      {
-        id: orderId,
-        status: "pending_payment",
-        paymentStatus: "pending",
-        fulfillmentStatus: view.requiresShipping ? "unfulfilled" : "not_required",
-        currency: view.currency,
-        email,
-        userId: input.actor.userId,
-        cartId: cart.id,
-        shippingAddress: view.requiresShipping ? address : null,
-        billingAddress: view.billingAddress ?? address,
-        shippingMethod: view.shippingMethod
-          ? {
-              id: view.shippingMethod.id,
-              code: view.shippingMethod.code,
-              name: view.shippingMethod.name,
-              type: view.shippingMethod.type,
-            }
-          : null,
-        pricesIncludeTax: view.totals.pricesIncludeTax,
-        subtotal: view.totals.subtotal,
-        discountTotal: view.totals.discountTotal,
-        shippingTotal: view.totals.shippingTotal,
-        shippingDiscount: view.totals.shippingDiscount,
-        shippingTax: view.totals.shippingTax,
-        taxTotal: view.totals.taxTotal,
-        total: view.totals.total,
-        couponCodes: view.couponCodes.filter((code) => coupons.some((c) => c.code === code)),
-        promotions: view.appliedPromotions,
-        ipAddress: input.ipAddress,
-        reservationExpiresAt: new Date(Date.now() + settings.reservationMinutes * 60_000),
-        lines: view.lines.map((l) => ({
-          variantId: l.variantId,
-          productId: l.productId,
-          sku: l.sku,
-          productName: l.productName,
-          variantTitle: l.variantTitle,
-          options: l.options,
-          productSlug: l.productSlug,
-          imageId: l.sale.imageId,
-          quantity: l.quantity,
-          unitPrice: l.unitPrice,
-          subtotal: l.subtotal,
-          discount: l.discount,
-          tax: l.tax,
-          total: l.total,
-          taxes: view.pricing.lines.find((p) => p.id === l.id)?.taxes ?? [],
-          discounts: view.pricing.lines.find((p) => p.id === l.id)?.discounts ?? [],
-          taxClass: l.sale.taxClass,
-          weightGrams: l.sale.weightGrams,
-          requiresShipping: l.requiresShipping,
-          isDigital: l.isDigital,
-        })),
-      },
-      actor,
-    );
-    const payment = await createPaymentRecord(tx, {
-      orderId,
-      provider: provider.id,
-      amount: view.totals.total,
-      currency: view.currency,
-      captureMethod,
+      // Stock last: a popular variant's row stays locked only from here to the commit.
+      await reserveStock(
+        tx,
+        orderId,
+        view.lines.filter((l) => !l.isDigital).map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+      );
+      return { ...inserted, payment };
+    })
+    .catch((error: unknown) => {
+      // Another request with this key won the race: its transaction has committed (we waited on its key).
+      if (error instanceof IdempotencyKeyTakenError) return null;
+      throw error;
     });
-    // Stock last: a popular variant's row stays locked only from here to the commit.
-    await reserveStock(
-      tx,
-      orderId,
-      view.lines.filter((l) => !l.isDigital).map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
-    );
-    return { ...inserted, payment };
-  });
   if (!placed) {
     // Another request with this key won the race: its transaction has committed (we waited on its key).
     const winner = await replay(ctx.db, input);
@@ -520,6 +522,10 @@ async function settle(
           holdReason: held ? signals.map((x) => x.message).join("; ") : null,
         },
         entries,
+        [
+          { topic: "order.placed", payload: { orderId } },
+          ...(paid ? [{ topic: "order.paid", payload: { orderId, amount: outcome.capturedAmount } }] : []),
+        ],
       );
       if (!moved) {
         const order = await findOrder(tx, orderId);
@@ -537,10 +543,6 @@ async function settle(
       }
       const { order: updated, events } = moved;
       if (updated.cartId) await completeCart(tx, updated.cartId, orderId);
-      await enqueueMany(tx, [
-        { topic: "order.placed", payload: { orderId } },
-        ...(paid ? [{ topic: "order.paid", payload: { orderId, amount: outcome.capturedAmount } }] : []),
-      ]);
       return { payment, order: updated, events, orphaned: false };
     }
     if (outcome.status === "failed" || outcome.status === "canceled") {

@@ -119,28 +119,63 @@ export interface InsertedOrder {
   events: OrderEventRow[];
 }
 
+/** An idempotency key to record with an order: the order exists only if the key was free. */
+export interface IdempotencyClaim {
+  scope: string;
+  key: string;
+  requestHash: string;
+}
+
+/** Raised by `insertOrder` when its idempotency key is already taken in its scope (nothing was written). */
+export class IdempotencyKeyTakenError extends Error {
+  constructor() {
+    super("idempotency key already used");
+    this.name = "IdempotencyKeyTakenError";
+  }
+}
+
+const isKeyTaken = (error: unknown) =>
+  typeof error === "object" &&
+  error !== null &&
+  (error as { code?: unknown }).code === "23505" &&
+  (error as { constraint?: unknown }).constraint === "idempotency_keys_scope_key_pk";
+
 /**
- * Inserts an order (numbered from the order number sequence), its lines and its first timeline entry
- * ("Order <number> placed"), in the caller's transaction, with ONE statement (the checkout's longest
- * transaction holds stock locks, so every round trip counts). Returns the rows as stored.
+ * Inserts an order (numbered from the order number sequence), its lines, its first timeline entry
+ * ("Order <number> placed") and, when given, its idempotency key, in the caller's transaction with
+ * ONE statement (the checkout's longest transaction holds stock locks, so every round trip counts).
+ * A key already taken in its scope fails the statement: a concurrent request holding it makes this
+ * wait until that one commits or rolls back, like the unique index it is.
+ * Returns the rows as stored.
+ * @throws IdempotencyKeyTakenError when the key is taken (the caller's transaction must roll back)
  */
-export async function insertOrder(tx: Db, order: NewOrder, actor: OrderActor): Promise<InsertedOrder> {
+export async function insertOrder(
+  tx: Db,
+  order: NewOrder,
+  actor: OrderActor,
+  idempotency?: IdempotencyClaim,
+): Promise<InsertedOrder> {
   const { lines, ...head } = order;
+  const keyInsert = idempotency
+    ? insertValues(idempotencyKeys, [{ ...idempotency, orderId: order.id }])
+    : null;
   const orderInsert = insertValues(orders, [head], {
     expressions: { number: `nextval('${orderNumberSequence.seqName}')::text` },
+    firstParam: (keyInsert?.params.length ?? 0) + 1,
   });
   const lineRows = lines.map((l, position) => ({ ...l, id: newId("oli"), orderId: order.id, position }));
+  const before = (keyInsert?.params.length ?? 0) + orderInsert.params.length;
   const lineInsert = lineRows.length
-    ? insertValues(orderLineItems, lineRows, { firstParam: orderInsert.params.length + 1 })
+    ? insertValues(orderLineItems, lineRows, { firstParam: before + 1 })
     : null;
-  const n = orderInsert.params.length + (lineInsert?.params.length ?? 0);
+  const n = before + (lineInsert?.params.length ?? 0);
   const event = [
     newId("oev"),
     actor,
     JSON.stringify({ total: order.total, currency: order.currency }),
     new Date().toISOString(),
   ];
-  const text = `with o as (${orderInsert.text} returning ${allColumns(orders)})
+  const text = `with ${keyInsert ? `k as (${keyInsert.text}), ` : ""}o as (${orderInsert.text} returning ${allColumns(orders)})
     ${lineInsert ? `, l as (${lineInsert.text} returning ${allColumns(orderLineItems)})` : ""}
     , e as (insert into "order_events" ("id", "order_id", "type", "message", "actor", "data", "created_at")
         select $${n + 1}, o.id, 'order.placed', 'Order ' || o.number || ' placed', $${n + 2}, $${n + 3}::jsonb,
@@ -149,11 +184,24 @@ export async function insertOrder(tx: Db, order: NewOrder, actor: OrderActor): P
     select (select row_to_json(o) from o) as "order",
       ${lineInsert ? `(select json_agg(l order by l.position) from l)` : `null::json`} as "lines",
       (select json_agg(e) from e) as "events"`;
-  const [result] = await runSql<{
-    order: Record<string, unknown>;
-    lines: Record<string, unknown>[] | null;
-    events: Record<string, unknown>[];
-  }>(tx, text, [...orderInsert.params, ...(lineInsert?.params ?? []), ...event]);
+  let result:
+    | {
+        order: Record<string, unknown>;
+        lines: Record<string, unknown>[] | null;
+        events: Record<string, unknown>[];
+      }
+    | undefined;
+  try {
+    [result] = await runSql(tx, text, [
+      ...(keyInsert?.params ?? []),
+      ...orderInsert.params,
+      ...(lineInsert?.params ?? []),
+      ...event,
+    ]);
+  } catch (error) {
+    if (isKeyTaken(error)) throw new IdempotencyKeyTakenError();
+    throw error;
+  }
   return {
     order: mapRows(orders, [result!.order])[0]!,
     lines: mapRows(orderLineItems, result!.lines ?? []),
@@ -195,8 +243,9 @@ export async function transitionOrder(
 }
 
 /**
- * `transitionOrder` plus timeline entries, in ONE statement: the entries are written only when the
- * order changed (ids are monotonic and share one timestamp, so the timeline keeps their order). Returns the updated order and the entries, or null when the order was no longer in
+ * `transitionOrder` plus timeline entries and outbox events (delivered after commit, see
+ * platform/outbox.ts), in ONE statement: both are written only when the order changed (timeline ids
+ * are monotonic and share one timestamp, so the timeline keeps their order). Returns the updated order and the entries, or null when the order was no longer in
  * one of the `from` states.
  */
 export async function transitionOrderWithEvents(
@@ -205,6 +254,7 @@ export async function transitionOrderWithEvents(
   from: OrderStatus[],
   change: OrderChange,
   events: NewOrderEvent[],
+  outbox: { topic: string; payload: unknown }[] = [],
 ): Promise<{ order: OrderRow; events: OrderEventRow[] } | null> {
   const update = updateSet(
     orders,
@@ -232,9 +282,16 @@ export async function transitionOrderWithEvents(
         select x.id, o.id, x.type, x.message, x.actor, x.data, x.created_at from o,
           jsonb_to_recordset($${n + 1}::jsonb)
             as x(id text, type text, message text, actor text, data jsonb, created_at timestamptz)
-        returning ${allColumns(orderEvents)})
+        returning ${allColumns(orderEvents)}),
+      x as (insert into "outbox_events" ("id", "topic", "payload")
+        select r.id, r.topic, r.payload from jsonb_to_recordset($${n + 2}::jsonb) as r(id text, topic text, payload jsonb)
+        where exists (select 1 from o))
     select (select row_to_json(o) from o) as "order", (select json_agg(e order by e.id) from e) as "events"`,
-    [...update.params, JSON.stringify(entries)],
+    [
+      ...update.params,
+      JSON.stringify(entries),
+      JSON.stringify(outbox.map((m) => ({ id: newId("evt"), topic: m.topic, payload: m.payload }))),
+    ],
   );
   if (!result?.order) return null;
   return { order: mapRows(orders, [result.order])[0]!, events: mapRows(orderEvents, result.events ?? []) };
@@ -413,18 +470,6 @@ export async function advanceShipment(
     .where(eq(fulfillments.id, row.id))
     .returning();
   return updated ?? null;
-}
-
-/**
- * Remembers an idempotency key for an order in the caller's transaction. False when the key is already
- * taken in this scope (a concurrent request holding it makes this wait until it commits or rolls back).
- */
-export async function claimIdempotencyKey(
-  tx: Db,
-  input: { scope: string; key: string; requestHash: string; orderId: string },
-): Promise<boolean> {
-  const rows = await insertRows(tx, idempotencyKeys, [input], { returning: true, onConflictDoNothing: true });
-  return rows.length === 1;
 }
 
 /** The order and request hash remembered for an idempotency key, or null. */
