@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { recordAudit } from "../modules/audit/index.ts";
+import { type AuditedRequest, recordStaffAction } from "../modules/audit/index.ts";
 import {
   addOrderEvent,
   findOrder,
@@ -53,20 +53,11 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     const tags = ["admin", "orders"];
     const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
     const audit = (
-      request: { staff?: { userId: string }; ip: string; headers: Record<string, unknown> },
+      request: AuditedRequest,
       action: string,
       orderId: string,
       metadata: Record<string, unknown> = {},
-    ) =>
-      recordAudit(ctx.db, {
-        action,
-        actorId: request.staff?.userId ?? null,
-        targetType: "order",
-        targetId: orderId,
-        ipAddress: request.ip,
-        userAgent: typeof request.headers["user-agent"] === "string" ? request.headers["user-agent"] : null,
-        metadata,
-      });
+    ) => recordStaffAction(ctx.db, request, { action, targetType: "order", targetId: orderId, metadata });
 
     app.get(
       "/orders",

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { recordAudit } from "../modules/audit/index.ts";
+import { type AuditedRequest, recordStaffAction } from "../modules/audit/index.ts";
 import { variantIdsBySku } from "../modules/catalog/index.ts";
 import {
   checkCurrency,
@@ -38,20 +38,12 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
     const tags = ["admin", "pricing"];
     const Currency = Type.Object({ currency: Type.String({ minLength: 3, maxLength: 3 }) });
     const audit = (
-      request: { staff?: { userId: string }; ip: string; headers: Record<string, unknown> },
+      request: AuditedRequest,
       action: string,
       currency: string,
-      metadata: Record<string, unknown>,
+      metadata: Record<string, unknown> = {},
     ) =>
-      recordAudit(ctx.db, {
-        action,
-        actorId: request.staff?.userId ?? null,
-        targetType: "price_list",
-        targetId: currency,
-        ipAddress: request.ip,
-        userAgent: typeof request.headers["user-agent"] === "string" ? request.headers["user-agent"] : null,
-        metadata,
-      });
+      recordStaffAction(ctx.db, request, { action, targetType: "price_list", targetId: currency, metadata });
 
     app.get(
       "/price-lists",

@@ -29,6 +29,31 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
   });
 }
 
+/** The parts of a staff request an audit entry records: who, from which address and browser. */
+export interface AuditedRequest {
+  staff?: { userId: string };
+  ip: string;
+  headers: Record<string, unknown>;
+}
+
+/**
+ * Appends an entry for a staff member's action through the admin API, taking the actor, IP address and
+ * user agent from the request.
+ */
+export async function recordStaffAction(
+  db: Db,
+  request: AuditedRequest,
+  entry: { action: string; targetType: string; targetId: string; metadata?: Record<string, unknown> },
+): Promise<void> {
+  const agent = request.headers["user-agent"];
+  await recordAudit(db, {
+    ...entry,
+    actorId: request.staff?.userId ?? null,
+    ipAddress: request.ip,
+    userAgent: typeof agent === "string" ? agent : null,
+  });
+}
+
 export interface AuditEntry {
   id: string;
   action: string;

@@ -2,4 +2,12 @@
 
 export { auditPersonalData } from "./audit.personal-data.ts";
 export { auditRoutes } from "./audit.routes.ts";
-export { type AuditEntry, type AuditInput, hasAuditEntry, listAudit, recordAudit } from "./audit.service.ts";
+export {
+  type AuditEntry,
+  type AuditedRequest,
+  type AuditInput,
+  hasAuditEntry,
+  listAudit,
+  recordAudit,
+  recordStaffAction,
+} from "./audit.service.ts";
