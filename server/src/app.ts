@@ -12,6 +12,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { type Config, repoRoot } from "./config.ts";
+import { adminInventoryRoutes } from "./flows/admin-inventory.routes.ts";
 import { adminOrderRoutes } from "./flows/admin-orders.routes.ts";
 import { ownerSetupRoutes } from "./flows/bootstrap-owner.routes.ts";
 import { checkoutRoutes } from "./flows/checkout.routes.ts";
@@ -260,6 +261,7 @@ export async function buildApp(
       await admin.register(adminVendorRoutes(auth, ctx.db));
       await admin.register(adminOrderRoutes(ctx));
       await admin.register(adminPriceListRoutes(ctx));
+      await admin.register(adminInventoryRoutes(ctx));
     },
     { prefix: "/api/admin" },
   );

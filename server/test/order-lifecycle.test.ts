@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
 import { sweepExpired } from "../src/flows/order-expiry.ts";
+import { upsertProduct } from "../src/modules/catalog/index.ts";
 import { GuestShopper, seedShop } from "./commerce-fixtures.ts";
 import { testApp } from "./helpers.ts";
 
@@ -303,5 +304,47 @@ describe("reservation expiry", () => {
       totals: { paidTotal: placed.totals.total },
     });
     expect((await staff("POST", `/api/admin/orders/${placed.id}/mark-paid`)).statusCode).toBe(409);
+  });
+});
+
+describe("low stock", () => {
+  it("lists the stock levels at or below their threshold for staff, emptiest first, with reservations counted", async () => {
+    const product = (sku: string, stock: number) =>
+      upsertProduct(t.ctx.db, {
+        sku,
+        type: "simple",
+        name: `Low ${sku}`,
+        currency: "USD",
+        categorySlugs: ["gear"],
+        variants: [{ sku, priceAmount: 1000, stockQuantity: stock, weightGrams: 100 }],
+      });
+    await product("LAMP", 3);
+    await product("ROPE", 4);
+    const [lamp] = await rows<{ id: string }>("select id from variants where sku = 'LAMP'");
+    // One lamp goes into an order: 2 left to sell.
+    const guest = new GuestShopper(t.app);
+    await guest.readyCart([{ variantId: lamp!.id, quantity: 1 }], "lamp@example.com");
+    expect((await guest.checkout("low-stock-lamp")).statusCode).toBe(201);
+
+    const response = await staff("GET", "/api/admin/inventory/low-stock");
+    expect(response.statusCode).toBe(200);
+    const items = response.json().items as { sku: string; availableQuantity: number }[];
+    const ours = items.filter((i) => ["LAMP", "ROPE"].includes(i.sku));
+    expect(ours).toEqual([
+      expect.objectContaining({
+        sku: "LAMP",
+        productName: "Low LAMP",
+        stockedQuantity: 3,
+        reservedQuantity: 1,
+        availableQuantity: 2,
+        lowStockThreshold: 5,
+      }),
+      expect.objectContaining({ sku: "ROPE", availableQuantity: 4 }),
+    ]);
+    // Emptiest first, and nothing above its threshold.
+    const available = items.map((i) => i.availableQuantity);
+    expect(available).toEqual([...available].sort((a, b) => a - b));
+    expect(items.find((i) => i.sku === "TEE-M")).toBeUndefined();
+    expect((await staff("GET", "/api/admin/inventory/low-stock?limit=0")).statusCode).toBe(400);
   });
 });

@@ -6,6 +6,8 @@ export {
   fulfilReservedStock,
   getAvailability,
   getStockLevel,
+  type LowStockLevel,
+  lowStockLevels,
   noStock,
   OutOfStockError,
   purchasableVariantCondition,

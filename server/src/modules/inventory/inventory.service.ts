@@ -391,3 +391,49 @@ export async function restockUnits(
     });
   return locationId;
 }
+
+/** A stock level at or below its low-stock threshold. Quantities in units. */
+export interface LowStockLevel {
+  variantId: string;
+  locationId: string;
+  locationName: string;
+  stockedQuantity: number;
+  reservedQuantity: number;
+  /** stocked − reserved; negative for backorders. */
+  availableQuantity: number;
+  lowStockThreshold: number;
+  allowBackorder: boolean;
+}
+
+/**
+ * Counted stock levels whose available units (stocked − reserved) are at or below their threshold,
+ * emptiest first: what staff should reorder. At most `limit` (1-500) levels.
+ */
+export async function lowStockLevels(db: Db, limit = 100): Promise<LowStockLevel[]> {
+  const rows = await db
+    .select({
+      variantId: inventoryLevels.variantId,
+      locationId: inventoryLevels.locationId,
+      locationName: stockLocations.name,
+      stockedQuantity: inventoryLevels.stockedQuantity,
+      reservedQuantity: inventoryLevels.reservedQuantity,
+      availableQuantity: sql<number>`(${inventoryLevels.stockedQuantity} - ${inventoryLevels.reservedQuantity})::int`,
+      lowStockThreshold: inventoryLevels.lowStockThreshold,
+      allowBackorder: inventoryLevels.allowBackorder,
+    })
+    .from(inventoryLevels)
+    .innerJoin(stockLocations, eq(stockLocations.id, inventoryLevels.locationId))
+    .where(
+      and(
+        eq(inventoryLevels.manageStock, true),
+        sql`${inventoryLevels.stockedQuantity} - ${inventoryLevels.reservedQuantity} <= ${inventoryLevels.lowStockThreshold}`,
+      ),
+    )
+    .orderBy(
+      sql`${inventoryLevels.stockedQuantity} - ${inventoryLevels.reservedQuantity}`,
+      inventoryLevels.variantId,
+      inventoryLevels.locationId,
+    )
+    .limit(Math.min(Math.max(limit, 1), 500));
+  return rows.map((r) => ({ ...r, availableQuantity: Number(r.availableQuantity) }));
+}
