@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../src/config.ts";
 import { bootstrapOwner } from "../../src/flows/bootstrap-owner.ts";
+import { upsertProduct } from "../../src/modules/catalog/index.ts";
 import { GuestShopper, seedShop } from "../commerce-fixtures.ts";
 import { testApp } from "../helpers.ts";
 import { freePort, launchChromium, seriousViolations } from "./support.ts";
@@ -67,6 +68,15 @@ beforeAll(async () => {
     publicUrl: base,
   });
   const { variants } = await seedShop(t.ctx);
+  // Two lanterns left: below the default low-stock threshold of 5.
+  await upsertProduct(t.ctx.db, {
+    sku: "LANTERN",
+    type: "simple",
+    name: "Camp Lantern",
+    currency: "USD",
+    categorySlugs: ["gear"],
+    variants: [{ sku: "LANTERN", priceAmount: 3500, stockQuantity: 2, weightGrams: 400 }],
+  });
   await bootstrapOwner(t.ctx.config, t.ctx.auth, t.ctx.db);
   order = await placeOrder("ada.orders@example.com", [
     { variantId: variants["TEE-S"], quantity: 2 },
@@ -83,7 +93,7 @@ afterAll(async () => {
 });
 
 describe("orders in the admin dashboard (Chromium)", () => {
-  it("finds an order, ships part of it, refunds part of it, and handles a return", async () => {
+  it("finds an order, ships part of it, refunds part of it, handles a return, and lists low stock", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const page = await context.newPage();
     const pageErrors: string[] = [];
@@ -266,6 +276,20 @@ describe("orders in the admin dashboard (Chromium)", () => {
     // Disputes: none open.
     await openSection(page, "Disputes");
     await page.getByText("No open disputes.").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Low stock: the lanterns, with what is on the shelf, reserved and available.
+    await openSection(page, "Low stock");
+    const lantern = page.getByTestId("low-stock-table").getByRole("row").filter({ hasText: "LANTERN" });
+    await lantern.waitFor();
+    expect((await lantern.getByRole("cell").allTextContents()).map((c) => c.trim())).toEqual([
+      "Camp Lantern",
+      "Default warehouse",
+      "2",
+      "0",
+      "2",
+      "5",
+    ]);
     expect(await seriousViolations(page)).toEqual([]);
 
     expect(pageErrors).toEqual([]);

@@ -189,6 +189,21 @@ export interface ReturnRecord {
   createdAt: string;
 }
 
+/** A stock level at or below its low-stock threshold (GET /api/admin/inventory/low-stock). Units. */
+export interface LowStockLevel {
+  variantId: string;
+  sku: string;
+  productName: string;
+  variantTitle: string;
+  locationId: string;
+  locationName: string;
+  stockedQuantity: number;
+  reservedQuantity: number;
+  availableQuantity: number;
+  lowStockThreshold: number;
+  allowBackorder: boolean;
+}
+
 /** An open chargeback (GET /api/admin/disputes). */
 export interface Dispute {
   id: string;
@@ -278,6 +293,8 @@ export const adminApi = {
   receiveReturn: (id: string, body: { restock: boolean; refund: boolean }) =>
     call<ReturnRecord>("POST", `/api/admin/returns/${seg(id)}/receive`, body),
   openDisputes: (signal?: AbortSignal) => get<Dispute[]>("/api/admin/disputes", signal),
+  lowStock: async (signal?: AbortSignal) =>
+    (await get<{ items: LowStockLevel[] }>("/api/admin/inventory/low-stock", signal)).items,
 };
 
 /** A sentence for the user from an API error. */

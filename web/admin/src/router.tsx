@@ -4,6 +4,7 @@ import { ApiKeysPage } from "./routes/api-keys";
 import { AuditPage } from "./routes/audit";
 import { DisputesPage } from "./routes/disputes";
 import { HomePage } from "./routes/home";
+import { LowStockPage } from "./routes/low-stock";
 import { NotFoundPage } from "./routes/not-found";
 import { OrderDetailPage } from "./routes/order-detail";
 import { OrdersPage } from "./routes/orders";
@@ -52,6 +53,14 @@ export const router = createBrowserRouter(
           element: (
             <RequirePermission permission="orders:read" title="Disputes">
               <DisputesPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "low-stock",
+          element: (
+            <RequirePermission permission="catalog:read" title="Low stock">
+              <LowStockPage />
             </RequirePermission>
           ),
         },

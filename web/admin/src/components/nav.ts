@@ -18,6 +18,12 @@ export const sections = [
     permission: "orders:read",
     description: "Open chargebacks and deadlines.",
   },
+  {
+    to: "/low-stock",
+    label: "Low stock",
+    permission: "catalog:read",
+    description: "Variants to reorder.",
+  },
   { to: "/staff", label: "Staff", permission: "staff:manage", description: "Invite people and set roles." },
   { to: "/roles", label: "Roles", permission: "staff:manage", description: "Built-in and custom roles." },
   { to: "/audit", label: "Audit log", permission: "audit:read", description: "Who did what, and when." },
