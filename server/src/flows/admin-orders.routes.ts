@@ -7,6 +7,7 @@ import {
   listOrders,
   type OrderStatus,
   openReturns,
+  orderStatuses,
   type ReturnRow,
   transitionOrder,
 } from "../modules/orders/index.ts";
@@ -21,18 +22,6 @@ import { adminOrderDto, decodeOrderCursor, orderSummaryPage } from "./order-view
 import { AdminOrderSchema, OrderSummarySchema } from "./orders.types.ts";
 import { refundOrder, refundReasons } from "./refund-order.ts";
 import { decideReturn, receiveReturn } from "./returns.ts";
-
-const statusValues = [
-  "pending_payment",
-  "on_hold",
-  "processing",
-  "partially_shipped",
-  "shipped",
-  "delivered",
-  "completed",
-  "cancelled",
-  "refunded",
-] as const;
 
 /**
  * Order management for staff under /api/admin: list and search, full detail, cancel, refund, ship,
@@ -69,7 +58,7 @@ export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           querystring: Type.Object(
             {
-              status: Type.Optional(Type.Union(statusValues.map((s) => Type.Literal(s)))),
+              status: Type.Optional(Type.Union(orderStatuses.map((s) => Type.Literal(s)))),
               q: Type.Optional(Type.String({ maxLength: 100 })),
               limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
               cursor: Type.Optional(Type.String({ maxLength: 200 })),

@@ -21,6 +21,28 @@ const paymentNames: Record<string, string> = {
   cash_on_delivery: "Cash on delivery",
 };
 
+/** A guest's proof of an order: its number and the e-mail it was placed with. */
+const orderLookupFields = {
+  number: Type.String({ maxLength: 20 }),
+  email: Type.String({ maxLength: 254 }),
+};
+
+/** A return request: which shipped units, and why. */
+const returnRequestFields = {
+  lines: Type.Array(
+    Type.Object(
+      {
+        lineId: Type.String({ maxLength: 64 }),
+        quantity: Type.Integer({ minimum: 1 }),
+        reason: Type.String({ minLength: 1, maxLength: 200 }),
+      },
+      { additionalProperties: false },
+    ),
+    { minItems: 1, maxItems: 100 },
+  ),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+};
+
 /**
  * Checkout and the shopper's orders under /api/store: payment methods, place order (idempotent),
  * my orders, one order, and guest order lookup by number and e-mail.
@@ -219,23 +241,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             "Shipped units only, at most what shipped minus what is returned or being returned (400 naming the line). Staff approve the return (RMA) and refund once the items arrive.",
           tags: ["orders"],
           params: Type.Object({ number: Type.String({ maxLength: 20 }) }),
-          body: Type.Object(
-            {
-              lines: Type.Array(
-                Type.Object(
-                  {
-                    lineId: Type.String({ maxLength: 64 }),
-                    quantity: Type.Integer({ minimum: 1 }),
-                    reason: Type.String({ minLength: 1, maxLength: 200 }),
-                  },
-                  { additionalProperties: false },
-                ),
-                { minItems: 1, maxItems: 100 },
-              ),
-              note: Type.Optional(Type.String({ maxLength: 2000 })),
-            },
-            { additionalProperties: false },
-          ),
+          body: Type.Object(returnRequestFields, { additionalProperties: false }),
           response: { 201: OrderSchema, ...errors },
         },
       },
@@ -272,22 +278,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             "Like /orders/{number}/returns, for guests: the order number and its e-mail identify the order.",
           tags: ["orders"],
           body: Type.Object(
-            {
-              lines: Type.Array(
-                Type.Object(
-                  {
-                    lineId: Type.String({ maxLength: 64 }),
-                    quantity: Type.Integer({ minimum: 1 }),
-                    reason: Type.String({ minLength: 1, maxLength: 200 }),
-                  },
-                  { additionalProperties: false },
-                ),
-                { minItems: 1, maxItems: 100 },
-              ),
-              note: Type.Optional(Type.String({ maxLength: 2000 })),
-              number: Type.String({ maxLength: 20 }),
-              email: Type.String({ maxLength: 254 }),
-            },
+            { ...returnRequestFields, ...orderLookupFields },
             { additionalProperties: false },
           ),
           response: { 201: OrderSchema, ...errors },
@@ -352,10 +343,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             "After PayPal approval or a Stripe redirect, the return page calls this with the order number and e-mail: the server asks the provider and records the outcome (PayPal orders are captured here). Answers the order.",
           tags: ["checkout"],
-          body: Type.Object(
-            { number: Type.String({ maxLength: 20 }), email: Type.String({ maxLength: 254 }) },
-            { additionalProperties: false },
-          ),
+          body: Type.Object(orderLookupFields, { additionalProperties: false }),
           response: { 200: OrderSchema, ...errors },
         },
       },
@@ -376,10 +364,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             "For guests: the order number and the e-mail it was placed with. Both must match (404 otherwise).",
           tags: ["orders"],
-          body: Type.Object(
-            { number: Type.String({ maxLength: 20 }), email: Type.String({ maxLength: 254 }) },
-            { additionalProperties: false },
-          ),
+          body: Type.Object(orderLookupFields, { additionalProperties: false }),
           response: { 200: OrderSchema, ...errors },
         },
       },

@@ -9,7 +9,7 @@ export type {
   ReturnStatus,
   ShipmentStatus,
 } from "./orders.schema.ts";
-export { shipmentStatuses } from "./orders.schema.ts";
+export { orderStatuses, shipmentStatuses } from "./orders.schema.ts";
 export {
   addFulfilledQuantities,
   addOrderEvent,
