@@ -87,11 +87,23 @@ export function formatMoney(amount: number, currency: string, locale = "en-US"):
   const negative = amount < 0;
   const text = String(Math.abs(amount)).padStart(digits + 1, "0");
   const decimal = digits ? `${text.slice(0, -digits)}.${text.slice(-digits)}` : text;
-  const format = new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }) as unknown as { format(value: string): string };
-  return format.format(negative ? `-${decimal}` : decimal);
+  return currencyFormat(locale, currency, digits).format(negative ? `-${decimal}` : decimal);
+}
+
+/** Intl formatters are costly to build (a large share of rendering an order e-mail): one per locale and currency. */
+const formats = new Map<string, { format(value: string): string }>();
+
+function currencyFormat(locale: string, currency: string, digits: number): { format(value: string): string } {
+  const key = `${locale}|${currency}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }) as unknown as { format(value: string): string };
+    formats.set(key, format);
+  }
+  return format;
 }
