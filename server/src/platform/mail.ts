@@ -4,6 +4,7 @@ import { type Db, queryRows } from "./db.ts";
 import { mailMessages, outboxEvents } from "./outbox.schema.ts";
 import { enqueue, type OutboxDispatcher } from "./outbox.ts";
 import type { PersonalDataSource } from "./personal-data.ts";
+import { insertRows } from "./statements.ts";
 
 /** An email with both an HTML and a plain-text part. */
 export interface MailMessage {
@@ -58,17 +59,21 @@ export class StoredMailer implements Mailer {
   ) {}
 
   async send(message: MailMessage & { id: string }): Promise<void> {
-    await this.db
-      .insert(mailMessages)
-      .values({
-        id: message.id,
-        from: this.from,
-        to: message.to,
-        subject: message.subject,
-        html: message.html,
-        text: message.text,
-      })
-      .onConflictDoNothing();
+    await insertRows(
+      this.db,
+      mailMessages,
+      [
+        {
+          id: message.id,
+          from: this.from,
+          to: message.to,
+          subject: message.subject,
+          html: message.html,
+          text: message.text,
+        },
+      ],
+      { onConflictDoNothing: true },
+    );
   }
 }
 

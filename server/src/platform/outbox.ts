@@ -3,7 +3,7 @@ import type { Db } from "./db.ts";
 import { queryRows } from "./db.ts";
 import { newId } from "./ids.ts";
 import { outboxEvents } from "./outbox.schema.ts";
-import { insertRows } from "./statements.ts";
+import { insertRows, runSql } from "./statements.ts";
 
 /** An event as handlers receive it. `id` is stable across retries: use it as an idempotency key. */
 export interface OutboxEvent<P = unknown> {
@@ -35,6 +35,9 @@ export async function enqueueMany(db: Db, events: { topic: string; payload: unkn
   await insertRows(db, outboxEvents, rows);
   return rows.map((r) => r.id);
 }
+
+const markDoneSql = `update "outbox_events" set "status" = 'done', "processed_at" = now(), "locked_until" = null,
+  "last_error" = null where "id" = any($1::text[])`;
 
 export interface DispatcherOptions {
   /** Events claimed per round. */
@@ -107,6 +110,10 @@ export class OutboxDispatcher {
           for update skip locked)
         returning id, topic, payload, attempts`,
     );
+    // Delivered events are marked done together after the batch (one statement, not one per event).
+    // A crash before that leaves them to be delivered again when their lock runs out: delivery is at
+    // least once, and handlers use the event id to recognise a repeat.
+    const done: string[] = [];
     for (const row of claimed) {
       const event: OutboxEvent = {
         id: row.id,
@@ -116,10 +123,7 @@ export class OutboxDispatcher {
       };
       try {
         await this.handlers.get(row.topic)!(event);
-        await this.db
-          .update(outboxEvents)
-          .set({ status: "done", processedAt: new Date(), lockedUntil: null, lastError: null })
-          .where(eq(outboxEvents.id, row.id));
+        done.push(row.id);
       } catch (error) {
         this.options.onError?.(error, event);
         const message = error instanceof Error ? error.message : String(error);
@@ -136,6 +140,7 @@ export class OutboxDispatcher {
           .where(eq(outboxEvents.id, row.id));
       }
     }
+    if (done.length) await runSql(this.db, markDoneSql, [done]);
     return claimed.length;
   }
 
