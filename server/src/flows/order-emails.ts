@@ -1,8 +1,9 @@
 import type { Config } from "../config.ts";
 import {
   type FulfillmentRow,
+  findOrder,
   fulfillmentsOfOrder,
-  getOrderWithLines,
+  getOrderAndLines,
   type OrderLineRow,
   type OrderRow,
   type ReturnRow,
@@ -202,37 +203,41 @@ export function registerOrderEmails(
     mailer.send({ id, to: order.email, ...mail });
   dispatcher.on("order.placed", async (event) => {
     const { orderId } = event.payload as { orderId: string };
-    const { order, lines } = await getOrderWithLines(db, orderId);
+    const { order, lines } = await getOrderAndLines(db, orderId);
     await send(event.id, order, orderConfirmationEmail(config, order, lines));
   });
   dispatcher.on("order.shipped", async (event) => {
     const { orderId, fulfillmentId } = event.payload as { orderId: string; fulfillmentId: string };
-    const { order, lines } = await getOrderWithLines(db, orderId);
+    const { order, lines } = await getOrderAndLines(db, orderId);
     const shipment = (await fulfillmentsOfOrder(db, orderId)).find((f) => f.id === fulfillmentId);
     if (shipment) await send(event.id, order, orderShippedEmail(config, order, lines, shipment));
   });
   dispatcher.on("order.refunded", async (event) => {
     const { orderId, refundId } = event.payload as { orderId: string; refundId: string };
-    const { order } = await getOrderWithLines(db, orderId);
+    const order = await findOrder(db, orderId);
+    if (!order) return;
     const refund = (await refundsOfOrder(db, orderId)).find((r) => r.id === refundId);
     if (refund) await send(event.id, order, orderRefundedEmail(config, order, refund.amount));
   });
   dispatcher.on("order.cancelled", async (event) => {
     const { orderId } = event.payload as { orderId: string };
-    const { order } = await getOrderWithLines(db, orderId);
+    const order = await findOrder(db, orderId);
+    if (!order) return;
     await send(event.id, order, orderCancelledEmail(config, order));
   });
   for (const topic of Object.keys(returnMessages)) {
     dispatcher.on(topic, async (event) => {
       const { orderId, returnId } = event.payload as { orderId: string; returnId: string };
-      const { order } = await getOrderWithLines(db, orderId);
+      const order = await findOrder(db, orderId);
+      if (!order) return;
       const rma = (await returnsOfOrder(db, orderId)).find((r) => r.id === returnId);
       if (rma) await send(event.id, order, returnUpdateEmail(config, order, rma, topic));
     });
   }
   dispatcher.on("order.delivered", async (event) => {
     const { orderId } = event.payload as { orderId: string };
-    const { order } = await getOrderWithLines(db, orderId);
+    const order = await findOrder(db, orderId);
+    if (!order) return;
     await send(event.id, order, orderDeliveredEmail(config, order));
   });
 }

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import {
   type CartRow,
   type CartView,
-  claimCartForOrder,
-  completeCart,
+  claimCartPart,
+  completeCartPart,
   releaseCartFromOrder,
   viewCart,
 } from "../modules/cart/index.ts";
-import { releaseReservations, reserveStock } from "../modules/inventory/index.ts";
+import { checkReservation, releaseReservations, reserveStockPart } from "../modules/inventory/index.ts";
 import {
   addOrderEvent,
   findIdempotencyKey,
@@ -19,15 +19,16 @@ import {
   type OrderEventRow,
   type OrderRow,
   transitionOrder,
-  transitionOrderWithEvents,
+  transitionOrderWithParts,
 } from "../modules/orders/index.ts";
 import {
-  createPaymentRecord,
   findPayment,
   type PaymentRow,
   ProviderError,
   type ProviderPayment,
+  paymentRecordPart,
   paymentsOfOrder,
+  providerPaymentPart,
   recordProviderPayment,
 } from "../modules/payments/index.ts";
 import {
@@ -141,13 +142,14 @@ async function replay(db: Db, input: PlaceOrderInput): Promise<string | null> {
 
 /**
  * Places an order from a cart, exactly once per idempotency key:
- * 1. one transaction records the key, claims the cart, reserves stock (conditional updates), redeems
- *    coupons (conditional updates), and writes the order (status pending_payment, prices as the
- *    server computed them) and its payment record; any failure rolls all of it back;
+ * 1. one transaction records the key, writes the order (status pending_payment, prices as the server
+ *    computed them), claims the cart, writes its payment record and reserves its stock (conditional
+ *    updates), all in ONE statement, then redeems coupons (conditional updates); any failure rolls all
+ *    of it back;
  * 2. after commit the provider is asked to pay (its idempotency key is our payment id, so a retry
  *    never charges twice);
- * 3. a second transaction records the outcome: paid/authorized orders become `processing` and their
- *    cart completes; a declined payment cancels the order, releases stock and coupons and gives the
+ * 3. the outcome is recorded: paid/authorized orders become `processing` and their cart completes (one
+ *    statement); a declined payment cancels the order, releases stock and coupons and gives the
  *    cart back; a payment needing the shopper (3-D Secure, PayPal approval) stays pending until its
  *    webhook or the shopper's return, or until the reservation expires.
  * Concurrent calls with one key: the key's primary key lets one transaction win; the others wait for
@@ -220,6 +222,9 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
         coupons = entered.filter((c) => appliedIds.has(c.promotionId));
       }
       const address = view.shippingAddress;
+      const stockRequests = view.lines
+        .filter((l) => !l.isDigital)
+        .map((l) => ({ variantId: l.variantId, quantity: l.quantity }));
       // First write: the idempotency key with the order. A concurrent request with the same key waits
       // here for this one and then replays its order (IdempotencyKeyTakenError below), before it could
       // take a coupon use or stock.
@@ -281,27 +286,29 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
         },
         actor,
         { scope: input.scope, key: input.idempotencyKey, requestHash: requestHash(input) },
+        // The cart claim, the payment record and the stock reservation travel in the order's statement
+        // (one round trip while the stock rows are locked).
+        {
+          claim: claimCartPart(cart.id, orderId),
+          payment: paymentRecordPart({
+            orderId,
+            provider: provider.id,
+            amount: view.totals.total,
+            currency: view.currency,
+            captureMethod,
+          }),
+          stock: reserveStockPart(orderId, stockRequests),
+        },
       );
-      if (!(await claimCartForOrder(tx, cart.id, orderId))) {
+      if (!inserted.parts.claim) {
         throw new ConflictError(
           "CHECKOUT_IN_PROGRESS",
           "This cart is already being checked out. Wait for that payment to finish or reload the cart.",
         );
       }
+      await checkReservation(tx, stockRequests, inserted.parts.stock);
+      const payment = inserted.parts.payment!;
       if (coupons.length) await redeemCoupons(tx, orderId, customerKey, coupons);
-      const payment = await createPaymentRecord(tx, {
-        orderId,
-        provider: provider.id,
-        amount: view.totals.total,
-        currency: view.currency,
-        captureMethod,
-      });
-      // Stock last: a popular variant's row stays locked only from here to the commit.
-      await reserveStock(
-        tx,
-        orderId,
-        view.lines.filter((l) => !l.isDigital).map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
-      );
       return { ...inserted, payment };
     })
     .catch((error: unknown) => {
@@ -489,75 +496,17 @@ async function settle(
   actor: OrderActor,
   screened?: ScreenedOrder,
 ): Promise<Settled> {
-  const paid = outcome.status === "captured";
-  const signals =
-    paid || outcome.status === "authorized" ? await screen(ctx, orderId, outcome, screened) : [];
-  const result = await ctx.db.transaction(async (tx): Promise<Settled & { orphaned: boolean }> => {
-    const payment = await recordProviderPayment(tx, paymentId, outcome);
-    if (!payment)
-      return { payment: (await findPayment(tx, paymentId))!, order: null, events: [], orphaned: false };
-    const unchanged = { payment, order: null, events: [], orphaned: false };
-    if (paid || outcome.status === "authorized") {
-      const held = signals.length > 0;
-      const entries: NewOrderEvent[] = held
-        ? [{ type: "order.held", message: "Held for review", actor: "system", data: { signals } }]
-        : [];
-      entries.push({
-        type: paid ? "payment.captured" : "payment.authorized",
-        message: paid
-          ? `Payment of ${outcome.capturedAmount} captured`
-          : `Payment of ${outcome.authorizedAmount} authorized`,
-        actor,
-        data: { paymentId, amount: paid ? outcome.capturedAmount : outcome.authorizedAmount },
-      });
-      const moved = await transitionOrderWithEvents(
-        tx,
+  const taken = outcome.status === "captured" || outcome.status === "authorized";
+  const result = taken
+    ? await settleTaken(
+        ctx,
         orderId,
-        ["pending_payment"],
-        {
-          status: held ? "on_hold" : "processing",
-          paymentStatus: paid ? "paid" : "authorized",
-          paidTotal: outcome.capturedAmount,
-          reservationExpiresAt: null,
-          holdReason: held ? signals.map((x) => x.message).join("; ") : null,
-        },
-        entries,
-        [
-          { topic: "order.placed", payload: { orderId } },
-          ...(paid ? [{ topic: "order.paid", payload: { orderId, amount: outcome.capturedAmount } }] : []),
-        ],
-      );
-      if (!moved) {
-        const order = await findOrder(tx, orderId);
-        if (order?.status !== "cancelled") return unchanged;
-        // Paid after the order was cancelled (e.g. its reservation expired): give the money back.
-        await addOrderEvent(
-          tx,
-          orderId,
-          "payment.after_cancellation",
-          "Payment arrived after cancellation; returning it",
-          actor,
-          { paymentId },
-        );
-        return { ...unchanged, orphaned: true };
-      }
-      const { order: updated, events } = moved;
-      if (updated.cartId) await completeCart(tx, updated.cartId, orderId);
-      return { payment, order: updated, events, orphaned: false };
-    }
-    if (outcome.status === "failed" || outcome.status === "canceled") {
-      const order = await findOrder(tx, orderId);
-      if (order) {
-        await cancelUnpaidOrder(tx, order, outcome.failureMessage ?? "Payment failed", actor, {
-          paymentId,
-          failureCode: outcome.failureCode ?? null,
-        });
-      }
-    } else if (outcome.status === "requires_action") {
-      await transitionOrder(tx, orderId, ["pending_payment"], { paymentStatus: "requires_action" });
-    }
-    return unchanged;
-  });
+        paymentId,
+        outcome,
+        actor,
+        await screen(ctx, orderId, outcome, screened),
+      )
+    : await settleUntaken(ctx, orderId, paymentId, outcome, actor);
   if (!result.orphaned || !result.payment.reference) return result;
   const orphaned = result.payment;
   const provider = ctx.payments.get(orphaned.provider);
@@ -573,6 +522,99 @@ async function settle(
     });
   }
   return { payment: (await findPayment(ctx.db, paymentId))!, order: null, events: [] };
+}
+
+/**
+ * Records a payment report that took no money, in one transaction: failed / canceled cancels the
+ * unpaid order (stock, coupons and cart given back); requires_action marks the order's payment status.
+ */
+async function settleUntaken(
+  ctx: AppContext,
+  orderId: string,
+  paymentId: string,
+  outcome: ProviderPayment,
+  actor: OrderActor,
+): Promise<Settled & { orphaned: boolean }> {
+  return ctx.db.transaction(async (tx) => {
+    const payment = await recordProviderPayment(tx, paymentId, outcome);
+    if (!payment)
+      return { payment: (await findPayment(tx, paymentId))!, order: null, events: [], orphaned: false };
+    if (outcome.status === "failed" || outcome.status === "canceled") {
+      const order = await findOrder(tx, orderId);
+      if (order) {
+        await cancelUnpaidOrder(tx, order, outcome.failureMessage ?? "Payment failed", actor, {
+          paymentId,
+          failureCode: outcome.failureCode ?? null,
+        });
+      }
+    } else if (outcome.status === "requires_action") {
+      await transitionOrder(tx, orderId, ["pending_payment"], { paymentStatus: "requires_action" });
+    }
+    return { payment, order: null, events: [], orphaned: false };
+  });
+}
+
+/**
+ * Records a captured or authorized payment and moves its order to `processing` (or `on_hold` when the
+ * fraud rules raised `signals`), with its timeline entries, its `order.placed` / `order.paid` events
+ * and its cart's completion, in ONE statement: the order moves only if the payment record took the
+ * report. A payment that arrives for an order already cancelled is flagged `orphaned` (the caller
+ * gives the money back).
+ */
+async function settleTaken(
+  ctx: AppContext,
+  orderId: string,
+  paymentId: string,
+  outcome: ProviderPayment,
+  actor: OrderActor,
+  signals: FraudSignal[],
+): Promise<Settled & { orphaned: boolean }> {
+  const paid = outcome.status === "captured";
+  const held = signals.length > 0;
+  const entries: NewOrderEvent[] = held
+    ? [{ type: "order.held", message: "Held for review", actor: "system", data: { signals } }]
+    : [];
+  entries.push({
+    type: paid ? "payment.captured" : "payment.authorized",
+    message: paid
+      ? `Payment of ${outcome.capturedAmount} captured`
+      : `Payment of ${outcome.authorizedAmount} authorized`,
+    actor,
+    data: { paymentId, amount: paid ? outcome.capturedAmount : outcome.authorizedAmount },
+  });
+  const { guard: payment, moved } = await transitionOrderWithParts(
+    ctx.db,
+    orderId,
+    ["pending_payment"],
+    {
+      status: held ? "on_hold" : "processing",
+      paymentStatus: paid ? "paid" : "authorized",
+      paidTotal: outcome.capturedAmount,
+      reservationExpiresAt: null,
+      holdReason: held ? signals.map((x) => x.message).join("; ") : null,
+    },
+    entries,
+    [
+      { topic: "order.placed", payload: { orderId } },
+      ...(paid ? [{ topic: "order.paid", payload: { orderId, amount: outcome.capturedAmount } }] : []),
+    ],
+    { guard: providerPaymentPart(paymentId, outcome), after: { cart: completeCartPart() } },
+  );
+  if (!payment)
+    return { payment: (await findPayment(ctx.db, paymentId))!, order: null, events: [], orphaned: false };
+  if (moved) return { payment, order: moved.order, events: moved.events, orphaned: false };
+  const order = await findOrder(ctx.db, orderId);
+  if (order?.status !== "cancelled") return { payment, order: null, events: [], orphaned: false };
+  // Paid after the order was cancelled (e.g. its reservation expired): give the money back.
+  await addOrderEvent(
+    ctx.db,
+    orderId,
+    "payment.after_cancellation",
+    "Payment arrived after cancellation; returning it",
+    actor,
+    { paymentId },
+  );
+  return { payment, order: null, events: [], orphaned: true };
 }
 
 /**

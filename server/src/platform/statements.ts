@@ -212,3 +212,83 @@ export async function updateRows<T extends Table>(
   const { text, params } = updateSet(table, changes, where, whereParams);
   return mapRows(table, await runSql(db, `${text} returning ${allColumns(table)}`, params));
 }
+
+/**
+ * A write owned by one module that travels inside another module's statement as a CTE, so that writes
+ * of several modules in one transaction cost one round trip (DESIGN: a module never writes another's
+ * tables, so the owner builds the part and the host only places it). `text` numbers its parameters
+ * from $1 and ends with a `returning` clause; it may read the CTEs that the host documents. `read`
+ * turns the rows it returned (decoded from JSON: timestamps as ISO strings) into the owner's values.
+ */
+export interface SqlPart<R = unknown> {
+  /**
+   * Helper CTEs the part needs, placed before it (`a as (...), b as (...)`, same parameter numbering),
+   * named after the owning module so that they cannot clash with the host's or another part's.
+   */
+  ctes?: string;
+  text: string;
+  params: unknown[];
+  read(rows: Record<string, unknown>[]): R;
+}
+
+/** What a host statement's parts read, by part name. */
+export type PartResults<P extends Record<string, SqlPart>> = { [K in keyof P]: ReturnType<P[K]["read"]> };
+
+const shifted = new Map<string, string>();
+
+/** A part's text with its parameters renumbered to follow `offset` host parameters ($1 -> $<offset+1>). */
+function shiftParams(text: string, offset: number): string {
+  if (offset === 0) return text;
+  const key = `${offset}|${text}`;
+  let result = shifted.get(key);
+  if (result === undefined) {
+    result = text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    shifted.set(key, result);
+  }
+  return result;
+}
+
+/**
+ * Places parts in a host statement: `ctes` is `, <name> as (<part>)` for each (append it to the host's
+ * `with` list), `selects` is `, (<rows as JSON>) as "<name>"` for each (append it to the host's final
+ * select list), `params` follow the host's `offset` parameters. `read` decodes the host's result row.
+ * Part names must not clash with the host's own CTE names.
+ */
+export function placeParts<P extends Record<string, SqlPart>>(
+  parts: P,
+  offset: number,
+): {
+  ctes: string;
+  selects: string;
+  params: unknown[];
+  read(row: Record<string, unknown>): PartResults<P>;
+} {
+  let ctes = "";
+  let selects = "";
+  const params: unknown[] = [];
+  for (const [name, part] of Object.entries(parts)) {
+    const first = offset + params.length;
+    if (part.ctes) ctes += `, ${shiftParams(part.ctes, first)}`;
+    ctes += `, ${name} as (${shiftParams(part.text, first)})`;
+    selects += `, (select coalesce(json_agg(${name}), '[]'::json) from ${name}) as "${name}"`;
+    params.push(...part.params);
+  }
+  return {
+    ctes,
+    selects,
+    params,
+    read: (row) =>
+      Object.fromEntries(
+        Object.entries(parts).map(([name, part]) => [
+          name,
+          part.read((row[name] as Record<string, unknown>[] | null) ?? []),
+        ]),
+      ) as PartResults<P>,
+  };
+}
+
+/** Runs a part on its own (its module's plain function). */
+export async function runPart<R>(db: Db, part: SqlPart<R>): Promise<R> {
+  const text = part.ctes ? `with ${part.ctes} ${part.text}` : part.text;
+  return part.read(await runSql(db, text, part.params));
+}

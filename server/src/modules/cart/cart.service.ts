@@ -3,7 +3,15 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { AppError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import { allColumns, mapRows, runSql, updateRows } from "../../platform/statements.ts";
+import {
+  allColumns,
+  mapRows,
+  runPart,
+  runSql,
+  type SqlPart,
+  updateRows,
+  updateSet,
+} from "../../platform/statements.ts";
 import { getSaleVariants, type SaleVariant } from "../catalog/index.ts";
 import { validateAddress } from "../customers/index.ts";
 import { getAvailability, noStock } from "../inventory/index.ts";
@@ -680,6 +688,19 @@ export async function completeCart(tx: Db, cartId: string, orderId: string): Pro
   await updateRows(tx, carts, { status: "completed", orderId, updatedAt: new Date() }, `"id" = $1`, [cartId]);
 }
 
+/**
+ * `completeCart` as a part of the order's transition statement (see platform/statements.ts): completes
+ * the cart of the order the host moved, which it names `o` (an orders row); nothing when it did not move.
+ */
+export function completeCartPart(): SqlPart<void> {
+  return {
+    text: `update "carts" set "status" = 'completed', "order_id" = o.id, "updated_at" = now()
+      from o where "carts"."id" = o.cart_id returning "carts"."id"`,
+    params: [],
+    read: () => undefined,
+  };
+}
+
 /** Expires active carts untouched past their expiry time. Returns how many expired. */
 export async function expireCarts(db: Db, now = new Date()): Promise<number> {
   const rows = await db
@@ -702,14 +723,18 @@ export async function getCartById(db: Db, id: string): Promise<CartRow | null> {
  * active or another order holds it.
  */
 export async function claimCartForOrder(tx: Db, cartId: string, orderId: string): Promise<boolean> {
-  const rows = await updateRows(
-    tx,
+  return runPart(tx, claimCartPart(cartId, orderId));
+}
+
+/** `claimCartForOrder` as a part of the order's insert statement (see platform/statements.ts). */
+export function claimCartPart(cartId: string, orderId: string): SqlPart<boolean> {
+  const { text, params } = updateSet(
     carts,
     { orderId, updatedAt: new Date() },
     `"id" = $1 and "status" = 'active' and "order_id" is null`,
     [cartId],
   );
-  return rows.length === 1;
+  return { text: `${text} returning "id"`, params, read: (rows) => rows.length === 1 };
 }
 
 /** Gives a cart back to the shopper after its order's payment failed (the cart stays as it was). */

@@ -70,7 +70,9 @@ const toDate = (v: string | Date | null) => (v === null ? null : v instanceof Da
  * $1: variant ids (text[]). Fixed text: prepared once per connection (see platform/statements.ts).
  * The ids go through `array(select unnest($1))` so the planner cannot see how many there are: the
  * statement then settles on one generic plan instead of being planned again on every call, which
- * cost PostgreSQL three times the execution. Image and categories are per-row index lookups;
+ * cost PostgreSQL three times the execution. The product is a per-variant index lookup (`offset 0`
+ * keeps the planner from hashing the whole products table for a cart of three lines, which it
+ * otherwise prefers on a small catalog, at about twice the cost). Image and categories are per-row index lookups;
  * categories come back as the product's own, their ancestors are added from the cached tree.
  */
 const saleVariantsSql = `
@@ -84,7 +86,7 @@ const saleVariantsSql = `
       join "product_options" o on o.id = ov.option_id where vov.variant_id = v.id) as options,
     (select array_agg(pc.category_id) from "product_categories" pc where pc.product_id = p.id) as category_ids
   from "variants" v
-  join "products" p on p.id = v.product_id
+  cross join lateral (select * from "products" p where p.id = v.product_id offset 0) p
   cross join lateral (select coalesce(v.image_id, (select pi.image_id from "product_images" pi
       where pi.product_id = p.id order by pi.position limit 1)) as image_id) x
   where v.id = any(array(select unnest($1::text[])))`;

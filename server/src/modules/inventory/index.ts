@@ -1,6 +1,7 @@
 /** Inventory: stock per location, availability. Other modules import only from here. */
 export {
   type Availability,
+  checkReservation,
   deleteStockLevels,
   ensureDefaultLocation,
   fulfilReservedStock,
@@ -11,9 +12,11 @@ export {
   noStock,
   OutOfStockError,
   purchasableVariantCondition,
+  type ReservedLine,
   releaseReservations,
   reservedForOrder,
   reserveStock,
+  reserveStockPart,
   restockUnits,
   type ShortLine,
   type StockLevelInput,

@@ -2,8 +2,8 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { anyText, type Db } from "../../platform/db.ts";
 import { AppError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import { enqueue } from "../../platform/outbox.ts";
-import { runSql } from "../../platform/statements.ts";
+import { enqueueMany } from "../../platform/outbox.ts";
+import { runPart, type SqlPart } from "../../platform/statements.ts";
 import { inventoryLevels, reservations, stockLocations } from "./inventory.schema.ts";
 
 export type StockStatus = "in_stock" | "low_stock" | "out_of_stock";
@@ -200,44 +200,83 @@ export interface StockLowEvent {
   lowStockThreshold: number;
 }
 
-interface ReservedRow {
-  location_id: string;
-  manage_stock: boolean;
-  available: number | string;
-  low_stock_threshold: number;
+/** A line the reservation statement took, as its part reads it (see `reserveStockPart`). */
+export interface ReservedLine {
+  variantId: string;
+  locationId: string;
+  manageStock: boolean;
+  /** Units left available at the location after this reservation. */
+  available: number;
+  lowStockThreshold: number;
+  quantity: number;
 }
 
-/** $1 variant id, $2 units, $3 new reservation id, $4 order id (see `reserveStock`). */
-const reserveLineSql = `
-  with target as (
-    select variant_id, location_id from "inventory_levels"
-    where variant_id = $1
-      and (not manage_stock or allow_backorder or stocked_quantity - reserved_quantity >= $2::int)
-    order by (not manage_stock) desc, stocked_quantity - reserved_quantity desc, location_id
-    limit 1
-    for update
-  ), taken as (
+/**
+ * The reservation statement: $1 variant ids (sorted), $2 units per variant, $3 reservation ids, $4 the
+ * order id. Per variant (in array order, so two orders lock shared rows in the same order and never
+ * wait on each other in a cycle) it locks the level with the most available stock that covers the
+ * units, then ONE conditional UPDATE takes them from every locked level (the condition is re-checked
+ * on the row as it stands after any wait), and the reservations are recorded.
+ */
+const reserveHelpers = `stock_req as (
+    select r.variant_id, r.qty, r.n from unnest($1::text[], $2::int[]) with ordinality as r(variant_id, qty, n)
+  ), stock_target as (
+    select lvl.variant_id, lvl.location_id, stock_req.qty, stock_req.n from stock_req
+    cross join lateral (
+      select variant_id, location_id from "inventory_levels"
+      where variant_id = stock_req.variant_id
+        and (not manage_stock or allow_backorder or stocked_quantity - reserved_quantity >= stock_req.qty)
+      order by (not manage_stock) desc, stocked_quantity - reserved_quantity desc, location_id
+      limit 1
+      for update
+    ) lvl
+  ), stock_taken as (
     update "inventory_levels" il
-      set reserved_quantity = il.reserved_quantity + case when il.manage_stock then $2::int else 0 end,
+      set reserved_quantity = il.reserved_quantity + case when il.manage_stock then t.qty else 0 end,
           updated_at = now()
-    from target
-    where il.variant_id = target.variant_id and il.location_id = target.location_id
-      and (not il.manage_stock or il.allow_backorder or il.stocked_quantity - il.reserved_quantity >= $2::int)
-    returning il.location_id, il.manage_stock, il.stocked_quantity - il.reserved_quantity as available,
-      il.low_stock_threshold
-  ), held as (
+    from stock_target t
+    where il.variant_id = t.variant_id and il.location_id = t.location_id
+      and (not il.manage_stock or il.allow_backorder or il.stocked_quantity - il.reserved_quantity >= t.qty)
+    returning il.variant_id, il.location_id, il.manage_stock, il.stocked_quantity - il.reserved_quantity as available,
+      il.low_stock_threshold, t.qty, t.n
+  ), stock_held as (
     insert into "reservations" (id, variant_id, location_id, order_id, quantity)
-    select $3, $1, taken.location_id, $4, $2::int from taken where taken.manage_stock
-  )
-  select * from taken`;
+    select ($3::text[])[t.n], t.variant_id, t.location_id, $4, t.qty from stock_taken t where t.manage_stock
+  )`;
 
 /**
- * Reserves stock for an order inside the caller's transaction. Each line is ONE conditional UPDATE on
- * the inventory level with the most available stock that can cover it (row-locked, condition re-checked
- * after any wait), so concurrent orders can never reserve more than is on hand; lines are taken in
- * variant-id order so two orders never wait on each other in a cycle. Untracked (manage_stock off)
- * variants are not reserved; backorder variants may go below zero available. Writes `stock.low` to the
- * outbox when a reservation takes a level to or below its threshold.
+ * `reserveStock`'s statement as a part of another statement (the order's insert, see
+ * platform/statements.ts): reads the lines it took. Finish with `checkReservation` in the same
+ * transaction. `requests` are whole units per variant (duplicates are summed).
+ */
+export function reserveStockPart(
+  orderId: string,
+  requests: { variantId: string; quantity: number }[],
+): SqlPart<ReservedLine[]> {
+  const wanted = new Map<string, number>();
+  for (const r of requests) wanted.set(r.variantId, (wanted.get(r.variantId) ?? 0) + r.quantity);
+  const variantIds = [...wanted.keys()].sort();
+  return {
+    ctes: reserveHelpers,
+    text: "select * from stock_taken",
+    params: [variantIds, variantIds.map((v) => wanted.get(v)!), variantIds.map(() => newId("res")), orderId],
+    read: (rows) =>
+      rows.map((r) => ({
+        variantId: r.variant_id as string,
+        locationId: r.location_id as string,
+        manageStock: r.manage_stock as boolean,
+        available: Number(r.available),
+        lowStockThreshold: Number(r.low_stock_threshold),
+        quantity: Number(r.qty),
+      })),
+  };
+}
+
+/**
+ * Reserves stock for an order inside the caller's transaction, with ONE statement for all its lines
+ * (see `reserveStockPart`): concurrent orders can never reserve more than is on hand. Untracked
+ * (manage_stock off) variants are not reserved; backorder variants may go below zero available. Writes
+ * `stock.low` to the outbox when a reservation takes a level to or below its threshold.
  * @param requests whole units per variant (duplicates are summed)
  * @throws OutOfStockError listing every line that could not be covered (nothing stays reserved: the
  *   caller's transaction must roll back).
@@ -247,35 +286,53 @@ export async function reserveStock(
   orderId: string,
   requests: { variantId: string; quantity: number }[],
 ): Promise<void> {
+  if (requests.length === 0) return;
+  await checkReservation(tx, requests, await runPart(tx, reserveStockPart(orderId, requests)));
+}
+
+/**
+ * Completes a reservation statement in its transaction: raises OUT_OF_STOCK for every variant it could
+ * not take (with what is available now), and writes `stock.low` for levels it took to or below their
+ * threshold.
+ * @throws OutOfStockError (the caller's transaction must roll back)
+ */
+export async function checkReservation(
+  tx: Db,
+  requests: { variantId: string; quantity: number }[],
+  reserved: ReservedLine[],
+): Promise<void> {
   const wanted = new Map<string, number>();
   for (const r of requests) wanted.set(r.variantId, (wanted.get(r.variantId) ?? 0) + r.quantity);
-  const short: ShortLine[] = [];
-  for (const variantId of [...wanted.keys()].sort()) {
-    const quantity = wanted.get(variantId)!;
-    // One statement per line: lock the level, take the units, and record the reservation.
-    const [row] = await runSql<ReservedRow>(tx, reserveLineSql, [variantId, quantity, newId("res"), orderId]);
-    if (!row) {
-      const availability = await getAvailability(tx, [variantId]);
-      short.push({
+  const taken = new Set(reserved.map((r) => r.variantId));
+  const missing = [...wanted.keys()].filter((v) => !taken.has(v)).sort();
+  if (missing.length) {
+    const availability = await getAvailability(tx, missing);
+    throw new OutOfStockError(
+      missing.map((variantId) => ({
         variantId,
-        requested: quantity,
+        requested: wanted.get(variantId)!,
         available: availability.get(variantId)?.availableQuantity ?? 0,
-      });
-      continue;
-    }
-    if (!row.manage_stock) continue;
-    const available = Number(row.available);
-    if (available <= row.low_stock_threshold && available + quantity > row.low_stock_threshold) {
-      const event: StockLowEvent = {
-        variantId,
-        locationId: row.location_id,
-        availableQuantity: available,
-        lowStockThreshold: row.low_stock_threshold,
-      };
-      await enqueue(tx, "stock.low", event);
-    }
+      })),
+    );
   }
-  if (short.length) throw new OutOfStockError(short);
+  const low = reserved.filter(
+    (r) =>
+      r.manageStock && r.available <= r.lowStockThreshold && r.available + r.quantity > r.lowStockThreshold,
+  );
+  if (low.length) {
+    await enqueueMany(
+      tx,
+      low.map((r) => ({
+        topic: "stock.low",
+        payload: {
+          variantId: r.variantId,
+          locationId: r.locationId,
+          availableQuantity: r.available,
+          lowStockThreshold: r.lowStockThreshold,
+        } satisfies StockLowEvent,
+      })),
+    );
+  }
 }
 
 /**

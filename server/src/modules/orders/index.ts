@@ -24,6 +24,7 @@ export {
   findOrderByNumberAndEmail,
   findOrderOfUser,
   fulfillmentsOfOrder,
+  getOrderAndLines,
   getOrderWithLines,
   type IdempotencyClaim,
   IdempotencyKeyTakenError,
@@ -49,5 +50,6 @@ export {
   returnsOfOrder,
   transitionOrder,
   transitionOrderWithEvents,
+  transitionOrderWithParts,
   transitionReturn,
 } from "./orders.service.ts";

@@ -7,7 +7,10 @@ import {
   insertRows,
   insertValues,
   mapRows,
+  type PartResults,
+  placeParts,
   runSql,
+  type SqlPart,
   updateRows,
   updateSet,
 } from "../../platform/statements.ts";
@@ -146,15 +149,18 @@ const isKeyTaken = (error: unknown) =>
  * ONE statement (the checkout's longest transaction holds stock locks, so every round trip counts).
  * A key already taken in its scope fails the statement: a concurrent request holding it makes this
  * wait until that one commits or rolls back, like the unique index it is.
- * Returns the rows as stored.
+ * `parts` are other modules' writes of the same transaction carried by the statement (the cart claim,
+ * the payment record; see platform/statements.ts); they may read the new order as `o`.
+ * Returns the rows as stored and what the parts read.
  * @throws IdempotencyKeyTakenError when the key is taken (the caller's transaction must roll back)
  */
-export async function insertOrder(
+export async function insertOrder<P extends Record<string, SqlPart> = Record<string, never>>(
   tx: Db,
   order: NewOrder,
   actor: OrderActor,
   idempotency?: IdempotencyClaim,
-): Promise<InsertedOrder> {
+  parts?: P,
+): Promise<InsertedOrder & { parts: PartResults<P> }> {
   const { lines, ...head } = order;
   const keyInsert = idempotency
     ? insertValues(idempotencyKeys, [{ ...idempotency, orderId: order.id }])
@@ -175,21 +181,22 @@ export async function insertOrder(
     JSON.stringify({ total: order.total, currency: order.currency }),
     new Date().toISOString(),
   ];
+  const placed = placeParts(parts ?? ({} as P), n + 4);
   const text = `with ${keyInsert ? `k as (${keyInsert.text}), ` : ""}o as (${orderInsert.text} returning ${allColumns(orders)})
     ${lineInsert ? `, l as (${lineInsert.text} returning ${allColumns(orderLineItems)})` : ""}
     , e as (insert into "order_events" ("id", "order_id", "type", "message", "actor", "data", "created_at")
         select $${n + 1}, o.id, 'order.placed', 'Order ' || o.number || ' placed', $${n + 2}, $${n + 3}::jsonb,
           $${n + 4}::timestamptz from o
-        returning ${allColumns(orderEvents)})
+        returning ${allColumns(orderEvents)})${placed.ctes}
     select (select row_to_json(o) from o) as "order",
       ${lineInsert ? `(select json_agg(l order by l.position) from l)` : `null::json`} as "lines",
-      (select json_agg(e) from e) as "events"`;
+      (select json_agg(e) from e) as "events"${placed.selects}`;
   let result:
-    | {
+    | ({
         order: Record<string, unknown>;
         lines: Record<string, unknown>[] | null;
         events: Record<string, unknown>[];
-      }
+      } & Record<string, unknown>)
     | undefined;
   try {
     [result] = await runSql(tx, text, [
@@ -197,6 +204,7 @@ export async function insertOrder(
       ...orderInsert.params,
       ...(lineInsert?.params ?? []),
       ...event,
+      ...placed.params,
     ]);
   } catch (error) {
     if (isKeyTaken(error)) throw new IdempotencyKeyTakenError();
@@ -206,6 +214,7 @@ export async function insertOrder(
     order: mapRows(orders, [result!.order])[0]!,
     lines: mapRows(orderLineItems, result!.lines ?? []),
     events: mapRows(orderEvents, result!.events),
+    parts: placed.read(result as Record<string, unknown>),
   };
 }
 
@@ -245,8 +254,8 @@ export async function transitionOrder(
 /**
  * `transitionOrder` plus timeline entries and outbox events (delivered after commit, see
  * platform/outbox.ts), in ONE statement: both are written only when the order changed (timeline ids
- * are monotonic and share one timestamp, so the timeline keeps their order). Returns the updated order and the entries, or null when the order was no longer in
- * one of the `from` states.
+ * are monotonic and share one timestamp, so the timeline keeps their order). Returns the updated order
+ * and the entries, or null when the order was no longer in one of the `from` states.
  */
 export async function transitionOrderWithEvents(
   tx: Db,
@@ -256,11 +265,42 @@ export async function transitionOrderWithEvents(
   events: NewOrderEvent[],
   outbox: { topic: string; payload: unknown }[] = [],
 ): Promise<{ order: OrderRow; events: OrderEventRow[] } | null> {
+  return (await transitionOrderWithParts(tx, orderId, from, change, events, outbox, {})).moved;
+}
+
+/**
+ * `transitionOrderWithEvents` carrying other modules' writes in the same statement (see
+ * platform/statements.ts), so it needs no transaction of its own:
+ * - `guard`: runs first; the order moves only when it returned a row (the checkout's payment update:
+ *   the order becomes paid only if the payment record took the provider's report);
+ * - `after`: parts that may read the moved order as `o` (an orders row; empty when it did not move),
+ *   e.g. completing its cart.
+ * Returns what the guard read, the moved order and entries (null when it did not move) and what the
+ * `after` parts read.
+ */
+export async function transitionOrderWithParts<
+  G = null,
+  A extends Record<string, SqlPart> = Record<string, never>,
+>(
+  tx: Db,
+  orderId: string,
+  from: OrderStatus[],
+  change: OrderChange,
+  events: NewOrderEvent[],
+  outbox: { topic: string; payload: unknown }[],
+  parts: { guard?: SqlPart<G>; after?: A },
+): Promise<{
+  guard: G | null;
+  moved: { order: OrderRow; events: OrderEventRow[] } | null;
+  after: PartResults<A>;
+}> {
+  const guarded = parts.guard ? placeParts({ g: parts.guard }, 0) : null;
+  const shift = guarded?.params.length ?? 0;
   const update = updateSet(
     orders,
     { ...change, updatedAt: new Date() },
-    `"id" = $1 and "status" = any($2::text[])`,
-    [orderId, from],
+    `"id" = $${shift + 1} and "status" = any($${shift + 2}::text[])${guarded ? " and exists (select 1 from g)" : ""}`,
+    [...(guarded?.params ?? []), orderId, from],
   );
   const at = new Date().toISOString();
   const entries = events.map((e) => ({
@@ -272,12 +312,13 @@ export async function transitionOrderWithEvents(
     created_at: at,
   }));
   const n = update.params.length;
+  const after = placeParts(parts.after ?? ({} as A), n + 2);
   const [result] = await runSql<{
     order: Record<string, unknown> | null;
     events: Record<string, unknown>[] | null;
   }>(
     tx,
-    `with o as (${update.text} returning ${allColumns(orders)}),
+    `with ${guarded ? `${guarded.ctes.slice(2)}, ` : ""}o as (${update.text} returning ${allColumns(orders)}),
       e as (insert into "order_events" ("id", "order_id", "type", "message", "actor", "data", "created_at")
         select x.id, o.id, x.type, x.message, x.actor, x.data, x.created_at from o,
           jsonb_to_recordset($${n + 1}::jsonb)
@@ -285,16 +326,23 @@ export async function transitionOrderWithEvents(
         returning ${allColumns(orderEvents)}),
       x as (insert into "outbox_events" ("id", "topic", "payload")
         select r.id, r.topic, r.payload from jsonb_to_recordset($${n + 2}::jsonb) as r(id text, topic text, payload jsonb)
-        where exists (select 1 from o))
-    select (select row_to_json(o) from o) as "order", (select json_agg(e order by e.id) from e) as "events"`,
+        where exists (select 1 from o))${after.ctes}
+    select (select row_to_json(o) from o) as "order", (select json_agg(e order by e.id) from e) as "events"${guarded?.selects ?? ""}${after.selects}`,
     [
       ...update.params,
       JSON.stringify(entries),
       JSON.stringify(outbox.map((m) => ({ id: newId("evt"), topic: m.topic, payload: m.payload }))),
+      ...after.params,
     ],
   );
-  if (!result?.order) return null;
-  return { order: mapRows(orders, [result.order])[0]!, events: mapRows(orderEvents, result.events ?? []) };
+  const row = result as Record<string, unknown>;
+  return {
+    guard: guarded ? (guarded.read(row).g as G) : null,
+    moved: result?.order
+      ? { order: mapRows(orders, [result.order])[0]!, events: mapRows(orderEvents, result.events ?? []) }
+      : null,
+    after: after.read(row),
+  };
 }
 
 /** An order by id, or null. */
@@ -323,6 +371,32 @@ export async function getOrderWithLines(
       .orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
   ]);
   return { order, lines, events };
+}
+
+/**
+ * An order with its lines (by position) in ONE statement, for readers that need no timeline (the order
+ * e-mails, sent for every order). @throws NotFoundError ORDER_NOT_FOUND
+ */
+export async function getOrderAndLines(
+  db: Db,
+  orderId: string,
+): Promise<{ order: OrderRow; lines: OrderLineRow[] }> {
+  const [row] = await runSql<{ order: Record<string, unknown>; lines: Record<string, unknown>[] | null }>(
+    db,
+    orderAndLinesSql(),
+    [orderId],
+  );
+  if (!row) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
+  return { order: mapRows(orders, [row.order])[0]!, lines: mapRows(orderLineItems, row.lines ?? []) };
+}
+
+let orderAndLinesText: string | null = null;
+function orderAndLinesSql(): string {
+  orderAndLinesText ??= `select row_to_json(o) as "order",
+      (select json_agg(l order by l.position) from (select ${allColumns(orderLineItems)} from "order_line_items"
+        where "order_id" = o.id) l) as "lines"
+    from (select ${allColumns(orders)} from "orders" where "id" = $1) o`;
+  return orderAndLinesText;
 }
 
 /** The order of a number when `email` is its contact address (guest lookup), else null. */

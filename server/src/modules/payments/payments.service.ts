@@ -2,7 +2,14 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { AppError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import { insertRows, updateRows } from "../../platform/statements.ts";
+import {
+  allColumns,
+  insertValues,
+  mapRows,
+  runPart,
+  type SqlPart,
+  updateSet,
+} from "../../platform/statements.ts";
 import type { PaymentProvider, ProviderPayment, ProviderWebhookEvent } from "./payments.provider.ts";
 import {
   disputes,
@@ -50,20 +57,30 @@ export class PaymentProviders {
 }
 
 /** Creates the payment record of an order (status pending) in the caller's transaction. */
-export async function createPaymentRecord(
-  tx: Db,
-  input: {
-    orderId: string;
-    provider: string;
-    amount: number;
-    currency: string;
-    captureMethod: "automatic" | "manual";
-  },
-): Promise<PaymentRow> {
-  const [row] = await insertRows(tx, payments, [{ id: newId("pay"), status: "pending", ...input }], {
-    returning: true,
-  });
-  return row!;
+export async function createPaymentRecord(tx: Db, input: NewPaymentRecord): Promise<PaymentRow> {
+  return (await runPart(tx, paymentRecordPart(input)))!;
+}
+
+/** A payment record's fields as the checkout gives them: amount in minor units of `currency`. */
+export interface NewPaymentRecord {
+  orderId: string;
+  provider: string;
+  amount: number;
+  currency: string;
+  captureMethod: "automatic" | "manual";
+}
+
+/**
+ * `createPaymentRecord` as a part of another statement (the order's insert, see platform/statements.ts):
+ * reads the new row.
+ */
+export function paymentRecordPart(input: NewPaymentRecord): SqlPart<PaymentRow | null> {
+  const { text, params } = insertValues(payments, [{ id: newId("pay"), status: "pending", ...input }]);
+  return {
+    text: `${text} returning ${allColumns(payments)}`,
+    params,
+    read: (rows) => mapRows(payments, rows)[0] ?? null,
+  };
 }
 
 const statusOf: Record<ProviderPayment["status"], PaymentRecordStatus> = {
@@ -88,10 +105,17 @@ export async function recordProviderPayment(
   paymentId: string,
   result: ProviderPayment,
 ): Promise<PaymentRow | null> {
+  return runPart(tx, providerPaymentPart(paymentId, result));
+}
+
+/**
+ * `recordProviderPayment` as a part of another statement (the order's transition when the checkout's
+ * payment settles): reads the updated row, or null when the report changed nothing.
+ */
+export function providerPaymentPart(paymentId: string, result: ProviderPayment): SqlPart<PaymentRow | null> {
   const status = statusOf[result.status];
   const awaiting = status === "requires_action" || status === "pending";
-  const [row] = await updateRows(
-    tx,
+  const { text, params } = updateSet(
     payments,
     {
       status,
@@ -109,7 +133,11 @@ export async function recordProviderPayment(
     `"id" = $1 and "status" = any($2::text[])`,
     [paymentId, ["pending", "requires_action", "authorized"]],
   );
-  return row ?? null;
+  return {
+    text: `${text} returning ${allColumns(payments)}`,
+    params,
+    read: (rows) => mapRows(payments, rows)[0] ?? null,
+  };
 }
 
 /** The payments of an order, newest first. */
