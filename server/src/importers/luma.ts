@@ -19,6 +19,7 @@ import {
 } from "../modules/catalog/index.ts";
 import { addReviews, type ReviewInput } from "../modules/reviews/index.ts";
 import type { AppContext } from "../platform/context.ts";
+import { analyzeDatabase } from "../platform/db.ts";
 import { AppError } from "../platform/errors.ts";
 import { parseMajorUnits } from "../platform/money.ts";
 import { emptyPricingCounts, importLumaPricing, type LumaPricingCounts } from "./luma-pricing.ts";
@@ -799,6 +800,9 @@ export async function importLuma(
     c.summary.pricing = pricing;
     c.summary.warnings.push(...warnings);
     c.summary.failed.push(...failed);
+    // Fresh planner statistics: until autovacuum gets to them (if it runs at all), the new tables look
+    // empty and the planner picks plans that scan them whole (pg_restore advises the same after a load).
+    await analyzeDatabase(ctx.db);
   } finally {
     ctx.cache.invalidate(catalogCacheNamespace);
   }

@@ -57,6 +57,14 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 }
 
 /**
+ * Refreshes the planner's statistics of every table (ANALYZE): for bulk loads, whose tables the
+ * planner otherwise takes for empty until autovacuum analyzes them.
+ */
+export async function analyzeDatabase(db: Db): Promise<void> {
+  await db.execute(sql`analyze`);
+}
+
+/**
  * Names parameterised statements by their SQL text so that each connection prepares a statement once
  * and then only binds and executes it: PostgreSQL skips parsing, and planning once its plan cache
  * settles. Bounded: past `limit` distinct texts (odd filter combinations), statements run unnamed, so
