@@ -86,6 +86,44 @@ describe("price lists", () => {
     expect(offered.json()).toEqual({ default: "USD", currencies: ["USD", "EUR"] });
   });
 
+  it("staff page through every variant with its regular and list price, searching by SKU or name", async () => {
+    const first = await staff("GET", "/api/admin/price-lists/EUR/prices?limit=2");
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({
+      currency: "EUR",
+      items: [
+        {
+          sku: "GUIDE",
+          productName: "Trail Guide (PDF)",
+          variantTitle: expect.any(String),
+          regularPrice: { amount: 900, currency: "USD" },
+          price: null,
+        },
+        {
+          sku: "MUG",
+          productName: "Camp Mug",
+          variantTitle: expect.any(String),
+          regularPrice: { amount: 1250, currency: "USD" },
+          price: 1150,
+        },
+      ],
+      nextCursor: "MUG",
+    });
+    const rest = (await staff("GET", "/api/admin/price-lists/EUR/prices?limit=2&cursor=MUG")).json();
+    expect(rest.items.map((i: { sku: string; price: number | null }) => [i.sku, i.price])).toEqual([
+      ["TEE-M", null],
+      ["TEE-S", 2700],
+    ]);
+    expect(rest.nextCursor).toBeNull();
+    const found = (await staff("GET", "/api/admin/price-lists/EUR/prices?search=trail%20tee")).json();
+    expect(found.items.map((i: { sku: string }) => i.sku)).toEqual(["TEE-M", "TEE-S"]);
+    const wildcard = (await staff("GET", "/api/admin/price-lists/EUR/prices?search=%25")).json();
+    expect(wildcard.items).toEqual([]);
+    const missing = await staff("GET", "/api/admin/price-lists/GBP/prices");
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe("PRICE_LIST_NOT_FOUND");
+  });
+
   it("a guest switches the cart to EUR and pays in EUR at the list's prices, exactly", async () => {
     const guest = new GuestShopper(t.app);
     await guest.call("POST", "/api/store/cart/lines", { variantId: v.MUG, quantity: 2 });

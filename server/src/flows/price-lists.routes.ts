@@ -1,16 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { type AuditedRequest, recordStaffAction } from "../modules/audit/index.ts";
-import { variantIdsBySku } from "../modules/catalog/index.ts";
+import { listVariantsBySku, MoneySchema, variantIdsBySku } from "../modules/catalog/index.ts";
 import {
   checkCurrency,
   getStoreSettings,
   listPriceLists,
+  priceListPricesOf,
   setPriceListPrices,
   upsertPriceList,
 } from "../modules/pricing/index.ts";
 import type { AppContext } from "../platform/context.ts";
-import { ValidationError } from "../platform/errors.ts";
+import { NotFoundError, ValidationError } from "../platform/errors.ts";
 import { ProblemSchema } from "../platform/problem.schema.ts";
 
 const PriceListSchema = Type.Object({
@@ -145,6 +146,78 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
         );
         await audit(request, "price_list.prices", currency, result);
         return result;
+      },
+    );
+
+    app.get(
+      "/price-lists/:currency/prices",
+      {
+        config: { permission: "catalog:read" },
+        schema: {
+          summary: "Variant prices of a price list",
+          description: [
+            "Every variant in SKU order with its regular price (store currency) and its price in this list, or",
+            "null when it has none (not for sale in that currency). `search` matches SKU or product name;",
+            "`cursor` is the previous page's `nextCursor`. 404 PRICE_LIST_NOT_FOUND when the currency has no list.",
+          ].join(" "),
+          tags,
+          params: Currency,
+          querystring: Type.Object(
+            {
+              search: Type.Optional(Type.String({ maxLength: 100 })),
+              cursor: Type.Optional(Type.String({ maxLength: 100 })),
+              limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              currency: Type.String(),
+              items: Type.Array(
+                Type.Object({
+                  sku: Type.String(),
+                  productName: Type.String(),
+                  variantTitle: Type.String(),
+                  regularPrice: MoneySchema,
+                  price: Type.Union([Type.Integer(), Type.Null()], {
+                    description: "Minor units of the list's currency; null: no price in this list",
+                  }),
+                }),
+              ),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const currency = checkCurrency(request.params.currency);
+        if (!(await listPriceLists(ctx.db)).some((l) => l.currency === currency)) {
+          throw new NotFoundError("PRICE_LIST_NOT_FOUND", `There is no price list for ${currency}.`);
+        }
+        const { search, cursor, limit } = request.query;
+        const page = await listVariantsBySku(ctx.db, {
+          ...(search?.trim() && { search: search.trim() }),
+          ...(cursor && { after: cursor }),
+          limit,
+        });
+        const prices = await priceListPricesOf(
+          ctx.db,
+          currency,
+          page.items.map((v) => v.variantId),
+          { includeInactive: true },
+        );
+        return {
+          currency,
+          items: page.items.map((v) => ({
+            sku: v.sku,
+            productName: v.productName,
+            variantTitle: v.variantTitle,
+            regularPrice: { amount: v.priceAmount, currency: v.currency },
+            price: prices.get(v.variantId) ?? null,
+          })),
+          nextCursor: page.nextCursor,
+        };
       },
     );
   };

@@ -93,7 +93,7 @@ afterAll(async () => {
 });
 
 describe("orders in the admin dashboard (Chromium)", () => {
-  it("finds an order, ships part of it, refunds part of it, handles a return, and lists low stock", async () => {
+  it("finds an order, ships part of it, refunds part of it, handles a return, lists low stock and prices variants in a second currency", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const page = await context.newPage();
     const pageErrors: string[] = [];
@@ -290,6 +290,31 @@ describe("orders in the admin dashboard (Chromium)", () => {
       "2",
       "5",
     ]);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Price lists: open a EUR list, price the mug, refuse a price that is not an amount.
+    await openSection(page, "Price lists");
+    await page.getByText("No price lists yet").waitFor();
+    const listForm = page.getByRole("form", { name: "Add or change a price list" });
+    await listForm.getByLabel("Currency", { exact: true }).fill("eur");
+    await listForm.getByLabel("Name", { exact: true }).fill("Euro");
+    await listForm.getByRole("button", { name: "Save price list" }).click();
+    await page.getByText("Saved the EUR price list (on sale).").waitFor();
+    const mugPrice = page.getByLabel("Price of MUG in EUR");
+    await mugPrice.fill("11.50");
+    await page.getByLabel("Price of TEE-S in EUR").fill("twelve");
+    await page.getByRole("button", { name: "Save 2 changes" }).click();
+    await page.getByText("Some prices are not amounts").waitFor();
+    await page.getByText("Enter an amount in digits, e.g. 12.50.").waitFor();
+    await page.getByLabel("Price of TEE-S in EUR").fill("");
+    await page.getByRole("button", { name: "Save 2 changes" }).click();
+    await page.getByText("Saved: 1 price set, 1 removed.").waitFor();
+    const stored = await t.app.inject({ method: "GET", url: "/api/store/currencies" });
+    expect(stored.json()).toEqual({ default: "USD", currencies: ["USD", "EUR"] });
+    await poll(async () => (await mugPrice.inputValue()).trim()).toBe("11.50");
+    await page.getByLabel("Find by SKU or product name").fill("lantern");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await poll(async () => page.getByTestId("price-grid").getByRole("row").count()).toBe(2);
     expect(await seriousViolations(page)).toEqual([]);
 
     expect(pageErrors).toEqual([]);

@@ -189,6 +189,27 @@ export interface ReturnRecord {
   createdAt: string;
 }
 
+/** A currency's price list (GET /api/admin/price-lists): explicit variant prices, never converted. */
+export interface PriceList {
+  id: string;
+  /** ISO 4217 code. */
+  currency: string;
+  name: string;
+  isActive: boolean;
+  /** Variants priced in this list. */
+  priceCount: number;
+  updatedAt: string;
+}
+
+/** A variant's regular price and its price in one list (minor units; null: no price there). */
+export interface PriceListRow {
+  sku: string;
+  productName: string;
+  variantTitle: string;
+  regularPrice: { amount: number; currency: string };
+  price: number | null;
+}
+
 /** A stock level at or below its low-stock threshold (GET /api/admin/inventory/low-stock). Units. */
 export interface LowStockLevel {
   variantId: string;
@@ -293,6 +314,27 @@ export const adminApi = {
   receiveReturn: (id: string, body: { restock: boolean; refund: boolean }) =>
     call<ReturnRecord>("POST", `/api/admin/returns/${seg(id)}/receive`, body),
   openDisputes: (signal?: AbortSignal) => get<Dispute[]>("/api/admin/disputes", signal),
+  priceLists: async (signal?: AbortSignal) =>
+    (await get<{ items: PriceList[] }>("/api/admin/price-lists", signal)).items,
+  savePriceList: (currency: string, body: { name: string; isActive: boolean }) =>
+    call<PriceList>("PUT", `/api/admin/price-lists/${seg(currency)}`, body),
+  priceListPrices: (
+    currency: string,
+    query: { search?: string; cursor?: string | null },
+    signal?: AbortSignal,
+  ) => {
+    const params = new URLSearchParams({ limit: "50" });
+    if (query.search) params.set("search", query.search);
+    if (query.cursor) params.set("cursor", query.cursor);
+    return get<{ currency: string; items: PriceListRow[]; nextCursor: string | null }>(
+      `/api/admin/price-lists/${seg(currency)}/prices?${params}`,
+      signal,
+    );
+  },
+  setPriceListPrices: (currency: string, prices: { sku: string; amount: number | null }[]) =>
+    call<{ set: number; removed: number }>("PUT", `/api/admin/price-lists/${seg(currency)}/prices`, {
+      prices,
+    }),
   lowStock: async (signal?: AbortSignal) =>
     (await get<{ items: LowStockLevel[] }>("/api/admin/inventory/low-stock", signal)).items,
 };

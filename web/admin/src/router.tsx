@@ -9,6 +9,7 @@ import { NotFoundPage } from "./routes/not-found";
 import { OrderDetailPage } from "./routes/order-detail";
 import { OrdersPage } from "./routes/orders";
 import { OutboxPage } from "./routes/outbox";
+import { PriceListsPage } from "./routes/price-lists";
 import { ReturnsPage } from "./routes/returns";
 import { RolesPage } from "./routes/roles";
 import { SetupPage } from "./routes/setup";
@@ -61,6 +62,14 @@ export const router = createBrowserRouter(
           element: (
             <RequirePermission permission="catalog:read" title="Low stock">
               <LowStockPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "price-lists",
+          element: (
+            <RequirePermission permission="catalog:read" title="Price lists">
+              <PriceListsPage />
             </RequirePermission>
           ),
         },

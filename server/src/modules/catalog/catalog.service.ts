@@ -645,6 +645,49 @@ export async function variantIdsBySku(db: Db, skus: string[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.sku, r.id]));
 }
 
+/** A variant as staff price lists show it: regular price in minor units of `currency`. */
+export interface VariantPriceRow {
+  variantId: string;
+  sku: string;
+  productName: string;
+  variantTitle: string;
+  priceAmount: number;
+  currency: string;
+}
+
+/**
+ * Variants of every product in SKU order, for staff screens that go through the whole catalog (price
+ * lists): `search` keeps those whose SKU or product name contains it (case-insensitive), `after` is
+ * the last SKU of the previous page. Returns up to `limit` rows and the cursor of the next page.
+ */
+export async function listVariantsBySku(
+  db: Db,
+  options: { search?: string; after?: string; limit: number },
+): Promise<{ items: VariantPriceRow[]; nextCursor: string | null }> {
+  const pattern = options.search ? `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const rows = await db
+    .select({
+      variantId: variants.id,
+      sku: variants.sku,
+      productName: products.name,
+      variantTitle: variants.title,
+      priceAmount: variants.priceAmount,
+      currency: variants.currency,
+    })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(
+      and(
+        options.after ? sql`${variants.sku} > ${options.after}` : undefined,
+        pattern ? sql`(${variants.sku} ilike ${pattern} or ${products.name} ilike ${pattern})` : undefined,
+      ),
+    )
+    .orderBy(variants.sku)
+    .limit(options.limit + 1);
+  const items = rows.slice(0, options.limit).map((r) => ({ ...r, priceAmount: Number(r.priceAmount) }));
+  return { items, nextCursor: rows.length > options.limit ? items.at(-1)!.sku : null };
+}
+
 /** Lowest regular variant price of a product, by product SKU, in minor units; null for an unknown SKU. */
 export async function lowestPriceBySku(db: Db, sku: string): Promise<number | null> {
   const [row] = await db

@@ -23,6 +23,7 @@ export {
   countProducts,
   findImagesBySha,
   listImageFiles,
+  listVariantsBySku,
   lowestPriceBySku,
   type ProductInput,
   productIdsBySku,
@@ -34,6 +35,7 @@ export {
   upsertCategory,
   upsertProduct,
   type VariantInput,
+  type VariantPriceRow,
   variantIdsBySku,
 } from "./catalog.service.ts";
-export type { ProductDetailDto, ProductSummaryDto } from "./catalog.types.ts";
+export { MoneySchema, type ProductDetailDto, type ProductSummaryDto } from "./catalog.types.ts";

@@ -138,12 +138,13 @@ export async function offeredCurrencies(db: Db, defaultCurrency: string): Promis
 
 /**
  * Prices of variants in the active price list of `currency` (minor units), by variant id; variants
- * without a price there are absent.
+ * without a price there are absent. `includeInactive` reads a list that is switched off too (staff).
  */
 export async function priceListPricesOf(
   db: Db,
   currency: string,
   variantIds: string[],
+  options: { includeInactive?: boolean } = {},
 ): Promise<Map<string, number>> {
   if (variantIds.length === 0) return new Map();
   const rows = await db
@@ -153,7 +154,7 @@ export async function priceListPricesOf(
     .where(
       and(
         eq(priceLists.currency, currency),
-        eq(priceLists.isActive, true),
+        options.includeInactive ? undefined : eq(priceLists.isActive, true),
         sql`${priceListPrices.variantId} = any(${sql.param(variantIds)}::text[])`,
       ),
     );

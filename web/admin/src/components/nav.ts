@@ -24,6 +24,12 @@ export const sections = [
     permission: "catalog:read",
     description: "Variants to reorder.",
   },
+  {
+    to: "/price-lists",
+    label: "Price lists",
+    permission: "catalog:read",
+    description: "Prices in other currencies.",
+  },
   { to: "/staff", label: "Staff", permission: "staff:manage", description: "Invite people and set roles." },
   { to: "/roles", label: "Roles", permission: "staff:manage", description: "Built-in and custom roles." },
   { to: "/audit", label: "Audit log", permission: "audit:read", description: "Who did what, and when." },
