@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { decodeHTML } from "entities";
-import { getCategoryBySlug } from "../modules/catalog/index.ts";
+import { getCategoryBySlug, setSpecialPrices, variantPricingMatching } from "../modules/catalog/index.ts";
 import {
   type PromotionInput,
   type TaxRateInput,
@@ -34,17 +34,28 @@ export interface LumaPricingCounts {
   shippingMethods: number;
   promotions: number;
   coupons: number;
+  /** Catalog price rules applied, and the variants whose sale price is a rule's. */
+  catalogRules: number;
+  catalogRulePrices: number;
 }
 
 export interface LumaPricingSummary extends LumaPricingCounts {
-  /** Rows imported with a caveat, and source rows deliberately not imported (catalog price rules). */
+  /** Rows imported with a caveat, and source rows deliberately not imported. */
   warnings: FailedRow[];
   /** Rows that could not be imported. */
   failed: FailedRow[];
 }
 
 export function emptyPricingCounts(): LumaPricingCounts {
-  return { taxRates: 0, shippingZones: 0, shippingMethods: 0, promotions: 0, coupons: 0 };
+  return {
+    taxRates: 0,
+    shippingZones: 0,
+    shippingMethods: 0,
+    promotions: 0,
+    coupons: 0,
+    catalogRules: 0,
+    catalogRulePrices: 0,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -788,18 +799,115 @@ async function importSalesRules(run: Run): Promise<void> {
   }
 }
 
-/** Catalog price rules change product prices, which Bazaar's pricing does not model yet: reported only. */
-function reportCatalogRules(run: Run): void {
+/**
+ * A catalog price rule's price for a regular price, in minor units, rounded half-up (Magento's
+ * catalog rule actions): by_percent takes d% off, by_fixed takes d off, to_percent makes it d% of the
+ * price, to_fixed makes it d. `percentBasisPoints` is d for the percent actions (20% = 2000), `amount`
+ * the minor units for the fixed ones. Never below 0.
+ */
+export function catalogRulePrice(
+  price: number,
+  action: "by_percent" | "by_fixed" | "to_percent" | "to_fixed",
+  percentBasisPoints: number,
+  amount: number,
+): number {
+  // In BigInt: price × basis points can pass 2^53 for large prices.
+  const percentOf = (bp: number) => Number((2n * BigInt(price) * BigInt(bp) + 10_000n) / 20_000n);
+  switch (action) {
+    case "by_percent":
+      return Math.max(0, price - percentOf(Math.min(bp100, percentBasisPoints)));
+    case "to_percent":
+      return percentOf(Math.min(bp100, percentBasisPoints));
+    case "by_fixed":
+      return Math.max(0, price - amount);
+    case "to_fixed":
+      return Math.min(price, amount);
+  }
+}
+
+const bp100 = 10_000;
+const catalogActions = ["by_percent", "by_fixed", "to_percent", "to_fixed"] as const;
+
+/**
+ * Imports the catalog price rules as what Magento's catalog rule index makes of them: a sale price on
+ * every matching variant (its special price, kept when it is already lower), so the reduced price
+ * shows on the product pages and in listings, filters and carts. Conditions name categories or SKUs;
+ * a rule with anything else, or switched off, is reported and skipped. The prices are set once: a
+ * product added to the category later does not get the reduction.
+ */
+async function importCatalogRules(run: Run): Promise<void> {
   const file = fixture(run, "CatalogRuleSampleData", "catalog_rules.csv");
   for (const { row, record: r } of readCsv(file)) {
-    note(
-      run,
-      "warnings",
-      file,
-      row,
-      `catalog price rule "${decodeHTML(r.name ?? "").trim()}" is not imported: catalog price rules change ` +
-        "product prices, which Bazaar's pricing does not model yet",
-    );
+    const name = decodeHTML(r.name ?? "").trim();
+    try {
+      if (String(r.is_active ?? "1").trim() !== "1") {
+        note(run, "warnings", file, row, `catalog price rule "${name}" is inactive and not imported`);
+        continue;
+      }
+      const action = (r.simple_action ?? "").trim() as (typeof catalogActions)[number];
+      if (!catalogActions.includes(action)) {
+        throw new ValidationError([
+          { field: "simple_action", message: `"${action}" is not a catalog rule action` },
+        ]);
+      }
+      const discount = String(r.discount_amount ?? "").trim();
+      // Percentages with two decimals are basis points; amounts are major units of the store currency.
+      const value = parseMajorUnits(discount, currency, "discount_amount");
+      const problems: string[] = [];
+      const mapped: MappedConditions = {
+        minSubtotal: null,
+        filters: [],
+        excludeOnSale: false,
+        excludeCategories: [],
+      };
+      const text = (r.conditions_serialized ?? "").trim();
+      if (text)
+        walkNode(
+          parseMagentoConditions(text),
+          { out: mapped, warn: (reason) => problems.push(reason) },
+          false,
+        );
+      if (mapped.minSubtotal !== null)
+        problems.push("a subtotal condition has no meaning for a product price");
+      if (mapped.excludeOnSale || mapped.excludeCategories.length)
+        problems.push("exclusions are not supported");
+      if (mapped.filters.length !== 1) problems.push("it must name one list of categories or SKUs");
+      if (problems.length) {
+        throw new ValidationError([{ field: "conditions_serialized", message: problems.join("; ") }]);
+      }
+      const filter = mapped.filters[0]!;
+      const categoryIds: string[] = [];
+      for (const ref of filter.categories) {
+        const id = ref.startsWith("url_key=") ? await run.categoryId(categoryRef(ref)) : null;
+        if (id) categoryIds.push(id);
+        else
+          note(run, "warnings", file, row, `"${name}": category "${categoryRef(ref)}" is not in the catalog`);
+      }
+      const matching = await variantPricingMatching(run.ctx.db, { categoryIds, skus: filter.skus });
+      const now = Date.now();
+      // Variants whose sale price is the rule's (an active special price below it wins), and of those
+      // the ones not at it yet (a second import finds them all there).
+      let ruled = 0;
+      const prices = matching.flatMap((v) => {
+        const rulePrice = catalogRulePrice(v.priceAmount, action, value, value);
+        const special =
+          v.specialPriceAmount !== null &&
+          (v.specialFrom === null || v.specialFrom.getTime() <= now) &&
+          (v.specialTo === null || v.specialTo.getTime() > now)
+            ? v.specialPriceAmount
+            : null;
+        if (special !== null && special < rulePrice) return [];
+        ruled++;
+        return special === rulePrice && v.specialFrom === null && v.specialTo === null
+          ? []
+          : [{ variantId: v.variantId, amount: rulePrice }];
+      });
+      await setSpecialPrices(run.ctx.db, prices);
+      run.summary.catalogRules++;
+      run.summary.catalogRulePrices += ruled;
+    } catch (error) {
+      note(run, "failed", file, row, `catalog price rule "${name}": ${reasonOf(error)}`);
+    }
   }
 }
 
@@ -807,8 +915,8 @@ function reportCatalogRules(run: Run): void {
  * Imports the Luma sample store's pricing from its folder (`fixtures/`): store price settings (USD,
  * prices without tax, untaxed shipping), tax rates with their product tax class from the tax rules
  * (US state names become USPS codes), a "United States" shipping zone (Magento's table rate "Best Way",
- * flat rate $5.00 per item, store pickup) and the cart price rules as promotions and coupons. Catalog
- * price rules are reported, not imported. Conditions Bazaar cannot express are reported as warnings
+ * flat rate $5.00 per item, store pickup), the cart price rules as promotions and coupons, and the
+ * catalog price rules as sale prices of the variants they match. Conditions Bazaar cannot express are reported as warnings
  * (file, row, reason); a rule that cannot be imported is reported as failed and skipped. The catalog's
  * categories must exist (rules name them by url key = our category slug).
  * @param options.categoryIdBySlug category ids known to the caller (the catalog import); other slugs are
@@ -842,6 +950,6 @@ export async function importLumaPricing(
   await importTax(run);
   await importShipping(run);
   await importSalesRules(run);
-  reportCatalogRules(run);
+  await importCatalogRules(run);
   return run.summary;
 }

@@ -30,6 +30,8 @@ export interface ImportSummary {
     shippingMethods: number;
     promotions: number;
     coupons: number;
+    catalogRules: number;
+    catalogRulePrices: number;
   };
   durationMs: number;
 }
@@ -82,7 +84,8 @@ export function printSummary(s: ImportSummary): void {
   if (s.pricing) {
     const p = s.pricing;
     console.log(
-      `tax rates: ${p.taxRates}, shipping zones: ${p.shippingZones} (methods ${p.shippingMethods}), promotions: ${p.promotions} (coupon codes ${p.coupons})`,
+      `tax rates: ${p.taxRates}, shipping zones: ${p.shippingZones} (methods ${p.shippingMethods}), promotions: ${p.promotions} (coupon codes ${p.coupons}), ` +
+        `catalog price rules: ${p.catalogRules} (variant sale prices set ${p.catalogRulePrices})`,
     );
   }
   for (const w of s.warnings)

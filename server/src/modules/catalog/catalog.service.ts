@@ -688,6 +688,75 @@ export async function listVariantsBySku(
   return { items, nextCursor: rows.length > options.limit ? items.at(-1)!.sku : null };
 }
 
+/** A variant's regular and special price (minor units of `currency`), as catalog price rules read them. */
+export interface VariantPricing {
+  variantId: string;
+  sku: string;
+  priceAmount: number;
+  specialPriceAmount: number | null;
+  specialFrom: Date | null;
+  specialTo: Date | null;
+  currency: string;
+}
+
+/**
+ * Variants of the products directly in any of `categoryIds`, or whose product or variant SKU is one
+ * of `skus`, with their prices (each variant once, in SKU order).
+ */
+export async function variantPricingMatching(
+  db: Db,
+  match: { categoryIds: string[]; skus: string[] },
+): Promise<VariantPricing[]> {
+  if (match.categoryIds.length === 0 && match.skus.length === 0) return [];
+  const rows = await db
+    .select({
+      variantId: variants.id,
+      sku: variants.sku,
+      priceAmount: variants.priceAmount,
+      specialPriceAmount: variants.specialPriceAmount,
+      specialFrom: variants.specialFrom,
+      specialTo: variants.specialTo,
+      currency: variants.currency,
+    })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(
+      sql`(${products.sku} = any(${sql.param(match.skus)}::text[]) or ${variants.sku} = any(${sql.param(match.skus)}::text[])
+        or exists (select 1 from ${productCategories} pc where pc.product_id = ${products.id}
+          and pc.category_id = any(${sql.param(match.categoryIds)}::text[])))`,
+    )
+    .orderBy(variants.sku);
+  return rows.map((r) => ({
+    ...r,
+    priceAmount: Number(r.priceAmount),
+    specialPriceAmount: r.specialPriceAmount === null ? null : Number(r.specialPriceAmount),
+  }));
+}
+
+/**
+ * Sets variants' special (sale) prices in minor units, always active (no date window), in one
+ * statement. Returns how many variants changed.
+ * @throws ValidationError when an amount is not a non-negative integer.
+ */
+export async function setSpecialPrices(
+  db: Db,
+  prices: { variantId: string; amount: number }[],
+): Promise<number> {
+  if (prices.length === 0) return 0;
+  for (const p of prices) {
+    assertMinorUnits(p.amount, "specialPrice");
+    if (p.amount < 0) throw new ValidationError([{ field: "specialPrice", message: "must be 0 or more" }]);
+  }
+  const rows = await db.execute(sql`
+    update ${variants} v set special_price_amount = x.amount, special_from = null, special_to = null,
+      updated_at = now()
+    from unnest(${sql.param(prices.map((p) => p.variantId))}::text[], ${sql.param(prices.map((p) => p.amount))}::bigint[])
+      as x(variant_id, amount)
+    where v.id = x.variant_id
+    returning v.id`);
+  return (rows as unknown as { rows: unknown[] }).rows.length;
+}
+
 /** Lowest regular variant price of a product, by product SKU, in minor units; null for an unknown SKU. */
 export async function lowestPriceBySku(db: Db, sku: string): Promise<number | null> {
   const [row] = await db

@@ -29,6 +29,7 @@ export {
   productIdsBySku,
   saveImage,
   setProductLinks,
+  setSpecialPrices,
   slugify,
   type UpsertOutcome,
   upsertAttributes,
@@ -36,6 +37,8 @@ export {
   upsertProduct,
   type VariantInput,
   type VariantPriceRow,
+  type VariantPricing,
   variantIdsBySku,
+  variantPricingMatching,
 } from "./catalog.service.ts";
 export { MoneySchema, type ProductDetailDto, type ProductSummaryDto } from "./catalog.types.ts";
