@@ -322,3 +322,32 @@ export function TableScroll({ label, children }: { label: string; children: Reac
     </section>
   );
 }
+
+/** A column of `TableHead`: its heading, right-aligned for numbers, or read only to screen readers. */
+export interface Column {
+  label: string;
+  align?: "right";
+  srOnly?: boolean;
+}
+
+/** The header row of a data table: one `th scope="col"` per column. */
+export function TableHead({ columns }: { columns: (string | Column)[] }) {
+  return (
+    <thead className="bg-neutral-50">
+      <tr>
+        {columns.map((c) => {
+          const column = typeof c === "string" ? { label: c } : c;
+          return (
+            <th
+              key={column.label}
+              scope="col"
+              className={cn(thClass, column.align === "right" && "text-right")}
+            >
+              {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}

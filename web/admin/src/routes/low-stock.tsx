@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { adminApi, type LowStockLevel } from "../api";
-import { Section, TableScroll, tableClass, tdClass, thClass } from "../components/forms";
+import { Section, TableHead, TableScroll, tableClass, tdClass } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
 
@@ -54,31 +54,17 @@ export function LowStockPage() {
             <TableScroll label="Low stock">
               <table className={tableClass} data-testid="low-stock-table">
                 <caption className="sr-only">Low stock levels, emptiest first</caption>
-                <thead className="bg-neutral-50">
-                  <tr>
-                    <th scope="col" className={thClass}>
-                      SKU
-                    </th>
-                    <th scope="col" className={thClass}>
-                      Product
-                    </th>
-                    <th scope="col" className={thClass}>
-                      Location
-                    </th>
-                    <th scope="col" className={`${thClass} text-right`}>
-                      On shelf
-                    </th>
-                    <th scope="col" className={`${thClass} text-right`}>
-                      Reserved
-                    </th>
-                    <th scope="col" className={`${thClass} text-right`}>
-                      Available
-                    </th>
-                    <th scope="col" className={`${thClass} text-right`}>
-                      Threshold
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    "SKU",
+                    "Product",
+                    "Location",
+                    { label: "On shelf", align: "right" },
+                    { label: "Reserved", align: "right" },
+                    { label: "Available", align: "right" },
+                    { label: "Threshold", align: "right" },
+                  ]}
+                />
                 <tbody className="divide-y divide-neutral-100">
                   {rows.map((level) => (
                     <LowStockRow key={`${level.variantId}|${level.locationId}`} level={level} />

@@ -16,10 +16,10 @@ import {
   inputClass,
   Notice,
   Section,
+  TableHead,
   TableScroll,
   tableClass,
   tdClass,
-  thClass,
 } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
@@ -156,22 +156,14 @@ function PriceGrid({ list, canWrite }: { list: PriceList; canWrite: boolean }) {
                   Variants with their regular price and their price in {currency}; an empty price means the
                   variant is not for sale in {currency}
                 </caption>
-                <thead className="bg-neutral-50">
-                  <tr>
-                    <th scope="col" className={thClass}>
-                      SKU
-                    </th>
-                    <th scope="col" className={thClass}>
-                      Product
-                    </th>
-                    <th scope="col" className={`${thClass} text-right`}>
-                      Regular price
-                    </th>
-                    <th scope="col" className={thClass}>
-                      Price in {currency}
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    "SKU",
+                    "Product",
+                    { label: "Regular price", align: "right" },
+                    `Price in ${currency}`,
+                  ]}
+                />
                 <tbody className="divide-y divide-neutral-100">
                   {rows.map((row) => {
                     const problem = problems.get(row.sku);
@@ -281,15 +273,16 @@ export function PriceListsPage() {
               <TableScroll label="Price lists">
                 <table className={tableClass}>
                   <caption className="sr-only">Price lists</caption>
-                  <thead className="bg-neutral-50">
-                    <tr>
-                      {["Currency", "Name", "Status", "Priced variants", "Updated", ""].map((h) => (
-                        <th key={h || "actions"} scope="col" className={thClass}>
-                          {h || <span className="sr-only">Actions</span>}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
+                  <TableHead
+                    columns={[
+                      "Currency",
+                      "Name",
+                      "Status",
+                      "Priced variants",
+                      "Updated",
+                      { label: "Actions", srOnly: true },
+                    ]}
+                  />
                   <tbody className="divide-y divide-neutral-100">
                     {lists.data.map((list) => (
                       <tr key={list.id}>
