@@ -100,3 +100,13 @@ export type OrderTotals = Order["totals"];
 export type OrderSummary = Static<typeof OrderSummarySchema>;
 /** An order as staff see it: payments, refunds, disputes, parcels and the full timeline. */
 export type AdminOrder = Static<typeof AdminOrderSchema>;
+
+import type { LowStockSchema } from "../../../server/src/flows/admin-inventory.types.ts";
+import type { PriceListRowSchema, PriceListSchema } from "../../../server/src/flows/price-lists.types.ts";
+// Staff inventory and pricing (/api/admin/inventory, /api/admin/price-lists).
+/** A stock level at or below its low-stock threshold (GET /api/admin/inventory/low-stock). Units. */
+export type LowStockLevel = Static<typeof LowStockSchema>;
+/** A currency's price list (GET /api/admin/price-lists): explicit variant prices, never converted. */
+export type PriceList = Static<typeof PriceListSchema>;
+/** A variant's regular price and its price in one list (minor units; null: no price there). */
+export type PriceListRow = Static<typeof PriceListRowSchema>;

@@ -4,20 +4,7 @@ import { getSaleVariants } from "../modules/catalog/index.ts";
 import { lowStockLevels } from "../modules/inventory/index.ts";
 import type { AppContext } from "../platform/context.ts";
 import { ProblemSchema } from "../platform/problem.schema.ts";
-
-const LowStockSchema = Type.Object({
-  variantId: Type.String(),
-  sku: Type.String(),
-  productName: Type.String(),
-  variantTitle: Type.String(),
-  locationId: Type.String(),
-  locationName: Type.String(),
-  stockedQuantity: Type.Integer({ description: "Units on the shelf" }),
-  reservedQuantity: Type.Integer({ description: "Units held for unshipped orders" }),
-  availableQuantity: Type.Integer({ description: "stocked − reserved; negative for backorders" }),
-  lowStockThreshold: Type.Integer(),
-  allowBackorder: Type.Boolean(),
-});
+import { LowStockSchema } from "./admin-inventory.types.ts";
 
 /**
  * Inventory for staff under /api/admin: the stock levels at or below their low-stock threshold (the

@@ -225,9 +225,9 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
       const stockRequests = view.lines
         .filter((l) => !l.isDigital)
         .map((l) => ({ variantId: l.variantId, quantity: l.quantity }));
-      // First write: the idempotency key with the order. A concurrent request with the same key waits
-      // here for this one and then replays its order (IdempotencyKeyTakenError below), before it could
-      // take a coupon use or stock.
+      // The idempotency key is written with the order: a concurrent request with the same key waits on
+      // it until this one commits, then fails here (IdempotencyKeyTakenError below) and replays this
+      // order; whatever it wrote rolls back, and it never reaches the coupon redemption.
       const inserted = await insertOrder(
         tx,
         {
@@ -312,7 +312,6 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
       return { ...inserted, payment };
     })
     .catch((error: unknown) => {
-      // Another request with this key won the race: its transaction has committed (we waited on its key).
       if (error instanceof IdempotencyKeyTakenError) return null;
       throw error;
     });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { type AuditedRequest, recordStaffAction } from "../modules/audit/index.ts";
-import { listVariantsBySku, MoneySchema, variantIdsBySku } from "../modules/catalog/index.ts";
+import { listVariantsBySku, variantIdsBySku } from "../modules/catalog/index.ts";
 import {
   checkCurrency,
   getStoreSettings,
@@ -13,15 +13,7 @@ import {
 import type { AppContext } from "../platform/context.ts";
 import { NotFoundError, ValidationError } from "../platform/errors.ts";
 import { ProblemSchema } from "../platform/problem.schema.ts";
-
-const PriceListSchema = Type.Object({
-  id: Type.String(),
-  currency: Type.String({ description: "ISO 4217 code" }),
-  name: Type.String(),
-  isActive: Type.Boolean(),
-  priceCount: Type.Integer({ description: "Variants priced in this list" }),
-  updatedAt: Type.String({ format: "date-time" }),
-});
+import { PriceListRowSchema, PriceListSchema } from "./price-lists.types.ts";
 
 const dto = (l: Awaited<ReturnType<typeof listPriceLists>>[number]) => ({
   ...l,
@@ -173,17 +165,7 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
           response: {
             200: Type.Object({
               currency: Type.String(),
-              items: Type.Array(
-                Type.Object({
-                  sku: Type.String(),
-                  productName: Type.String(),
-                  variantTitle: Type.String(),
-                  regularPrice: MoneySchema,
-                  price: Type.Union([Type.Integer(), Type.Null()], {
-                    description: "Minor units of the list's currency; null: no price in this list",
-                  }),
-                }),
-              ),
+              items: Type.Array(PriceListRowSchema),
               nextCursor: Type.Union([Type.String(), Type.Null()]),
             }),
             ...errors,

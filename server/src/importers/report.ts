@@ -85,7 +85,7 @@ export function printSummary(s: ImportSummary): void {
     const p = s.pricing;
     console.log(
       `tax rates: ${p.taxRates}, shipping zones: ${p.shippingZones} (methods ${p.shippingMethods}), promotions: ${p.promotions} (coupon codes ${p.coupons}), ` +
-        `catalog price rules: ${p.catalogRules} (variant sale prices set ${p.catalogRulePrices})`,
+        `catalog price rules: ${p.catalogRules} (variants at a rule's sale price: ${p.catalogRulePrices})`,
     );
   }
   for (const w of s.warnings)

@@ -168,9 +168,17 @@ export type RefundReason = (typeof refundReasons)[number];
  * Orders as the staff API answers them, derived in @bazaar/sdk from the server's TypeBox schemas.
  * Amounts are integer minor units of the order's `currency`.
  */
-import type { AdminOrder, OrderSummary } from "@bazaar/sdk/src/types";
+import type { AdminOrder, LowStockLevel, OrderSummary, PriceList, PriceListRow } from "@bazaar/sdk/src/types";
 
-export type { AdminOrder, OrderLine, OrderSummary, PostalAddress } from "@bazaar/sdk/src/types";
+export type {
+  AdminOrder,
+  LowStockLevel,
+  OrderLine,
+  OrderSummary,
+  PostalAddress,
+  PriceList,
+  PriceListRow,
+} from "@bazaar/sdk/src/types";
 
 export type OrderPayment = AdminOrder["payments"][number];
 export type ReturnLine = AdminOrder["returns"][number]["lines"][number];
@@ -187,42 +195,6 @@ export interface ReturnRecord {
   restocked: boolean | null;
   refundAmount: number | null;
   createdAt: string;
-}
-
-/** A currency's price list (GET /api/admin/price-lists): explicit variant prices, never converted. */
-export interface PriceList {
-  id: string;
-  /** ISO 4217 code. */
-  currency: string;
-  name: string;
-  isActive: boolean;
-  /** Variants priced in this list. */
-  priceCount: number;
-  updatedAt: string;
-}
-
-/** A variant's regular price and its price in one list (minor units; null: no price there). */
-export interface PriceListRow {
-  sku: string;
-  productName: string;
-  variantTitle: string;
-  regularPrice: { amount: number; currency: string };
-  price: number | null;
-}
-
-/** A stock level at or below its low-stock threshold (GET /api/admin/inventory/low-stock). Units. */
-export interface LowStockLevel {
-  variantId: string;
-  sku: string;
-  productName: string;
-  variantTitle: string;
-  locationId: string;
-  locationName: string;
-  stockedQuantity: number;
-  reservedQuantity: number;
-  availableQuantity: number;
-  lowStockThreshold: number;
-  allowBackorder: boolean;
 }
 
 /** An open chargeback (GET /api/admin/disputes). */

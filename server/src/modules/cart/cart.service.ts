@@ -3,15 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { AppError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import {
-  allColumns,
-  mapRows,
-  runPart,
-  runSql,
-  type SqlPart,
-  updateRows,
-  updateSet,
-} from "../../platform/statements.ts";
+import { allColumns, mapRows, runSql, type SqlPart, updateSet } from "../../platform/statements.ts";
 import { getSaleVariants, type SaleVariant } from "../catalog/index.ts";
 import { validateAddress } from "../customers/index.ts";
 import { getAvailability, noStock } from "../inventory/index.ts";
@@ -683,14 +675,10 @@ export async function viewCart(
   };
 }
 
-/** Marks a cart as having become an order (in the order's transaction). */
-export async function completeCart(tx: Db, cartId: string, orderId: string): Promise<void> {
-  await updateRows(tx, carts, { status: "completed", orderId, updatedAt: new Date() }, `"id" = $1`, [cartId]);
-}
-
 /**
- * `completeCart` as a part of the order's transition statement (see platform/statements.ts): completes
- * the cart of the order the host moved, which it names `o` (an orders row); nothing when it did not move.
+ * Marks the cart of an order as having become that order, as a part of the order's transition statement
+ * (see platform/statements.ts): the host names the moved order `o` (an orders row); nothing happens when
+ * it did not move.
  */
 export function completeCartPart(): SqlPart<void> {
   return {
@@ -720,13 +708,8 @@ export async function getCartById(db: Db, id: string): Promise<CartRow | null> {
 /**
  * Claims an active cart for an order being placed (in the order's transaction): a conditional update,
  * so two concurrent checkouts of one cart cannot both create orders. False when the cart is no longer
- * active or another order holds it.
+ * active or another order holds it. A part of the order's insert statement (see platform/statements.ts).
  */
-export async function claimCartForOrder(tx: Db, cartId: string, orderId: string): Promise<boolean> {
-  return runPart(tx, claimCartPart(cartId, orderId));
-}
-
-/** `claimCartForOrder` as a part of the order's insert statement (see platform/statements.ts). */
 export function claimCartPart(cartId: string, orderId: string): SqlPart<boolean> {
   const { text, params } = updateSet(
     carts,

@@ -41,4 +41,4 @@ export {
   variantIdsBySku,
   variantPricingMatching,
 } from "./catalog.service.ts";
-export { MoneySchema, type ProductDetailDto, type ProductSummaryDto } from "./catalog.types.ts";
+export type { ProductDetailDto, ProductSummaryDto } from "./catalog.types.ts";

@@ -244,6 +244,13 @@ const reserveHelpers = `stock_req as (
     select ($3::text[])[t.n], t.variant_id, t.location_id, $4, t.qty from stock_taken t where t.manage_stock
   )`;
 
+/** Units requested per variant, duplicate lines summed. */
+function unitsByVariant(requests: { variantId: string; quantity: number }[]): Map<string, number> {
+  const wanted = new Map<string, number>();
+  for (const r of requests) wanted.set(r.variantId, (wanted.get(r.variantId) ?? 0) + r.quantity);
+  return wanted;
+}
+
 /**
  * `reserveStock`'s statement as a part of another statement (the order's insert, see
  * platform/statements.ts): reads the lines it took. Finish with `checkReservation` in the same
@@ -253,8 +260,7 @@ export function reserveStockPart(
   orderId: string,
   requests: { variantId: string; quantity: number }[],
 ): SqlPart<ReservedLine[]> {
-  const wanted = new Map<string, number>();
-  for (const r of requests) wanted.set(r.variantId, (wanted.get(r.variantId) ?? 0) + r.quantity);
+  const wanted = unitsByVariant(requests);
   const variantIds = [...wanted.keys()].sort();
   return {
     ctes: reserveHelpers,
@@ -301,8 +307,7 @@ export async function checkReservation(
   requests: { variantId: string; quantity: number }[],
   reserved: ReservedLine[],
 ): Promise<void> {
-  const wanted = new Map<string, number>();
-  for (const r of requests) wanted.set(r.variantId, (wanted.get(r.variantId) ?? 0) + r.quantity);
+  const wanted = unitsByVariant(requests);
   const taken = new Set(reserved.map((r) => r.variantId));
   const missing = [...wanted.keys()].filter((v) => !taken.has(v)).sort();
   if (missing.length) {

@@ -49,7 +49,6 @@ export {
   type ReturnRow,
   returnsOfOrder,
   transitionOrder,
-  transitionOrderWithEvents,
   transitionOrderWithParts,
   transitionReturn,
 } from "./orders.service.ts";

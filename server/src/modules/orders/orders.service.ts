@@ -150,7 +150,8 @@ const isKeyTaken = (error: unknown) =>
  * A key already taken in its scope fails the statement: a concurrent request holding it makes this
  * wait until that one commits or rolls back, like the unique index it is.
  * `parts` are other modules' writes of the same transaction carried by the statement (the cart claim,
- * the payment record; see platform/statements.ts); they may read the new order as `o`.
+ * the payment record, the stock reservation; see platform/statements.ts); they may read the new order
+ * as `o`.
  * Returns the rows as stored and what the parts read.
  * @throws IdempotencyKeyTakenError when the key is taken (the caller's transaction must roll back)
  */
@@ -253,24 +254,9 @@ export async function transitionOrder(
 
 /**
  * `transitionOrder` plus timeline entries and outbox events (delivered after commit, see
- * platform/outbox.ts), in ONE statement: both are written only when the order changed (timeline ids
- * are monotonic and share one timestamp, so the timeline keeps their order). Returns the updated order
- * and the entries, or null when the order was no longer in one of the `from` states.
- */
-export async function transitionOrderWithEvents(
-  tx: Db,
-  orderId: string,
-  from: OrderStatus[],
-  change: OrderChange,
-  events: NewOrderEvent[],
-  outbox: { topic: string; payload: unknown }[] = [],
-): Promise<{ order: OrderRow; events: OrderEventRow[] } | null> {
-  return (await transitionOrderWithParts(tx, orderId, from, change, events, outbox, {})).moved;
-}
-
-/**
- * `transitionOrderWithEvents` carrying other modules' writes in the same statement (see
- * platform/statements.ts), so it needs no transaction of its own:
+ * platform/outbox.ts), and other modules' writes (see platform/statements.ts), in ONE statement that
+ * needs no transaction of its own. Entries and events are written only when the order changed
+ * (timeline ids are monotonic and share one timestamp, so the timeline keeps their order).
  * - `guard`: runs first; the order moves only when it returned a row (the checkout's payment update:
  *   the order becomes paid only if the payment record took the provider's report);
  * - `after`: parts that may read the moved order as `o` (an orders row; empty when it did not move),

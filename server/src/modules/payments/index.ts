@@ -12,7 +12,6 @@ export {
 export { paymentProvidersFor } from "./payments.registry.ts";
 export {
   countRecentOrdersByCard,
-  createPaymentRecord,
   type DisputeRow,
   disputesOfOrder,
   findPayment,

@@ -56,11 +56,6 @@ export class PaymentProviders {
   }
 }
 
-/** Creates the payment record of an order (status pending) in the caller's transaction. */
-export async function createPaymentRecord(tx: Db, input: NewPaymentRecord): Promise<PaymentRow> {
-  return (await runPart(tx, paymentRecordPart(input)))!;
-}
-
 /** A payment record's fields as the checkout gives them: amount in minor units of `currency`. */
 export interface NewPaymentRecord {
   orderId: string;
@@ -71,8 +66,8 @@ export interface NewPaymentRecord {
 }
 
 /**
- * `createPaymentRecord` as a part of another statement (the order's insert, see platform/statements.ts):
- * reads the new row.
+ * Creates the payment record of an order (status pending), as a part of the order's insert statement
+ * (see platform/statements.ts): reads the new row.
  */
 export function paymentRecordPart(input: NewPaymentRecord): SqlPart<PaymentRow | null> {
   const { text, params } = insertValues(payments, [{ id: newId("pay"), status: "pending", ...input }]);
