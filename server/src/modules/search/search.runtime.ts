@@ -1,0 +1,145 @@
+import { LRUCache } from "lru-cache";
+import type { ResponseCache } from "../../platform/cache.ts";
+import type { Db } from "../../platform/db.ts";
+import type { OutboxDispatcher } from "../../platform/outbox.ts";
+import {
+  catalogCacheNamespace,
+  type ProductSummaryDto,
+  type ProductsChangedEvent,
+  productsChangedTopic,
+  summarize,
+} from "../catalog/index.ts";
+import { SearchRecorder } from "./search.analytics.ts";
+import { countDocuments, indexProducts, reindexAll, syncStockFlags } from "./search.indexer.ts";
+import {
+  forgetSearchCategories,
+  type SearchParams,
+  type SearchResult,
+  searchProducts,
+} from "./search.service.ts";
+import { reindexRequestedTopic } from "./search.settings.ts";
+import { Suggester } from "./search.suggest.ts";
+
+/** The search module's per-app state: the analytics recorder, the answer cache and autocomplete. */
+export interface SearchRuntime {
+  recorder: SearchRecorder;
+  suggester: Suggester;
+  /**
+   * `searchProducts`, with answers reused for `cacheTtlMs` per identical request (concurrent
+   * identical requests share one query). Emptied when this process indexes or staff change synonyms.
+   */
+  search(params: SearchParams): Promise<SearchResult>;
+  /** Forgets cached answers and suggestions. */
+  forget(): void;
+  /** Writes buffered analytics (on shutdown). */
+  close(): Promise<void>;
+}
+
+/**
+ * Sets the search module up for one app: keeps the index in step with the catalog through the
+ * outbox (`catalog.products.changed` re-reads those products; `search.reindex.requested` rebuilds
+ * everything), and builds the analytics recorder and the suggester.
+ */
+export function createSearchRuntime(
+  db: Db,
+  outbox: OutboxDispatcher,
+  onError: (error: unknown) => void,
+  options: { cacheTtlMs?: number; cache?: ResponseCache } = {},
+): SearchRuntime {
+  const cacheTtlMs = options.cacheTtlMs ?? 0;
+  const cache = options.cache;
+  // Result cards come from the catalog's summaries, cached like the catalog's own list pages.
+  const summaries = (ids: string[]): Promise<Map<string, ProductSummaryDto>> =>
+    cache
+      ? cache
+          .getMany(
+            catalogCacheNamespace,
+            ids.map((id) => `summary:${id}`),
+            async (missing) => {
+              const found = await summarize(
+                db,
+                missing.map((key) => key.slice("summary:".length)),
+              );
+              return new Map([...found].map(([id, summary]) => [`summary:${id}`, summary]));
+            },
+          )
+          .then(
+            (byKey) => new Map([...byKey].map(([key, summary]) => [key.slice("summary:".length), summary])),
+          )
+      : summarize(db, ids);
+  const recorder = new SearchRecorder(db, onError);
+  const suggester = new Suggester(db);
+  const answers =
+    cacheTtlMs > 0 ? new LRUCache<string, Promise<SearchResult>>({ max: 10_000, ttl: cacheTtlMs }) : null;
+  const forget = () => {
+    answers?.clear();
+    forgetSearchCategories();
+  };
+  const search = (params: SearchParams): Promise<SearchResult> => {
+    if (!answers) return searchProducts(db, params, summaries);
+    const key = JSON.stringify(params);
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = searchProducts(db, params, summaries);
+      answers.set(key, answer);
+      // A failed search is not kept.
+      answer.catch(() => answers.delete(key));
+    }
+    return answer;
+  };
+  outbox.on(productsChangedTopic, async (event) => {
+    const { productIds } = event.payload as ProductsChangedEvent;
+    await indexProducts(db, productIds);
+    forget();
+  });
+  outbox.on(reindexRequestedTopic, async () => {
+    await reindexAll(db);
+    forget();
+    suggester.reset();
+  });
+  return {
+    recorder,
+    suggester,
+    search,
+    forget: () => {
+      forget();
+      suggester.reset();
+    },
+    close: () => recorder.flush(),
+  };
+}
+
+/**
+ * Builds the index when it is empty while the catalog is not (a database from before search existed,
+ * or one whose events were lost). Returns the number of documents written (0 when nothing to do).
+ */
+export async function ensureSearchIndex(db: Db, productCount: number): Promise<number> {
+  if (productCount === 0 || (await countDocuments(db)) > 0) return 0;
+  const { indexed } = await reindexAll(db);
+  return indexed;
+}
+
+/**
+ * Keeps the index's in-stock flags following stock changes (orders, restocks), checking every
+ * `intervalMs`. One process per database is enough (the others would find nothing to change).
+ * Returns a function that stops it.
+ */
+export function startStockSync(db: Db, intervalMs: number, onError: (error: unknown) => void): () => void {
+  let since: string | null = null;
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      since = (await syncStockFlags(db, since)).until;
+    } catch (error) {
+      onError(error);
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
