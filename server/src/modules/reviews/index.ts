@@ -1,4 +1,53 @@
-/** Reviews: shoppers' ratings and texts. Other modules import only from here. */
+/**
+ * Reviews: shoppers' ratings, texts and photos, their moderation, the shop's replies, "helpful"
+ * votes, rating summaries, and the record of review requests sent per order. Other modules import
+ * only from here. It imports no other domain module (the catalog reads ratings from it): what needs
+ * the catalog or orders (product checks, verified purchases, review requests) lives in flows/.
+ */
 
 export { reviewsPersonalData } from "./reviews.personal-data.ts";
-export { addReviews, getRatingSummaries, type ReviewInput } from "./reviews.service.ts";
+export { type ReviewStatus, reviewStatuses } from "./reviews.schema.ts";
+export {
+  addReviewPhoto,
+  addReviews,
+  claimReviewRequest,
+  deleteOwnReview,
+  deleteUnusedPhotos,
+  getOwnReview,
+  getRatingSummaries,
+  getRatingSummary,
+  getReviewForStaff,
+  listProductReviews,
+  listReviewsForModeration,
+  moderateReview,
+  type OwnReviewInput,
+  type ReviewInput,
+  replyToReview,
+  requestedOrderIds,
+  reviewedProductIds,
+  saveOwnReview,
+  setHelpfulVote,
+} from "./reviews.service.ts";
+export {
+  type AdminReviewDto,
+  AdminReviewPageSchema,
+  AdminReviewQuerySchema,
+  AdminReviewSchema,
+  HelpfulSchema,
+  type OwnReviewDto,
+  OwnReviewSchema,
+  OwnReviewStateSchema,
+  type RatingSummaryDto,
+  RatingSummarySchema,
+  type ReviewDto,
+  ReviewInputSchema,
+  ReviewListQuerySchema,
+  type ReviewPageDto,
+  ReviewPageSchema,
+  type ReviewPhotoDto,
+  ReviewPhotoSchema,
+  ReviewSchema,
+  type ReviewSort,
+  reviewLimits,
+  reviewSorts,
+} from "./reviews.types.ts";

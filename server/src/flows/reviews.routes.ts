@@ -1,0 +1,450 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { fromNodeHeaders } from "better-auth/node";
+import type { FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import { recordStaffAction } from "../modules/audit/index.ts";
+import {
+  catalogCacheNamespace,
+  getProductBySlug,
+  type ProductsChangedEvent,
+  productsChangedTopic,
+  summarize,
+} from "../modules/catalog/index.ts";
+import { accountGuard, accountSummaries } from "../modules/customers/index.ts";
+import { hasPurchasedProduct } from "../modules/orders/index.ts";
+import {
+  AdminReviewPageSchema,
+  AdminReviewQuerySchema,
+  AdminReviewSchema,
+  addReviewPhoto,
+  deleteOwnReview,
+  getOwnReview,
+  getReviewForStaff,
+  HelpfulSchema,
+  listProductReviews,
+  listReviewsForModeration,
+  moderateReview,
+  OwnReviewSchema,
+  OwnReviewStateSchema,
+  ReviewInputSchema,
+  ReviewListQuerySchema,
+  ReviewPageSchema,
+  ReviewPhotoSchema,
+  replyToReview,
+  reviewLimits,
+  saveOwnReview,
+  setHelpfulVote,
+} from "../modules/reviews/index.ts";
+import type { AppContext } from "../platform/context.ts";
+import { AppError, NotFoundError } from "../platform/errors.ts";
+import { enqueue } from "../platform/outbox.ts";
+import { ProblemSchema } from "../platform/problem.schema.ts";
+
+const tags = ["store", "reviews"];
+const ProductParams = Type.Object({ productId: Type.String({ maxLength: 64 }) });
+const ReviewParams = Type.Object({ reviewId: Type.String({ maxLength: 64 }) });
+const photoTypes = ["image/jpeg", "image/png", "image/webp"];
+
+const productNotFound = () => new NotFoundError("PRODUCT_NOT_FOUND", "No such product");
+
+/** The catalog product a review is about: id, SKU and whether it is on sale in the store. */
+async function productOf(ctx: AppContext, productId: string): Promise<{ id: string; sku: string }> {
+  const summary = (await summarize(ctx.db, [productId])).get(productId);
+  if (!summary) throw productNotFound();
+  // The product page answers active products only (404 otherwise), with the SKU.
+  const page = await getProductBySlug(ctx.db, summary.slug).catch((error: unknown) => {
+    throw error instanceof NotFoundError ? productNotFound() : error;
+  });
+  return { id: page.id, sku: page.sku };
+}
+
+/** The signed-in shopper of a request, when there is one (reading needs no sign-in). */
+async function viewerOf(ctx: AppContext, request: FastifyRequest): Promise<string | null> {
+  if (!(request.headers.cookie ?? "").includes("session_token")) return null;
+  const session = await ctx.auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
+  return session?.user.id ?? null;
+}
+
+/**
+ * Ratings show in cached catalog answers (lists, product pages) and in the search index (sort by
+ * rating): drop the cached answers and have the product re-indexed when its approved reviews change.
+ * The event is written after the review (a lost event leaves only the index's rating stale until the
+ * product's next change or a reindex).
+ */
+async function ratingsChanged(ctx: AppContext, productId: string | null): Promise<void> {
+  ctx.cache.invalidate(catalogCacheNamespace);
+  if (productId)
+    await enqueue(ctx.db, productsChangedTopic, { productIds: [productId] } satisfies ProductsChangedEvent);
+}
+
+/**
+ * Product reviews under /api/store.
+ * Public: `GET /products/:productId/reviews` (approved reviews, sorted and paged, with the rating
+ * summary). Signed-in customers (401 UNAUTHENTICATED otherwise; writes from the shop's own pages
+ * only, 403 CSRF_ORIGIN_MISMATCH): their own review of a product (one per product: writing again
+ * replaces it, and it waits for moderation again), photo uploads, and "helpful" votes.
+ */
+export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const trusted = [ctx.config.publicUrl, ...ctx.config.trustedOrigins];
+  return async (app) => {
+    app.get(
+      "/products/:productId/reviews",
+      {
+        schema: {
+          summary: "A product's reviews",
+          description: [
+            "Approved reviews only, `limit` (1-50, default 10) per page, sorted `newest` (default), `helpful`",
+            "(most helpful votes first), `highest` or `lowest` rating; ties newest first. Pass `nextCursor` back as",
+            "`cursor` with the same sort (400 naming `cursor` otherwise). `summary` is the product's rating from",
+            "its approved reviews: count, average stars (one decimal) and count per star. `votedHelpful` tells",
+            "whether the signed-in shopper marked a review helpful. 404 PRODUCT_NOT_FOUND for an unknown product.",
+          ].join(" "),
+          tags,
+          params: ProductParams,
+          querystring: ReviewListQuerySchema,
+          response: { 200: ReviewPageSchema, 400: ProblemSchema, 404: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const { productId } = request.params;
+        const [exists, viewerId] = await Promise.all([
+          summarize(ctx.db, [productId]).then((m) => m.has(productId)),
+          viewerOf(ctx, request),
+        ]);
+        if (!exists) throw productNotFound();
+        reply.header("cache-control", viewerId ? "private, no-store" : "public, max-age=30");
+        return listProductReviews(ctx.db, productId, { ...request.query, viewerId });
+      },
+    );
+
+    const own: FastifyPluginAsyncTypebox = async (own) => {
+      own.addHook("onRequest", accountGuard(ctx.auth, trusted));
+      const errors = {
+        400: ProblemSchema,
+        401: ProblemSchema,
+        403: ProblemSchema,
+        404: ProblemSchema,
+        409: ProblemSchema,
+      };
+
+      own.get(
+        "/products/:productId/reviews/mine",
+        {
+          schema: {
+            summary: "My review of a product",
+            description:
+              "The signed-in customer's review of the product in any moderation state (`review` null when none), whether a review written now would carry the verified-purchase badge (a paid, not cancelled order of theirs holds the product) and whether they may write one (false only when the shop requires a purchase).",
+            tags,
+            params: ProductParams,
+            response: { 200: OwnReviewStateSchema, ...errors },
+          },
+        },
+        async (request, reply) => {
+          reply.header("cache-control", "no-store");
+          const userId = request.accountId!;
+          const { productId } = request.params;
+          const [review, verifiedPurchase] = await Promise.all([
+            getOwnReview(ctx.db, userId, productId),
+            hasPurchasedProduct(ctx.db, userId, productId),
+          ]);
+          return {
+            review,
+            verifiedPurchase,
+            canReview: verifiedPurchase || !ctx.config.reviews.requirePurchase,
+          };
+        },
+      );
+
+      own.put(
+        "/products/:productId/reviews/mine",
+        {
+          config: { rateLimit: { max: 30, timeWindow: "1 minute" } },
+          schema: {
+            summary: "Write or replace my review of a product",
+            description: [
+              `One review per customer per product: 201 when created, 200 when it replaced the earlier one. Rating 1-5`,
+              `stars, title 1-${reviewLimits.titleMax} and body 1-${reviewLimits.bodyMax} characters (trimmed), optional`,
+              `display name (default: the account's name) and up to ${reviewLimits.photosMax} photos uploaded first with`,
+              "POST /api/store/review-photos. The review is `pending` until staff approve it (again, after an edit).",
+              "It carries the verified-purchase badge when the customer bought the product. 400 naming the field;",
+              "403 REVIEW_PURCHASE_REQUIRED when the shop requires a purchase (REVIEWS_REQUIRE_PURCHASE) and there",
+              "is none; 404 PRODUCT_NOT_FOUND for an unknown or inactive product.",
+            ].join(" "),
+            tags,
+            params: ProductParams,
+            body: ReviewInputSchema,
+            response: { 200: OwnReviewSchema, 201: OwnReviewSchema, ...errors },
+          },
+        },
+        async (request, reply) => {
+          const userId = request.accountId!;
+          const product = await productOf(ctx, request.params.productId);
+          const verifiedPurchase = await hasPurchasedProduct(ctx.db, userId, product.id);
+          if (!verifiedPurchase && ctx.config.reviews.requirePurchase) {
+            throw new AppError(
+              403,
+              "REVIEW_PURCHASE_REQUIRED",
+              "Only customers who bought this product can review it.",
+            );
+          }
+          const authorName =
+            request.body.authorName ?? (await accountSummaries(ctx.db, [userId])).get(userId)?.name ?? "";
+          const { review, created } = await saveOwnReview(ctx.db, {
+            ...request.body,
+            authorName: authorName.trim() || "Customer",
+            productId: product.id,
+            productSku: product.sku,
+            userId,
+            verifiedPurchase,
+          });
+          // An approved review that goes back to moderation leaves the product's rating.
+          await ratingsChanged(ctx, product.id);
+          return reply
+            .status(created ? 201 : 200)
+            .header("cache-control", "no-store")
+            .send(review);
+        },
+      );
+
+      own.delete(
+        "/products/:productId/reviews/mine",
+        {
+          schema: {
+            summary: "Delete my review of a product",
+            description: "With its photos and votes. 404 REVIEW_NOT_FOUND when there is none.",
+            tags,
+            params: ProductParams,
+            response: { 204: Type.Null(), ...errors },
+          },
+        },
+        async (request, reply) => {
+          if (!(await deleteOwnReview(ctx.db, request.accountId!, request.params.productId))) {
+            throw new NotFoundError("REVIEW_NOT_FOUND", "You have not reviewed this product");
+          }
+          await ratingsChanged(ctx, request.params.productId);
+          return reply.status(204).send(null);
+        },
+      );
+
+      for (const method of ["put", "delete"] as const) {
+        own[method](
+          "/reviews/:reviewId/helpful",
+          {
+            config: { rateLimit: { max: 120, timeWindow: "1 minute" } },
+            schema: {
+              summary: method === "put" ? "Mark a review helpful" : "Take back my helpful vote",
+              description:
+                "One vote per shopper per review; repeating is harmless. Answers the review's helpful count and the shopper's vote. 404 REVIEW_NOT_FOUND for a review that is not approved; 403 REVIEW_OWN for one's own review.",
+              tags,
+              params: ReviewParams,
+              response: { 200: HelpfulSchema, ...errors },
+            },
+          },
+          async (request, reply) => {
+            reply.header("cache-control", "no-store");
+            return setHelpfulVote(ctx.db, request.params.reviewId, request.accountId!, method === "put");
+          },
+        );
+      }
+
+      await own.register(async (upload) => {
+        // Photos come as the raw image bytes; nothing else is parsed here (415 for other types).
+        upload.removeAllContentTypeParsers();
+        upload.addContentTypeParser(
+          photoTypes,
+          { parseAs: "buffer", bodyLimit: reviewLimits.photoBytesMax },
+          (_request, body, done) => done(null, body),
+        );
+        upload.post(
+          "/review-photos",
+          {
+            config: { rateLimit: { max: 30, timeWindow: "1 minute" } },
+            schema: {
+              summary: "Upload a review photo",
+              description:
+                "The body is the image itself, `Content-Type` image/jpeg, image/png or image/webp, at most 5 MB (413 beyond, 415 for another type). The photo is re-encoded without its metadata (camera, GPS position), turned upright and made at most 2000 pixels on its longest side. 201 with its id: pass it in `photoIds` of your review. Photos no review uses are deleted after a day. 400 naming `photo` when it is not such an image.",
+              tags,
+              consumes: photoTypes,
+              body: Type.Unsafe<Buffer>({ type: "string", format: "binary", description: "The image file" }),
+              response: { 201: ReviewPhotoSchema, ...errors, 413: ProblemSchema, 415: ProblemSchema },
+            },
+            // The body is raw bytes (a Buffer): its schema documents it; the image checks are the service's.
+            validatorCompiler: () => () => true,
+          },
+          async (request, reply) => {
+            const photo = await addReviewPhoto(
+              ctx.db,
+              ctx.images,
+              request.accountId!,
+              request.body as Buffer,
+            );
+            return reply.status(201).header("cache-control", "no-store").send(photo);
+          },
+        );
+      });
+    };
+    await app.register(own);
+  };
+}
+
+/**
+ * Review moderation for staff under /api/admin, all with the `reviews:moderate` permission: the
+ * queue by status, approving, rejecting and the shop's public reply. Every change is audited.
+ */
+export function adminReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const adminTags = ["admin", "reviews"];
+    const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+    const permission = "reviews:moderate" as const;
+
+    app.get(
+      "/reviews",
+      {
+        config: { permission },
+        schema: {
+          summary: "Reviews to moderate",
+          description:
+            "Reviews in one `status` (default `pending`), optionally of one product, `limit` (1-100, default 20) per page: pending ones oldest first, approved and rejected ones newest first. `cursor` is the previous page's `nextCursor` (400 naming `cursor` otherwise). Includes the author's account and e-mail, the shop's reply and the last moderation.",
+          tags: adminTags,
+          querystring: AdminReviewQuerySchema,
+          response: { 200: AdminReviewPageSchema, ...errors },
+        },
+      },
+      async (request) => listReviewsForModeration(ctx.db, request.query),
+    );
+
+    app.get(
+      "/reviews/:reviewId",
+      {
+        config: { permission },
+        schema: {
+          summary: "A review",
+          tags: adminTags,
+          params: ReviewParams,
+          response: { 200: AdminReviewSchema, ...errors },
+        },
+      },
+      async (request) => getReviewForStaff(ctx.db, request.params.reviewId),
+    );
+
+    const moderate =
+      (status: "approved" | "rejected") =>
+      async (
+        request: FastifyRequest<{ Params: { reviewId: string }; Body: { note?: string } | undefined }>,
+      ) => {
+        const { reviewId } = request.params;
+        const note = request.body?.note ?? null;
+        const { review, previousStatus } = await ctx.db.transaction(async (tx) => {
+          const result = await moderateReview(tx, reviewId, { status, note, staffId: request.staff!.userId });
+          await recordStaffAction(tx, request, {
+            action: status === "approved" ? "review.approve" : "review.reject",
+            targetType: "review",
+            targetId: reviewId,
+            metadata: {
+              productId: result.review.productId,
+              from: result.previousStatus,
+              ...(note ? { note } : {}),
+            },
+          });
+          return result;
+        });
+        if (previousStatus !== status && (previousStatus === "approved" || status === "approved"))
+          await ratingsChanged(ctx, review.productId);
+        return review;
+      };
+
+    app.post(
+      "/reviews/:reviewId/approve",
+      {
+        config: { permission },
+        schema: {
+          summary: "Approve a review",
+          description:
+            "Shoppers see it from now on and it counts in the product's rating. Works on a rejected review too.",
+          tags: adminTags,
+          params: ReviewParams,
+          response: { 200: AdminReviewSchema, ...errors },
+        },
+      },
+      moderate("approved"),
+    );
+
+    app.post(
+      "/reviews/:reviewId/reject",
+      {
+        config: { permission },
+        schema: {
+          summary: "Reject a review",
+          description: `Hidden from shoppers and left out of the rating. \`note\` (internal, at most ${reviewLimits.noteMax} characters) says why.`,
+          tags: adminTags,
+          params: ReviewParams,
+          body: Type.Object(
+            { note: Type.Optional(Type.String({ maxLength: reviewLimits.noteMax })) },
+            { additionalProperties: false },
+          ),
+          response: { 200: AdminReviewSchema, ...errors },
+        },
+      },
+      moderate("rejected"),
+    );
+
+    app.put(
+      "/reviews/:reviewId/reply",
+      {
+        config: { permission },
+        schema: {
+          summary: "Reply to a review as the shop",
+          description: `Shown under the review with its time (now). Replaces an earlier reply. \`text\` 1-${reviewLimits.replyMax} characters (trimmed).`,
+          tags: adminTags,
+          params: ReviewParams,
+          body: Type.Object(
+            { text: Type.String({ minLength: 1, maxLength: reviewLimits.replyMax }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: AdminReviewSchema, ...errors },
+        },
+      },
+      async (request) =>
+        ctx.db.transaction(async (tx) => {
+          const review = await replyToReview(tx, request.params.reviewId, {
+            text: request.body.text,
+            staffId: request.staff!.userId,
+          });
+          await recordStaffAction(tx, request, {
+            action: "review.reply",
+            targetType: "review",
+            targetId: review.id,
+            metadata: { productId: review.productId },
+          });
+          return review;
+        }),
+    );
+
+    app.delete(
+      "/reviews/:reviewId/reply",
+      {
+        config: { permission },
+        schema: {
+          summary: "Remove the shop's reply to a review",
+          tags: adminTags,
+          params: ReviewParams,
+          response: { 200: AdminReviewSchema, ...errors },
+        },
+      },
+      async (request) =>
+        ctx.db.transaction(async (tx) => {
+          const review = await replyToReview(tx, request.params.reviewId, {
+            text: null,
+            staffId: request.staff!.userId,
+          });
+          await recordStaffAction(tx, request, {
+            action: "review.reply_remove",
+            targetType: "review",
+            targetId: review.id,
+            metadata: { productId: review.productId },
+          });
+          return review;
+        }),
+    );
+  };
+}
