@@ -1,0 +1,34 @@
+/** Recommendations: bought together, similar products, popular and personal. Other code imports only from here. */
+
+export { startRecommendationTraining } from "./recommendations.jobs.ts";
+export {
+  basketsByCustomer,
+  type ContentItem,
+  contentNeighbours,
+  defaultModelOptions,
+  type HeldOut,
+  hitRateAndNdcg,
+  itemNeighbours,
+  leaveLastOut,
+  type Purchase,
+  popularByCategory,
+  popularity,
+  type RecommendationSources,
+  recommendForHistory,
+  type Scored,
+  shrunkCosine,
+  terms,
+  topK,
+} from "./recommendations.model.ts";
+export { recommendationRoutes } from "./recommendations.routes.ts";
+export { type NeighbourKind, neighbourKinds } from "./recommendations.schema.ts";
+export {
+  lastTrainedAt,
+  popularProducts,
+  productRecommendations,
+  recommendationsFor,
+  summariesInOrder,
+  type TrainingProgress,
+  type TrainingStats,
+  trainRecommendations,
+} from "./recommendations.service.ts";
