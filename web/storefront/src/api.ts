@@ -1,11 +1,17 @@
 import type {
   Category,
   CategoryDetail,
+  OwnReview,
+  OwnReviewState,
   Page,
   Problem,
   ProductDetail,
   ProductListQuery,
   ProductSummary,
+  ReviewInput,
+  ReviewPage,
+  ReviewPhoto,
+  ReviewSort,
 } from "@bazaar/sdk/src/types";
 import type { Cart, Order, OrderSummary, PaymentInput, PaymentMethod, PostalAddress } from "./commerce";
 
@@ -63,7 +69,7 @@ function retryAfterSeconds(response: Response): number | undefined {
  * One call to the API: JSON in (when `body` is given) and JSON out. Answers `null` when the server
  * sends no JSON body (204, or a JSON `null`); errors become `ApiError`.
  */
-async function call<T>(
+export async function call<T>(
   method: string,
   path: string,
   body?: unknown,
@@ -113,7 +119,7 @@ async function call<T>(
   return data as T | null;
 }
 
-async function request<T>(path: string, signal?: AbortSignal): Promise<T> {
+export async function request<T>(path: string, signal?: AbortSignal): Promise<T> {
   const body = await call<T>("GET", path, undefined, signal);
   if (body === null) {
     throw new ApiError({
@@ -357,4 +363,49 @@ export const checkoutApi = {
   /** After PayPal approval or a Stripe redirect: the server asks the provider and records the payment. */
   completePayment: async (number: string, email: string) =>
     (await call<Order>("POST", "/api/store/orders/lookup/payment", { number, email }))!,
+};
+
+/**
+ * Product reviews (/api/store/products/:productId/reviews, /api/store/reviews, /api/store/review-photos):
+ * approved reviews with the rating summary, the signed-in customer's own review, photos and votes.
+ */
+export const reviewsApi = {
+  list: (productId: string, sort: ReviewSort, cursor: string | null, signal?: AbortSignal) =>
+    request<ReviewPage>(
+      `/api/store/products/${seg(productId)}/reviews?sort=${sort}&limit=10${cursor ? `&cursor=${seg(cursor)}` : ""}`,
+      signal,
+    ),
+  mine: (productId: string, signal?: AbortSignal) =>
+    request<OwnReviewState>(`/api/store/products/${seg(productId)}/reviews/mine`, signal),
+  /** Writes or replaces the customer's review; it waits for moderation. */
+  save: async (productId: string, body: ReviewInput) =>
+    (await call<OwnReview>("PUT", `/api/store/products/${seg(productId)}/reviews/mine`, body))!,
+  remove: (productId: string) => call("DELETE", `/api/store/products/${seg(productId)}/reviews/mine`),
+  vote: async (reviewId: string, helpful: boolean) =>
+    (await call<{ helpfulCount: number; votedHelpful: boolean }>(
+      helpful ? "PUT" : "DELETE",
+      `/api/store/reviews/${seg(reviewId)}/helpful`,
+    ))!,
+  /** Uploads a JPEG, PNG or WebP photo (at most 5 MB) as the request body; errors become `ApiError`. */
+  uploadPhoto: async (file: File): Promise<ReviewPhoto> => {
+    const response = await fetch("/api/store/review-photos", {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": file.type || "application/octet-stream" },
+      body: file,
+      credentials: "same-origin",
+    }).catch(() => null);
+    const data: unknown = response ? await response.json().catch(() => null) : null;
+    if (response?.ok) return data as ReviewPhoto;
+    throw new ApiError(
+      isProblem(data)
+        ? { ...data, code: data.code ?? "" }
+        : {
+            type: "about:blank",
+            title: "Upload failed",
+            status: response?.status ?? 0,
+            detail: response ? "The photo could not be uploaded." : "The store could not be reached.",
+            code: response?.status === 413 ? "FST_ERR_CTP_BODY_TOO_LARGE" : "upload_failed",
+          },
+    );
+  },
 };

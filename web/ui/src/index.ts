@@ -17,7 +17,13 @@ export {
 export { Price, type PriceProps } from "./Price";
 export { ProductCard, type ProductCardProps } from "./ProductCard";
 export { Rating, type RatingProps } from "./Rating";
-export { ResponsiveImage, type ResponsiveImageProps, srcSetOf } from "./ResponsiveImage";
+export {
+  imagePlaceholderSrc,
+  ResponsiveImage,
+  type ResponsiveImageProps,
+  showImagePlaceholder,
+  srcSetOf,
+} from "./ResponsiveImage";
 export { Spinner, type SpinnerProps } from "./Spinner";
 export { Swatch, type SwatchProps } from "./Swatch";
 export { decodeEntities } from "./text";

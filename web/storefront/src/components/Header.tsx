@@ -8,6 +8,8 @@ import { menuCategories } from "../menu";
 import { cartQuery, categoriesQuery, queryClient, sessionQuery } from "../queries";
 import { categoryHref } from "./AppLink";
 import { useCartUi } from "./cart/CartUi";
+import { SearchBox } from "./SearchBox";
+import { WishlistHeaderLink } from "./WishlistButton";
 
 const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600";
 
@@ -90,8 +92,10 @@ export function Header() {
             {more.length > 0 && <NavItem label="More" items={more.map((c) => ({ ...c, children: [] }))} />}
           </ul>
         </nav>
+        <SearchBox className="order-last w-full pb-3 xl:order-none xl:w-auto xl:max-w-sm xl:flex-1 xl:pb-0" />
         <div className="ml-auto flex h-16 items-center gap-1">
           <AccountLinks />
+          <WishlistHeaderLink />
           <CartButton />
         </div>
       </div>

@@ -1,6 +1,7 @@
 import type { ProductSummary } from "@bazaar/sdk/src/types";
 import { cn, ProductCard } from "@bazaar/ui";
 import { AppLink, productHref } from "./AppLink";
+import { WishlistButton } from "./WishlistButton";
 
 export interface ProductGridProps {
   products: ProductSummary[];
@@ -30,7 +31,7 @@ export function ProductGrid({
       )}
     >
       {products.map((product, index) => (
-        <li key={product.id} className="flex">
+        <li key={product.id} className="relative flex">
           <ProductCard
             product={product}
             href={productHref(product.slug)}
@@ -43,6 +44,11 @@ export function ProductGrid({
                 ? "(min-width: 1280px) 300px, (min-width: 1024px) 25vw, (min-width: 640px) 33vw, 50vw"
                 : "(min-width: 1280px) 240px, (min-width: 640px) 30vw, 50vw"
             }
+          />
+          <WishlistButton
+            productId={product.id}
+            productName={product.name}
+            className="absolute top-2 right-2 z-10"
           />
         </li>
       ))}

@@ -5,6 +5,7 @@ import { Link } from "react-router";
 import { categoryHref } from "../components/AppLink";
 import { PageHead } from "../components/PageHead";
 import { ProductGrid } from "../components/ProductGrid";
+import { HomeRecommendations } from "../components/RecommendationRows";
 import { menuCategories } from "../menu";
 import { categoriesQuery, productListQuery, queryClient } from "../queries";
 
@@ -111,6 +112,7 @@ export function Component() {
             <ProductGrid products={featured.data.items} columns="wide" priorityCount={4} className="mt-6" />
           )}
         </section>
+        <HomeRecommendations />
       </div>
     </>
   );

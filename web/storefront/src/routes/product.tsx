@@ -8,6 +8,7 @@ import {
   moneyToDecimalString,
   Price,
   Rating,
+  showImagePlaceholder,
 } from "@bazaar/ui";
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
@@ -21,8 +22,12 @@ import { Alert } from "../components/forms";
 import { Gallery } from "../components/Gallery";
 import { PageHead, textFromHtml } from "../components/PageHead";
 import { ProductRow } from "../components/ProductGrid";
+import { ProductRecommendations } from "../components/RecommendationRows";
+import { Reviews } from "../components/Reviews";
 import { VariantPicker } from "../components/VariantPicker";
+import { WishlistButton } from "../components/WishlistButton";
 import { cartQuery, productQuery, queryClient } from "../queries";
+import { reportSearchConversion } from "../search";
 import { findVariant, imageForSelection, initialSelection, type Selection } from "../variants";
 
 export async function loader({ params }: LoaderFunctionArgs) {
@@ -235,7 +240,15 @@ function ProductView({ product }: { product: ProductDetail }) {
               if (!variant || !purchasable || add.isPending) return;
               const n = clampQuantity(Number(quantity), 1, maxQuantity, 1);
               setQuantity(String(n));
-              add.mutate({ variantId: variant.id, quantity: n }, { onSuccess: () => openDrawer() });
+              add.mutate(
+                { variantId: variant.id, quantity: n },
+                {
+                  onSuccess: () => {
+                    openDrawer();
+                    reportSearchConversion(product.id);
+                  },
+                },
+              );
             }}
           >
             <div>
@@ -267,6 +280,12 @@ function ProductView({ product }: { product: ProductDetail }) {
             >
               {add.isPending ? "Adding…" : "Add to cart"}
             </Button>
+            <WishlistButton
+              productId={product.id}
+              variantId={variant?.id ?? null}
+              productName={product.name}
+              look="full"
+            />
           </form>
           <p id={hintId} className="mt-2 min-h-5 text-sm text-neutral-600">
             {!purchasable &&
@@ -385,8 +404,10 @@ function ProductView({ product }: { product: ProductDetail }) {
         </section>
       )}
 
+      <Reviews productId={product.id} productName={product.name} />
       <ProductRow title="Related products" products={product.related} />
       <ProductRow title="You may also like" products={product.upsell} />
+      <ProductRecommendations productId={product.id} />
     </div>
   );
 }
@@ -404,6 +425,7 @@ function ItemList({ items }: { items: { product: ProductSummary; defaultQuantity
                 width={56}
                 height={56}
                 loading="lazy"
+                onError={showImagePlaceholder}
                 className="size-full object-contain mix-blend-multiply"
               />
             )}

@@ -6,6 +6,7 @@ import { authApi, errorMessage } from "../api";
 import { Alert, AuthCard, Checkbox, Field, Notice, safeNext, textLink } from "../components/forms";
 import { PageHead } from "../components/PageHead";
 import { refreshSession } from "../queries";
+import { mergeGuestWishlist } from "../wishlist";
 
 type Step = "password" | "totp" | "backup";
 
@@ -18,6 +19,8 @@ export function Component() {
 
   const finish = async () => {
     await refreshSession();
+    // A guest's wishlist (kept in this browser) joins the account's default list.
+    await mergeGuestWishlist().catch(() => null);
     navigate(next, { replace: true });
   };
 

@@ -1,4 +1,4 @@
-import { cn, decodeEntities, formatMinor } from "@bazaar/ui";
+import { cn, decodeEntities, formatMinor, showImagePlaceholder } from "@bazaar/ui";
 import { Link } from "react-router";
 import { errorMessage } from "../../api";
 import type { CartLine } from "../../commerce";
@@ -13,7 +13,7 @@ export function optionsText(options: Record<string, string>): string {
     .join(" · ");
 }
 
-/** The product's thumbnail, or a neutral square when it has none. */
+/** The product's thumbnail, or a neutral square when it has none or it cannot be loaded. */
 export function LineThumbnail({ url, className }: { url: string | null; className?: string }) {
   return (
     <div className={cn("size-20 shrink-0 overflow-hidden rounded-lg bg-neutral-100", className)}>
@@ -24,6 +24,7 @@ export function LineThumbnail({ url, className }: { url: string | null; classNam
           width={80}
           height={80}
           loading="lazy"
+          onError={showImagePlaceholder}
           className="size-full object-contain mix-blend-multiply"
         />
       )}
