@@ -4,7 +4,9 @@
  * plain Fastify hello-world route (the ceiling), the product list, a product page and a category page,
  * each at 50 connections for 10 s (BENCH_SECONDS, BENCH_CONNECTIONS), with the response cache on and
  * off, and prints a table: req/s, latency p50/p95/p99 in milliseconds, errors, and req/s as a share of
- * the ceiling. `npm run bench -- checkout` measures placing orders (see checkout.ts).
+ * the ceiling. `npm run bench -- checkout` measures placing orders (see checkout.ts), `search` the
+ * search API's speed (search.ts), `search-quality` its relevance against judgments (search-quality.ts),
+ * `recommendations` the recommendation model offline (recommendations.ts).
  */
 
 import { execFile } from "node:child_process";
@@ -19,6 +21,9 @@ import { loadConfig } from "../server/src/config.ts";
 import { importLuma } from "../server/src/importers/luma.ts";
 import { countProducts } from "../server/src/modules/catalog/index.ts";
 import { checkout } from "./checkout.ts";
+import { recommendations } from "./recommendations.ts";
+import { search } from "./search.ts";
+import { searchQuality } from "./search-quality.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -124,7 +129,13 @@ async function catalog(): Promise<void> {
   console.table(table);
 }
 
-const scenarios: Record<string, () => Promise<void>> = { catalog, checkout };
+const scenarios: Record<string, () => Promise<void>> = {
+  catalog,
+  checkout,
+  search,
+  "search-quality": searchQuality,
+  recommendations,
+};
 const name = process.argv[2] ?? "catalog";
 const run = scenarios[name];
 if (!run) {
