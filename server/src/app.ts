@@ -22,12 +22,16 @@ import { hooksRoutes } from "./flows/hooks.routes.ts";
 import { registerOrderEmails } from "./flows/order-emails.ts";
 import { registerWebhookProcessing } from "./flows/payment-webhooks.ts";
 import { adminPriceListRoutes } from "./flows/price-lists.routes.ts";
+import { adminReviewRoutes, storeReviewRoutes } from "./flows/reviews.routes.ts";
 import { staffManagementRoutes } from "./flows/staff-management.routes.ts";
+import { wishlistCartRoutes } from "./flows/wishlist-cart.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { cartRoutes } from "./modules/cart/index.ts";
-import { storeCatalogRoutes } from "./modules/catalog/index.ts";
+import { adminCatalogRoutes, storeCatalogRoutes } from "./modules/catalog/index.ts";
 import { accountRoutes, authRoutes, createAuth } from "./modules/customers/index.ts";
 import { paymentProvidersFor } from "./modules/payments/index.ts";
+import { recommendationRoutes } from "./modules/recommendations/index.ts";
+import { adminSearchRoutes, createSearchRuntime, storeSearchRoutes } from "./modules/search/index.ts";
 import { adminGuard, assertAdminRouteDeclaresPermission, staffRoutes } from "./modules/staff/index.ts";
 import {
   adminVendorRoutes,
@@ -35,6 +39,7 @@ import {
   vendorGuard,
   vendorRoutes,
 } from "./modules/vendors/index.ts";
+import { wishlistRoutes } from "./modules/wishlists/index.ts";
 import { ResponseCache } from "./platform/cache.ts";
 import type { AppContext } from "./platform/context.ts";
 import { type Database, openDatabase } from "./platform/db.ts";
@@ -127,8 +132,15 @@ export async function buildApp(
       ctx.routes.push({ method, url: route.url, permission });
     }
   });
+  const search = createSearchRuntime(
+    database.db,
+    outbox,
+    (error) => app.log.error({ err: error }, "search analytics"),
+    { cacheTtlMs: config.searchCacheTtlMs, cache: ctx.cache },
+  );
   app.addHook("onClose", async () => {
     await outbox.stop();
+    await search.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
     if (mailer instanceof SmtpMailer) mailer.close();
     if (ownsDatabase) await database.close();
@@ -159,7 +171,9 @@ export async function buildApp(
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", "data:", ...(stripe ? ["https://*.stripe.com"] : [])],
+        // Product images may be external URLs kept by a catalog import (a supplier's CDN, e.g. Best
+        // Buy's): any https image is allowed (images cannot run code; this covers Stripe's too).
+        imgSrc: ["'self'", "data:", "https:"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'", ...(stripe ? ["https://js.stripe.com", "https://*.js.stripe.com"] : [])],
         connectSrc: ["'self'", ...(stripe ? ["https://api.stripe.com"] : [])],
@@ -230,8 +244,13 @@ export async function buildApp(
   );
 
   await app.register(storeCatalogRoutes(ctx), { prefix: "/api/store" });
+  await app.register(storeSearchRoutes(ctx, search), { prefix: "/api/store" });
   await app.register(cartRoutes(ctx), { prefix: "/api/store" });
   await app.register(checkoutRoutes(ctx), { prefix: "/api/store" });
+  await app.register(storeReviewRoutes(ctx), { prefix: "/api/store" });
+  await app.register(wishlistRoutes(ctx), { prefix: "/api/store" });
+  await app.register(wishlistCartRoutes(ctx), { prefix: "/api/store" });
+  await app.register(recommendationRoutes(ctx), { prefix: "/api/store" });
   await app.register(hooksRoutes(ctx), { prefix: "/api/hooks" });
   registerWebhookProcessing(ctx);
   const providerNames = { google: "Google", github: "GitHub", apple: "Apple" } as const;
@@ -262,6 +281,9 @@ export async function buildApp(
       await admin.register(adminOrderRoutes(ctx));
       await admin.register(adminPriceListRoutes(ctx));
       await admin.register(adminInventoryRoutes(ctx));
+      await admin.register(adminReviewRoutes(ctx));
+      await admin.register(adminCatalogRoutes(ctx));
+      await admin.register(adminSearchRoutes(ctx, search));
     },
     { prefix: "/api/admin" },
   );

@@ -108,6 +108,20 @@ export interface Config {
     reviewAmount: number;
     riskScore: number;
   };
+  /**
+   * Product reviews. REVIEWS_REQUIRE_PURCHASE (default false): when true only customers with a paid
+   * order of a product may review it; when false anyone signed in may, and buyers' reviews carry the
+   * verified-purchase badge. REVIEW_REQUEST_DAYS (default 7, 0 turns them off): days after an order
+   * is delivered (or shipped in full, when no delivery is reported; placed, when nothing ships)
+   * before one e-mail invites the customer to review what they bought.
+   */
+  reviews: { requirePurchase: boolean; requestDays: number };
+  /**
+   * How long a search answer (for the same query, filters, sort and page) is reused by this process,
+   * in ms (SEARCH_CACHE_TTL_MS, default 2000; 0 turns it off). Real traffic repeats popular queries;
+   * an edit reaches search results within this time plus the outbox delay.
+   */
+  searchCacheTtlMs: number;
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -157,7 +171,8 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
  * Variables: NODE_ENV, HOST, PORT, PUBLIC_URL, LOG_LEVEL, DATABASE_URL, DATA_DIR, STORAGE_DIR,
  * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT, STORE_NAME,
  * SMTP_URL, MAIL_FROM, BETTER_AUTH_SECRET, TRUSTED_ORIGINS, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_REQUIRE_2FA,
- * REDIS_URL, REDIS_PREFIX, SESSION_IDLE_DAYS, SESSION_MAX_DAYS, social and OIDC providers.
+ * REDIS_URL, REDIS_PREFIX, SESSION_IDLE_DAYS, SESSION_MAX_DAYS, REVIEWS_REQUIRE_PURCHASE,
+ * REVIEW_REQUEST_DAYS, SEARCH_CACHE_TTL_MS, social and OIDC providers.
  * @throws ConfigError when a variable holds an invalid value.
  */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -322,6 +337,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       reviewAmount: intVar(env, "FRAUD_REVIEW_AMOUNT", 100_000, 0, Number.MAX_SAFE_INTEGER),
       riskScore: intVar(env, "FRAUD_RISK_SCORE", 75, 0, 100),
     },
+    reviews: {
+      requirePurchase: boolVar(env, "REVIEWS_REQUIRE_PURCHASE", false),
+      requestDays: intVar(env, "REVIEW_REQUEST_DAYS", 7, 0, 365),
+    },
+    searchCacheTtlMs: intVar(env, "SEARCH_CACHE_TTL_MS", 2_000, 0, 60_000),
   };
   return { ...config, ...overrides };
 }

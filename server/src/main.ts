@@ -1,14 +1,23 @@
 #!/usr/bin/env -S npx tsx
 import cluster from "node:cluster";
+import path from "node:path";
+import { parseArgs } from "node:util";
 import { buildApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { bootstrapOwner, createOwnerSetupLink } from "./flows/bootstrap-owner.ts";
 import { startExpirySweeper } from "./flows/order-expiry.ts";
+import { startReviewRequestSweeper } from "./flows/review-requests.ts";
+import { importBestBuy } from "./importers/bestbuy.ts";
 import { importCsvCatalog } from "./importers/csv.ts";
 import { importLuma } from "./importers/luma.ts";
-import { printSummary } from "./importers/report.ts";
+import { importMappedFile, parseMapping } from "./importers/mapped.ts";
+import { importOlist, printOlistSummary } from "./importers/olist.ts";
+import { printSummary, progressBar } from "./importers/report.ts";
 import { countProducts, listImageFiles } from "./modules/catalog/index.ts";
 import { endOverlongSessions } from "./modules/customers/index.ts";
+import { startRecommendationTraining, trainRecommendations } from "./modules/recommendations/index.ts";
+import { countDocuments, ensureSearchIndex, reindexAll, startStockSync } from "./modules/search/index.ts";
+import { startWishlistAlertSweeper } from "./modules/wishlists/index.ts";
 import type { AppContext } from "./platform/context.ts";
 import { openDatabase } from "./platform/db.ts";
 
@@ -19,6 +28,15 @@ Commands:
   migrate                    apply database migrations and exit
   import luma <folder>       import the Magento Luma sample catalog (e.g. ../shared/datasets/luma)
   import csv <file>          import products from a Bazaar product CSV (format: docs/import.md)
+  import csv <file> --map sku=<column>,name=<column>,price=<column>[,category=..,brand=..,image=..,...]
+                             import any CSV, TSV, JSON array or JSON Lines file through a column mapping
+                             (one simple product per row; keys and syntax: docs/import.md); options:
+                             --currency <ISO 4217> (default USD), --default-qty <units> (default 0)
+  import bestbuy <folder>    import the Best Buy catalog (e.g. ../shared/datasets/bestbuy: products.json)
+  import olist <folder>      import the Olist marketplace (e.g. ../shared/datasets/olist): categories, products (BRL),
+                             sellers as vendors, and its orders as historical orders (docs/import.md)
+  train-recommendations      train the recommendation model from the orders and the catalog now (nightly in start)
+  reindex                    rebuild the search index from the catalog
   warm-images                generate every missing responsive image size now
 
 Environment: see README.md (PORT, DATABASE_URL, DATA_DIR, SEED_DEMO, LUMA_PATH, LOG_LEVEL, ...).`;
@@ -30,6 +48,8 @@ async function prepareShop(config: Config, ctx: AppContext): Promise<void> {
     const summary = await importLuma(ctx, config.lumaPath, { progress: true });
     printSummary(summary);
   }
+  const indexed = await ensureSearchIndex(ctx.db, await countProducts(ctx.db));
+  if (indexed) console.log(`Built the search index: ${indexed} products.`);
   const owner = await bootstrapOwner(config, ctx.auth, ctx.db);
   if (owner === "created") console.log(`Created the Owner account ${config.adminEmail}.`);
   if (owner === "no-owner") {
@@ -80,6 +100,10 @@ async function start(): Promise<void> {
   ctx.outbox.start();
   // Unpaid orders past their reservation time are settled with their provider or cancelled; old carts expire.
   startExpirySweeper(ctx, config.reservationSweepMinutes);
+  // Orders received REVIEW_REQUEST_DAYS ago get one e-mail inviting a review (once per order).
+  startReviewRequestSweeper(ctx, 30);
+  // Wished products that got cheaper or came back in stock become outbox events (notified once each).
+  startWishlistAlertSweeper(ctx, 15);
   // Sessions past their absolute lifetime are ended every few minutes.
   const sweep = setInterval(() => {
     void endOverlongSessions(ctx.auth, ctx.db, config.sessionMaxDays).catch((error: unknown) =>
@@ -91,6 +115,10 @@ async function start(): Promise<void> {
     app.log.info({ worker: workerId }, "worker serving");
     if (workerId !== 1) return;
   }
+  // Orders and restocks change what is in stock; the search index's stock flags follow within 30 s.
+  startStockSync(ctx.db, 30_000, (error) => app.log.warn({ err: error }, "search stock sync failed"));
+  // Recommendations are retrained once a day from the orders, and soon after start if never trained.
+  startRecommendationTraining(ctx);
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   if (!cluster.isWorker)
@@ -155,6 +183,41 @@ async function startWorkers(config: Config): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
+/**
+ * Arguments of `import <source> <path> [--map ...] [--currency ...] [--default-qty ...]`. The path is
+ * resolved against the folder the command was typed in (npm runs workspace scripts in server/).
+ * @throws Error for an unknown source or option, a missing path, or mapping options without `--map`.
+ */
+function parseImportArgs(args: string[]) {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      map: { type: "string" },
+      currency: { type: "string" },
+      "default-qty": { type: "string" },
+    },
+  });
+  const [source, file, ...extra] = positionals;
+  if (!source || !["luma", "csv", "bestbuy", "olist"].includes(source))
+    throw new Error("import: unknown source");
+  if (!file || extra.length) throw new Error("import: give one file or folder");
+  const mappingOptions =
+    values.map !== undefined || values.currency !== undefined || values["default-qty"] !== undefined;
+  if (mappingOptions && (source !== "csv" || values.map === undefined))
+    throw new Error("import: --map, --currency and --default-qty go with `import csv <file> --map ...`");
+  const qty = values["default-qty"];
+  if (qty !== undefined && !/^\d+$/.test(qty))
+    throw new Error("import: --default-qty takes a whole number of units");
+  return {
+    source,
+    file: path.resolve(process.env.INIT_CWD || process.cwd(), file),
+    mapping: values.map === undefined ? null : parseMapping(values.map),
+    currency: values.currency,
+    defaultQty: qty === undefined ? undefined : Number(qty),
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
@@ -171,20 +234,91 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case "import": {
-        const [source, file] = args;
-        if (!source || !file || !["luma", "csv"].includes(source)) {
-          console.error(usage);
+        let parsed: ReturnType<typeof parseImportArgs>;
+        try {
+          parsed = parseImportArgs(args);
+        } catch (error) {
+          console.error(`${(error as Error).message}\n\n${usage}`);
           return 2;
         }
+        const { source, file, mapping, currency, defaultQty } = parsed;
         const config = loadConfig(process.env, { logLevel: "silent", serveStorefront: false });
         const { app, ctx } = await buildApp(config);
         try {
+          if (source === "olist") {
+            const olist = await importOlist(ctx, file, { progress: true });
+            printOlistSummary(olist);
+            return olist.products.failed.length > 0 ? 1 : 0;
+          }
           const summary =
             source === "luma"
               ? await importLuma(ctx, file, { progress: true })
-              : await importCsvCatalog(ctx, file, { progress: true });
+              : source === "bestbuy"
+                ? await importBestBuy(ctx, file, { progress: true })
+                : mapping
+                  ? await importMappedFile(ctx, file, mapping, {
+                      progress: true,
+                      currency,
+                      defaultQty,
+                    })
+                  : await importCsvCatalog(ctx, file, { progress: true });
           printSummary(summary);
+          const written = summary.created + summary.updated + summary.unchanged;
+          console.log(`${Math.round((written / Math.max(summary.durationMs, 1)) * 1000)} products/s`);
           return summary.failed.length > 0 ? 1 : 0;
+        } finally {
+          await app.close();
+        }
+      }
+      case "reindex": {
+        const config = loadConfig(process.env, { logLevel: "silent", serveStorefront: false });
+        const { app, ctx } = await buildApp(config);
+        try {
+          const startedAt = Date.now();
+          const bar = progressBar(true, "Reindex", await countProducts(ctx.db));
+          let shown = 0;
+          const result = await reindexAll(ctx.db, {
+            onProgress: ({ done }) => {
+              for (; shown < done; shown++) bar.increment();
+            },
+          });
+          bar.stop();
+          console.log(
+            `Search index rebuilt in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${result.indexed} products ` +
+              `indexed, ${result.removed} removed, ${result.terms} vocabulary terms; ${await countDocuments(ctx.db)} ` +
+              "documents in the index.",
+          );
+          return 0;
+        } finally {
+          await app.close();
+        }
+      }
+      case "train-recommendations": {
+        const config = loadConfig(process.env, { logLevel: "silent", serveStorefront: false });
+        const { app, ctx } = await buildApp(config);
+        try {
+          const bars = new Map<string, ReturnType<typeof progressBar>>();
+          const shown = new Map<string, number>();
+          const stats = await trainRecommendations(ctx.db, {
+            onProgress: ({ stage, done, total }) => {
+              let bar = bars.get(stage);
+              if (!bar) {
+                for (const b of bars.values()) b.stop();
+                bar = progressBar(true, stage[0]!.toUpperCase() + stage.slice(1), total);
+                bars.set(stage, bar);
+              }
+              for (let n = shown.get(stage) ?? 0; n < done; n++) bar.increment();
+              shown.set(stage, Math.max(done, shown.get(stage) ?? 0));
+            },
+          });
+          for (const b of bars.values()) b.stop();
+          console.log(
+            `Recommendations trained in ${(stats.durationMs / 1000).toFixed(1)} s from ${stats.purchases} order lines ` +
+              `(${stats.orders} orders, ${stats.customers} customers) and ${stats.products} products: ` +
+              `${stats.boughtTogetherProducts} products with "bought together" lists, ${stats.similarProducts} with ` +
+              `"similar" lists, ${stats.popularScopes} popular lists (overall and per category).`,
+          );
+          return 0;
         } finally {
           await app.close();
         }

@@ -106,6 +106,13 @@ beforeAll(async () => {
   const shop = (method: "POST" | "PUT", url: string, payload: object, headers: Record<string, string> = {}) =>
     t.app.inject({ method, url, headers: { cookie, origin, ...headers }, payload });
   await shop("POST", "/api/store/cart/lines", { variantId: variants.MUG, quantity: 2 });
+  // A wishlist (the titles and wishes are the person's).
+  const [mug] = await queryRows<{ product_id: string }>(
+    t.ctx.db,
+    sql`select product_id from variants where id = ${variants.MUG}`,
+  );
+  const wished = await shop("POST", "/api/store/wishlists/default/items", { productId: mug!.product_id });
+  expect(wished.statusCode).toBe(201);
   await shop("PUT", "/api/store/cart/email", { email: person.email });
   const address = {
     ...michigan,
@@ -175,6 +182,7 @@ describe("GDPR", () => {
       "shipping_zones.name",
       "shipping_methods.name",
       "price_lists.name",
+      "search_documents.name",
     ]);
     const declared = new Set(
       personalDataSources.flatMap((s) =>

@@ -110,3 +110,76 @@ export type LowStockLevel = Static<typeof LowStockSchema>;
 export type PriceList = Static<typeof PriceListSchema>;
 /** A variant's regular price and its price in one list (minor units; null: no price there). */
 export type PriceListRow = Static<typeof PriceListRowSchema>;
+
+import type {
+  MergeResultSchema,
+  SharedWishlistSchema,
+  ShareLinkSchema,
+  WishlistItemSchema,
+  WishlistPreviewItemSchema,
+  WishlistSchema,
+  WishlistSummarySchema,
+} from "../../../server/src/modules/wishlists/wishlists.types.ts";
+// Wishlists (/api/store/wishlists). Prices are integer minor units plus an ISO 4217 currency.
+/** A wished product (or variant) with its card data, the price when added and now, and stock. */
+export type WishlistItem = Static<typeof WishlistItemSchema>;
+/** A signed-in customer's list without its items. */
+export type WishlistSummary = Static<typeof WishlistSummarySchema>;
+/** A list with its items, newest first. */
+export type Wishlist = Static<typeof WishlistSchema>;
+/** A list seen through its private share link (read-only, nothing about the owner). */
+export type SharedWishlist = Static<typeof SharedWishlistSchema>;
+/** A new share link; the token is shown only once. */
+export type WishlistShareLink = Static<typeof ShareLinkSchema>;
+/** A guest's browser-kept entry as it is now (GET /api/store/wishlists/preview). */
+export type WishlistPreviewItem = Static<typeof WishlistPreviewItemSchema>;
+/** What merging a guest list at sign-in did. */
+export type WishlistMergeResult = Static<typeof MergeResultSchema>;
+
+import type {
+  SearchQuerySchema,
+  SearchResultSchema,
+  SearchSort as ServerSearchSort,
+  SuggestionsSchema,
+} from "../../../server/src/modules/search/search.types.ts";
+
+/** `GET /api/store/search`: hits (product summaries with `sku` and HTML highlights), disjunctive facets, spelling help. */
+export type SearchResult = Static<typeof SearchResultSchema>;
+export type SearchHit = SearchResult["items"][number];
+export type SearchFacet = SearchResult["facets"][number];
+export type SearchFacetValue = SearchFacet["values"][number];
+export type SearchSort = ServerSearchSort;
+/** Query of `GET /api/store/search`; filters repeat for alternatives (`brand=A&brand=B`). */
+export type SearchQuery = Partial<Static<typeof SearchQuerySchema>>;
+/** `GET /api/store/search/suggest`: popular queries, categories and products for what was typed. */
+export type Suggestions = Static<typeof SuggestionsSchema>;
+
+import type {
+  AdminReviewSchema,
+  OwnReviewSchema,
+  OwnReviewStateSchema,
+  RatingSummarySchema,
+  ReviewInputSchema,
+  ReviewPageSchema,
+  ReviewPhotoSchema,
+  ReviewSchema,
+  ReviewSort as ServerReviewSort,
+} from "../../../server/src/modules/reviews/reviews.types.ts";
+// Reviews (/api/store/products/:productId/reviews, /api/store/reviews, /api/admin/reviews).
+/** An approved review as shoppers see it, with the shop's reply and whether the viewer found it helpful. */
+export type Review = Static<typeof ReviewSchema>;
+/** A review photo: the original and a 320 px WebP thumbnail. */
+export type ReviewPhoto = Static<typeof ReviewPhotoSchema>;
+/** Count, average stars (one decimal) and count per star of a product's approved reviews. */
+export type RatingSummary = Static<typeof RatingSummarySchema>;
+/** A page of a product's reviews with its rating summary. */
+export type ReviewPage = Static<typeof ReviewPageSchema>;
+export type ReviewSort = ServerReviewSort;
+/** The signed-in customer's own review (any moderation state). */
+export type OwnReview = Static<typeof OwnReviewSchema>;
+/** `GET .../reviews/mine`: the customer's review, and whether they may write one / would be verified. */
+export type OwnReviewState = Static<typeof OwnReviewStateSchema>;
+/** Body of `PUT .../reviews/mine`. */
+export type ReviewInput = Static<typeof ReviewInputSchema>;
+/** A review in the staff moderation queue. */
+export type AdminReview = Static<typeof AdminReviewSchema>;

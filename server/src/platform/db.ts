@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Logger } from "drizzle-orm/logger";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
@@ -104,10 +106,19 @@ export class StatementNamer {
   }
 }
 
+/**
+ * The PostgreSQL extensions the embedded database loads (search: trigram similarity for typo
+ * tolerance and autocomplete, accent folding); the migrations `create extension` them.
+ */
+export const pgliteExtensions = { pg_trgm, unaccent };
+
 /** Opens an embedded PGlite database stored in `dataDir` (created if missing), or in memory when null. */
 export async function openPglite(dataDir: string | null, existing?: PGlite): Promise<Database> {
   if (dataDir) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const client = existing ?? (dataDir ? new PGlite(dataDir) : new PGlite());
+  // The options-only form: `new PGlite(undefined, options)` ignores the options.
+  const client =
+    existing ??
+    new PGlite(dataDir ? { dataDir, extensions: pgliteExtensions } : { extensions: pgliteExtensions });
   await client.waitReady;
   const queries = new QueryCounter();
   const db = drizzlePglite(client, { schema, logger: queries }) as unknown as Db;

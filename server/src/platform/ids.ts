@@ -31,6 +31,7 @@ export type IdPrefix =
   | "bopt"
   | "loc"
   | "rev"
+  | "rvp"
   | "imp"
   | "evt"
   | "usr"
@@ -60,7 +61,11 @@ export type IdPrefix =
   | "ref"
   | "dsp"
   | "whk"
-  | "rma";
+  | "rma"
+  | "wl"
+  | "wli"
+  | "srq"
+  | "syn";
 
 /**
  * A new prefixed, time-sortable id such as `prod_01JD5V3M8Q7X2K9W4E6R1T0Y3B`:

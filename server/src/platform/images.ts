@@ -46,6 +46,26 @@ export function sizeUrl(sha256: string, width: ImageWidth): string {
   return `/media/images/${sha256}/w${width}.webp`;
 }
 
+/** True when `url` is an absolute http(s) URL (at most 2048 characters), as an external image needs. */
+export function isExternalImageUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url) && url.length <= 2048 && URL.canParse(url);
+}
+
+/** MIME type of an external image guessed from its URL's file extension; `image/jpeg` when unknown. */
+export function externalImageMimeType(url: string): string {
+  const ext = /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  return mimeByExtension[ext === "jpeg" ? "jpg" : (ext ?? "")] ?? "image/jpeg";
+}
+
+/**
+ * URL of an image's 320 px thumbnail: the generated WebP size of a stored image, or the external
+ * image's own URL (external images are never fetched or resized). Null when there is neither.
+ */
+export function thumbnailUrlOf(image: { sha256: string | null; sourceUrl: string | null }): string | null {
+  if (image.sourceUrl) return image.sourceUrl;
+  return image.sha256 ? sizeUrl(image.sha256, 320) : null;
+}
+
 /**
  * Keeps original images and makes their responsive WebP sizes (sharp/libvips) on first request or
  * in the background, each size once: concurrent requests for the same size share one resize.

@@ -177,3 +177,26 @@ export class OutboxDispatcher {
     await this.running?.catch(() => 0);
   }
 }
+
+/**
+ * Marks pending events of `topic` written before `before` (minus `marginSeconds`, so that a
+ * transaction still open at `before` cannot lose its event) as done without delivering them: for a
+ * consumer that has just rebuilt everything those events asked for (a full search reindex). Returns
+ * how many were settled.
+ */
+export async function supersedeEvents(
+  db: Db,
+  topic: string,
+  before: string,
+  marginSeconds = 10,
+): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`with s as (update ${outboxEvents} set status = 'done', processed_at = now(), locked_until = null
+        where topic = ${topic} and status = 'pending'
+          and created_at < ${before}::timestamptz - make_interval(secs => ${marginSeconds})
+        returning 1)
+      select count(*)::int as n from s`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}

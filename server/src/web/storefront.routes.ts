@@ -25,6 +25,8 @@ export interface PageHead {
   description: string;
   canonical: string;
   jsonLd?: object;
+  /** Keep the page out of search engines' indexes (search results pages). */
+  noindex?: boolean;
 }
 
 /** Renders head tags, marked `data-ssr-head` so the storefront replaces them once it runs. */
@@ -34,6 +36,7 @@ export function renderHead(head: PageHead): string {
     `<meta data-ssr-head name="description" content="${escapeHtml(head.description)}">`,
     `<link data-ssr-head rel="canonical" href="${escapeHtml(head.canonical)}">`,
   ];
+  if (head.noindex) tags.push(`<meta data-ssr-head name="robots" content="noindex">`);
   if (head.jsonLd) {
     // `<` is escaped so the JSON cannot close the script element.
     tags.push(
@@ -63,6 +66,18 @@ export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPlu
 
     async function headFor(url: string): Promise<{ head: PageHead; status: number }> {
       const pathname = url.split("?")[0] ?? "/";
+      if (pathname === "/search" || pathname === "/search/") {
+        // Search results pages are for shoppers, not for search engines' indexes.
+        return {
+          status: 200,
+          head: {
+            title: `Search | ${storeName}`,
+            description: "",
+            canonical: `${base}/search`,
+            noindex: true,
+          },
+        };
+      }
       const product = /^\/products\/([a-z0-9][a-z0-9-]*)\/?$/.exec(pathname);
       const category = /^\/categories\/([a-z0-9][a-z0-9-]*)\/?$/.exec(pathname);
       try {
@@ -140,7 +155,9 @@ export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPlu
     }
 
     async function servePage(request: FastifyRequest, reply: FastifyReply) {
-      const page = await ctx.cache.get(catalogCacheNamespace, `html:${request.url}`, async () => {
+      // Search pages differ only by their query string, which the head does not use: one entry for all.
+      const key = /^\/search\/?(\?|$)/.test(request.url) ? "/search" : request.url;
+      const page = await ctx.cache.get(catalogCacheNamespace, `html:${key}`, async () => {
         const { head, status } = await headFor(request.url);
         // Read on every cache miss, so a rebuilt storefront is served without a restart.
         const template = await fs.promises.readFile(indexPath, "utf8");

@@ -38,25 +38,38 @@ import type {
 
 type ImageRow = {
   id: string;
-  sha256: string;
-  storageKey: string;
+  /** Null for an external image. */
+  sha256: string | null;
+  storageKey: string | null;
+  /** The URL of an external image (shown as is: no /media URL, no generated sizes). */
+  sourceUrl: string | null;
   width: number | null;
   height: number | null;
   alt: string;
 };
 
 function toImage(row: ImageRow, alt?: string): ImageDto {
+  if (row.sourceUrl || !row.sha256 || !row.storageKey)
+    return {
+      id: row.id,
+      url: row.sourceUrl ?? "",
+      alt: alt || row.alt,
+      width: row.width,
+      height: row.height,
+      srcset: [],
+    };
+  const sha256 = row.sha256;
   const extension = row.storageKey.split(".").pop() ?? "jpg";
   // Sizes are never upscaled: the first size at least as wide as the original is the original's width.
   const srcset: { width: number; url: string }[] = [];
   for (const w of imageWidths) {
     const actual = row.width === null ? w : Math.min(w, row.width);
-    srcset.push({ width: actual, url: sizeUrl(row.sha256, w) });
+    srcset.push({ width: actual, url: sizeUrl(sha256, w) });
     if (row.width !== null && w >= row.width) break;
   }
   return {
     id: row.id,
-    url: originalUrl(row.sha256, extension),
+    url: originalUrl(sha256, extension),
     alt: alt || row.alt,
     width: row.width,
     height: row.height,
@@ -68,6 +81,7 @@ const imageColumns = {
   id: images.id,
   sha256: images.sha256,
   storageKey: images.storageKey,
+  sourceUrl: images.sourceUrl,
   width: images.width,
   height: images.height,
   alt: images.alt,
@@ -127,7 +141,7 @@ function pricesOf(v: JsonVariantPrices, now: Date): { amount: number; compareAt:
 }
 
 /** The same rule as `currentPrice`, as SQL over the `variants` table (for filtering and sorting). */
-const currentPriceSql = sql`case when ${variants.specialPriceAmount} is not null
+export const currentPriceSql = sql`case when ${variants.specialPriceAmount} is not null
   and ${variants.specialPriceAmount} < ${variants.priceAmount}
   and (${variants.specialFrom} is null or ${variants.specialFrom} <= now())
   and (${variants.specialTo} is null or ${variants.specialTo} > now())
@@ -326,7 +340,8 @@ const summaryColumns = sql`${products.id} as id, ${products.slug} as slug, ${pro
   (select coalesce(json_agg(json_build_array(po.code, pov.value) order by po.position, pov.position), '[]'::json)
     from ${productOptions} po join ${productOptionValues} pov on pov.option_id = po.id
     where po.product_id = ${products.id}) as option_values,
-  (select json_build_object('id', i.id, 'sha256', i.sha256, 'storageKey', i.storage_key, 'width', i.width,
+  (select json_build_object('id', i.id, 'sha256', i.sha256, 'storageKey', i.storage_key,
+      'sourceUrl', i.source_url, 'width', i.width,
       'height', i.height, 'alt', i.alt, 'linkAlt', pi.alt)
     from ${productImages} pi join ${images} i on i.id = pi.image_id
     where pi.product_id = ${products.id} order by pi.position limit 1) as thumb`;
@@ -484,7 +499,7 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
             order by v.position), '[]'::json)
           from ${variants} v where v.product_id = p.id) as variants,
         (select coalesce(json_agg(json_build_object('id', i.id, 'sha256', i.sha256, 'storageKey', i.storage_key,
-            'width', i.width, 'height', i.height, 'alt', i.alt, 'linkAlt', pi.alt) order by pi.position), '[]'::json)
+            'sourceUrl', i.source_url, 'width', i.width, 'height', i.height, 'alt', i.alt, 'linkAlt', pi.alt) order by pi.position), '[]'::json)
           from ${productImages} pi join ${images} i on i.id = pi.image_id where pi.product_id = p.id) as images,
         (select coalesce(json_agg(json_build_object('code', a.code, 'label', a.label, 'value', pav.value)
             order by a.position, a.label), '[]'::json)

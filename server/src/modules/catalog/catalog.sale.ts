@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
-import { sizeUrl } from "../../platform/images.ts";
+import { thumbnailUrlOf } from "../../platform/images.ts";
 import { shopCached } from "../../platform/shop-cache.ts";
 import { runSql } from "../../platform/statements.ts";
 import { currentPrice } from "./catalog.queries.ts";
@@ -28,7 +28,7 @@ export interface SaleVariant {
   categoryIds: string[];
   weightGrams: number | null;
   imageId: string | null;
-  /** 320 px WebP thumbnail URL, or null when the product has no image. */
+  /** 320 px WebP thumbnail URL (an external image's own URL), or null when the product has no image. */
   thumbnailUrl: string | null;
   minQuantity: number;
   maxQuantity: number | null;
@@ -60,6 +60,7 @@ interface SaleRow {
   status: string;
   image_id: string | null;
   image_sha: string | null;
+  image_url: string | null;
   options: Record<string, string> | null;
   category_ids: string[] | null;
 }
@@ -81,6 +82,7 @@ const saleVariantsSql = `
     v.special_from, v.special_to, v.currency, p.tax_class, v.weight_grams, v.min_quantity,
     v.max_quantity, v.quantity_increment, p.status, x.image_id,
     (select i.sha256 from "images" i where i.id = x.image_id) as image_sha,
+    (select i.source_url from "images" i where i.id = x.image_id) as image_url,
     (select jsonb_object_agg(o.name, ov.value) from "variant_option_values" vov
       join "product_option_values" ov on ov.id = vov.option_value_id
       join "product_options" o on o.id = ov.option_id where vov.variant_id = v.id) as options,
@@ -159,7 +161,7 @@ export async function getSaleVariants(
       categoryIds: withAncestors(r.category_ids ?? [], parents),
       weightGrams: r.weight_grams,
       imageId: r.image_id,
-      thumbnailUrl: r.image_sha ? sizeUrl(r.image_sha, 320) : null,
+      thumbnailUrl: thumbnailUrlOf({ sha256: r.image_sha, sourceUrl: r.image_url }),
       minQuantity: r.min_quantity,
       maxQuantity: r.max_quantity,
       quantityIncrement: r.quantity_increment,
@@ -170,15 +172,18 @@ export async function getSaleVariants(
   return result;
 }
 
-/** 320 px WebP thumbnail URLs of images by id (unknown ids are absent). */
+/** 320 px WebP thumbnail URLs of images by id (an external image's own URL; unknown ids are absent). */
 export async function thumbnailUrls(db: Db, imageIds: string[]): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   if (imageIds.length === 0) return result;
   const rows = await db
-    .select({ id: images.id, sha: images.sha256 })
+    .select({ id: images.id, sha256: images.sha256, sourceUrl: images.sourceUrl })
     .from(images)
     .where(sql`${images.id} = any(${sql.param(imageIds)}::text[])`);
-  for (const r of rows) result.set(r.id, sizeUrl(r.sha, 320));
+  for (const r of rows) {
+    const url = thumbnailUrlOf(r);
+    if (url) result.set(r.id, url);
+  }
   return result;
 }
 

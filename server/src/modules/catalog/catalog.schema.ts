@@ -2,11 +2,13 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -64,6 +66,11 @@ export const products = pgTable(
     attributeSet: text("attribute_set").notNull().default(""),
     /** Tax class for tax rate matching ("standard", "reduced", "zero", ...). */
     taxClass: text("tax_class").notNull().default("standard"),
+    /**
+     * A sales-rank style popularity signal, higher = more popular (a unitless score, not a count);
+     * imported (e.g. Best Buy's popularity) or computed from orders. 0 when unknown.
+     */
+    popularity: real("popularity").notNull().default(0),
     /** Hash of the last imported or saved input: an identical re-import changes nothing. */
     sourceHash: text("source_hash"),
     createdAt: createdAt(),
@@ -223,22 +230,37 @@ export const productLinks = pgTable(
   (t) => [primaryKey({ columns: [t.productId, t.type, t.linkedProductId] })],
 );
 
-/** Stored images. `storageKey` names the original in the storage; sizes are derived from it. */
+/**
+ * Images: a stored file (`storageKey`, `sha256`, `bytes` set; sizes are derived from the original), or
+ * an external URL (`sourceUrl` set, the file columns null): shown as is, never fetched or resized.
+ */
 export const images = pgTable(
   "images",
   {
     id: text("id").primaryKey(),
-    storageKey: text("storage_key").notNull(),
-    /** SHA-256 of the original bytes (hex): re-imports of the same file reuse the row. */
-    sha256: text("sha256").notNull(),
+    /** Storage key of the stored original; null for an external image. */
+    storageKey: text("storage_key"),
+    /** SHA-256 of the original bytes (hex): re-imports of the same file reuse the row. Null for an external image. */
+    sha256: text("sha256"),
+    /** `image/jpeg`, ...; for an external image, guessed from the URL's file extension. */
     mimeType: text("mime_type").notNull(),
     width: integer("width"),
     height: integer("height"),
-    bytes: integer("bytes").notNull(),
+    /** Size of the stored original in bytes; null for an external image. */
+    bytes: integer("bytes"),
+    /** http(s) URL of an external image (e.g. a supplier's CDN); re-imports of the same URL reuse the row. */
+    sourceUrl: text("source_url"),
     alt: text("alt").notNull().default(""),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("images_sha256_key").on(t.sha256)],
+  (t) => [
+    uniqueIndex("images_sha256_key").on(t.sha256),
+    uniqueIndex("images_source_url_key").on(t.sourceUrl),
+    check(
+      "images_file_or_url",
+      sql`(${t.storageKey} is not null and ${t.sha256} is not null and ${t.bytes} is not null) or ${t.sourceUrl} is not null`,
+    ),
+  ],
 );
 
 export const productImages = pgTable(

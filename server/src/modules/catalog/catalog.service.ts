@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
-import { ValidationError } from "../../platform/errors.ts";
+import { NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { externalImageMimeType, isExternalImageUrl } from "../../platform/images.ts";
 import { assertMinorUnits, isCurrencyCode } from "../../platform/money.ts";
+import { enqueue } from "../../platform/outbox.ts";
 import { invalidateShopCache } from "../../platform/shop-cache.ts";
 import { deleteStockLevels, ensureDefaultLocation, setStockLevels } from "../inventory/index.ts";
+import { type ProductsChangedEvent, productsChangedTopic } from "./catalog.events.ts";
 import {
   type AttributeType,
   type AttributeValueJson,
@@ -185,7 +188,13 @@ export interface ProductInput {
   categorySlugs: string[];
   options?: { code: string; name: string; values: { value: string; swatch?: string | null }[] }[];
   variants: VariantInput[];
-  images?: { imageId: string; alt?: string }[];
+  /** Images in display order: stored images by id, or external http(s) URLs (shown as is, never fetched). */
+  images?: ProductImageInput[];
+  /**
+   * Sales-rank style popularity, higher = more popular (finite, 0 or more). When absent, a new product
+   * gets 0 and an existing product keeps its value.
+   */
+  popularity?: number;
   /** Attribute code -> value. Attributes must be defined first. */
   attributes?: Record<string, AttributeValueJson>;
   bundleOptions?: {
@@ -197,6 +206,9 @@ export interface ProductInput {
   groupedItems?: { sku: string; defaultQuantity?: number }[];
   downloads?: { title: string; storageKey: string; fileName: string; bytes: number }[];
 }
+
+/** A product image: a stored image by id, or an external image by its http(s) URL. */
+export type ProductImageInput = { imageId: string; alt?: string } | { url: string; alt?: string };
 
 export type UpsertOutcome = "created" | "updated" | "unchanged";
 
@@ -210,6 +222,15 @@ export function validateProductInput(input: ProductInput): void {
   check(input.name.trim().length > 0, "name", "is required");
   check(isCurrencyCode(input.currency), "currency", "must be an ISO 4217 code such as USD");
   check(input.variants.length > 0, "variants", "a product needs at least one variant");
+  check(
+    input.popularity === undefined || (Number.isFinite(input.popularity) && input.popularity >= 0),
+    "popularity",
+    "must be a number, 0 or more",
+  );
+  for (const image of input.images ?? []) {
+    if ("url" in image)
+      check(isExternalImageUrl(image.url), "images", `"${image.url}" is not an http(s) URL`);
+  }
   check(
     input.type !== "configurable" || (input.options?.length ?? 0) > 0,
     "options",
@@ -245,7 +266,8 @@ export function validateProductInput(input: ProductInput): void {
   });
 }
 
-function hashOf(input: ProductInput): string {
+/** Hash of a product input (hex SHA-256 of its JSON), stored as `sourceHash` to detect unchanged re-imports. */
+export function hashOf(input: ProductInput): string {
   return createHash("sha256").update(JSON.stringify(input)).digest("hex");
 }
 
@@ -311,6 +333,7 @@ export async function upsertProduct(
     metaDescription: input.metaDescription ?? "",
     primaryCategoryId: input.categorySlugs[0] ? categoryIdBySlug.get(input.categorySlugs[0])! : null,
     attributeSet: input.attributeSet ?? "",
+    ...(input.popularity !== undefined && { popularity: input.popularity }),
     sourceHash,
   };
   const productId = existing?.id ?? newId("prod");
@@ -468,7 +491,18 @@ export async function upsertProduct(
 
   // Images.
   await db.delete(productImages).where(eq(productImages.productId, productId));
-  const imageInputs = [...new Map((input.images ?? []).map((i) => [i.imageId, i])).values()];
+  const externalIds = await saveExternalImages(
+    db,
+    (input.images ?? []).flatMap((i) => ("url" in i ? [{ url: i.url, alt: i.alt ?? input.name }] : [])),
+  );
+  const imageInputs = [
+    ...new Map(
+      (input.images ?? []).map((i) => {
+        const imageId = "url" in i ? externalIds.get(i.url)! : i.imageId;
+        return [imageId, { imageId, alt: i.alt }];
+      }),
+    ).values(),
+  ];
   if (imageInputs.length) {
     await db.insert(productImages).values(
       imageInputs.map((img, position) => ({
@@ -545,6 +579,7 @@ export async function upsertProduct(
       allowBackorder: v.allowBackorder ?? false,
     })),
   );
+  await enqueue(db, productsChangedTopic, { productIds: [productId] } satisfies ProductsChangedEvent);
   return { id: productId, outcome: existing ? "updated" : "created" };
 }
 
@@ -603,6 +638,45 @@ export async function saveImage(
   return row!.id;
 }
 
+/**
+ * Records external images (absolute http(s) URLs; never fetched) as image rows, reusing the row of a
+ * URL already recorded (its alt text is kept). Two statements whatever the number of URLs. Returns
+ * image ids by URL. The MIME type is guessed from the URL's file extension (`image/jpeg` otherwise).
+ * @throws ValidationError (field `images`) for a URL that is not an absolute http(s) URL.
+ */
+export async function saveExternalImages(
+  db: Db,
+  inputs: { url: string; alt?: string }[],
+): Promise<Map<string, string>> {
+  const byUrl = new Map(inputs.map((i) => [i.url, i]));
+  if (byUrl.size === 0) return new Map();
+  for (const url of byUrl.keys()) check(isExternalImageUrl(url), "images", `"${url}" is not an http(s) URL`);
+  const urls = [...byUrl.keys()];
+  const found = async () =>
+    db
+      .select({ id: images.id, url: images.sourceUrl })
+      .from(images)
+      .where(sql`${images.sourceUrl} = any(${sql.param(urls)}::text[])`);
+  const ids = new Map((await found()).map((r) => [r.url!, r.id]));
+  const missing = [...byUrl.values()].filter((i) => !ids.has(i.url));
+  if (missing.length) {
+    await db
+      .insert(images)
+      .values(
+        missing.map((i) => ({
+          id: newId("img"),
+          sourceUrl: i.url,
+          mimeType: externalImageMimeType(i.url),
+          alt: i.alt ?? "",
+        })),
+      )
+      .onConflictDoNothing();
+    // Rows written by a concurrent import are picked up here.
+    for (const r of await found()) ids.set(r.url!, r.id);
+  }
+  return ids;
+}
+
 /** Looks up image rows by SHA-256 (hex), for importers that skip re-processing known files. */
 export async function findImagesBySha(db: Db, shas: string[]): Promise<Map<string, string>> {
   if (shas.length === 0) return new Map();
@@ -610,7 +684,7 @@ export async function findImagesBySha(db: Db, shas: string[]): Promise<Map<strin
     .select({ id: images.id, sha256: images.sha256 })
     .from(images)
     .where(inArray(images.sha256, shas));
-  return new Map(rows.map((r) => [r.sha256, r.id]));
+  return new Map(rows.map((r) => [r.sha256!, r.id]));
 }
 
 /** Number of products in the catalog (any status). */
@@ -619,10 +693,16 @@ export async function countProducts(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** Every stored original image (SHA-256 and file extension), for background size generation. */
+/**
+ * Every stored original image (SHA-256 and file extension), for background size generation. External
+ * images (URL only) are not listed: they are never fetched or resized.
+ */
 export async function listImageFiles(db: Db): Promise<{ sha256: string; extension: string }[]> {
-  const rows = await db.select({ sha256: images.sha256, storageKey: images.storageKey }).from(images);
-  return rows.map((r) => ({ sha256: r.sha256, extension: r.storageKey.split(".").pop() ?? "jpg" }));
+  const rows = await db
+    .select({ sha256: images.sha256, storageKey: images.storageKey })
+    .from(images)
+    .where(sql`${images.sha256} is not null and ${images.storageKey} is not null`);
+  return rows.map((r) => ({ sha256: r.sha256!, extension: r.storageKey!.split(".").pop() ?? "jpg" }));
 }
 
 /** Product ids by product SKU (unknown SKUs are absent from the map). */
@@ -753,8 +833,12 @@ export async function setSpecialPrices(
     from unnest(${sql.param(prices.map((p) => p.variantId))}::text[], ${sql.param(prices.map((p) => p.amount))}::bigint[])
       as x(variant_id, amount)
     where v.id = x.variant_id
-    returning v.id`);
-  return (rows as unknown as { rows: unknown[] }).rows.length;
+    returning v.id, v.product_id`);
+  const changed = (rows as unknown as { rows: { product_id: string }[] }).rows;
+  const productIds = [...new Set(changed.map((r) => r.product_id))];
+  if (productIds.length)
+    await enqueue(db, productsChangedTopic, { productIds } satisfies ProductsChangedEvent);
+  return changed.length;
 }
 
 /** Lowest regular variant price of a product, by product SKU, in minor units; null for an unknown SKU. */
@@ -765,4 +849,73 @@ export async function lowestPriceBySku(db: Db, sku: string): Promise<number | nu
     .innerJoin(products, eq(products.id, variants.productId))
     .where(eq(products.sku, sku));
   return row?.price === null || row?.price === undefined ? null : Number(row.price);
+}
+
+/** A product as staff edit it (texts, status, visibility). Timestamps are ISO 8601 UTC. */
+export interface StaffProduct {
+  id: string;
+  sku: string;
+  slug: string;
+  name: string;
+  description: string;
+  shortDescription: string;
+  status: ProductStatus;
+  visibility: ProductVisibility;
+  metaTitle: string;
+  metaDescription: string;
+  updatedAt: string;
+}
+
+const staffProductColumns = {
+  id: products.id,
+  sku: products.sku,
+  slug: products.slug,
+  name: products.name,
+  description: products.description,
+  shortDescription: products.shortDescription,
+  status: products.status,
+  visibility: products.visibility,
+  metaTitle: products.metaTitle,
+  metaDescription: products.metaDescription,
+  updatedAt: products.updatedAt,
+};
+
+/** A product by id for staff. @throws NotFoundError (PRODUCT_NOT_FOUND). */
+export async function getProductForStaff(db: Db, id: string): Promise<StaffProduct> {
+  const [row] = await db.select(staffProductColumns).from(products).where(eq(products.id, id));
+  if (!row) throw new NotFoundError("PRODUCT_NOT_FOUND", `No product ${id}.`);
+  return { ...row, updatedAt: row.updatedAt.toISOString() };
+}
+
+/**
+ * Changes a product's texts, status or visibility (only the fields given) and announces the change
+ * (`catalog.products.changed`, in the caller's transaction) so the search index re-reads it. The
+ * stored import hash is cleared: the next import of the product writes it again.
+ * @throws NotFoundError (PRODUCT_NOT_FOUND); ValidationError (field `name`) for a blank name.
+ */
+export async function updateProductDetails(
+  db: Db,
+  id: string,
+  patch: Partial<
+    Pick<
+      StaffProduct,
+      "name" | "description" | "shortDescription" | "status" | "visibility" | "metaTitle" | "metaDescription"
+    >
+  >,
+): Promise<StaffProduct> {
+  if (patch.name !== undefined && patch.name.trim() === "")
+    throw new ValidationError([{ field: "name", message: "is required" }]);
+  const [row] = await db
+    .update(products)
+    .set({
+      ...patch,
+      ...(patch.name !== undefined && { name: patch.name.trim() }),
+      sourceHash: null,
+      updatedAt: new Date(),
+    })
+    .where(eq(products.id, id))
+    .returning(staffProductColumns);
+  if (!row) throw new NotFoundError("PRODUCT_NOT_FOUND", `No product ${id}.`);
+  await enqueue(db, productsChangedTopic, { productIds: [id] } satisfies ProductsChangedEvent);
+  return { ...row, updatedAt: row.updatedAt.toISOString() };
 }

@@ -11,12 +11,16 @@ export const MoneySchema = Type.Object(
 
 export const ImageSchema = Type.Object({
   id: Type.String(),
-  url: Type.String({ description: "URL of the original file" }),
+  url: Type.String({
+    description:
+      "URL of the original file; for an external image (e.g. an imported supplier's CDN), its absolute http(s) URL, which may fail to load",
+  }),
   alt: Type.String(),
   width: Type.Union([Type.Integer(), Type.Null()], { description: "Original width in pixels" }),
   height: Type.Union([Type.Integer(), Type.Null()], { description: "Original height in pixels" }),
   srcset: Type.Array(Type.Object({ width: Type.Integer(), url: Type.String() }), {
-    description: "WebP sizes, 320, 640 and 1280 pixels wide (never wider than the original)",
+    description:
+      "WebP sizes, 320, 640 and 1280 pixels wide (never wider than the original); empty for an external image",
   }),
 });
 

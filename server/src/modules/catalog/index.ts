@@ -1,5 +1,15 @@
 /** Catalog: products, variants, options, categories, attributes, images. Other code imports only from here. */
 
+export { adminCatalogRoutes } from "./catalog.admin.routes.ts";
+export {
+  type BulkOutcome,
+  categoryPathKey,
+  ensureAttributes,
+  ensureCategoryPaths,
+  isBulkWritable,
+  upsertSimpleProducts,
+} from "./catalog.bulk.ts";
+export { type ProductsChangedEvent, productsChangedTopic } from "./catalog.events.ts";
 export {
   catalogCacheNamespace,
   currentPrice,
@@ -18,6 +28,14 @@ export {
   thumbnailUrls,
 } from "./catalog.sale.ts";
 export {
+  facetLabels,
+  type ProductSearchSource,
+  productSearchSources,
+  productStockFlags,
+  type SearchCategory,
+  searchCategories,
+} from "./catalog.search-source.ts";
+export {
   type AttributeInput,
   type CategoryInput,
   countProducts,
@@ -25,8 +43,10 @@ export {
   listImageFiles,
   listVariantsBySku,
   lowestPriceBySku,
+  type ProductImageInput,
   type ProductInput,
   productIdsBySku,
+  saveExternalImages,
   saveImage,
   setProductLinks,
   setSpecialPrices,

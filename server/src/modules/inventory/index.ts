@@ -23,4 +23,5 @@ export {
   type StockLowEvent,
   type StockStatus,
   setStockLevels,
+  stockChangedSince,
 } from "./inventory.service.ts";

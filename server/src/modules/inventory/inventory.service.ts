@@ -1,5 +1,5 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { anyText, type Db } from "../../platform/db.ts";
+import { anyText, type Db, queryRows } from "../../platform/db.ts";
 import { AppError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { enqueueMany } from "../../platform/outbox.ts";
@@ -498,4 +498,24 @@ export async function lowStockLevels(db: Db, limit = 100): Promise<LowStockLevel
     )
     .limit(Math.min(Math.max(limit, 1), 500));
   return rows.map((r) => ({ ...r, availableQuantity: Number(r.availableQuantity) }));
+}
+
+/**
+ * Variants whose stock changed (any level written: stock set, reserved, released, fulfilled,
+ * restocked) at or after `since` (ISO 8601; the database's clock), and the database's time now, to
+ * pass as `since` next time. For read models that show stock (the search index).
+ */
+export async function stockChangedSince(
+  db: Db,
+  since: string | null,
+): Promise<{ variantIds: string[]; until: string }> {
+  const rows = await queryRows<{ variant_id: string | null; until: string }>(
+    db,
+    sql`select l.variant_id, now()::text as until from (select 1) one
+      left join ${inventoryLevels} l on ${since === null ? sql`false` : sql`l.updated_at >= ${since}::timestamptz`}`,
+  );
+  return {
+    variantIds: [...new Set(rows.flatMap((r) => (r.variant_id ? [r.variant_id] : [])))],
+    until: rows[0]!.until,
+  };
 }

@@ -1,5 +1,15 @@
 /** Orders: numbers, line snapshots, statuses and timeline. Other modules import only from here. */
 
+export {
+  type HistoricalOrder,
+  type HistoricalOrderLine,
+  historicalOrderId,
+  importHistoricalOrders,
+  type PurchaseRow,
+  productsBoughtBy,
+  purchasedProducts,
+} from "./orders.history.ts";
+export { hasPurchasedProduct, ordersReceivedBetween } from "./orders.purchases.ts";
 export type {
   AppliedPromotionSnapshot,
   FulfillmentStatus,

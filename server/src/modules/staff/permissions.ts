@@ -16,6 +16,7 @@ export const permissions = [
   "support:read",
   "support:write",
   "cms:write",
+  "reviews:moderate",
   "vendors:manage",
   "settings:write",
   "staff:manage",
@@ -34,7 +35,7 @@ export const builtInRoles: Record<string, { name: string; permissions: readonly 
   admin: { name: "Admin", permissions },
   catalog_manager: {
     name: "Catalog manager",
-    permissions: ["catalog:read", "catalog:write", "inventory:write"],
+    permissions: ["catalog:read", "catalog:write", "inventory:write", "reviews:moderate"],
   },
   order_manager: {
     name: "Order manager",
@@ -42,7 +43,7 @@ export const builtInRoles: Record<string, { name: string; permissions: readonly 
   },
   support_agent: {
     name: "Support agent",
-    permissions: ["support:read", "support:write", "customers:read", "orders:read"],
+    permissions: ["support:read", "support:write", "customers:read", "orders:read", "reviews:moderate"],
   },
   analyst: { name: "Analyst", permissions: ["analytics:read", "orders:read", "catalog:read"] },
 };

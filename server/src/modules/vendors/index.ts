@@ -5,4 +5,4 @@ export {
   vendorGuard,
   vendorRoutes,
 } from "./vendors.routes.ts";
-export { addVendorMember, createVendor, membershipOf } from "./vendors.service.ts";
+export { addVendorMember, createVendor, ensureVendors, membershipOf } from "./vendors.service.ts";

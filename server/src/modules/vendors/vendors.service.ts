@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -51,6 +51,60 @@ export async function createVendor(
     ipAddress: by.ipAddress ?? null,
   });
   return toVendor(row!);
+}
+
+/**
+ * Creates the vendors whose slugs do not exist yet, many at a time (for imports of marketplace
+ * sellers); existing slugs are left as they are. Slugs must be valid (see `createVendor`). One audit
+ * entry ("vendor.imported") records how many were created. Idempotent.
+ * @returns the vendor id of every input slug, and how many were created.
+ * @throws ValidationError (field `slug`) naming the first malformed slug
+ */
+export async function ensureVendors(
+  db: Db,
+  inputs: { name: string; slug: string; description?: string }[],
+  by: { actorId: string | null; source: string },
+): Promise<{ idBySlug: Map<string, string>; created: number }> {
+  for (const input of inputs) {
+    if (!/^[a-z0-9][a-z0-9-]{1,60}$/.test(input.slug))
+      throw new ValidationError([
+        { field: "slug", message: `"${input.slug}": use 2-61 lower-case letters, digits and hyphens` },
+      ]);
+  }
+  const slugs = [...new Set(inputs.map((i) => i.slug))];
+  const idBySlug = new Map<string, string>();
+  let created = 0;
+  for (let i = 0; i < slugs.length; i += 1000) {
+    const batch = new Set(slugs.slice(i, i + 1000));
+    const rows = inputs.filter((input) => batch.has(input.slug) && batch.delete(input.slug));
+    const inserted = await db
+      .insert(vendors)
+      .values(
+        rows.map((r) => ({ id: newId("ven"), name: r.name, slug: r.slug, description: r.description ?? "" })),
+      )
+      .onConflictDoNothing({ target: vendors.slug })
+      .returning({ id: vendors.id });
+    created += inserted.length;
+    const all = await db
+      .select({ id: vendors.id, slug: vendors.slug })
+      .from(vendors)
+      .where(
+        inArray(
+          vendors.slug,
+          rows.map((r) => r.slug),
+        ),
+      );
+    for (const r of all) idBySlug.set(r.slug, r.id);
+  }
+  if (created > 0) {
+    await recordAudit(db, {
+      action: "vendor.imported",
+      actorId: by.actorId,
+      targetType: "vendor",
+      metadata: { source: by.source, created },
+    });
+  }
+  return { idBySlug, created };
 }
 
 export async function listVendors(db: Db): Promise<Vendor[]> {
