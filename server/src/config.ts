@@ -117,9 +117,9 @@ export interface Config {
    */
   reviews: { requirePurchase: boolean; requestDays: number };
   /**
-   * How long a search answer (for the same query, filters, sort and page) is reused by this process,
-   * in ms (SEARCH_CACHE_TTL_MS, default 2000; 0 turns it off). Real traffic repeats popular queries;
-   * an edit reaches search results within this time plus the outbox delay.
+   * How long a search answer (for the same query, filters, sort and page) may be reused by this
+   * process while the search index is unchanged, in ms (SEARCH_CACHE_TTL_MS, default 60000; 0 turns
+   * it off). Real traffic repeats popular queries; any index change ends the reuse within 250 ms.
    */
   searchCacheTtlMs: number;
 }
@@ -341,7 +341,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       requirePurchase: boolVar(env, "REVIEWS_REQUIRE_PURCHASE", false),
       requestDays: intVar(env, "REVIEW_REQUEST_DAYS", 7, 0, 365),
     },
-    searchCacheTtlMs: intVar(env, "SEARCH_CACHE_TTL_MS", 2_000, 0, 60_000),
+    searchCacheTtlMs: intVar(env, "SEARCH_CACHE_TTL_MS", 60_000, 0, 3_600_000),
   };
   return { ...config, ...overrides };
 }

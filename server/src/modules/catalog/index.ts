@@ -52,6 +52,7 @@ export {
   setSpecialPrices,
   slugify,
   type UpsertOutcome,
+  updateProductDetails,
   upsertAttributes,
   upsertCategory,
   upsertProduct,

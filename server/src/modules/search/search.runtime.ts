@@ -10,7 +10,7 @@ import {
   summarize,
 } from "../catalog/index.ts";
 import { SearchRecorder } from "./search.analytics.ts";
-import { countDocuments, indexProducts, reindexAll, syncStockFlags } from "./search.indexer.ts";
+import { countDocuments, indexProducts, indexVersion, reindexAll, syncStockFlags } from "./search.indexer.ts";
 import {
   forgetSearchCategories,
   type SearchParams,
@@ -25,8 +25,9 @@ export interface SearchRuntime {
   recorder: SearchRecorder;
   suggester: Suggester;
   /**
-   * `searchProducts`, with answers reused for `cacheTtlMs` per identical request (concurrent
-   * identical requests share one query). Emptied when this process indexes or staff change synonyms.
+   * `searchProducts`, with answers reused for `cacheTtlMs` per identical request while the index
+   * version stays the same (any process's index change is seen within 250 ms); concurrent identical
+   * requests share one query.
    */
   search(params: SearchParams): Promise<SearchResult>;
   /** Forgets cached answers and suggestions. */
@@ -73,11 +74,28 @@ export function createSearchRuntime(
     cacheTtlMs > 0 ? new LRUCache<string, Promise<SearchResult>>({ max: 10_000, ttl: cacheTtlMs }) : null;
   const forget = () => {
     answers?.clear();
+    version = null;
     forgetSearchCategories();
   };
-  const search = (params: SearchParams): Promise<SearchResult> => {
+  // The index version, read at most every 250 ms and shared by concurrent searches: a cached answer
+  // is used only while the index is unchanged, whichever process changed it.
+  let version: { value: number; at: number } | null = null;
+  let reading: Promise<number> | null = null;
+  const currentVersion = async (): Promise<number> => {
+    if (version && Date.now() - version.at < 250) return version.value;
+    reading ??= indexVersion(db)
+      .then((value) => {
+        version = { value, at: Date.now() };
+        return value;
+      })
+      .finally(() => {
+        reading = null;
+      });
+    return reading;
+  };
+  const search = async (params: SearchParams): Promise<SearchResult> => {
     if (!answers) return searchProducts(db, params, summaries);
-    const key = JSON.stringify(params);
+    const key = `${await currentVersion()}:${JSON.stringify(params)}`;
     let answer = answers.get(key);
     if (!answer) {
       answer = searchProducts(db, params, summaries);

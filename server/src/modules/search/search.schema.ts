@@ -108,6 +108,11 @@ export const searchSettings = pgTable("search_settings", {
   id: integer("id").primaryKey().default(1),
   /** A PostgreSQL text search configuration (`english`, `german`, `simple`, ...). */
   language: text("language").notNull().default("english"),
+  /**
+   * Grows by one whenever the index or the synonyms change: API processes key cached search answers
+   * by it, so a change anywhere reaches every process's answers at once.
+   */
+  version: bigint("version", { mode: "number" }).notNull().default(0),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 

@@ -346,7 +346,7 @@ async function runSearch(
     select (select count(*)::int from m where fails = 0) as total,
       (select json_agg(json_build_object('id', x.product_id, 'sku', d.sku,
           'name', ${headline("d.name", `${marks}, HighlightAll=true`)},
-          'snippet', ${headline("d.body", `${marks}, MaxWords=30, MinWords=12, MaxFragments=1`)})
+          'snippet', ${headline("left(d.body, 1000)", `${marks}, MaxWords=30, MinWords=12, MaxFragments=1`)})
         order by ${order[sort]})
         from page x join ${searchDocuments} d on d.product_id = x.product_id, q) as hits,
       (select json_agg(json_build_array(token, n)) from facet_counts) as facets`,
