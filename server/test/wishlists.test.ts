@@ -74,7 +74,9 @@ async function events<P>(topic: string): Promise<P[]> {
   const rows = await t.ctx.db
     .select()
     .from(outboxEvents)
-    .where(inArray(outboxEvents.topic, [topic]));
+    .where(inArray(outboxEvents.topic, [topic]))
+    // Ids are time-ordered: the order the events were written in (rows come in any order otherwise).
+    .orderBy(outboxEvents.id);
   return rows.map((r) => r.payload as P);
 }
 
