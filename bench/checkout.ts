@@ -30,11 +30,9 @@
  * On a shared machine, read the "everything else on the machine" CPU figure before the rates.
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -45,6 +43,7 @@ import { importLuma } from "../server/src/importers/luma.ts";
 import { upsertTaxRates } from "../server/src/modules/pricing/index.ts";
 import { upsertShippingZone } from "../server/src/modules/shipping/index.ts";
 import { michigan } from "../server/test/commerce-fixtures.ts";
+import { authSecret, type Server, startServer as startApi } from "./search-support.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 /** Scenarios to run, comma-separated (default all three). */
@@ -61,7 +60,6 @@ const lumaPath = path.resolve(repoRoot, "../shared/datasets/luma");
 const dbName = "bazaar_bench_checkout";
 const bigStock = 1_000_000;
 const warmupCarts = Math.max(100, shoppers * 5);
-const authSecret = randomBytes(32).toString("hex");
 const card = { payment: { provider: "test", data: { cardNumber: "4242424242424242" } } };
 
 interface Row {
@@ -220,84 +218,17 @@ async function seed(databaseUrl: string, dataDir: string): Promise<string[]> {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  base: string;
-  child: ChildProcess;
-  logFile: string;
-  stop(): Promise<void>;
-}
-
 /** Starts `main.ts start` in a child process and resolves once /ready answers 200. */
-async function startServer(databaseUrl: string, dataDir: string): Promise<Server> {
-  const port = await freePort();
-  const logFile = path.join(dataDir, "server.log");
-  const log = fs.openSync(logFile, "a");
-  const extra = process.env.BENCH_SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, "--import", "tsx", "server/src/main.ts", "start"], {
-    cwd: repoRoot,
-    stdio: ["ignore", log, log],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      // An empty storage folder: the start-up image warm-up then has nothing to resize during the run.
-      DATA_DIR: dataDir,
-      STORAGE_DIR: path.join(dataDir, "server-storage"),
-      SEED_DEMO: "false",
-      SERVE_STOREFRONT: "false",
-      LOG_LEVEL: "warn",
-      WEB_CONCURRENCY: String(workers),
-      PAYMENT_TEST_PROVIDER: "true",
-      // 50 shoppers on one address would trip the fraud velocity rule; the bench measures checkout itself.
-      FRAUD_IP_VELOCITY_PER_HOUR: "0",
-      FRAUD_CARD_VELOCITY_PER_HOUR: "0",
-      FRAUD_REVIEW_AMOUNT: "1000000000000",
-      BETTER_AUTH_SECRET: authSecret,
-    },
+function startServer(databaseUrl: string, dataDir: string): Promise<Server> {
+  return startApi({ databaseUrl, dataDir }, workers, {
+    // An empty storage folder: the start-up image warm-up then has nothing to resize during the run.
+    STORAGE_DIR: path.join(dataDir, "server-storage"),
+    PAYMENT_TEST_PROVIDER: "true",
+    // 50 shoppers on one address would trip the fraud velocity rule; the bench measures checkout itself.
+    FRAUD_IP_VELOCITY_PER_HOUR: "0",
+    FRAUD_CARD_VELOCITY_PER_HOUR: "0",
+    FRAUD_REVIEW_AMOUNT: "1000000000000",
   });
-  fs.closeSync(log);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  let exited: number | null = null;
-  child.once("exit", (code) => {
-    exited = code ?? -1;
-  });
-  for (;;) {
-    if (exited !== null) throw new Error(`The API exited with ${exited} on start; see ${logFile}`);
-    if (Date.now() > deadline) throw new Error(`The API did not become ready in 120 s; see ${logFile}`);
-    try {
-      const r = await fetch(`${base}/ready`);
-      await r.arrayBuffer();
-      if (r.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    base,
-    child,
-    logFile,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -319,9 +319,13 @@ export interface Server {
 
 /**
  * Starts the API (`main.ts start`, production mode) in a child process on `target` with `workers`
- * worker processes, and resolves once /ready answers 200.
+ * worker processes and any further environment `env`, and resolves once /ready answers 200.
  */
-export async function startServer(target: DbTarget, workers: number): Promise<Server> {
+export async function startServer(
+  target: DbTarget,
+  workers: number,
+  env: Record<string, string> = {},
+): Promise<Server> {
   const port = await freePort();
   const logFile = path.join(target.dataDir, "server.log");
   const log = fs.openSync(logFile, "a");
@@ -336,6 +340,7 @@ export async function startServer(target: DbTarget, workers: number): Promise<Se
       PORT: String(port),
       LOG_LEVEL: "warn",
       WEB_CONCURRENCY: String(workers),
+      ...env,
     },
   });
   fs.closeSync(log);

@@ -14,6 +14,7 @@ import { type ProductsChangedEvent, productsChangedTopic } from "./catalog.event
 import { attributes, categories, products, variants } from "./catalog.schema.ts";
 import {
   type AttributeInput,
+  attributeRow,
   hashOf,
   type ProductInput,
   saveExternalImages,
@@ -98,18 +99,7 @@ export async function ensureAttributes(db: Db, inputs: AttributeInput[]): Promis
   if (inputs.length === 0) return;
   await db
     .insert(attributes)
-    .values(
-      inputs.map((a) => ({
-        id: newId("attr"),
-        code: a.code,
-        label: a.label,
-        type: a.type,
-        options: a.options ?? [],
-        isFilterable: a.isFilterable ?? false,
-        isVisibleOnFront: a.isVisibleOnFront ?? true,
-        position: a.position ?? 0,
-      })),
-    )
+    .values(inputs.map(attributeRow))
     .onConflictDoNothing({ target: attributes.code });
 }
 

@@ -118,23 +118,26 @@ export interface AttributeInput {
   position?: number;
 }
 
+/** The `attributes` row of a new definition, with the defaults filled in. */
+export function attributeRow(a: AttributeInput): typeof attributes.$inferInsert {
+  return {
+    id: newId("attr"),
+    code: a.code,
+    label: a.label,
+    type: a.type,
+    options: a.options ?? [],
+    isFilterable: a.isFilterable ?? false,
+    isVisibleOnFront: a.isVisibleOnFront ?? true,
+    position: a.position ?? 0,
+  };
+}
+
 /** Creates or updates attribute definitions by code (one statement). */
 export async function upsertAttributes(db: Db, inputs: AttributeInput[]): Promise<void> {
   if (inputs.length === 0) return;
   await db
     .insert(attributes)
-    .values(
-      inputs.map((a) => ({
-        id: newId("attr"),
-        code: a.code,
-        label: a.label,
-        type: a.type,
-        options: a.options ?? [],
-        isFilterable: a.isFilterable ?? false,
-        isVisibleOnFront: a.isVisibleOnFront ?? true,
-        position: a.position ?? 0,
-      })),
-    )
+    .values(inputs.map(attributeRow))
     .onConflictDoUpdate({
       target: attributes.code,
       set: {

@@ -12,7 +12,7 @@ import {
 import { SearchRecorder } from "./search.analytics.ts";
 import { countDocuments, indexProducts, indexVersion, reindexAll, syncStockFlags } from "./search.indexer.ts";
 import {
-  forgetSearchCategories,
+  forgetSearchContext,
   type SearchParams,
   type SearchResult,
   searchProducts,
@@ -75,7 +75,7 @@ export function createSearchRuntime(
   const forget = () => {
     answers?.clear();
     version = null;
-    forgetSearchCategories();
+    forgetSearchContext();
   };
   // The index version, read at most every 250 ms and shared by concurrent searches: a cached answer
   // is used only while the index is unchanged, whichever process changed it.

@@ -153,7 +153,7 @@ function wordsOf(text: string): string[] {
 }
 
 /** Forgets the cached search context (after catalog, synonym or language changes). */
-export function forgetSearchCategories(): void {
+export function forgetSearchContext(): void {
   contextCache = null;
 }
 
