@@ -17,7 +17,8 @@
  * the importer, catalog and search code and the data, so a change there imports or re-indexes afresh.
  * Each run works on a copy.
  *
- * Per catalog, the API runs in its own process tree (`main.ts start`, production mode; on PostgreSQL
+ * Per catalog, the API runs in its own process tree (`main.ts start`, production mode, recommendation
+ * training off; on PostgreSQL
  * BENCH_WORKERS worker processes, default one per core; on PGlite one process, as PGlite allows), and
  * BENCH_CONNECTIONS (default 50) shoppers, each on its own keep-alive connection, send
  * `GET /api/store/search?q=<query>` (default page size 24) back to back for BENCH_SECONDS (default
@@ -284,7 +285,8 @@ export async function search(): Promise<void> {
       console.log(
         `${name}: ${counts.products.toLocaleString("en-US")} products ready in ${elapsed(started)}; starting the API ...`,
       );
-      const server = await startServer(run, workers);
+      // Search alone is measured: the API does not train recommendations (it would 5 s after start).
+      const server = await startServer(run, workers, { RECOMMENDATIONS_TRAIN_HOURS: "0" });
       try {
         console.log(
           `${name}: API on ${server.base} (${workers} process${workers === 1 ? "" : "es"}); warming up ${warmupSeconds} s, then measuring ${seconds} s ...`,

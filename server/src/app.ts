@@ -136,8 +136,17 @@ export async function buildApp(
     database.db,
     outbox,
     (error) => app.log.error({ err: error }, "search analytics"),
-    { cacheTtlMs: config.searchCacheTtlMs, cache: ctx.cache },
+    {
+      cacheTtlMs: config.searchCacheTtlMs,
+      cache: ctx.cache,
+      engine: config.searchEngine,
+      syncIntervalMs: config.searchSyncMs,
+    },
   );
+  // A process serves searches once its copy of the search index is loaded (`listen` waits for this).
+  app.addHook("onReady", async () => {
+    await search.warm().catch((error: unknown) => app.log.error({ err: error }, "search index load failed"));
+  });
   app.addHook("onClose", async () => {
     await outbox.stop();
     await search.close();

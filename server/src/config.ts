@@ -122,6 +122,23 @@ export interface Config {
    * it off). Real traffic repeats popular queries; any index change ends the reuse within 250 ms.
    */
   searchCacheTtlMs: number;
+  /**
+   * Which engine answers searches (SEARCH_ENGINE): `memory` (default) keeps the search index in each
+   * API process's memory, in step with the database through the index's change log; `postgres`
+   * answers every search with SQL (less memory per process, slower).
+   */
+  searchEngine: "memory" | "postgres";
+  /**
+   * How often, at most, the in-memory engine looks for index changes made by any process, in ms
+   * (SEARCH_SYNC_MS, default 250): an edit is searchable that long after it is indexed.
+   */
+  searchSyncMs: number;
+  /**
+   * How often the API retrains recommendations, in hours (RECOMMENDATIONS_TRAIN_HOURS, default 24,
+   * also soon after start when never trained); 0: API processes never train, a scheduler runs
+   * `main.ts train-recommendations` instead.
+   */
+  recommendationsTrainHours: number;
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -172,7 +189,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
  * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT, STORE_NAME,
  * SMTP_URL, MAIL_FROM, BETTER_AUTH_SECRET, TRUSTED_ORIGINS, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_REQUIRE_2FA,
  * REDIS_URL, REDIS_PREFIX, SESSION_IDLE_DAYS, SESSION_MAX_DAYS, REVIEWS_REQUIRE_PURCHASE,
- * REVIEW_REQUEST_DAYS, SEARCH_CACHE_TTL_MS, social and OIDC providers.
+ * REVIEW_REQUEST_DAYS, SEARCH_CACHE_TTL_MS, SEARCH_ENGINE, SEARCH_SYNC_MS, RECOMMENDATIONS_TRAIN_HOURS, social and OIDC providers.
  * @throws ConfigError when a variable holds an invalid value.
  */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -342,6 +359,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       requestDays: intVar(env, "REVIEW_REQUEST_DAYS", 7, 0, 365),
     },
     searchCacheTtlMs: intVar(env, "SEARCH_CACHE_TTL_MS", 60_000, 0, 3_600_000),
+    searchEngine: oneOf(env, "SEARCH_ENGINE", ["memory", "postgres"] as const, "memory"),
+    searchSyncMs: intVar(env, "SEARCH_SYNC_MS", 250, 0, 60_000),
+    recommendationsTrainHours: intVar(env, "RECOMMENDATIONS_TRAIN_HOURS", 24, 0, 24 * 365),
   };
   return { ...config, ...overrides };
 }

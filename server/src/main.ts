@@ -117,8 +117,10 @@ async function start(): Promise<void> {
   }
   // Orders and restocks change what is in stock; the search index's stock flags follow within 30 s.
   startStockSync(ctx.db, 30_000, (error) => app.log.warn({ err: error }, "search stock sync failed"));
-  // Recommendations are retrained once a day from the orders, and soon after start if never trained.
-  startRecommendationTraining(ctx);
+  // Recommendations are retrained every RECOMMENDATIONS_TRAIN_HOURS from the orders, and soon after
+  // start if never trained (0: a scheduler runs `train-recommendations` instead).
+  if (config.recommendationsTrainHours > 0)
+    startRecommendationTraining(ctx, { everyHours: config.recommendationsTrainHours });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   if (!cluster.isWorker)

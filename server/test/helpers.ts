@@ -105,6 +105,7 @@ export async function testApp(overrides: Partial<Config> = {}) {
       seedDemo: false,
       cacheTtlMs: 0,
       searchCacheTtlMs: 0,
+      searchSyncMs: 0,
       serveStorefront: false,
       // Suites look orders up many times from one address; the rate-limit test sets its own.
       orderLookupPerMinute: 100_000,

@@ -8,9 +8,11 @@ import { testApp } from "./helpers.ts";
 let t: Awaited<ReturnType<typeof testApp>>;
 
 beforeAll(async () => {
-  t = await testApp({ searchCacheTtlMs: 60_000 });
+  t = await testApp({ searchCacheTtlMs: 60_000, searchSyncMs: 250 });
   await seedShop(t.ctx);
   await reindexAll(t.ctx.db);
+  // This process's copy of the index catches up within SEARCH_SYNC_MS (250 ms).
+  await new Promise((r) => setTimeout(r, 300));
 });
 afterAll(async () => {
   await t?.close();

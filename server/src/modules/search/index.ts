@@ -1,6 +1,7 @@
 /** Search: the product search index, queries with facets, autocomplete, synonyms and search analytics. Other code imports only from here. */
 
 export { type SearchAnalytics, searchAnalytics } from "./search.analytics.ts";
+export { MemorySearchEngine } from "./search.engine.ts";
 export {
   countDocuments,
   indexProducts,
@@ -8,6 +9,7 @@ export {
   reindexAll,
   syncStockFlags,
 } from "./search.indexer.ts";
+export { MemoryIndex } from "./search.memory.ts";
 export { adminSearchRoutes, storeSearchRoutes } from "./search.routes.ts";
 export {
   createSearchRuntime,
@@ -18,6 +20,7 @@ export {
 export {
   correctQuery,
   type Facet,
+  type MemoryBackend,
   type SearchFilters,
   type SearchHit,
   type SearchParams,

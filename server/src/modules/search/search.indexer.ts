@@ -11,7 +11,7 @@ import {
 } from "../catalog/index.ts";
 import { stockChangedSince } from "../inventory/index.ts";
 import { getRatingSummaries } from "../reviews/index.ts";
-import { searchDocuments, searchSettings, searchTerms } from "./search.schema.ts";
+import { searchChanges, searchDocuments, searchSettings, searchTerms } from "./search.schema.ts";
 import { stripHtml, vocabularyWords } from "./search.text.ts";
 
 /** Attribute codes read as the product's brand. */
@@ -197,7 +197,7 @@ export async function indexProducts(
   await addTerms(db, counts, false);
   if (gone.length)
     await db.execute(sql`delete from ${searchDocuments} where ${anyText(sql.raw("product_id"), gone)}`);
-  await bumpIndexVersion(db);
+  await bumpIndexVersion(db, ids);
   return { indexed: docs.length, removed: gone.length };
 }
 
@@ -260,7 +260,7 @@ export async function reindexAll(
   await db.execute(sql`analyze ${searchTerms}`);
   // Product changes announced before the rebuild began are in it: their events need no delivery.
   const superseded = await supersedeEvents(db, productsChangedTopic, startedAt);
-  await bumpIndexVersion(db);
+  await bumpIndexVersion(db, null);
   return { indexed, removed: Number(removed[0]?.n ?? 0), terms: counts.size, superseded };
 }
 
@@ -283,21 +283,32 @@ export async function syncStockFlags(
   const { variantIds, until } = await stockChangedSince(db, since);
   const flags = await productStockFlags(db, variantIds);
   if (flags.size === 0) return { until, changed: 0 };
-  const rows = await queryRows<{ n: number }>(
+  const rows = await queryRows<{ ids: string[] | null }>(
     db,
     sql`with u as (update ${searchDocuments} d set in_stock = x.in_stock
         from unnest(${sql.param([...flags.keys()])}::text[], ${sql.param([...flags.values()])}::boolean[]) as x(id, in_stock)
-        where d.product_id = x.id and d.in_stock <> x.in_stock returning 1)
-      select count(*)::int as n from u`,
+        where d.product_id = x.id and d.in_stock <> x.in_stock returning d.product_id)
+      select coalesce(array_agg(product_id), '{}') as ids from u`,
   );
-  const changed = Number(rows[0]?.n ?? 0);
-  if (changed) await bumpIndexVersion(db);
-  return { until, changed };
+  const changedIds = rows[0]?.ids ?? [];
+  if (changedIds.length) await bumpIndexVersion(db, changedIds);
+  return { until, changed: changedIds.length };
 }
 
-/** Marks the index as changed (see `search_settings.version`). */
-export async function bumpIndexVersion(db: Db): Promise<void> {
-  await db.execute(sql`update ${searchSettings} set version = version + 1 where id = 1`);
+/**
+ * Marks the index as changed (see `search_settings.version`) and records what changed in
+ * `search_changes`: the products whose documents were written or removed, `[]` for a change outside
+ * the documents (synonyms), null for everything (a full reindex, a language change).
+ */
+export async function bumpIndexVersion(db: Db, productIds: string[] | null): Promise<void> {
+  const ids = productIds === null ? sql`null::text[]` : sql`${sql.param(productIds)}::text[]`;
+  await db.execute(sql`with v as (update ${searchSettings} set version = version + 1 where id = 1 returning version)
+    insert into ${searchChanges} (version, product_ids) select version, ${ids} from v`);
+}
+
+/** Forgets `search_changes` entries older than an hour (a process that far behind reloads everything). */
+export async function pruneIndexChanges(db: Db): Promise<void> {
+  await db.execute(sql`delete from ${searchChanges} where created_at < now() - interval '1 hour'`);
 }
 
 /** The index's current version (see `search_settings.version`). */

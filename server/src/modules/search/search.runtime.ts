@@ -10,7 +10,15 @@ import {
   summarize,
 } from "../catalog/index.ts";
 import { SearchRecorder } from "./search.analytics.ts";
-import { countDocuments, indexProducts, indexVersion, reindexAll, syncStockFlags } from "./search.indexer.ts";
+import { MemorySearchEngine } from "./search.engine.ts";
+import {
+  countDocuments,
+  indexProducts,
+  indexVersion,
+  pruneIndexChanges,
+  reindexAll,
+  syncStockFlags,
+} from "./search.indexer.ts";
 import {
   forgetSearchContext,
   type SearchParams,
@@ -32,6 +40,8 @@ export interface SearchRuntime {
   search(params: SearchParams): Promise<SearchResult>;
   /** Forgets cached answers and suggestions. */
   forget(): void;
+  /** Loads the in-memory engine's copy of the index (before serving); nothing with the SQL engine. */
+  warm(): Promise<void>;
   /** Writes buffered analytics (on shutdown). */
   close(): Promise<void>;
 }
@@ -45,7 +55,14 @@ export function createSearchRuntime(
   db: Db,
   outbox: OutboxDispatcher,
   onError: (error: unknown) => void,
-  options: { cacheTtlMs?: number; cache?: ResponseCache } = {},
+  options: {
+    cacheTtlMs?: number;
+    cache?: ResponseCache;
+    /** `memory` (default): answer from an in-memory copy of the index (search.memory.ts); `postgres`: SQL. */
+    engine?: "memory" | "postgres";
+    /** How often the in-memory copy looks for changes, ms (0: before every search). */
+    syncIntervalMs?: number;
+  } = {},
 ): SearchRuntime {
   const cacheTtlMs = options.cacheTtlMs ?? 0;
   const cache = options.cache;
@@ -77,6 +94,17 @@ export function createSearchRuntime(
     version = null;
     forgetSearchContext();
   };
+  const engine =
+    (options.engine ?? "memory") === "memory"
+      ? new MemorySearchEngine(db, {
+          syncIntervalMs: options.syncIntervalMs ?? 250,
+          // Cached answers are keyed by the copy's version, so only the context needs forgetting.
+          onChange: ({ synonyms }) => {
+            if (synonyms) forgetSearchContext();
+          },
+          onError,
+        })
+      : null;
   // The index version, read at most every 250 ms and shared by concurrent searches: a cached answer
   // is used only while the index is unchanged, whichever process changed it.
   let version: { value: number; at: number } | null = null;
@@ -94,11 +122,19 @@ export function createSearchRuntime(
     return reading;
   };
   const search = async (params: SearchParams): Promise<SearchResult> => {
-    if (!answers) return searchProducts(db, params, summaries);
-    const key = `${await currentVersion()}:${JSON.stringify(params)}`;
+    // The in-memory copy answers, keyed by the index version it reflects; while it cannot be loaded, SQL does.
+    const memory = engine
+      ? await engine.current().catch((error: unknown) => {
+          onError(error);
+          return null;
+        })
+      : null;
+    const backend = memory && engine ? { index: memory.index, parsed: engine.parsedQueries } : null;
+    if (!answers) return searchProducts(db, params, summaries, backend);
+    const key = `${memory ? `m${memory.version}` : await currentVersion()}:${JSON.stringify(params)}`;
     let answer = answers.get(key);
     if (!answer) {
-      answer = searchProducts(db, params, summaries);
+      answer = searchProducts(db, params, summaries, backend);
       answers.set(key, answer);
       // A failed search is not kept.
       answer.catch(() => answers.delete(key));
@@ -122,6 +158,9 @@ export function createSearchRuntime(
     forget: () => {
       forget();
       suggester.reset();
+    },
+    warm: async () => {
+      await engine?.ready();
     },
     close: () => recorder.flush(),
   };
@@ -150,6 +189,7 @@ export function startStockSync(db: Db, intervalMs: number, onError: (error: unkn
     running = true;
     try {
       since = (await syncStockFlags(db, since)).until;
+      await pruneIndexChanges(db);
     } catch (error) {
       onError(error);
     } finally {

@@ -116,6 +116,22 @@ export const searchSettings = pgTable("search_settings", {
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 
+/**
+ * What each index version changed, so API processes holding the index in memory (search.memory.ts)
+ * re-read only those documents: the products written or removed, `{}` for a change outside the
+ * documents (synonyms), null for everything (a full reindex, a language change). Entries older than
+ * an hour are pruned; a process further behind reloads the whole index.
+ */
+export const searchChanges = pgTable(
+  "search_changes",
+  {
+    version: bigint("version", { mode: "number" }).primaryKey(),
+    productIds: text("product_ids").array(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("search_changes_created_idx").on(t.createdAt)],
+);
+
 /** Every search a shopper ran (for analytics: top queries, zero-result queries, click-through). */
 export const searchQueries = pgTable(
   "search_queries",

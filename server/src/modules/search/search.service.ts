@@ -8,17 +8,13 @@ import {
   searchCategories,
   summarize,
 } from "../catalog/index.ts";
+import { memoryText, type ParsedQuery } from "./search.engine.ts";
+import { highlightAll, highlightSnippet, highlightTerms, stemmerFor } from "./search.highlight.ts";
+import type { MemoryFilterGroup, MemoryIndex } from "./search.memory.ts";
 import { searchDocuments, searchSettings, searchSynonyms, searchTerms } from "./search.schema.ts";
-import {
-  cleanQuery,
-  correctableWords,
-  fold,
-  highlightHtml,
-  highlightStart,
-  highlightStop,
-  splitLastWord,
-} from "./search.text.ts";
+import { cleanQuery, correctableWords, fold, highlightHtml, splitLastWord } from "./search.text.ts";
 
+import { parseTsquery } from "./search.tsquery.ts";
 import type { SearchSort } from "./search.types.ts";
 
 /** Filters of a search. Within one filter the values are alternatives (OR); filters combine with AND. */
@@ -162,40 +158,39 @@ function titleCase(code: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** A filter group: its key as the SQL computes it (`c`, `b`, `p`, `o:<code>`, `a:<code>`) and its condition. */
-interface Group {
-  key: string;
-  condition: SQL;
-}
-
-function tokensCondition(tokens: string[]): SQL {
-  return sql`d.facets && ${sql.param(tokens)}::text[]`;
-}
-
-function filterGroups(filters: SearchFilters, categories: Map<string, SearchCategory>): Group[] {
-  const groups: Group[] = [];
+/**
+ * The filter groups of a search (one per filter; a product must pass every group, and passes a group
+ * with any of its values): facet tokens (`c:<category id>`, `b:<brand>`, `o:<code>:<value>`,
+ * `a:<code>:<value>`) or price ranges. `key` names the facet tokens the group filters, for
+ * disjunctive counting: `c`, `b`, `p`, `o:<code>`, `a:<code>`.
+ */
+function filterGroups(filters: SearchFilters, categories: Map<string, SearchCategory>): MemoryFilterGroup[] {
+  const groups: MemoryFilterGroup[] = [];
   if (filters.category?.length) {
     const tokens = filters.category.map((slug) => `c:${categories.get(slug)?.id ?? `unknown:${slug}`}`);
-    groups.push({ key: "c", condition: tokensCondition(tokens) });
+    groups.push({ key: "c", tokens });
   }
-  if (filters.brand?.length)
-    groups.push({ key: "b", condition: tokensCondition(filters.brand.map((b) => `b:${b}`)) });
-  if (filters.price?.length) {
-    const ranges = filters.price.map(
+  if (filters.brand?.length) groups.push({ key: "b", tokens: filters.brand.map((b) => `b:${b}`) });
+  if (filters.price?.length) groups.push({ key: "p", ranges: filters.price });
+  for (const [code, values] of Object.entries(filters.options ?? {})) {
+    if (values.length) groups.push({ key: `o:${code}`, tokens: values.map((v) => `o:${code}:${v}`) });
+  }
+  for (const [code, values] of Object.entries(filters.attributes ?? {})) {
+    if (values.length) groups.push({ key: `a:${code}`, tokens: values.map((v) => `a:${code}:${v}`) });
+  }
+  return groups;
+}
+
+/** A filter group as a SQL condition on the search document `d`. */
+function groupCondition(group: MemoryFilterGroup): SQL {
+  if (group.ranges) {
+    const ranges = group.ranges.map(
       (r) =>
         sql`(${r.min === null ? sql`true` : sql`d.price_min >= ${r.min}`} and ${r.max === null ? sql`true` : sql`d.price_min < ${r.max}`})`,
     );
-    groups.push({ key: "p", condition: sql`(${sql.join(ranges, sql` or `)})` });
+    return sql`(${sql.join(ranges, sql` or `)})`;
   }
-  for (const [code, values] of Object.entries(filters.options ?? {})) {
-    if (values.length)
-      groups.push({ key: `o:${code}`, condition: tokensCondition(values.map((v) => `o:${code}:${v}`)) });
-  }
-  for (const [code, values] of Object.entries(filters.attributes ?? {})) {
-    if (values.length)
-      groups.push({ key: `a:${code}`, condition: tokensCondition(values.map((v) => `a:${code}:${v}`)) });
-  }
-  return groups;
+  return sql`d.facets && ${sql.param(group.tokens ?? [])}::text[]`;
 }
 
 const rewriteRules = "select target, substitute from search_synonym_rules";
@@ -222,13 +217,13 @@ async function rewrite(db: Db, q: string, head: string, language: string): Promi
 /**
  * The text-matching parts of the statement for a (non-empty) query. The match condition uses only
  * parameters and immutable / stable functions, so PostgreSQL computes each tsquery once and answers
- * it from the GIN indexes; scoring and headlines read the same tsqueries from the one-row CTE `q`.
+ * it from the GIN indexes; scoring reads the same tsqueries from the one-row CTE `q`.
  */
 function textQuery(
   q: string,
   language: string,
   rewritten: Rewritten | null,
-): { ctes: SQL; match: SQL; rank: SQL; headline: SQL } {
+): { ctes: SQL; match: SQL; rank: SQL; tpl: SQL } {
   const split = splitLastWord(q);
   const lang = sql`${language}::regconfig`;
   const tq = rewritten ? sql`${rewritten.tq}::tsquery` : sql`websearch_to_tsquery(${lang}, unaccent(${q}))`;
@@ -238,7 +233,7 @@ function textQuery(
       ctes: sql`select ${lang} as cfg, ${tq} as tq`,
       match: sql`(d.document @@ ${tq} or ${sku})`,
       rank: sql`q.tq`,
-      headline: sql`q.tq`,
+      tpl: sql`null`,
     };
   }
   const th = rewritten
@@ -253,14 +248,103 @@ function textQuery(
       to_tsquery(${lang}, ${`'${last}':*`}) as tpl`,
     match: sql`(d.document @@ ${tq} or ${sku} or (d.words @@ ${tp}${headMatch}))`,
     rank: sql`(q.tq || (q.th && q.tpl))`,
-    headline: sql`(q.tq || (q.th && q.tpl))`,
+    tpl: sql`q.tpl`,
   };
 }
 
 interface SearchRow {
   total: number;
-  hits: { id: string; sku: string; name: string; snippet: string }[] | null;
+  /** The page (and one more): names and the first 1,000 characters of the description, unmarked. */
+  hits: { id: string; sku: string; name: string; body: string }[] | null;
   facets: [string, number][] | null;
+  /** The query's tsquery and its last word's stemmed prefix, as text (for highlighting). */
+  tq?: string | null;
+  tpl?: string | null;
+}
+
+/** A process's in-memory engine (search.memory.ts) and its cache of parsed queries (search.engine.ts). */
+export interface MemoryBackend {
+  index: Pick<MemoryIndex, "search">;
+  parsed: { get(key: string): ParsedQuery | undefined; set(key: string, value: ParsedQuery): unknown };
+}
+
+/**
+ * The tsqueries of a query, as the SQL engine builds them (the store's language, accents folded,
+ * synonym rules applied when a word has synonyms; the last word's prefix), from one short statement,
+ * remembered per language and query.
+ */
+async function parseQuery(
+  db: Db,
+  q: string,
+  context: SearchContext,
+  memory: MemoryBackend,
+): Promise<ParsedQuery> {
+  const key = `${context.language}\u0000${q}`;
+  const cached = memory.parsed.get(key);
+  if (cached) return cached;
+  const lang = sql`${context.language}::regconfig`;
+  const rules = wordsOf(q).some((w) => context.synonymWords.has(w));
+  const web = (text: string) =>
+    rules
+      ? sql`ts_rewrite(websearch_to_tsquery(${lang}, unaccent(${text})), ${rewriteRules})::text`
+      : sql`websearch_to_tsquery(${lang}, unaccent(${text}))::text`;
+  const split = splitLastWord(q);
+  const last = split ? fold(split.last) : "";
+  const [row] = await queryRows<{ tq: string; th: string | null; tpl: string | null }>(
+    db,
+    sql`select ${web(q)} as tq, ${split ? web(split.head) : sql`null`} as th,
+      ${split ? sql`to_tsquery(${lang}, ${`'${last}':*`})::text` : sql`null`} as tpl`,
+  );
+  const parsed: ParsedQuery = {
+    tq: row!.tq,
+    th: row!.th,
+    tpl: row!.tpl,
+    memory: memoryText(
+      row!.tq,
+      split ? { th: row!.th ?? "", tpl: row!.tpl ?? "", word: last } : null,
+      q.toLowerCase(),
+    ),
+  };
+  memory.parsed.set(key, parsed);
+  return parsed;
+}
+
+/**
+ * Runs one search on the in-memory engine: PostgreSQL only parses the query (once per distinct
+ * query) and cuts the page's highlighted names and snippets. Returns null for a query shape the
+ * engine leaves to the SQL one.
+ */
+async function runMemorySearch(
+  db: Db,
+  memory: MemoryBackend,
+  q: string,
+  filters: SearchFilters,
+  sort: SearchSort,
+  limit: number,
+  offset: number,
+  context: SearchContext,
+): Promise<SearchRow | null> {
+  const parsed = q ? await parseQuery(db, q, context, memory) : null;
+  const answer = memory.index.search({
+    text: parsed?.memory ?? null,
+    groups: filterGroups(filters, context.bySlug),
+    inStock: filters.inStock ?? false,
+    sort,
+    count: limit + 1,
+    offset,
+    priceBounds: priceBounds.map((b) => b * 100),
+  });
+  if (!answer) return null;
+  const texts = { tq: parsed?.tq ?? null, tpl: parsed?.tpl ?? null };
+  if (answer.hits.length === 0) return { total: answer.total, hits: [], facets: answer.facets, ...texts };
+  const rows = await queryRows<{ id: string; sku: string; name: string; body: string }>(
+    db,
+    sql`select d.product_id as id, d.sku, d.name, left(d.body, 1000) as body
+      from ${searchDocuments} d where d.product_id = any(${sql.param(answer.hits.map((h) => h.id))}::text[])`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const hits = answer.hits.flatMap((h) => byId.get(h.id) ?? []);
+  return { total: answer.total, hits, facets: answer.facets, ...texts };
 }
 
 /**
@@ -268,7 +352,7 @@ interface SearchRow {
  * word, exact SKU), their score, the page, the total and disjunctive facet counts (each facet counted
  * with every other active filter applied, its own ignored).
  */
-async function runSearch(
+async function runSqlSearch(
   db: Db,
   q: string,
   filters: SearchFilters,
@@ -285,13 +369,13 @@ async function runSearch(
   const groups = filterGroups(filters, context.bySlug);
   const fails = groups.length
     ? sql.join(
-        groups.map((g) => sql`(case when ${g.condition} then 0 else 1 end)`),
+        groups.map((g) => sql`(case when ${groupCondition(g)} then 0 else 1 end)`),
         sql` + `,
       )
     : sql`0`;
   const failed = groups.length
     ? sql`case ${sql.join(
-        groups.map((g) => sql`when not ${g.condition} then ${g.key}`),
+        groups.map((g) => sql`when not ${groupCondition(g)} then ${g.key}`),
         sql` `,
       )} end`
     : sql`null::text`;
@@ -315,9 +399,6 @@ async function runSearch(
   const bounds = priceBounds.map((b) => b * 100);
   const priceToken = sql`case when m.price_min is null then '{}'::text[]
     else array['p:' || width_bucket(m.price_min, ${sql.param(bounds)}::bigint[])] end`;
-  const headline = (column: string, options: string) =>
-    text ? sql`ts_headline(q.cfg, ${sql.raw(column)}, ${text.headline}, ${options})` : sql.raw(column);
-  const marks = `StartSel=${highlightStart}, StopSel=${highlightStop}`;
   const rows = await queryRows<SearchRow>(
     db,
     sql`with q as (${text ? text.ctes : sql`select ${context.language}::regconfig as cfg`}),
@@ -344,12 +425,11 @@ async function runSearch(
       group by t.token
     )
     select (select count(*)::int from m where fails = 0) as total,
-      (select json_agg(json_build_object('id', x.product_id, 'sku', d.sku,
-          'name', ${headline("d.name", `${marks}, HighlightAll=true`)},
-          'snippet', ${headline("left(d.body, 1000)", `${marks}, MaxWords=30, MinWords=12, MaxFragments=1`)})
-        order by ${order[sort]})
-        from page x join ${searchDocuments} d on d.product_id = x.product_id, q) as hits,
-      (select json_agg(json_build_array(token, n)) from facet_counts) as facets`,
+      (select json_agg(json_build_object('id', x.product_id, 'sku', d.sku, 'name', d.name,
+          'body', left(d.body, 1000)) order by ${order[sort]})
+        from page x join ${searchDocuments} d on d.product_id = x.product_id) as hits,
+      (select json_agg(json_build_array(token, n)) from facet_counts) as facets
+      ${text ? sql`, (select q.tq::text from q) as tq, (select ${text.tpl}::text from q) as tpl` : sql``}`,
   );
   return rows[0] ?? { total: 0, hits: null, facets: null };
 }
@@ -415,7 +495,10 @@ function buildFacets(
       grouped.set(key, facet);
     }
   }
-  const byCount = (a: FacetValue, b: FacetValue) => b.count - a.count || a.label.localeCompare(b.label);
+  const byCount = (a: FacetValue, b: FacetValue) =>
+    b.count - a.count ||
+    a.label.localeCompare(b.label) ||
+    (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
   const facets: Facet[] = [];
   if (category.length)
     facets.push({ code: "category", param: "category", label: "Category", values: category.sort(byCount) });
@@ -493,6 +576,7 @@ export async function searchProducts(
   db: Db,
   params: SearchParams,
   summaries: (ids: string[]) => Promise<Map<string, ProductSummaryDto>> = (ids) => summarize(db, ids),
+  memory: MemoryBackend | null = null,
 ): Promise<SearchResult> {
   const q = cleanQuery(params.q);
   const filters = params.filters ?? {};
@@ -500,16 +584,29 @@ export async function searchProducts(
   const limit = Math.min(Math.max(params.limit ?? 24, 1), 100);
   const offset = params.cursor ? decodeCursor(params.cursor) : 0;
   const context = await searchContext(db);
-  let row = await runSearch(db, q, filters, sort, limit, offset, context);
+  const runSearch = async (
+    query: string,
+    f: SearchFilters,
+    s: SearchSort,
+    l: number,
+    o: number,
+    c: SearchContext,
+  ): Promise<SearchRow> =>
+    (memory && (await runMemorySearch(db, memory, query, f, s, l, o, c))) ??
+    runSqlSearch(db, query, f, s, l, o, c);
+  let row = await runSearch(q, filters, sort, limit, offset, context);
+  // The query the results are for (as typed, corrected or relaxed): what highlighting marks.
+  let rowQuery = q;
   let correctedQuery: string | null = null;
   let didYouMean: string | null = null;
   let partialMatch = false;
   if (q && (row.total === 0 || (row.total < fewHits && offset === 0))) {
     const corrected = await correctQuery(db, q);
     if (corrected && row.total === 0) {
-      const again = await runSearch(db, corrected, filters, sort, limit, offset, context);
+      const again = await runSearch(corrected, filters, sort, limit, offset, context);
       if (again.total > 0) {
         row = again;
+        rowQuery = corrected;
         correctedQuery = corrected;
       }
     } else if (corrected) {
@@ -518,15 +615,24 @@ export async function searchProducts(
     // Still nothing: match any of the words instead of all of them (ranked by how many match).
     const relaxed = row.total === 0 ? anyOfTheWords(corrected ?? q) : null;
     if (relaxed) {
-      const again = await runSearch(db, relaxed, filters, sort, limit, offset, context);
+      const again = await runSearch(relaxed, filters, sort, limit, offset, context);
       if (again.total > 0) {
         row = again;
+        rowQuery = relaxed;
         partialMatch = true;
         if (corrected) correctedQuery = corrected;
       }
     }
   }
   const hits = row.hits ?? [];
+  const split = rowQuery ? splitLastWord(rowQuery) : null;
+  const terms = rowQuery
+    ? highlightTerms(rowQuery, await stemmerFor(context.language), {
+        tq: row.tq ? parseTsquery(row.tq) : null,
+        tpl: row.tpl ? parseTsquery(row.tpl) : null,
+        lastWord: split ? fold(split.last) : null,
+      })
+    : null;
   const page = hits.slice(0, limit);
   const cards = await summaries(page.map((h) => h.id));
   const items: SearchHit[] = [];
@@ -536,7 +642,10 @@ export async function searchProducts(
     items.push({
       ...summary,
       sku: h.sku,
-      highlight: { name: highlightHtml(h.name), snippet: highlightHtml(h.snippet) },
+      highlight: {
+        name: highlightHtml(highlightAll(h.name, terms)),
+        snippet: highlightHtml(highlightSnippet(h.body, terms)),
+      },
     });
   }
   const currency = items[0]?.price.currency ?? "USD";

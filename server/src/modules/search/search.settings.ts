@@ -71,7 +71,7 @@ export async function createSynonym(db: Db, terms: string[]): Promise<Synonym> {
       .values({ id: newId("syn"), terms: clean })
       .returning();
     await writeRules(tx as unknown as Db, row!.id, clean);
-    await bumpIndexVersion(tx as unknown as Db);
+    await bumpIndexVersion(tx as unknown as Db, []);
     return toSynonym(row!);
   });
 }
@@ -87,7 +87,7 @@ export async function updateSynonym(db: Db, id: string, terms: string[]): Promis
       .returning();
     if (!row) throw new NotFoundError("SYNONYM_NOT_FOUND", `No synonym group ${id}.`);
     await writeRules(tx as unknown as Db, id, clean);
-    await bumpIndexVersion(tx as unknown as Db);
+    await bumpIndexVersion(tx as unknown as Db, []);
     return toSynonym(row);
   });
 }
@@ -99,7 +99,7 @@ export async function deleteSynonym(db: Db, id: string): Promise<void> {
     .where(eq(searchSynonyms.id, id))
     .returning({ id: searchSynonyms.id });
   if (rows.length === 0) throw new NotFoundError("SYNONYM_NOT_FOUND", `No synonym group ${id}.`);
-  await bumpIndexVersion(db);
+  await bumpIndexVersion(db, []);
 }
 
 export interface SearchSettings {
@@ -142,7 +142,7 @@ export async function setSearchLanguage(db: Db, language: string): Promise<Searc
     const groups = await tx.select().from(searchSynonyms);
     for (const g of groups) await writeRules(tx as unknown as Db, g.id, g.terms);
     await enqueue(tx as unknown as Db, reindexRequestedTopic, {});
-    await bumpIndexVersion(tx as unknown as Db);
+    await bumpIndexVersion(tx as unknown as Db, null);
   });
   return { ...current, language };
 }
