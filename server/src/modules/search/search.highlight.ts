@@ -111,9 +111,12 @@ export function highlightTerms(
 }
 
 function matches(word: string, terms: HighlightTerms): boolean {
-  const f = fold(word);
-  const start = f.slice(0, 2);
-  if (!terms.starts.has(start) && !terms.starts.has(f.slice(0, 1))) return false;
+  const lower = word.toLowerCase();
+  // Most words cannot match: test their first letters before folding accents and stemming.
+  const ascii = /^[\x00-\x7f]*$/.test(lower);
+  if (ascii && !terms.starts.has(lower.slice(0, 2)) && !terms.starts.has(lower.slice(0, 1))) return false;
+  const f = ascii ? lower : fold(word);
+  if (!ascii && !terms.starts.has(f.slice(0, 2)) && !terms.starts.has(f.slice(0, 1))) return false;
   if (terms.exact.has(f)) return true;
   for (const p of terms.prefixes) if (f.startsWith(p)) return true;
   return f.length > 2 && terms.exact.has(terms.stem(f));

@@ -82,6 +82,26 @@ export interface MemoryAnswer {
   facets: [string, number][];
 }
 
+/** Most rank numerators kept (see `MemoryIndex.numerators`): 16 MB of float4. */
+const numeratorBudget = 4_000_000;
+
+/** calc_rank_or's per-entry term for positions `pos[start, end)`, before the division by 1.64493406685. */
+function orTermNumerator(pos: Uint16Array, start: number, end: number): number {
+  const f = Math.fround;
+  let resj = 0;
+  let wjm = -1;
+  let jm = 0;
+  for (let j = 0; j < end - start; j++) {
+    const wp = weights[pos[start + j]! >> 14]!;
+    resj = f(resj + f(wp / ((j + 1) * (j + 1))));
+    if (wp > wjm) {
+      wjm = wp;
+      jm = j;
+    }
+  }
+  return f(f(wjm + resj) - f(wjm / ((jm + 1) * (jm + 1))));
+}
+
 /** Weights D, C, B, A, as the SQL engine passes them to `ts_rank`. */
 const weights = rankWeights([0.02, 0.05, 0.1, 1.0]);
 /** Ratio of a product's score kept when it cannot be bought now. */
@@ -171,8 +191,8 @@ class Vocabulary {
 /** How a query's operand is found in a document: one lexeme id, or a prefix's lexeme ids with their order. */
 interface Operand {
   exact: number;
-  /** A prefix's lexeme ids in string order, and each id's place in that order. */
-  prefix: Map<number, number> | null;
+  /** A prefix operand: its lexeme ids in string order. */
+  prefix: boolean;
   prefixIds: number[];
 }
 
@@ -190,48 +210,60 @@ function findLexeme(vec: Int32Array, id: number): number {
   return -1;
 }
 
-const noEntries: readonly Uint16Array[] = [];
-
 /** A document of the index, viewed through one query's operands (see `DocumentView`). */
 class SlotView implements DocumentView {
   vec: Int32Array = new Int32Array(1);
   pos: Uint16Array = new Uint16Array(0);
-  constructor(private readonly operands: Operand[]) {}
+  /** `prefixOrder[operand][lexeme id]`: place of the lexeme in the prefix's string order + 1 (0: not in it). */
+  constructor(
+    private readonly operands: Operand[],
+    private readonly prefixOrder: Int32Array[],
+  ) {}
 
-  private positions(entry: number): Uint16Array {
-    const n = this.vec[0]!;
-    return this.pos.subarray(this.vec[1 + n + entry]!, this.vec[2 + n + entry]!);
-  }
-
-  entries(operand: number): readonly Uint16Array[] {
+  entries(operand: number, out: Int32Array): number {
     const o = this.operands[operand]!;
+    const vec = this.vec;
+    const n = vec[0]!;
     if (!o.prefix) {
-      if (o.exact < 0) return noEntries;
-      const entry = findLexeme(this.vec, o.exact);
-      return entry < 0 ? noEntries : [this.positions(entry)];
+      if (o.exact < 0) return 0;
+      const entry = findLexeme(vec, o.exact);
+      if (entry < 0) return 0;
+      out[0] = vec[1 + n + entry]!;
+      out[1] = vec[2 + n + entry]!;
+      return 1;
     }
-    const n = this.vec[0]!;
-    if (o.prefixIds.length <= 16) {
+    let found = 0;
+    if (o.prefixIds.length <= 8) {
       // Few lexemes share the prefix: look each up (already in string order).
-      let hits: Uint16Array[] | null = null;
       for (const id of o.prefixIds) {
-        const entry = findLexeme(this.vec, id);
+        const entry = findLexeme(vec, id);
         if (entry < 0) continue;
-        hits ??= [];
-        hits.push(this.positions(entry));
+        if (2 * found + 1 < out.length) {
+          out[2 * found] = vec[1 + n + entry]!;
+          out[2 * found + 1] = vec[2 + n + entry]!;
+        }
+        found++;
       }
-      return hits ?? noEntries;
+      return found;
     }
-    let found: [number, number][] | null = null;
+    const order = this.prefixOrder[operand]!;
+    const places: number[] = [];
     for (let i = 0; i < n; i++) {
-      const order = o.prefix.get(this.vec[1 + i]!);
-      if (order === undefined) continue;
-      found ??= [];
-      found.push([order, i]);
+      const id = vec[1 + i]!;
+      const place = id < order.length ? order[id]! : 0;
+      if (place === 0) continue;
+      places.push(place * 65536 + i);
     }
-    if (!found) return noEntries;
-    if (found.length > 1) found.sort((a, b) => a[0] - b[0]);
-    return found.map(([, i]) => this.positions(i));
+    if (places.length > 1) places.sort((a, b) => a - b);
+    for (const key of places) {
+      const entry = key % 65536;
+      if (2 * found + 1 < out.length) {
+        out[2 * found] = vec[1 + n + entry]!;
+        out[2 * found + 1] = vec[2 + n + entry]!;
+      }
+      found++;
+    }
+    return found;
   }
 }
 
@@ -273,6 +305,18 @@ export class MemoryIndex {
   private created = new Float64Array(1024);
   private stamp = new Int32Array(1024);
   private epoch = 0;
+  /**
+   * Per lexeme, aligned with its postings: each document's `ts_rank` contribution before the final
+   * division (calc_rank_or's per-entry term times 1.64493406685, a float4), so that queries ranked by
+   * calc_rank_or add them up posting by posting instead of document by document. Kept for the most
+   * recently used lexemes, up to `numeratorBudget` values.
+   */
+  private numerators = new Map<number, { values: Float32Array; length: number }>();
+  private numeratorCount = 0;
+  private rankStamp = new Int32Array(1024);
+  /** Slots matching the head of a query being typed (epoch of `stamp`'s counter). */
+  private thMarks = new Int32Array(1024);
+  private rankSums = new Float64Array(1024);
   // Scratch space of `search` (synchronous, so one set serves every search).
   private marks = new Uint8Array(1024);
   private skuHits = new Uint8Array(1024);
@@ -372,6 +416,9 @@ export class MemoryIndex {
     this.marks = grow(this.marks, size);
     this.skuHits = grow(this.skuHits, size);
     this.scores = grow(this.scores, size);
+    this.rankStamp = grow(this.rankStamp, size);
+    this.thMarks = grow(this.thMarks, size);
+    this.rankSums = grow(this.rankSums, size);
     this.ids[slot] = id;
     this.skus[slot] = sku;
     this.allSkus[slot] = skus;
@@ -435,6 +482,8 @@ export class MemoryIndex {
     this.slotOf.clear();
     this.skuSlots.clear();
     this.lexemes.clearPostings();
+    this.numerators.clear();
+    this.numeratorCount = 0;
     this.words.clearPostings();
     for (const s of live) {
       this.store(
@@ -460,6 +509,7 @@ export class MemoryIndex {
   private nextEpoch(): number {
     if (this.epoch >= 0x7ffffff0) {
       this.stamp.fill(0);
+      this.thMarks.fill(0);
       this.epoch = 0;
     }
     return ++this.epoch;
@@ -468,9 +518,8 @@ export class MemoryIndex {
   /** Resolves a query's operands against the vocabulary. */
   private resolve(operands: LexemeNode[]): Operand[] {
     return operands.map((o) => {
-      if (!o.prefix) return { exact: this.lexemes.ids.get(o.text) ?? -1, prefix: null, prefixIds: [] };
-      const ids = this.lexemes.withPrefix(o.text);
-      return { exact: -1, prefix: new Map(ids.map((id, order) => [id, order])), prefixIds: ids };
+      if (!o.prefix) return { exact: this.lexemes.ids.get(o.text) ?? -1, prefix: false, prefixIds: [] };
+      return { exact: -1, prefix: true, prefixIds: this.lexemes.withPrefix(o.text) };
     });
   }
 
@@ -487,7 +536,7 @@ export class MemoryIndex {
           const list = this.lexemes.postings[o.exact]!;
           return list.data.subarray(0, list.length);
         }
-        return this.union([...o.prefix.keys()].map((id) => this.lexemes.postings[id]!));
+        return this.union(o.prefixIds.map((id) => this.lexemes.postings[id]!));
       }
       case "not":
         return null;
@@ -505,6 +554,43 @@ export class MemoryIndex {
         if (!left || !right) return null;
         return this.unionArrays([left, right]);
       }
+    }
+  }
+
+  /**
+   * The slots matching a node exactly, from the postings alone (sorted, dead slots included), or null
+   * when the node needs each document checked (phrases, weights, prefixes, a NOT on its own).
+   * Postings are sorted: slots only grow.
+   */
+  private exactSet(node: CompiledNode, operands: Operand[]): Int32Array | null {
+    switch (node.kind) {
+      case "lex": {
+        const o = operands[node.operand]!;
+        if (o.prefix || node.weights !== 0) return null;
+        if (o.exact < 0) return new Int32Array(0);
+        const list = this.lexemes.postings[o.exact]!;
+        return list.data.subarray(0, list.length);
+      }
+      case "and": {
+        if (node.right.kind === "not" || node.left.kind === "not") {
+          const keep = node.right.kind === "not" ? node.left : node.right;
+          const drop =
+            node.right.kind === "not" ? node.right.child : (node.left as { child: CompiledNode }).child;
+          const a = this.exactSet(keep, operands);
+          const b = a && this.exactSet(drop, operands);
+          return a && b ? sortedDifference(a, b) : null;
+        }
+        const a = this.exactSet(node.left, operands);
+        const b = a && this.exactSet(node.right, operands);
+        return a && b ? sortedIntersection(a, b) : null;
+      }
+      case "or": {
+        const a = this.exactSet(node.left, operands);
+        const b = a && this.exactSet(node.right, operands);
+        return a && b ? sortedUnion(a, b) : null;
+      }
+      default:
+        return null;
     }
   }
 
@@ -526,6 +612,82 @@ export class MemoryIndex {
       }
     }
     return out.data.subarray(0, out.length);
+  }
+
+  /** The rank numerators of a lexeme's postings (see `numerators`), computed for new postings. */
+  private lexemeNumerators(id: number): Float32Array {
+    const list = this.lexemes.postings[id]!;
+    let cached = this.numerators.get(id);
+    if (cached && cached.length === list.length) {
+      // Most recently used last (Map order), for eviction.
+      this.numerators.delete(id);
+      this.numerators.set(id, cached);
+      return cached.values;
+    }
+    const values = new Float32Array(list.data.length);
+    let from = 0;
+    if (cached) {
+      values.set(cached.values.subarray(0, cached.length));
+      from = cached.length;
+      this.numerators.delete(id);
+      this.numeratorCount -= cached.values.length;
+    }
+    for (let i = from; i < list.length; i++) {
+      const slot = list.data[i]!;
+      const vec = this.vecs[slot]!;
+      const pos = this.positions[slot]!;
+      const entry = findLexeme(vec, id);
+      if (entry < 0) continue;
+      const n = vec[0]!;
+      values[i] = orTermNumerator(pos, vec[1 + n + entry]!, vec[2 + n + entry]!);
+    }
+    cached = { values, length: list.length };
+    this.numerators.set(id, cached);
+    this.numeratorCount += values.length;
+    for (const [key, old] of this.numerators) {
+      if (this.numeratorCount <= numeratorBudget || key === id) break;
+      this.numerators.delete(key);
+      this.numeratorCount -= old.values.length;
+    }
+    return values;
+  }
+
+  /**
+   * calc_rank_or's sum for every document holding one of `items`' lexemes, posting by posting in the
+   * order PostgreSQL adds them per document (items in order, a prefix's lexemes in string order).
+   * Returns the epoch marking the documents that have a sum in `rankSums`.
+   */
+  private orRankSums(items: number[], operands: Operand[]): number {
+    const epoch = this.nextRankEpoch();
+    const stamp = this.rankStamp;
+    const sums = this.rankSums;
+    for (const item of items) {
+      const o = operands[item]!;
+      const ids = o.prefix ? o.prefixIds : o.exact >= 0 ? [o.exact] : [];
+      for (const id of ids) {
+        const values = this.lexemeNumerators(id);
+        const list = this.lexemes.postings[id]!;
+        const data = list.data;
+        for (let i = 0; i < list.length; i++) {
+          const slot = data[i]!;
+          const term = values[i]! / 1.64493406685;
+          if (stamp[slot] !== epoch) {
+            stamp[slot] = epoch;
+            sums[slot] = Math.fround(term);
+          } else sums[slot] = Math.fround(sums[slot]! + term);
+        }
+      }
+    }
+    return epoch;
+  }
+
+  private rankEpoch = 0;
+  private nextRankEpoch(): number {
+    if (this.rankEpoch >= 0x7ffffff0) {
+      this.rankStamp.fill(0);
+      this.rankEpoch = 0;
+    }
+    return ++this.rankEpoch;
   }
 
   /**
@@ -560,14 +722,31 @@ export class MemoryIndex {
     }
     if ((tq && !phraseSupported(tq)) || (th && !phraseSupported(th))) return null;
     const resolved = this.resolve(operands);
-    const view = new SlotView(resolved);
+    const view = new SlotView(
+      resolved,
+      resolved.map((o) => {
+        if (!o.prefix || o.prefixIds.length <= 8) return new Int32Array(0);
+        const order = new Int32Array(this.lexemes.strings.length);
+        o.prefixIds.forEach((id, place) => {
+          order[id] = place + 1;
+        });
+        return order;
+      }),
+    );
 
+    // A query of one plain lexeme: its postings are exactly its matches.
+    // Plain boolean queries match from the postings alone; others are checked document by document.
+    const tqExact = tq ? this.exactSet(tq, resolved) : null;
+    const thExact = th ? this.exactSet(th, resolved) : null;
+    const thEpoch = thExact ? this.nextEpoch() : 0;
+    const thMarks = this.thMarks;
+    if (thExact) for (let i = 0; i < thExact.length; i++) thMarks[thExact[i]!] = thEpoch;
     // Candidate slots with what may make them match: 1 the query, 2 the SKU, 4 the last word's prefix.
     let slots: Int32Array | null = null;
     let marks: Uint8Array | null = null;
     if (text) {
       const sources: [Int32Array | null, number][] = [];
-      if (tq) sources.push([this.candidates(tq, resolved), 1]);
+      if (tq) sources.push([tqExact ?? this.candidates(tq, resolved), 1]);
       const skuList = this.skuSlots.get(text.sku);
       if (skuList) sources.push([Int32Array.from(skuList), 2]);
       if (text.split) {
@@ -622,6 +801,28 @@ export class MemoryIndex {
     const passing: number[] = [];
     const needScore = request.sort !== "newest";
     const scores = needScore ? this.scores : null;
+    // Queries ranked by calc_rank_or (all but a top-level AND or phrase) add up per posting.
+    // Worth it when the items' postings are not much longer than the candidates (a short prefix
+    // can expand to many lexemes whose documents mostly do not match).
+    let postingsToAdd = 0;
+    if (rankRoot) {
+      for (const item of rankItems) {
+        const o = resolved[item]!;
+        for (const id of o.prefix ? o.prefixIds : o.exact >= 0 ? [o.exact] : [])
+          postingsToAdd += this.lexemes.postings[id]!.length;
+      }
+    }
+    const candidateCount = slots ? slots.length : this.slots;
+    const byPostings =
+      scores !== null &&
+      rankRoot !== null &&
+      rankRoot.kind !== "and" &&
+      rankRoot.kind !== "phrase" &&
+      postingsToAdd <= 3 * candidateCount;
+    const rankEpoch = byPostings ? this.orRankSums(rankItems, resolved) : 0;
+    const rankStamp = this.rankStamp;
+    const rankSums = this.rankSums;
+    const f = Math.fround;
     const skuHit = text ? this.skuHits : null;
 
     const consider = (slot: number) => {
@@ -633,16 +834,27 @@ export class MemoryIndex {
         view.pos = this.positions[slot]!;
         const mark = marks ? marks[slot]! : 7;
         const bySku = (mark & 2) !== 0 && this.allSkus[slot]!.includes(text.sku);
-        let matched = bySku || ((mark & 1) !== 0 && tq !== null && matchesQuery(tq, view));
+        let matched =
+          bySku ||
+          ((mark & 1) !== 0 &&
+            tq !== null &&
+            ((marks !== null && tqExact !== null) || matchesQuery(tq, view)));
         if (!matched && text.split && (mark & 4) !== 0) {
           const wordHit = marks ? true : this.hasWordPrefix(slot, text.split.word);
-          matched = wordHit && (th === null || matchesQuery(th, view));
+          matched =
+            wordHit &&
+            (th === null || (thExact !== null ? thMarks[slot] === thEpoch : matchesQuery(th, view)));
         }
         if (!matched) return;
         skuHit![slot] = bySku ? 1 : 0;
         if (scores) {
           // ts_rank of an empty query or an empty document is 0.
-          const rank = rankRoot && vec[0]! > 0 ? tsRank(weights, view, rankRoot.kind, rankItems) : 0;
+          let rank = 0;
+          if (byPostings) {
+            // calc_rank_or: 0 + the terms (in PostgreSQL's order), divided by the number of items.
+            if (rankStamp[slot] === rankEpoch && vec[0]! > 0)
+              rank = f(f(0 + rankSums[slot]!) / rankItems.length);
+          } else if (rankRoot && vec[0]! > 0) rank = tsRank(weights, view, rankRoot.kind, rankItems);
           scores[slot] = Math.fround(rank) * this.boost[slot]!;
         }
       } else if (scores) {
@@ -651,6 +863,22 @@ export class MemoryIndex {
       // Disjunctive facets: how many groups the product fails, and which one when only one.
       const facetIds = this.facets[slot]!;
       const price = this.priceMin[slot]!;
+      if (groups.length === 0) {
+        // No filters: every match counts every facet value it has.
+        passing.push(slot);
+        for (let i = 0; i < facetIds.length; i++) {
+          const token = facetIds[i]!;
+          const seen = counts[token]!;
+          counts[token] = seen + 1;
+          if (seen === 0) touched.push(token);
+        }
+        if (!Number.isNaN(price)) {
+          let bucket = 0;
+          while (bucket < bounds.length && price >= bounds[bucket]!) bucket++;
+          count(priceTokens[bucket]!);
+        }
+        return;
+      }
       let fails = 0;
       let failed = -1;
       for (let g = 0; g < groups.length; g++) {
@@ -767,4 +995,64 @@ export function topK(items: number[], k: number, compare: (a: number, b: number)
     }
   }
   return heap.sort(compare);
+}
+
+/** Slots in both sorted lists. */
+function sortedIntersection(a: Int32Array, b: Int32Array): Int32Array {
+  if (a.length > b.length) [a, b] = [b, a];
+  const out = new Int32Array(a.length);
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < a.length && j < b.length; i++) {
+    const x = a[i]!;
+    // Gallop through the longer list.
+    if (b[j]! < x) {
+      let step = 1;
+      while (j + step < b.length && b[j + step]! < x) step *= 2;
+      let lo = j + (step >> 1);
+      let hi = Math.min(j + step, b.length - 1);
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (b[mid]! < x) lo = mid + 1;
+        else hi = mid;
+      }
+      j = lo;
+    }
+    if (b[j] === x) out[n++] = x;
+  }
+  return out.subarray(0, n);
+}
+
+/** Slots of the sorted list `a` not in the sorted list `b`. */
+function sortedDifference(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length);
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    while (j < b.length && b[j]! < x) j++;
+    if (b[j] !== x) out[n++] = x;
+  }
+  return out.subarray(0, n);
+}
+
+/** Slots in either sorted list, sorted, once each. */
+function sortedUnion(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? a[i]! : Number.POSITIVE_INFINITY;
+    const y = j < b.length ? b[j]! : Number.POSITIVE_INFINITY;
+    if (x <= y) {
+      out[n++] = x;
+      i++;
+      if (x === y) j++;
+    } else {
+      out[n++] = y;
+      j++;
+    }
+  }
+  return out.subarray(0, n);
 }

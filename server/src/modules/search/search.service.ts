@@ -82,6 +82,12 @@ export interface SearchResult {
 
 /** Upper bounds of the price facet's ranges, major units (the last range is open). */
 const priceBounds = [25, 50, 100, 200, 500, 1000, 2000];
+/**
+ * Most values a facet lists (those with the most matches; a category facet lists parents before
+ * children of equal count only by label, so a listed child's parent may be left out: clients show such
+ * a child at the top).
+ */
+const maxFacetValues = 100;
 /** Deepest offset a cursor may reach (search results are for finding, not for crawling). */
 const maxOffset = 5000;
 /** Ratio of a product's score kept when it cannot be bought now (sold out products sink). */
@@ -501,9 +507,19 @@ function buildFacets(
     (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
   const facets: Facet[] = [];
   if (category.length)
-    facets.push({ code: "category", param: "category", label: "Category", values: category.sort(byCount) });
+    facets.push({
+      code: "category",
+      param: "category",
+      label: "Category",
+      values: category.sort(byCount).slice(0, maxFacetValues),
+    });
   if (brand.length)
-    facets.push({ code: "brand", param: "brand", label: "Brand", values: brand.sort(byCount).slice(0, 100) });
+    facets.push({
+      code: "brand",
+      param: "brand",
+      label: "Brand",
+      values: brand.sort(byCount).slice(0, maxFacetValues),
+    });
   if (price.length)
     facets.push({
       code: "price",
@@ -512,7 +528,7 @@ function buildFacets(
       values: price.sort((a, b) => a.bucket - b.bucket).map(({ bucket: _bucket, ...v }) => v),
     });
   for (const facet of [...grouped.values()].sort((a, b) => a.code.localeCompare(b.code))) {
-    facet.values.sort(byCount);
+    facet.values = facet.values.sort(byCount).slice(0, maxFacetValues);
     facets.push(facet);
   }
   return facets;

@@ -200,12 +200,37 @@ export function rankOperands(node: QueryNode): LexemeNode[] {
 }
 
 /**
- * A document as the evaluator and the ranker see it: for an operand, the position lists of the
- * document's matching lexemes (one for an exact lexeme, several for a prefix, in lexeme order).
+ * A document as the evaluator and the ranker see it: its packed positions, and for an operand the
+ * ranges of positions of the document's matching lexemes (one for an exact lexeme, several for a
+ * prefix, in lexeme order).
  */
 export interface DocumentView {
-  /** Packed positions of each matching lexeme; an empty list when none matches. */
-  entries(operand: number): readonly ArrayLike<number>[];
+  /** Packed positions of every lexeme of the document. */
+  readonly pos: ArrayLike<number>;
+  /** Writes `[start, end)` ranges into `pos` at `out[2k]`, `out[2k + 1]`; returns how many lexemes match. */
+  entries(operand: number, out: Int32Array): number;
+}
+
+/** Scratch buffers for entry ranges (evaluation is synchronous and never nests more than a query deep). */
+const scratch: Int32Array[] = [];
+function buffer(depth: number): Int32Array {
+  let b = scratch[depth];
+  if (!b) {
+    b = new Int32Array(512);
+    scratch[depth] = b;
+  }
+  return b;
+}
+/** A buffer able to hold `n` ranges (prefixes can match many lexemes of a document). */
+function ensure(depth: number, doc: DocumentView, operand: number): [Int32Array, number] {
+  let b = buffer(depth);
+  let n = doc.entries(operand, b);
+  if (n * 2 > b.length) {
+    b = new Int32Array(n * 4);
+    scratch[depth] = b;
+    n = doc.entries(operand, b);
+  }
+  return [b, n];
 }
 
 /** A query compiled for evaluation: its lexeme operands numbered (index into `operands`). */
@@ -273,23 +298,23 @@ function phraseWidth(node: CompiledNode): number {
 
 const positionMask = 0x3fff;
 
-function hasWeight(positions: ArrayLike<number>, weights: number): boolean {
-  if (weights === 0) return positions.length > 0;
-  for (let i = 0; i < positions.length; i++) if (weights & (1 << (positions[i]! >> 14))) return true;
+function hasWeight(pos: ArrayLike<number>, start: number, end: number, weights: number): boolean {
+  for (let i = start; i < end; i++) if (weights & (1 << (pos[i]! >> 14))) return true;
   return false;
 }
 
 /** Sorted distinct positions (weights dropped) of a phrase operand, or of a whole phrase's matches. */
 function phrasePositions(node: CompiledNode, doc: DocumentView): number[] {
   if (node.kind === "lex") {
+    const [b, n] = ensure(0, doc, node.operand);
     const out: number[] = [];
-    for (const list of doc.entries(node.operand)) {
-      for (let i = 0; i < list.length; i++) {
-        const p = list[i]!;
+    for (let e = 0; e < n; e++) {
+      for (let i = b[2 * e]!; i < b[2 * e + 1]!; i++) {
+        const p = doc.pos[i]!;
         if (node.weights === 0 || node.weights & (1 << (p >> 14))) out.push(p & positionMask);
       }
     }
-    if (doc.entries(node.operand).length > 1) out.sort((a, b) => a - b);
+    if (n > 1) out.sort((a, c) => a - c);
     return out;
   }
   if (node.kind === "or") {
@@ -312,9 +337,13 @@ function phrasePositions(node: CompiledNode, doc: DocumentView): number[] {
 export function matchesQuery(node: CompiledNode, doc: DocumentView): boolean {
   switch (node.kind) {
     case "lex": {
-      const lists = doc.entries(node.operand);
-      if (node.weights === 0) return lists.length > 0;
-      return lists.some((l) => hasWeight(l, node.weights));
+      const b = buffer(0);
+      const n = doc.entries(node.operand, b);
+      if (node.weights === 0 || n === 0) return n > 0;
+      const [all, count] = ensure(0, doc, node.operand);
+      for (let e = 0; e < count; e++)
+        if (hasWeight(doc.pos, all[2 * e]!, all[2 * e + 1]!, node.weights)) return true;
+      return false;
     }
     case "not":
       return !matchesQuery(node.child, doc);
@@ -341,14 +370,18 @@ export function rankWeights(weights: readonly [number, number, number, number]):
 }
 
 function rankOr(w: Float32Array, doc: DocumentView, items: readonly number[]): number {
+  const pos = doc.pos;
   let res = 0;
   for (const item of items) {
-    for (const post of doc.entries(item)) {
+    const [b, n] = ensure(0, doc, item);
+    for (let e = 0; e < n; e++) {
+      const start = b[2 * e]!;
+      const end = b[2 * e + 1]!;
       let resj = 0;
       let wjm = -1;
       let jm = 0;
-      for (let j = 0; j < post.length; j++) {
-        const wp = w[post[j]! >> 14]!;
+      for (let j = 0; j < end - start; j++) {
+        const wp = w[pos[start + j]! >> 14]!;
         resj = f(resj + f(wp / ((j + 1) * (j + 1))));
         if (wp > wjm) {
           wjm = wp;
@@ -364,20 +397,28 @@ function rankOr(w: Float32Array, doc: DocumentView, items: readonly number[]): n
 
 function rankAnd(w: Float32Array, doc: DocumentView, items: readonly number[]): number {
   if (items.length < 2) return rankOr(w, doc, items);
+  const pos = doc.pos;
   let res = -1;
-  const pos: (ArrayLike<number> | null)[] = items.map(() => null);
+  // The current entry's range for each item (-1: not found yet).
+  const starts = new Int32Array(items.length).fill(-1);
+  const ends = new Int32Array(items.length);
   for (let i = 0; i < items.length; i++) {
-    for (const post of doc.entries(items[i]!)) {
-      pos[i] = post;
+    const [b, n] = ensure(0, doc, items[i]!);
+    for (let e = 0; e < n; e++) {
+      const ls = b[2 * e]!;
+      const le = b[2 * e + 1]!;
+      starts[i] = ls;
+      ends[i] = le;
       for (let k = 0; k < i; k++) {
-        const ct = pos[k];
-        if (!ct) continue;
-        for (let l = 0; l < post.length; l++) {
-          for (let p = 0; p < ct.length; p++) {
-            const dist = Math.abs((post[l]! & positionMask) - (ct[p]! & positionMask));
+        const cs = starts[k]!;
+        if (cs < 0) continue;
+        const ce = ends[k]!;
+        for (let l = ls; l < le; l++) {
+          for (let p = cs; p < ce; p++) {
+            const dist = Math.abs((pos[l]! & positionMask) - (pos[p]! & positionMask));
             // Every lexeme here has positions, so PostgreSQL's case of a distance of 0 never applies.
             if (dist === 0) continue;
-            const curw = f(Math.sqrt(f(f(w[post[l]! >> 14]! * w[ct[p]! >> 14]!) * wordDistance(dist))));
+            const curw = f(Math.sqrt(f(f(w[pos[l]! >> 14]! * w[pos[p]! >> 14]!) * wordDistance(dist))));
             res = res < 0 ? curw : f(1.0 - (1.0 - res) * (1.0 - curw));
           }
         }

@@ -66,7 +66,9 @@ export const FacetSchema = Type.Object({
     Type.Literal("attr"),
   ]),
   label: Type.String(),
-  values: Type.Array(FacetValueSchema),
+  values: Type.Array(FacetValueSchema, {
+    description: "At most 100 values, those with the most matches first",
+  }),
 });
 
 export const SearchHitSchema = Type.Object({
