@@ -113,7 +113,7 @@ export function highlightTerms(
 function matches(word: string, terms: HighlightTerms): boolean {
   const lower = word.toLowerCase();
   // Most words cannot match: test their first letters before folding accents and stemming.
-  const ascii = /^[\x00-\x7f]*$/.test(lower);
+  const ascii = /^[a-z0-9]+$/.test(lower);
   if (ascii && !terms.starts.has(lower.slice(0, 2)) && !terms.starts.has(lower.slice(0, 1))) return false;
   const f = ascii ? lower : fold(word);
   if (!ascii && !terms.starts.has(f.slice(0, 2)) && !terms.starts.has(f.slice(0, 1))) return false;

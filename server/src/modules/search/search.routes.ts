@@ -7,7 +7,7 @@ import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { type AuditedRequest, recordStaffAction } from "../audit/index.ts";
 import { recordSearchEvent, searchAnalytics } from "./search.analytics.ts";
 import type { SearchRuntime } from "./search.runtime.ts";
-import type { SearchFilters } from "./search.service.ts";
+import type { SearchFilters, SearchResult } from "./search.service.ts";
 import {
   createSynonym,
   deleteSynonym,
@@ -60,6 +60,11 @@ function priceRanges(values: string[] | undefined): SearchFilters["price"] {
  * Public search API under /api/store: search with facets, autocomplete, and the shopper's click /
  * conversion reports for search analytics.
  */
+/** Stands for the queryId in a serialized answer (query ids are `srq_` + 26 characters of Crockford base 32). */
+const queryIdPlaceholder = "srq_QUERYIDPLACEHOLDER0000000";
+/** Serialized answers, per answer object (the runtime's cache hands out the same object for a repeated search). */
+const serializedAnswers = new WeakMap<SearchResult, string>();
+
 export function storeSearchRoutes(ctx: AppContext, runtime: SearchRuntime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -80,7 +85,7 @@ export function storeSearchRoutes(ctx: AppContext, runtime: SearchRuntime): Fast
           response: { 200: SearchResultSchema, 400: ProblemSchema },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const query = request.query;
         const filters: SearchFilters = {
           ...(query.category && { category: query.category }),
@@ -105,7 +110,16 @@ export function storeSearchRoutes(ctx: AppContext, runtime: SearchRuntime): Fast
           sort: query.sort,
           firstPage: !query.cursor,
         });
-        return { ...result, queryId };
+        // A cached answer is serialized once (with a placeholder for the per-request queryId).
+        let json = serializedAnswers.get(result);
+        if (json === undefined) {
+          json = reply.serialize({ ...result, queryId: queryIdPlaceholder }) as string;
+          serializedAnswers.set(result, json);
+        }
+        const at = json.lastIndexOf(`"${queryIdPlaceholder}"`);
+        const body = `${json.slice(0, at)}"${queryId}"${json.slice(at + queryIdPlaceholder.length + 2)}`;
+        // Already serialized by the route's own response serializer: sent as it is.
+        return reply.type("application/json; charset=utf-8").send(body as never);
       },
     );
 
