@@ -295,7 +295,12 @@ export class MemoryIndex {
   private vecs: Int32Array[] = [];
   private positions: Uint16Array[] = [];
   private wordIds: Int32Array[] = [];
-  private facets: Int32Array[] = [];
+  /** Facet token ids of every slot, laid out in slot order: slot s has `facetArena[facetStart[s] .. facetEnd[s])`. */
+  private facetArena = new IntList(4096);
+  private facetStart = new Int32Array(1024);
+  private facetEnd = new Int32Array(1024);
+  /** Lexemes in each slot's document (0: an empty document, ranked 0). */
+  private lexemeCounts = new Int32Array(1024);
   private alive = new Uint8Array(1024);
   private inStock = new Uint8Array(1024);
   private priceMin = new Float64Array(1024);
@@ -413,6 +418,9 @@ export class MemoryIndex {
     this.reviews = grow(this.reviews, size);
     this.created = grow(this.created, size);
     this.stamp = grow(this.stamp, size);
+    this.facetStart = grow(this.facetStart, size);
+    this.facetEnd = grow(this.facetEnd, size);
+    this.lexemeCounts = grow(this.lexemeCounts, size);
     this.marks = grow(this.marks, size);
     this.skuHits = grow(this.skuHits, size);
     this.scores = grow(this.scores, size);
@@ -425,7 +433,10 @@ export class MemoryIndex {
     this.vecs[slot] = vec;
     this.positions[slot] = pos;
     this.wordIds[slot] = wordIds;
-    this.facets[slot] = facetIds;
+    this.facetStart[slot] = this.facetArena.length;
+    for (const t of facetIds) this.facetArena.push(t);
+    this.facetEnd[slot] = this.facetArena.length;
+    this.lexemeCounts[slot] = vec[0]!;
     this.alive[slot] = 1;
     this.inStock[slot] = values.inStock ? 1 : 0;
     this.priceMin[slot] = values.priceMin;
@@ -461,7 +472,9 @@ export class MemoryIndex {
       vecs: this.vecs,
       positions: this.positions,
       wordIds: this.wordIds,
-      facets: this.facets,
+      facets: this.facetArena.data.subarray(0, this.facetArena.length),
+      facetStart: this.facetStart,
+      facetEnd: this.facetEnd,
       inStock: this.inStock,
       priceMin: this.priceMin,
       boost: this.boost,
@@ -475,7 +488,10 @@ export class MemoryIndex {
     this.vecs = [];
     this.positions = [];
     this.wordIds = [];
-    this.facets = [];
+    this.facetArena = new IntList(Math.max(4096, this.facetArena.length));
+    this.facetStart = new Int32Array(live.length + 1);
+    this.facetEnd = new Int32Array(live.length + 1);
+    this.lexemeCounts = new Int32Array(live.length + 1);
     this.alive = new Uint8Array(live.length + 1);
     this.slots = 0;
     this.dead = 0;
@@ -493,7 +509,7 @@ export class MemoryIndex {
         old.vecs[s]!,
         old.positions[s]!,
         old.wordIds[s]!,
-        old.facets[s]!,
+        old.facets.subarray(old.facetStart[s]!, old.facetEnd[s]!),
         {
           inStock: old.inStock[s] === 1,
           priceMin: old.priceMin[s]!,
@@ -825,12 +841,16 @@ export class MemoryIndex {
     const f = Math.fround;
     const skuHit = text ? this.skuHits : null;
 
+    const facetIds = this.facetArena.data;
+    const facetStart = this.facetStart;
+    const facetEnd = this.facetEnd;
+    const lexemeCounts = this.lexemeCounts;
     const consider = (slot: number) => {
       if (!this.alive[slot]) return;
       if (request.inStock && !this.inStock[slot]) return;
-      const vec = this.vecs[slot]!;
       if (text) {
-        view.vec = vec;
+        // Documents are only opened when a check or a ranking needs their positions.
+        view.vec = this.vecs[slot]!;
         view.pos = this.positions[slot]!;
         const mark = marks ? marks[slot]! : 7;
         const bySku = (mark & 2) !== 0 && this.allSkus[slot]!.includes(text.sku);
@@ -852,21 +872,22 @@ export class MemoryIndex {
           let rank = 0;
           if (byPostings) {
             // calc_rank_or: 0 + the terms (in PostgreSQL's order), divided by the number of items.
-            if (rankStamp[slot] === rankEpoch && vec[0]! > 0)
+            if (rankStamp[slot] === rankEpoch && lexemeCounts[slot]! > 0)
               rank = f(f(0 + rankSums[slot]!) / rankItems.length);
-          } else if (rankRoot && vec[0]! > 0) rank = tsRank(weights, view, rankRoot.kind, rankItems);
+          } else if (rankRoot && lexemeCounts[slot]! > 0) rank = tsRank(weights, view, rankRoot.kind, rankItems);
           scores[slot] = Math.fround(rank) * this.boost[slot]!;
         }
       } else if (scores) {
         scores[slot] = this.boost[slot]!;
       }
       // Disjunctive facets: how many groups the product fails, and which one when only one.
-      const facetIds = this.facets[slot]!;
+      const facetFrom = facetStart[slot]!;
+      const facetTo = facetEnd[slot]!;
       const price = this.priceMin[slot]!;
       if (groups.length === 0) {
         // No filters: every match counts every facet value it has.
         passing.push(slot);
-        for (let i = 0; i < facetIds.length; i++) {
+        for (let i = facetFrom; i < facetTo; i++) {
           const token = facetIds[i]!;
           const seen = counts[token]!;
           counts[token] = seen + 1;
@@ -889,7 +910,7 @@ export class MemoryIndex {
             !Number.isNaN(price) &&
             group.ranges.some((r) => (r.min === null || price >= r.min) && (r.max === null || price < r.max));
         } else {
-          for (let i = 0; i < facetIds.length && !ok; i++) ok = group.tokens.has(facetIds[i]!);
+          for (let i = facetFrom; i < facetTo && !ok; i++) ok = group.tokens.has(facetIds[i]!);
         }
         if (!ok) {
           fails++;
@@ -905,10 +926,10 @@ export class MemoryIndex {
       }
       if (fails === 0) {
         passing.push(slot);
-        for (let i = 0; i < facetIds.length; i++) count(facetIds[i]!);
+        for (let i = facetFrom; i < facetTo; i++) count(facetIds[i]!);
         if (priceToken >= 0) count(priceToken);
       } else {
-        for (let i = 0; i < facetIds.length; i++)
+        for (let i = facetFrom; i < facetTo; i++)
           if (tokenGroupIndex[facetIds[i]!] === failed) count(facetIds[i]!);
         if (priceToken >= 0 && failed === pGroup) count(priceToken);
       }
