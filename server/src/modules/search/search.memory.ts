@@ -874,7 +874,8 @@ export class MemoryIndex {
             // calc_rank_or: 0 + the terms (in PostgreSQL's order), divided by the number of items.
             if (rankStamp[slot] === rankEpoch && lexemeCounts[slot]! > 0)
               rank = f(f(0 + rankSums[slot]!) / rankItems.length);
-          } else if (rankRoot && lexemeCounts[slot]! > 0) rank = tsRank(weights, view, rankRoot.kind, rankItems);
+          } else if (rankRoot && lexemeCounts[slot]! > 0)
+            rank = tsRank(weights, view, rankRoot.kind, rankItems);
           scores[slot] = Math.fround(rank) * this.boost[slot]!;
         }
       } else if (scores) {
