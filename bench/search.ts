@@ -18,11 +18,11 @@
  * Each run works on a copy.
  *
  * Per catalog, the API runs in its own process tree (`main.ts start`, production mode, recommendation
- * training off; on PostgreSQL
- * BENCH_WORKERS worker processes, default one per core; on PGlite one process, as PGlite allows), and
+ * training off), once per worker count of BENCH_WORKERS (on PostgreSQL a list, default 1 and one per
+ * core; on PGlite one process, as PGlite allows), and
  * BENCH_CONNECTIONS (default 50) shoppers, each on its own keep-alive connection, send
  * `GET /api/store/search?q=<query>` (default page size 24) back to back for BENCH_SECONDS (default
- * 10) after an unmeasured warm-up of 3 s. Prints a table: catalog, products, requests per second,
+ * 10) after an unmeasured warm-up of 3 s. Prints a table: catalog, products, API processes, requests per second,
  * latency p50/p95/p99 in ms, errors (non-200 or network), and the zero-result rate (share of answers
  * with `total` 0), then the most frequent zero-result queries.
  */
@@ -62,7 +62,21 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const generatedSize = Number(process.env.BENCH_SEARCH_PRODUCTS ?? 100_000);
 const catalogs = (process.env.BENCH_SEARCH_CATALOGS ?? "bestbuy,generated").split(",").map((s) => s.trim());
 const onPostgres = Boolean(process.env.BENCH_DATABASE_URL?.trim());
-const workers = onPostgres ? Number(process.env.BENCH_WORKERS ?? os.availableParallelism()) : 1;
+/**
+ * API worker processes per run (BENCH_WORKERS, a comma-separated list; default 1 and one per core on
+ * PostgreSQL, 1 on PGlite). Each process keeps its own copy of the search index and its own answer
+ * cache, and shares the cores with PostgreSQL and this load generator: both counts are measured.
+ */
+const workerCounts = onPostgres
+  ? [
+      ...new Set(
+        (process.env.BENCH_WORKERS ?? `1,${os.availableParallelism()}`)
+          .split(",")
+          .map((w) => Number(w.trim()))
+          .filter((w) => Number.isInteger(w) && w > 0),
+      ),
+    ]
+  : [1];
 const bestbuyDir = path.join(datasetsDir, "bestbuy");
 const warmupSeconds = 3;
 
@@ -74,6 +88,7 @@ interface Query {
 interface Row {
   catalog: string;
   products: number;
+  "API processes": number;
   "req/s": number;
   "p50 ms": number;
   "p95 ms": number;
@@ -275,58 +290,65 @@ export async function search(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [];
   for (const [i, name] of catalogs.entries()) {
-    const started = performance.now();
-    const cached = await indexedCatalog(name);
-    const run = await runCopy(cached);
-    try {
-      const { app, ctx } = await openApp(run);
-      const counts = await productCounts(ctx);
-      await app.close();
-      console.log(
-        `${name}: ${counts.products.toLocaleString("en-US")} products ready in ${elapsed(started)}; starting the API ...`,
-      );
-      // Search alone is measured: the API does not train recommendations (it would 5 s after start).
-      const server = await startServer(run, workers, { RECOMMENDATIONS_TRAIN_HOURS: "0" });
+    for (const workers of workerCounts) {
+      const started = performance.now();
+      const cached = await indexedCatalog(name);
+      const run = await runCopy(cached);
       try {
+        const { app, ctx } = await openApp(run);
+        const counts = await productCounts(ctx);
+        await app.close();
         console.log(
-          `${name}: API on ${server.base} (${workers} process${workers === 1 ? "" : "es"}); warming up ${warmupSeconds} s, then measuring ${seconds} s ...`,
+          `${name}: ${counts.products.toLocaleString("en-US")} products ready in ${elapsed(started)}; starting the API ...`,
         );
-        await drive(server.base, queries, warmupSeconds, 1);
-        const stats = await drive(server.base, queries, seconds, 2 + i);
-        rows.push({
-          catalog: name === "generated" ? `generated (CSV, ${generatedSize.toLocaleString("en-US")})` : name,
-          products: counts.products,
-          "req/s": Math.round(stats.latencies.length / stats.seconds),
-          "p50 ms": stats.percentile(0.5),
-          "p95 ms": stats.percentile(0.95),
-          "p99 ms": stats.percentile(0.99),
-          errors: stats.latencies.length - stats.ok,
-          "zero-result rate": `${((stats.zero / Math.max(stats.ok, 1)) * 100).toFixed(1)}%`,
-        });
-        if (stats.errors.size)
-          notes.push(`${name}: errors ${JSON.stringify(Object.fromEntries(stats.errors))}`);
-        const topZero = [...stats.zeroQueries]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 10)
-          .map(([q, n]) => `${JSON.stringify(q)} ${n}x`);
-        if (topZero.length) notes.push(`${name}: most frequent zero-result queries: ${topZero.join(", ")}`);
-        const log = fs.readFileSync(server.logFile, "utf8").split("\n");
-        const warnings = log.filter((l) => /"level":(40|50|60)/.test(l));
-        if (warnings.length)
-          notes.push(
-            `${name}: API log has ${warnings.length} warning/error lines, first: ${warnings[0]!.slice(0, 300)}`,
+        // Search alone is measured: the API does not train recommendations (it would 5 s after start).
+        const server = await startServer(run, workers, { RECOMMENDATIONS_TRAIN_HOURS: "0" });
+        try {
+          console.log(
+            `${name}: API on ${server.base} (${workers} process${workers === 1 ? "" : "es"}); warming up ${warmupSeconds} s, then measuring ${seconds} s ...`,
           );
+          await drive(server.base, queries, warmupSeconds, 1);
+          const stats = await drive(server.base, queries, seconds, 2 + i);
+          rows.push({
+            catalog:
+              name === "generated" ? `generated (CSV, ${generatedSize.toLocaleString("en-US")})` : name,
+            products: counts.products,
+            "API processes": workers,
+            "req/s": Math.round(stats.latencies.length / stats.seconds),
+            "p50 ms": stats.percentile(0.5),
+            "p95 ms": stats.percentile(0.95),
+            "p99 ms": stats.percentile(0.99),
+            errors: stats.latencies.length - stats.ok,
+            "zero-result rate": `${((stats.zero / Math.max(stats.ok, 1)) * 100).toFixed(1)}%`,
+          });
+          const label = `${name} (${workers} process${workers === 1 ? "" : "es"})`;
+          if (stats.errors.size)
+            notes.push(`${label}: errors ${JSON.stringify(Object.fromEntries(stats.errors))}`);
+          const topZero = [...stats.zeroQueries]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 10)
+            .map(([q, n]) => `${JSON.stringify(q)} ${n}x`);
+          if (topZero.length && workers === workerCounts[0])
+            notes.push(`${name}: most frequent zero-result queries: ${topZero.join(", ")}`);
+          const log = fs.readFileSync(server.logFile, "utf8").split("\n");
+          const warnings = log.filter((l) => /"level":(40|50|60)/.test(l));
+          if (warnings.length)
+            notes.push(
+              `${label}: API log has ${warnings.length} warning/error lines, first: ${warnings[0]!.slice(0, 300)}`,
+            );
+        } finally {
+          await server.stop();
+        }
       } finally {
-        await server.stop();
+        await run.dispose();
       }
-    } finally {
-      await run.dispose();
     }
   }
   console.log(
     `\nSearch benchmark: GET /api/store/search?q=<query> (page of 24), ${connections} connections each on its own ` +
-      `keep-alive socket, ${seconds} s per catalog after ${warmupSeconds} s of warm-up, ${storageLabel()}, API in a ` +
-      `child process with ${workers} worker process${workers === 1 ? "" : "es"}, ${os.cpus().length} cores. ` +
+      `keep-alive socket, ${seconds} s per run after ${warmupSeconds} s of warm-up, ${storageLabel()}, API in a ` +
+      `child process tree with the number of worker processes shown, ${os.cpus().length} cores shared with the ` +
+      "database and this load generator. " +
       `Queries drawn by popularity + 1 (total weight ${totalPopularity.toLocaleString("en-US")}); zero-result rate ` +
       `over the answered requests. Category paths in the generated CSV are separated by "${categorySeparator.trim()}".`,
   );
