@@ -2,8 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importLuma } from "../src/importers/luma.ts";
+import { productIdsBySku, updateProductDetails } from "../src/modules/catalog/index.ts";
 import {
   createSynonym,
+  deleteSynonym,
+  indexProducts,
   type MemoryBackend,
   MemorySearchEngine,
   reindexAll,
@@ -12,6 +15,7 @@ import {
   type SearchResult,
   searchProducts,
 } from "../src/modules/search/index.ts";
+import { forgetSearchContext } from "../src/modules/search/search.service.ts";
 import { lumaPath, testApp } from "./helpers.ts";
 
 /**
@@ -24,16 +28,19 @@ let t: Awaited<ReturnType<typeof testApp>>;
 let engine: MemorySearchEngine;
 let fallbacks = 0;
 let memorySearches = 0;
+let synonymId: string;
 
 beforeAll(async () => {
   t = await testApp();
   const summary = await importLuma(t.ctx, lumaPath);
   expect(summary.failed).toEqual([]);
   await reindexAll(t.ctx.db);
-  await createSynonym(t.ctx.db, ["tee", "T-Shirt"]);
+  synonymId = (await createSynonym(t.ctx.db, ["tee", "T-Shirt"])).id;
   engine = new MemorySearchEngine(t.ctx.db, {
     syncIntervalMs: 0,
-    onChange: () => {},
+    onChange: ({ synonyms }) => {
+      if (synonyms) forgetSearchContext();
+    },
     onError: (e) => {
       throw e;
     },
@@ -144,5 +151,41 @@ describe("the in-memory engine answers like the SQL engine", () => {
     }
     expect(fallbacks).toBe(0);
     expect(memorySearches).toBeGreaterThan(100);
+  }, 120_000);
+});
+
+describe("the in-memory copy keeps in step with the index", () => {
+  const ids = async (q: string) =>
+    (await searchProducts(t.ctx.db, { q, limit: 100 }, undefined, await memoryBackend())).items.map(
+      (h) => h.sku,
+    );
+
+  it("drops an archived product, finds a renamed one, and follows a full reindex and a synonym change", async () => {
+    const id = (await productIdsBySku(t.ctx.db, ["MJ01"])).get("MJ01")!;
+    expect(await ids("MJ01")).toContain("MJ01");
+    await updateProductDetails(t.ctx.db, id, { status: "archived" });
+    await indexProducts(t.ctx.db, [id]);
+    expect(await ids("MJ01")).not.toContain("MJ01");
+
+    await updateProductDetails(t.ctx.db, id, { status: "active", name: "Quillfeather Windbreaker" });
+    await indexProducts(t.ctx.db, [id]);
+    expect(await ids("quillfeather")).toEqual(["MJ01"]);
+
+    // A full reindex reloads the whole copy (small copies before answering).
+    await reindexAll(t.ctx.db);
+    expect(await ids("quillfeather")).toEqual(["MJ01"]);
+    const [sqlAnswer, memoryAnswer] = await both({ q: "jacket" });
+    expect(memoryAnswer).toEqual(sqlAnswer);
+
+    // A synonym added and removed by staff takes effect on the next search.
+    const zorblat = await createSynonym(t.ctx.db, ["zorblat", "windbreaker"]);
+    const found = await ids("zorblat");
+    expect(found).toContain("MJ01");
+    expect(found.sort()).toEqual((await ids("windbreaker")).sort());
+    await deleteSynonym(t.ctx.db, zorblat.id);
+    expect(await ids("zorblat")).toEqual([]);
+    await deleteSynonym(t.ctx.db, synonymId);
+    const [sqlTee, memoryTee] = await both({ q: "tee" });
+    expect(memoryTee).toEqual(sqlTee);
   }, 120_000);
 });
