@@ -64,9 +64,10 @@ describe("wishlists in Chromium", () => {
     await page.getByRole("button", { name: "Move to cart: Camp Mug" }).click();
     await expect.poll(() => page.getByTestId("cart-count").textContent()).toBe("1");
     await page.getByRole("link", { name: "Choose options of Trail Tee" }).waitFor();
-    expect(await page.getByRole("list", { name: "Items in My wishlist" }).getByText("Camp Mug").count()).toBe(
-      0,
-    );
+    // The list re-renders after the move: wait for it rather than read it once.
+    await expect
+      .poll(() => page.getByRole("list", { name: "Items in My wishlist" }).getByText("Camp Mug").count())
+      .toBe(0);
     await page.getByTestId("cart-live").getByText("Moved Camp Mug to your cart.").waitFor();
 
     await page.getByRole("button", { name: "Create share link" }).click();

@@ -293,6 +293,8 @@ export function contentNeighbours(
   for (const tf of raw) for (const f of tf.keys()) df.set(f, (df.get(f) ?? 0) + 1);
   const n = items.length;
   const postings = new Map<string, { doc: number; w: number }[]>();
+  // Each product's weighted features, kept to score its row alone (memory stays O(products + postings)).
+  const features: [{ doc: number; w: number }[], number][][] = [];
   raw.forEach((tf, doc) => {
     const weights: [string, number][] = [];
     let norm = 0;
@@ -305,6 +307,7 @@ export function contentNeighbours(
       norm += w * w;
     }
     norm = Math.sqrt(norm);
+    const own: [{ doc: number; w: number }[], number][] = [];
     for (const [f, w] of weights) {
       let list = postings.get(f);
       if (!list) {
@@ -312,31 +315,33 @@ export function contentNeighbours(
         postings.set(f, list);
       }
       list.push({ doc, w: w / norm });
+      own.push([list, w / norm]);
     }
+    features[doc] = own;
   });
-  const dots: Map<number, number>[] = items.map(() => new Map());
-  for (const list of postings.values()) {
-    for (let a = 0; a < list.length; a++) {
-      const x = list[a]!;
-      const row = dots[x.doc]!;
-      for (let b = 0; b < list.length; b++) {
-        if (a === b) continue;
-        const y = list[b]!;
-        row.set(y.doc, (row.get(y.doc) ?? 0) + x.w * y.w);
+  // One product's row of dot products at a time (a whole matrix of rows exhausts memory at 100,000 products).
+  const dots = new Float64Array(n);
+  const touched: number[] = [];
+  const result = new Map<string, Scored[]>();
+  for (let doc = 0; doc < n; doc++) {
+    for (const [list, w] of features[doc] ?? []) {
+      for (const y of list) {
+        if (y.doc === doc) continue;
+        if (dots[y.doc] === 0) touched.push(y.doc);
+        dots[y.doc]! += w * y.w;
       }
     }
-  }
-  const result = new Map<string, Scored[]>();
-  dots.forEach((row, doc) => {
-    if (row.size === 0) return;
+    if (touched.length === 0) continue;
     result.set(
       items[doc]!.id,
       topK(
-        [...row].map(([other, score]) => ({ productId: items[other]!.id, score })),
+        touched.map((other) => ({ productId: items[other]!.id, score: dots[other]! })),
         k,
       ),
     );
-  });
+    for (const other of touched) dots[other] = 0;
+    touched.length = 0;
+  }
   return result;
 }
 
