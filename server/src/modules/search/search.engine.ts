@@ -54,10 +54,15 @@ export class MemorySearchEngine {
   /** Loads the index if it is not loaded yet (every search waits for the first load). */
   async ready(): Promise<void> {
     if (this.index) return;
+    await this.startReload();
+  }
+
+  /** The reload in progress, or a new one (one at a time). */
+  private startReload(): Promise<void> {
     this.reloading ??= this.reload().finally(() => {
       this.reloading = null;
     });
-    await this.reloading;
+    return this.reloading;
   }
 
   /**
@@ -117,12 +122,7 @@ export class MemorySearchEngine {
       if (everything || ids.size > 50_000) {
         // A big copy is rebuilt in the background while the previous one answers; a small one (well
         // under a second to load) is rebuilt before answering.
-        this.reloading ??= this.reload()
-          .catch(this.options.onError)
-          .finally(() => {
-            this.reloading = null;
-          });
-        const reloading = this.reloading;
+        const reloading = this.startReload().catch(this.options.onError);
         if (this.index!.size <= inlineReloadSize) await reloading;
         return;
       }

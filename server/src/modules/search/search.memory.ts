@@ -18,6 +18,7 @@ import {
   type DocumentView,
   type LexemeNode,
   matchesQuery,
+  orTermNumerator,
   parseTsvector,
   phraseSupported,
   type QueryNode,
@@ -84,23 +85,6 @@ export interface MemoryAnswer {
 
 /** Most rank numerators kept (see `MemoryIndex.numerators`): 16 MB of float4. */
 const numeratorBudget = 4_000_000;
-
-/** calc_rank_or's per-entry term for positions `pos[start, end)`, before the division by 1.64493406685. */
-function orTermNumerator(pos: Uint16Array, start: number, end: number): number {
-  const f = Math.fround;
-  let resj = 0;
-  let wjm = -1;
-  let jm = 0;
-  for (let j = 0; j < end - start; j++) {
-    const wp = weights[pos[start + j]! >> 14]!;
-    resj = f(resj + f(wp / ((j + 1) * (j + 1))));
-    if (wp > wjm) {
-      wjm = wp;
-      jm = j;
-    }
-  }
-  return f(f(wjm + resj) - f(wjm / ((jm + 1) * (jm + 1))));
-}
 
 /** Weights D, C, B, A, as the SQL engine passes them to `ts_rank`. */
 const weights = rankWeights([0.02, 0.05, 0.1, 1.0]);
@@ -655,7 +639,7 @@ export class MemoryIndex {
       const entry = findLexeme(vec, id);
       if (entry < 0) continue;
       const n = vec[0]!;
-      values[i] = orTermNumerator(pos, vec[1 + n + entry]!, vec[2 + n + entry]!);
+      values[i] = orTermNumerator(weights, pos, vec[1 + n + entry]!, vec[2 + n + entry]!);
     }
     cached = { values, length: list.length };
     this.numerators.set(id, cached);

@@ -505,21 +505,11 @@ function buildFacets(
     b.count - a.count ||
     a.label.localeCompare(b.label) ||
     (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+  const top = (values: FacetValue[]) => values.sort(byCount).slice(0, maxFacetValues);
   const facets: Facet[] = [];
   if (category.length)
-    facets.push({
-      code: "category",
-      param: "category",
-      label: "Category",
-      values: category.sort(byCount).slice(0, maxFacetValues),
-    });
-  if (brand.length)
-    facets.push({
-      code: "brand",
-      param: "brand",
-      label: "Brand",
-      values: brand.sort(byCount).slice(0, maxFacetValues),
-    });
+    facets.push({ code: "category", param: "category", label: "Category", values: top(category) });
+  if (brand.length) facets.push({ code: "brand", param: "brand", label: "Brand", values: top(brand) });
   if (price.length)
     facets.push({
       code: "price",
@@ -528,7 +518,7 @@ function buildFacets(
       values: price.sort((a, b) => a.bucket - b.bucket).map(({ bucket: _bucket, ...v }) => v),
     });
   for (const facet of [...grouped.values()].sort((a, b) => a.code.localeCompare(b.code))) {
-    facet.values = facet.values.sort(byCount).slice(0, maxFacetValues);
+    facet.values = top(facet.values);
     facets.push(facet);
   }
   return facets;

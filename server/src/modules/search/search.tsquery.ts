@@ -369,26 +369,31 @@ export function rankWeights(weights: readonly [number, number, number, number]):
   return Float32Array.from(weights);
 }
 
+/**
+ * calc_rank_or's term for one lexeme entry with positions `pos[start, end)`, before its division by
+ * 1.64493406685 (a float4; the in-memory engine caches it per posting).
+ */
+export function orTermNumerator(w: Float32Array, pos: ArrayLike<number>, start: number, end: number): number {
+  let resj = 0;
+  let wjm = -1;
+  let jm = 0;
+  for (let j = 0; j < end - start; j++) {
+    const wp = w[pos[start + j]! >> 14]!;
+    resj = f(resj + f(wp / ((j + 1) * (j + 1))));
+    if (wp > wjm) {
+      wjm = wp;
+      jm = j;
+    }
+  }
+  return f(f(wjm + resj) - f(wjm / ((jm + 1) * (jm + 1))));
+}
+
 function rankOr(w: Float32Array, doc: DocumentView, items: readonly number[]): number {
-  const pos = doc.pos;
   let res = 0;
   for (const item of items) {
     const [b, n] = ensure(0, doc, item);
     for (let e = 0; e < n; e++) {
-      const start = b[2 * e]!;
-      const end = b[2 * e + 1]!;
-      let resj = 0;
-      let wjm = -1;
-      let jm = 0;
-      for (let j = 0; j < end - start; j++) {
-        const wp = w[pos[start + j]! >> 14]!;
-        resj = f(resj + f(wp / ((j + 1) * (j + 1))));
-        if (wp > wjm) {
-          wjm = wp;
-          jm = j;
-        }
-      }
-      res = f(res + f(f(wjm + resj) - f(wjm / ((jm + 1) * (jm + 1)))) / 1.64493406685);
+      res = f(res + orTermNumerator(w, doc.pos, b[2 * e]!, b[2 * e + 1]!) / 1.64493406685);
     }
   }
   if (items.length > 0) res = f(res / items.length);
