@@ -42,6 +42,10 @@ const axeSource = fs.readFileSync(path.join(repoRoot, "node_modules/axe-core/axe
 export async function seriousViolations(
   page: Page,
 ): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  // Content being refreshed is dimmed on purpose (aria-busy): check the page once it has settled.
+  await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null, undefined, {
+    timeout: 10_000,
+  });
   // Colours caught mid-transition (a button just enabled) would read as low contrast: settle them first.
   await page.addStyleTag({
     content: "*, *::before, *::after { transition: none !important; animation: none !important; }",
