@@ -1,14 +1,18 @@
+import { minorToDecimal, parseMoney } from "@bazaar/money";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { refundOrder } from "../src/flows/refund-order.ts";
+import { refundOrder } from "../src/modules/orders/orders.refunds.ts";
 import { updateStoreSettings, upsertPromotion, upsertTaxRates } from "../src/modules/pricing/index.ts";
+import { formatMoney, parseMajorUnits } from "../src/platform/money.ts";
 import { GuestShopper, michigan, seedShop } from "./commerce-fixtures.ts";
 import { testApp } from "./helpers.ts";
 
 /**
  * Money, end to end and property-based: random carts placed as real orders through the API. The
  * order's lines + shipping + tax - discounts equal its total to the minor unit, what is captured is
- * the total, and a full refund gives back exactly what was captured (and not a minor unit more).
+ * the total, and a full refund gives back exactly what was captured (and not a minor unit more). Every
+ * amount of the order, shown as e-mails show it (in several locales) or written as a decimal, reads back
+ * to the same minor units.
  */
 let t: Awaited<ReturnType<typeof testApp>>;
 let v: Awaited<ReturnType<typeof seedShop>>["variants"];
@@ -125,6 +129,18 @@ describe("money adds up", () => {
           expect(tt.total).toBe(cart.totals.total);
           expect(order.payment.capturedAmount).toBe(tt.total);
           expect(tt.paidTotal).toBe(tt.total);
+          const amounts: number[] = [tt.total, tt.subtotal, tt.discountTotal, tt.taxTotal, tt.shippingTotal];
+          for (const l of order.lines) amounts.push(l.unitPrice, l.subtotal, l.discount, l.tax, l.total);
+          for (const amount of amounts) {
+            for (const locale of ["en-US", "de-DE", "hu-HU", "ar-IQ"]) {
+              const shown = formatMoney(amount, order.currency, locale);
+              expect(parseMoney(shown, order.currency, locale), shown).toEqual({
+                ok: true,
+                amountMinor: amount,
+              });
+            }
+            expect(parseMajorUnits(minorToDecimal(amount, order.currency), order.currency)).toBe(amount);
+          }
 
           await refundOrder(t.ctx, order.id, {
             amount: tt.total,

@@ -1,3 +1,9 @@
+/**
+ * Money on the server: integer minor units of an ISO 4217 currency. Digits, conversions, display and
+ * parsing come from `@bazaar/money` (ISO 4217 list one via `currency-codes`), shared with the web
+ * apps, so the server and the browser agree on every currency.
+ */
+import * as money from "@bazaar/money";
 import { ValidationError } from "./errors.ts";
 
 /** An amount of money: integer minor units of an ISO 4217 currency. */
@@ -6,68 +12,42 @@ export interface Money {
   currency: string;
 }
 
-/** Digits after the decimal point of ISO 4217 currencies that differ from 2 (ISO 4217 list one). */
-const minorDigits: Record<string, number> = {
-  BHD: 3,
-  BIF: 0,
-  CLF: 4,
-  CLP: 0,
-  DJF: 0,
-  GNF: 0,
-  IQD: 3,
-  ISK: 0,
-  JOD: 3,
-  JPY: 0,
-  KMF: 0,
-  KRW: 0,
-  KWD: 3,
-  LYD: 3,
-  OMR: 3,
-  PYG: 0,
-  RWF: 0,
-  TND: 3,
-  UGX: 0,
-  UYI: 0,
-  UYW: 4,
-  VND: 0,
-  VUV: 0,
-  XAF: 0,
-  XOF: 0,
-  XPF: 0,
-};
-
-/** Number of minor-unit digits of an ISO 4217 currency (2 unless listed otherwise). */
+/**
+ * Number of minor-unit digits of an ISO 4217 currency (JPY 0, USD 2, HUF 2, KWD 3, CLF 4).
+ * @throws UnknownCurrencyError (a RangeError) for a code that `isCurrencyCode` refuses.
+ */
 export function currencyDigits(currency: string): number {
-  return minorDigits[currency] ?? 2;
-}
-
-/** True when `code` looks like an ISO 4217 alphabetic code. */
-export function isCurrencyCode(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code);
+  return money.currencyDigits(currency);
 }
 
 /**
- * Parses a decimal amount written in major units ("52", "52.5", "1,234.99") into integer minor units,
- * exactly (no floating point): "52.5" USD -> 5250. Extra decimals beyond the currency's digits are
- * rounded half-up.
- * @throws ValidationError (field `field`) when the text is not a non-negative decimal number or
- *   the result is not a safe integer.
+ * True when `code` is an ISO 4217 alphabetic code with a minor unit ("USD", "JPY"; not "usd", "ABC"
+ * or the no-minor-unit codes XAU, XXX, ...).
+ */
+export function isCurrencyCode(code: string): boolean {
+  return money.isCurrencyCode(code);
+}
+
+/**
+ * Parses a decimal amount written in major units by a machine (imports: "52", "52.5", "1,234.99",
+ * "34.0000") into integer minor units, exactly (no floating point): "52.5" USD -> 5250. Commas are
+ * taken as thousands separators and dropped. Extra decimals beyond the currency's digits are rounded
+ * half-up ("1.2345" KWD -> 1235). For what a person types in a locale, use `parseMoney` of
+ * `@bazaar/money`.
+ * @throws ValidationError (field `field`) when the text is not a non-negative decimal number, the
+ *   result is not a safe integer, or the currency is not an ISO 4217 code with a minor unit.
  */
 export function parseMajorUnits(text: string, currency: string, field = "price"): number {
-  const cleaned = text.trim().replaceAll(",", "");
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(cleaned);
-  if (!match) throw new ValidationError([{ field, message: `"${text}" is not a price` }]);
-  const digits = currencyDigits(currency);
-  const whole = match[1]!;
-  const frac = match[2] ?? "";
-  const kept = (frac + "0".repeat(digits)).slice(0, digits);
-  let minor = BigInt(whole + kept);
-  const next = frac.charAt(digits);
-  if (next !== "" && Number(next) >= 5) minor += 1n;
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new ValidationError([{ field, message: `"${text}" is too large` }]);
+  if (!money.isCurrencyCode(currency)) {
+    throw new ValidationError([{ field, message: `"${currency}" is not an ISO 4217 currency code` }]);
   }
-  return Number(minor);
+  const cleaned = text.trim().replaceAll(",", "");
+  const result = /^\d+(?:\.\d+)?$/.test(cleaned)
+    ? money.decimalToMinor(cleaned, currency, { rounding: "half-up" })
+    : undefined;
+  if (result?.ok) return result.amountMinor;
+  const message = result?.code === "TOO_LARGE" ? `"${text}" is too large` : `"${text}" is not a price`;
+  throw new ValidationError([{ field, message }]);
 }
 
 /** Asserts that an amount is a safe integer number of minor units. */
@@ -79,31 +59,11 @@ export function assertMinorUnits(amount: number, field = "amount"): number {
 }
 
 /**
- * Formats minor units for people, exactly (no floating point): 123456 USD -> "$1,234.56" in en-US.
- * Uses Intl.NumberFormat with the decimal as a string, so large amounts keep every digit.
+ * Formats minor units for people, exactly (no floating point), with the currency's ISO 4217 digits:
+ * 123456 USD -> "$1,234.56" in en-US, 150000 HUF -> "1500,00 Ft" in hu-HU. See `formatMoney` of
+ * `@bazaar/money` (formatters cached per locale and currency).
+ * @throws RangeError for a non-safe-integer amount, an invalid locale or an unknown currency.
  */
 export function formatMoney(amount: number, currency: string, locale = "en-US"): string {
-  const digits = currencyDigits(currency);
-  const negative = amount < 0;
-  const text = String(Math.abs(amount)).padStart(digits + 1, "0");
-  const decimal = digits ? `${text.slice(0, -digits)}.${text.slice(-digits)}` : text;
-  return currencyFormat(locale, currency, digits).format(negative ? `-${decimal}` : decimal);
-}
-
-/** Intl formatters are costly to build (a large share of rendering an order e-mail): one per locale and currency. */
-const formats = new Map<string, { format(value: string): string }>();
-
-function currencyFormat(locale: string, currency: string, digits: number): { format(value: string): string } {
-  const key = `${locale}|${currency}`;
-  let format = formats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, {
-      style: "currency",
-      currency,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }) as unknown as { format(value: string): string };
-    formats.set(key, format);
-  }
-  return format;
+  return money.formatMoney(amount, currency, locale);
 }
