@@ -2,28 +2,56 @@ import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import type { Config } from "../config.ts";
 
 /** Metadata of a stored object. `bytes` is its size; `modifiedAt` in UTC. */
 export interface StoredObject {
   key: string;
   bytes: number;
   modifiedAt: Date;
+  /** MIME type kept with the object (S3); absent on the local disk, which keeps none. */
+  contentType?: string;
 }
 
 /**
  * Where files live (original images, generated sizes, downloadable files). Keys are `/`-separated
- * relative paths such as `images/ab/ab12...ef.jpg`. The default is local disk; S3 comes later.
+ * relative paths such as `images/ab/ab12...ef.jpg`; a key leaving its root (`../x`, `/x`) is refused.
+ * Local disk (the default) or an S3 bucket (`STORAGE=s3`, see storage.s3.ts): both answer null, never
+ * an error, for a key that does not exist, and throw for anything else that goes wrong.
  */
 export interface Storage {
-  put(key: string, data: Buffer): Promise<void>;
+  /**
+   * Stores an object whole, replacing any object of that key. `contentType` is kept where the
+   * storage keeps metadata (S3; guessed from the key's extension when not given).
+   */
+  put(key: string, data: Buffer, options?: { contentType?: string }): Promise<void>;
   /** Reads an object whole. Returns null when it does not exist. */
   read(key: string): Promise<Buffer | null>;
-  /** Streams an object. Returns null when it does not exist. */
+  /** Streams an object (never buffered whole). Returns null when it does not exist. */
   stream(key: string): Promise<{ body: Readable; object: StoredObject } | null>;
   stat(key: string): Promise<StoredObject | null>;
+  /** Releases connections (the S3 client's sockets); the app calls it on close. */
+  close(): Promise<void>;
 }
 
-function safeKey(key: string): string {
+/**
+ * The storage `config` selects: `LocalDiskStorage` under `storageDir` (STORAGE=local, the default), or
+ * `S3Storage` on `config.s3` (STORAGE=s3). The AWS SDK is loaded only then (it takes about 0.5 s).
+ */
+export async function createStorage(config: Pick<Config, "storage" | "storageDir" | "s3">): Promise<Storage> {
+  if (config.storage === "s3") {
+    if (!config.s3) throw new Error("STORAGE=s3 needs the S3 settings (S3_BUCKET, ...)");
+    const { S3Storage } = await import("./storage.s3.ts");
+    return new S3Storage(config.s3, safeKey);
+  }
+  return new LocalDiskStorage(config.storageDir);
+}
+
+/**
+ * A key as stored: normalised, and refused when it would leave the storage's root.
+ * @throws Error for `..` segments leading out, absolute keys and NUL characters.
+ */
+export function safeKey(key: string): string {
   const normalised = path.posix.normalize(key);
   if (normalised.startsWith("..") || path.posix.isAbsolute(normalised) || normalised.includes("\0")) {
     throw new Error(`Unsafe storage key: ${key}`);
@@ -39,7 +67,7 @@ export class LocalDiskStorage implements Storage {
     return path.join(this.root, safeKey(key));
   }
 
-  async put(key: string, data: Buffer): Promise<void> {
+  async put(key: string, data: Buffer, _options?: { contentType?: string }): Promise<void> {
     const target = this.pathOf(key);
     await fs.mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
@@ -71,4 +99,6 @@ export class LocalDiskStorage implements Storage {
     if (!object) return null;
     return { body: createReadStream(this.pathOf(key)), object };
   }
+
+  async close(): Promise<void> {}
 }
