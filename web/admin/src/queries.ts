@@ -1,5 +1,6 @@
+import { isApiError, ok } from "@bazaar/sdk";
 import { QueryClient, useQuery } from "@tanstack/react-query";
-import { adminApi, isApiError } from "./api";
+import { client } from "./api";
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -16,7 +17,7 @@ export const meKey = ["admin", "me"] as const;
 
 /** The signed-in staff member (GET /api/admin/me); errors are 401 / 403 problems. */
 export function useMe() {
-  return useQuery({ queryKey: meKey, queryFn: ({ signal }) => adminApi.me(signal) });
+  return useQuery({ queryKey: meKey, queryFn: ({ signal }) => ok(client.GET("/api/admin/me", { signal })) });
 }
 
 /** Whether the signed-in staff member holds a permission. */

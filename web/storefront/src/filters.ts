@@ -1,4 +1,4 @@
-import type { ProductListQuery, ProductSort } from "@bazaar/sdk/src/types";
+import type { ProductListQuery, ProductSort } from "@bazaar/sdk";
 
 /**
  * The category page keeps its filters in the URL with the API's own parameter names:

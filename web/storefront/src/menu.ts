@@ -1,4 +1,4 @@
-import type { Category } from "@bazaar/sdk/src/types";
+import type { Category } from "@bazaar/sdk";
 
 const MAX_PRIMARY = 6;
 

@@ -1,7 +1,6 @@
-import type { ProductListQuery } from "@bazaar/sdk/src/types";
+import { type Cart, isApiError, ok, type ProductListQuery } from "@bazaar/sdk";
 import { infiniteQueryOptions, QueryClient, queryOptions } from "@tanstack/react-query";
-import { accountApi, api, authApi, cartApi, checkoutApi, isApiError } from "./api";
-import type { Cart } from "./commerce";
+import { client } from "./api";
 
 export const PAGE_SIZE = 24;
 
@@ -17,37 +16,58 @@ export const queryClient = new QueryClient({
   },
 });
 
+/** Query of `GET /api/store/products`; option filters go as `option.<code>=a,b`. */
+function productsQuery(query: ProductListQuery) {
+  const { options, ...rest } = query;
+  const optionParams: Record<string, string> = {};
+  for (const [code, values] of Object.entries(options ?? {})) {
+    if (values.length > 0) optionParams[`option.${code}`] = values.join(",");
+  }
+  return {
+    ...rest,
+    limit: rest.limit ?? PAGE_SIZE,
+    sort: rest.sort ?? "relevance",
+    inStock: rest.inStock || undefined,
+    ...optionParams,
+  };
+}
+
+const products = (query: ProductListQuery, signal: AbortSignal) =>
+  ok(client.GET("/api/store/products", { params: { query: productsQuery(query) }, signal }));
+
 export const categoriesQuery = () =>
   queryOptions({
     queryKey: ["categories"],
-    queryFn: ({ signal }) => api.categories(signal),
+    queryFn: ({ signal }) => ok(client.GET("/api/store/categories", { signal })),
     staleTime: 5 * 60_000,
   });
 
 export const categoryQuery = (slug: string) =>
   queryOptions({
     queryKey: ["category", slug],
-    queryFn: ({ signal }) => api.category(slug, signal),
+    queryFn: ({ signal }) =>
+      ok(client.GET("/api/store/categories/{slug}", { params: { path: { slug } }, signal })),
   });
 
 export const productQuery = (slug: string) =>
   queryOptions({
     queryKey: ["product", slug],
-    queryFn: ({ signal }) => api.product(slug, signal),
+    queryFn: ({ signal }) =>
+      ok(client.GET("/api/store/products/{slug}", { params: { path: { slug } }, signal })),
   });
 
 /** One page of products (e.g. the home page's newest). */
 export const productListQuery = (query: ProductListQuery) =>
   queryOptions({
     queryKey: ["products", "list", query],
-    queryFn: ({ signal }) => api.products(query, signal),
+    queryFn: ({ signal }) => products(query, signal),
   });
 
 /** Cursor-paginated products ("Load more"). */
 export const productPagesQuery = (query: Omit<ProductListQuery, "cursor">) =>
   infiniteQueryOptions({
     queryKey: ["products", "pages", query],
-    queryFn: ({ pageParam, signal }) => api.products({ ...query, cursor: pageParam ?? undefined }, signal),
+    queryFn: ({ pageParam, signal }) => products({ ...query, cursor: pageParam ?? undefined }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -56,28 +76,28 @@ export const productPagesQuery = (query: Omit<ProductListQuery, "cursor">) =>
 export const sessionQuery = () =>
   queryOptions({
     queryKey: ["session"],
-    queryFn: ({ signal }) => authApi.session(signal),
+    queryFn: ({ signal }) => ok(client.GET("/api/auth/get-session", { signal })),
     staleTime: 30_000,
   });
 
 export const accountQuery = () =>
   queryOptions({
     queryKey: ["account", "profile"],
-    queryFn: ({ signal }) => accountApi.profile(signal),
+    queryFn: ({ signal }) => ok(client.GET("/api/store/account/", { signal })),
     staleTime: 0,
   });
 
 export const addressesQuery = () =>
   queryOptions({
     queryKey: ["account", "addresses"],
-    queryFn: ({ signal }) => accountApi.addresses(signal),
+    queryFn: ({ signal }) => ok(client.GET("/api/store/account/addresses", { signal })),
     staleTime: 0,
   });
 
 export const deviceSessionsQuery = () =>
   queryOptions({
     queryKey: ["account", "sessions"],
-    queryFn: ({ signal }) => authApi.listSessions(signal),
+    queryFn: async ({ signal }) => (await ok(client.GET("/api/auth/list-sessions", { signal }))) ?? [],
     staleTime: 0,
   });
 
@@ -93,7 +113,7 @@ export async function refreshSession(): Promise<void> {
 export const cartQuery = () =>
   queryOptions({
     queryKey: ["cart"],
-    queryFn: ({ signal }) => cartApi.get(signal),
+    queryFn: ({ signal }) => ok(client.GET("/api/store/cart", { signal })),
     staleTime: 30_000,
   });
 
@@ -109,7 +129,7 @@ export async function setCart(cart: Cart): Promise<void> {
 export const paymentMethodsQuery = () =>
   queryOptions({
     queryKey: ["payment-methods"],
-    queryFn: ({ signal }) => checkoutApi.paymentMethods(signal),
+    queryFn: ({ signal }) => ok(client.GET("/api/store/payment-methods", { signal })),
     staleTime: 5 * 60_000,
   });
 
@@ -117,7 +137,13 @@ export const paymentMethodsQuery = () =>
 export const myOrdersQuery = () =>
   infiniteQueryOptions({
     queryKey: ["account", "orders", "list"],
-    queryFn: ({ pageParam, signal }) => checkoutApi.myOrders(pageParam, signal),
+    queryFn: ({ pageParam, signal }) =>
+      ok(
+        client.GET("/api/store/orders", {
+          params: { query: { limit: 20, cursor: pageParam ?? undefined } },
+          signal,
+        }),
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     staleTime: 0,
@@ -127,6 +153,7 @@ export const myOrdersQuery = () =>
 export const myOrderQuery = (number: string) =>
   queryOptions({
     queryKey: ["account", "orders", "detail", number],
-    queryFn: ({ signal }) => checkoutApi.myOrder(number, signal),
+    queryFn: ({ signal }) =>
+      ok(client.GET("/api/store/orders/{number}", { params: { path: { number } }, signal })),
     staleTime: 0,
   });

@@ -1,6 +1,6 @@
-import type { SearchResult, SearchSort, Suggestions } from "@bazaar/sdk/src/types";
+import { done, ok, type QueryOf, type SearchEvent, type SearchSort } from "@bazaar/sdk";
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { call, request } from "./api";
+import { client } from "./api";
 
 /**
  * The search page keeps its state in the URL with the API's own parameter names: `q`, repeated
@@ -50,16 +50,17 @@ export function hasSearchFilters(state: SearchState): boolean {
   return state.inStock || FILTER_PARAMS.some((param) => state.filters[param].length > 0);
 }
 
-/** Query string of `GET /api/store/search` for a state and page. */
-export function searchApiParams(state: SearchState, limit: number, cursor?: string | null): URLSearchParams {
-  const params = new URLSearchParams();
-  params.set("q", state.q);
-  for (const param of FILTER_PARAMS) for (const value of state.filters[param]) params.append(param, value);
-  if (state.inStock) params.set("inStock", "true");
-  if (state.sort !== "relevance") params.set("sort", state.sort);
-  params.set("limit", String(limit));
-  if (cursor) params.set("cursor", cursor);
-  return params;
+/** Query of `GET /api/store/search` for a state and page (filters repeat: `brand=A&brand=B`). */
+export function searchApiQuery(
+  state: SearchState,
+  limit: number,
+  cursor?: string | null,
+): QueryOf<"/api/store/search"> {
+  const query: QueryOf<"/api/store/search"> = { q: state.q, sort: state.sort, limit };
+  for (const param of FILTER_PARAMS) if (state.filters[param].length > 0) query[param] = state.filters[param];
+  if (state.inStock) query.inStock = true;
+  if (cursor) query.cursor = cursor;
+  return query;
 }
 
 /** The search page's address for a query (and optionally a sort). */
@@ -107,11 +108,10 @@ export function clearSearchFilters(params: URLSearchParams): URLSearchParams {
 
 export const searchApi = {
   search: (state: SearchState, limit: number, cursor: string | null, signal?: AbortSignal) =>
-    request<SearchResult>(`/api/store/search?${searchApiParams(state, limit, cursor)}`, signal),
+    ok(client.GET("/api/store/search", { params: { query: searchApiQuery(state, limit, cursor) }, signal })),
   suggest: (q: string, signal?: AbortSignal) =>
-    request<Suggestions>(`/api/store/search/suggest?${new URLSearchParams({ q })}`, signal),
-  event: (body: { queryId: string; productId: string; type: "click" | "conversion"; position?: number }) =>
-    call<null>("POST", "/api/store/search/events", body),
+    ok(client.GET("/api/store/search/suggest", { params: { query: { q } }, signal })),
+  event: (body: SearchEvent) => done(client.POST("/api/store/search/events", { body })),
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { ProductDetail, Variant } from "@bazaar/sdk/src/types";
+import type { ProductDetail, Variant } from "@bazaar/sdk";
 
 export type Selection = Record<string, string>;
 

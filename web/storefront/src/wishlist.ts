@@ -1,97 +1,62 @@
-import type {
-  Problem,
-  SharedWishlist,
-  Wishlist,
-  WishlistItem,
-  WishlistMergeResult,
-  WishlistPreviewItem,
-  WishlistShareLink,
-  WishlistSummary,
-} from "@bazaar/sdk/src/types";
+import { type BodyOf, type Cart, done, type Item, ok, type WishlistMergeResult } from "@bazaar/sdk";
 import { queryOptions } from "@tanstack/react-query";
-import { ApiError } from "./api";
-import type { Cart } from "./commerce";
+import { client } from "./api";
 import { queryClient, setCart } from "./queries";
 
 // ---------------------------------------------------------------------------------------------------
 // The wishlist API (/api/store/wishlists)
 
-/** One JSON call; errors become `ApiError` with the server's problem+json. Null for 204. */
-async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`/api/store${path}`, {
-      method,
-      headers: {
-        Accept: "application/json",
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
-      signal,
-    });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new ApiError({
-      type: "about:blank",
-      title: "Network error",
-      status: 0,
-      detail: "The store could not be reached. Check your connection and try again.",
-      code: "network_error",
-    });
-  }
-  const data: unknown = /json/i.test(response.headers.get("content-type") ?? "")
-    ? await response.json().catch(() => null)
-    : null;
-  if (!response.ok) {
-    const problem = data as Partial<Problem> | null;
-    throw new ApiError({
-      type: problem?.type ?? "about:blank",
-      title: problem?.title ?? (response.statusText || "Request failed"),
-      status: response.status,
-      detail: problem?.detail,
-      code: problem?.code ?? (response.status === 404 ? "not_found" : "http_error"),
-      errors: problem?.errors,
-    });
-  }
-  return data as T;
-}
-
-const seg = encodeURIComponent;
+const list = (wishlistId: string) => ({ params: { path: { wishlistId } } });
+const item = (wishlistId: string, itemId: string) => ({ params: { path: { wishlistId, itemId } } });
 
 /** The signed-in customer's wishlists. `listId` may be "default" (the list the heart button fills). */
 export const wishlistApi = {
-  lists: (signal?: AbortSignal) =>
-    call<{ items: WishlistSummary[]; total: number }>("GET", "/wishlists", undefined, signal),
+  lists: (signal?: AbortSignal) => ok(client.GET("/api/store/wishlists", { signal })),
   list: (listId: string, signal?: AbortSignal) =>
-    call<Wishlist>("GET", `/wishlists/${seg(listId)}`, undefined, signal),
-  create: (title: string) => call<Wishlist>("POST", "/wishlists", { title }),
+    ok(client.GET("/api/store/wishlists/{wishlistId}", { ...list(listId), signal })),
+  create: (title: string) => ok(client.POST("/api/store/wishlists", { body: { title } })),
   update: (listId: string, patch: { title?: string; isDefault?: true }) =>
-    call<Wishlist>("PATCH", `/wishlists/${seg(listId)}`, patch),
-  remove: (listId: string) => call<null>("DELETE", `/wishlists/${seg(listId)}`),
+    ok(client.PATCH("/api/store/wishlists/{wishlistId}", { ...list(listId), body: patch })),
+  remove: (listId: string) => done(client.DELETE("/api/store/wishlists/{wishlistId}", list(listId))),
   add: (listId: string, productId: string, variantId: string | null) =>
-    call<WishlistItem>("POST", `/wishlists/${seg(listId)}/items`, { productId, variantId }),
+    ok(
+      client.POST("/api/store/wishlists/{wishlistId}/items", {
+        ...list(listId),
+        body: { productId, variantId },
+      }),
+    ),
   removeItem: (listId: string, itemId: string) =>
-    call<null>("DELETE", `/wishlists/${seg(listId)}/items/${seg(itemId)}`),
+    done(client.DELETE("/api/store/wishlists/{wishlistId}/items/{itemId}", item(listId, itemId))),
   productIds: (listId: string, signal?: AbortSignal) =>
-    call<{ productIds: string[] }>("GET", `/wishlists/${seg(listId)}/products`, undefined, signal),
+    ok(client.GET("/api/store/wishlists/{wishlistId}/products", { ...list(listId), signal })),
   removeProduct: (listId: string, productId: string) =>
-    call<null>("DELETE", `/wishlists/${seg(listId)}/products/${seg(productId)}`),
+    done(
+      client.DELETE("/api/store/wishlists/{wishlistId}/products/{productId}", {
+        params: { path: { wishlistId: listId, productId } },
+      }),
+    ),
   moveToCart: (listId: string, itemId: string, variantId?: string) =>
-    call<Cart>("POST", `/wishlists/${seg(listId)}/items/${seg(itemId)}/move-to-cart`, {
-      ...(variantId ? { variantId } : {}),
-    }),
-  share: (listId: string) => call<WishlistShareLink>("POST", `/wishlists/${seg(listId)}/share`),
-  unshare: (listId: string) => call<null>("DELETE", `/wishlists/${seg(listId)}/share`),
+    ok(
+      client.POST("/api/store/wishlists/{wishlistId}/items/{itemId}/move-to-cart", {
+        ...item(listId, itemId),
+        body: { quantity: 1, ...(variantId ? { variantId } : {}) },
+      }),
+    ),
+  share: (listId: string) => ok(client.POST("/api/store/wishlists/{wishlistId}/share", list(listId))),
+  unshare: (listId: string) => done(client.DELETE("/api/store/wishlists/{wishlistId}/share", list(listId))),
   shared: (token: string, signal?: AbortSignal) =>
-    call<SharedWishlist>("GET", `/wishlists/shared/${seg(token)}`, undefined, signal),
-  merge: (items: GuestWish[]) => call<WishlistMergeResult>("POST", "/wishlists/merge", { items }),
+    ok(client.GET("/api/store/wishlists/shared/{token}", { params: { path: { token } }, signal })),
+  merge: (items: GuestWish[]) => ok(client.POST("/api/store/wishlists/merge", { body: { items } })),
   preview: (items: GuestWish[], signal?: AbortSignal) =>
-    call<{ items: WishlistPreviewItem[] }>(
-      "GET",
-      `/wishlists/preview?items=${seg(items.map((i) => (i.variantId ? `${i.productId}:${i.variantId}` : i.productId)).join(","))}`,
-      undefined,
-      signal,
+    ok(
+      client.GET("/api/store/wishlists/preview", {
+        params: {
+          query: {
+            items: items.map((i) => (i.variantId ? `${i.productId}:${i.variantId}` : i.productId)).join(","),
+          },
+        },
+        signal,
+      }),
     ),
 };
 
@@ -149,13 +114,8 @@ export async function moveToCart(listId: string, itemId: string, variantId?: str
 // ---------------------------------------------------------------------------------------------------
 // The guest wishlist, kept in this browser (localStorage) until sign-in merges it into the account
 
-/** A product (or one variant of it) a guest wishes for. */
-export interface GuestWish {
-  productId: string;
-  variantId: string | null;
-  /** ISO 8601 UTC. */
-  addedAt: string;
-}
+/** A product (or one variant of it) a guest wishes for, as the merge at sign-in takes it (`addedAt` ISO 8601 UTC). */
+export type GuestWish = Required<Item<BodyOf<"/api/store/wishlists/merge">>>;
 
 const storageKey = "bazaar.wishlist.v1";
 const changeEvent = "bazaar:wishlist";

@@ -1,4 +1,4 @@
-import type { Money } from "@bazaar/sdk/src/types";
+import type { Money } from "@bazaar/sdk";
 import { cn } from "./cn";
 import { formatMoney } from "./money";
 

@@ -1,4 +1,4 @@
-import type { ProductSummary } from "@bazaar/sdk/src/types";
+import type { ProductSummary } from "@bazaar/sdk";
 import { cn } from "./cn";
 import { DefaultLink, type LinkComponent } from "./link";
 import { Price } from "./Price";

@@ -1,4 +1,4 @@
-import type { Image } from "@bazaar/sdk/src/types";
+import type { Image } from "@bazaar/sdk";
 import { decodeEntities } from "./text";
 
 export interface ResponsiveImageProps {

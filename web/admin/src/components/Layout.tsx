@@ -1,8 +1,9 @@
+import { errorMessage, isApiError } from "@bazaar/sdk";
 import { Button, cn, Spinner } from "@bazaar/ui";
 import { useMutation } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
-import { authApi, errorMessage, isApiError } from "../api";
+import { authApi } from "../api";
 import { queryClient, useMe } from "../queries";
 import { Alert } from "./forms";
 import { sections } from "./nav";

@@ -1,5 +1,5 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Spinner } from "@bazaar/ui";
-import { errorMessage } from "../api";
 import { Alert } from "./forms";
 
 /** The loading or error state of a query, or nothing once it has data. */

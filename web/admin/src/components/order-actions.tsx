@@ -1,18 +1,18 @@
-import { Button, formatMinor, minorToDecimalString, parseMajorToMinor } from "@bazaar/ui";
-import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import {
   type AdminOrder,
-  adminApi,
+  type AdminOrderPayment,
   errorMessage,
   isApiError,
   newIdempotencyKey,
   type OrderLine,
-  type OrderPayment,
   type RefundReason,
   refundReasons,
   type ShipmentInput,
-} from "../api";
+} from "@bazaar/sdk";
+import { Button, formatMinor, minorToDecimalString, parseMajorToMinor } from "@bazaar/ui";
+import { useMutation } from "@tanstack/react-query";
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { adminApi } from "../api";
 import { queryClient, useCan } from "../queries";
 import {
   Alert,
@@ -50,7 +50,7 @@ export function lineName(line: OrderLine): string {
 }
 
 /** The payment a refund draws on (the server's choice: the newest captured one) and what is left on it. */
-export function refundablePayment(order: AdminOrder): { payment: OrderPayment; left: number } | null {
+export function refundablePayment(order: AdminOrder): { payment: AdminOrderPayment; left: number } | null {
   const payment = [...order.payments]
     .filter((p) => ["captured", "partially_refunded", "refunded"].includes(p.status))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
@@ -308,9 +308,9 @@ function RefundForm({ order, onDone, onClose }: FormProps) {
   const [note, setNote] = useState("");
   const [amountError, setAmountError] = useState<string | null>(null);
   // One key per distinct request: kept for a retry whose outcome was unknown, renewed otherwise.
-  const key = useRef(newIdempotencyKey());
+  const key = useRef(newIdempotencyKey("adm"));
   const renewKey = () => {
-    key.current = newIdempotencyKey();
+    key.current = newIdempotencyKey("adm");
   };
   const refund = useMutation({
     mutationFn: (body: { amount: number; reason: RefundReason; note?: string }) =>

@@ -1,7 +1,8 @@
+import { isApiError, type PostalAddress, type StaffMember } from "@bazaar/sdk";
 import { cn } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { adminApi, isApiError, type PostalAddress, type StaffMember } from "../api";
+import { adminApi } from "../api";
 import { useCan, useMe } from "../queries";
 
 /** "partially_shipped" -> "Partially shipped". */

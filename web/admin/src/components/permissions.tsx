@@ -1,4 +1,4 @@
-import { permissionList } from "../api";
+import { permissionList } from "@bazaar/sdk";
 
 const labels: Record<string, string> = {
   "catalog:read": "View the catalog",

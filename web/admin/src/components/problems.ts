@@ -1,4 +1,4 @@
-import { fieldErrors, isApiError } from "../api";
+import { fieldErrors, isApiError } from "@bazaar/sdk";
 
 /**
  * Field messages of a problem, keyed by the last segment of the field path ("amount", "carrier"),

@@ -1,7 +1,8 @@
+import { errorMessage, type ReturnRecord } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { adminApi, errorMessage, type ReturnRecord } from "../api";
+import { adminApi } from "../api";
 import { queryClient, useCan } from "../queries";
 import { Checkbox, Field } from "./forms";
 

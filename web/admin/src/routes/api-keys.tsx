@@ -1,7 +1,8 @@
+import { type ApiKey, errorMessage, fieldErrors } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useRef, useState } from "react";
-import { type ApiKey, adminApi, errorMessage, fieldErrors, formatDateTime } from "../api";
+import { adminApi, formatDateTime } from "../api";
 import {
   Alert,
   CheckboxGroup,

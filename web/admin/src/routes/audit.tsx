@@ -1,18 +1,19 @@
+import type { AuditEntry } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
-import { type AuditEvent, adminApi, formatDateTime } from "../api";
+import { adminApi, formatDateTime } from "../api";
 import { Field, Section, TableScroll, tableClass, tdClass, thClass } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
 
-function target(event: AuditEvent): string {
+function target(event: AuditEntry): string {
   if (!event.targetType && !event.targetId) return "—";
   return [event.targetType, event.targetId].filter(Boolean).join(" ");
 }
 
-function AuditRow({ event }: { event: AuditEvent }) {
+function AuditRow({ event }: { event: AuditEntry }) {
   const metadata = Object.keys(event.metadata ?? {}).length ? JSON.stringify(event.metadata) : "";
   return (
     <tr>

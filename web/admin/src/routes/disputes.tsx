@@ -1,7 +1,8 @@
+import type { Dispute } from "@bazaar/sdk";
 import { formatMinor } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { adminApi, type Dispute, formatDateTime } from "../api";
+import { adminApi, formatDateTime } from "../api";
 import { Section, TableScroll, tableClass, tdClass, textLink, thClass } from "../components/forms";
 import { humanize, StatusBadge } from "../components/orders";
 import { PageHeading } from "../components/PageHeading";

@@ -1,5 +1,6 @@
+import type { LowStockLevel } from "@bazaar/sdk";
 import { useQuery } from "@tanstack/react-query";
-import { adminApi, type LowStockLevel } from "../api";
+import { adminApi } from "../api";
 import { Section, TableHead, TableScroll, tableClass, tdClass } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";

@@ -1,8 +1,9 @@
+import { type AdminOrder, isApiError, type OrderLine } from "@bazaar/sdk";
 import { formatMinor } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link, useParams } from "react-router";
-import { type AdminOrder, adminApi, formatDateTime, isApiError, type OrderLine } from "../api";
+import { adminApi, formatDateTime } from "../api";
 import {
   Alert,
   Notice,

@@ -1,8 +1,9 @@
+import { type AdminOrderSummary, type OrderStatus, orderStatuses } from "@bazaar/sdk";
 import { Button, formatMinor } from "@bazaar/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { adminApi, formatDateTime, type OrderSummary, orderStatuses } from "../api";
+import { adminApi, formatDateTime } from "../api";
 import {
   Field,
   Section,
@@ -19,11 +20,11 @@ import { QueryState } from "../components/QueryError";
 
 export const ordersKey = ["admin", "orders"] as const;
 
-function isOrderStatus(value: string): boolean {
+function isOrderStatus(value: string): value is OrderStatus {
   return (orderStatuses as readonly string[]).includes(value);
 }
 
-function OrderRow({ order }: { order: OrderSummary }) {
+function OrderRow({ order }: { order: AdminOrderSummary }) {
   return (
     <tr>
       <th scope="row" className={`${tdClass} whitespace-nowrap font-medium`}>

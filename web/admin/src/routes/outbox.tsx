@@ -1,7 +1,8 @@
+import type { MailMessage } from "@bazaar/sdk";
 import { Button, cn } from "@bazaar/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { adminApi, formatDateTime, type MailMessage } from "../api";
+import { adminApi, formatDateTime } from "../api";
 import { Section } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";

@@ -1,14 +1,8 @@
+import { errorMessage, fieldErrors, type PriceList, type PriceListRow } from "@bazaar/sdk";
 import { Button, formatMinor, minorToDecimalString, parseMajorToMinor } from "@bazaar/ui";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import {
-  adminApi,
-  errorMessage,
-  fieldErrors,
-  formatDateTime,
-  type PriceList,
-  type PriceListRow,
-} from "../api";
+import { adminApi, formatDateTime } from "../api";
 import {
   Alert,
   Checkbox,

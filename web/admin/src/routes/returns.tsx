@@ -1,6 +1,7 @@
+import type { ReturnRecord } from "@bazaar/sdk";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { adminApi, formatDateTime, type ReturnRecord } from "../api";
+import { adminApi, formatDateTime } from "../api";
 import { Section, TableScroll, tableClass, tdClass, textLink, thClass } from "../components/forms";
 import { StatusBadge } from "../components/orders";
 import { PageHeading } from "../components/PageHeading";

@@ -1,7 +1,8 @@
+import { errorMessage, fieldErrors, type Role } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useRef, useState } from "react";
-import { adminApi, errorMessage, fieldErrors, type Role } from "../api";
+import { adminApi } from "../api";
 import { Alert, CheckboxGroup, Field, Notice, Section } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { permissionOptions } from "../components/permissions";

@@ -1,8 +1,9 @@
+import { errorMessage, fieldErrors } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
-import { authApi, errorMessage, fieldErrors } from "../api";
+import { authApi } from "../api";
 import { Alert, Field, Notice, textLink } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 

@@ -1,8 +1,9 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { authApi, errorMessage } from "../api";
+import { authApi } from "../api";
 import { Alert, Checkbox, Field, safeNext } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { meKey, queryClient, useMe } from "../queries";

@@ -1,7 +1,8 @@
+import { errorMessage, fieldErrors, type Role, type StaffMember } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useRef, useState } from "react";
-import { adminApi, errorMessage, fieldErrors, type Role, type StaffMember } from "../api";
+import { adminApi } from "../api";
 import {
   Alert,
   CheckboxGroup,

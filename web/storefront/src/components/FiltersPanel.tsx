@@ -1,4 +1,4 @@
-import type { CategoryDetail } from "@bazaar/sdk/src/types";
+import type { CategoryDetail } from "@bazaar/sdk";
 import {
   Button,
   cn,

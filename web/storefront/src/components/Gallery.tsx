@@ -1,4 +1,4 @@
-import type { Image } from "@bazaar/sdk/src/types";
+import type { Image } from "@bazaar/sdk";
 import { cn, Icon, ResponsiveImage } from "@bazaar/ui";
 
 export interface GalleryProps {

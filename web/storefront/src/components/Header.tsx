@@ -1,4 +1,4 @@
-import type { Category } from "@bazaar/sdk/src/types";
+import type { Category } from "@bazaar/sdk";
 import { cn } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FocusEvent, useEffect, useId, useRef, useState } from "react";

@@ -1,4 +1,4 @@
-import type { ProductSummary } from "@bazaar/sdk/src/types";
+import type { ProductSummary } from "@bazaar/sdk";
 import { cn, ProductCard } from "@bazaar/ui";
 import { AppLink, productHref } from "./AppLink";
 import { WishlistButton } from "./WishlistButton";

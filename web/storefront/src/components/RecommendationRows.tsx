@@ -1,13 +1,9 @@
-import type { ProductSummary } from "@bazaar/sdk/src/types";
+import { ok } from "@bazaar/sdk";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { call, request } from "../api";
+import { client } from "../api";
 import { recentlyViewed, rememberViewed } from "../recently-viewed";
 import { ProductRow } from "./ProductGrid";
-
-interface Items {
-  items: ProductSummary[];
-}
 
 const fiveMinutes = 5 * 60_000;
 
@@ -17,15 +13,21 @@ const fiveMinutes = 5 * 60_000;
  * left out). Records the view. Each row hides itself when empty or when its request fails.
  */
 export function ProductRecommendations({ productId }: { productId: string }) {
-  const base = `/api/store/products/${encodeURIComponent(productId)}/recommendations?limit=8`;
+  const recommendations = (kind: "bought_together" | "similar", signal: AbortSignal) =>
+    ok(
+      client.GET("/api/store/products/{id}/recommendations", {
+        params: { path: { id: productId }, query: { limit: 8, kind } },
+        signal,
+      }),
+    );
   const bought = useQuery({
     queryKey: ["recommendations", productId, "bought_together"],
-    queryFn: ({ signal }) => request<Items>(`${base}&kind=bought_together`, signal),
+    queryFn: ({ signal }) => recommendations("bought_together", signal),
     staleTime: fiveMinutes,
   });
   const similar = useQuery({
     queryKey: ["recommendations", productId, "similar"],
-    queryFn: ({ signal }) => request<Items>(`${base}&kind=similar`, signal),
+    queryFn: ({ signal }) => recommendations("similar", signal),
     staleTime: fiveMinutes,
   });
   const [viewedIds, setViewedIds] = useState<string[]>([]);
@@ -35,10 +37,8 @@ export function ProductRecommendations({ productId }: { productId: string }) {
   }, [productId]);
   const viewed = useQuery({
     queryKey: ["products", "summaries", viewedIds],
-    queryFn: async ({ signal }) =>
-      (await call<Items>("POST", "/api/store/products/summaries", { ids: viewedIds }, signal)) ?? {
-        items: [],
-      },
+    queryFn: ({ signal }) =>
+      ok(client.POST("/api/store/products/summaries", { body: { ids: viewedIds }, signal })),
     enabled: viewedIds.length > 0,
     staleTime: fiveMinutes,
   });
@@ -59,7 +59,7 @@ export function HomeRecommendations() {
   const forYou = useQuery({
     queryKey: ["recommendations", "for-you"],
     queryFn: ({ signal }) =>
-      request<Items & { personal: boolean }>("/api/store/recommendations/for-you?limit=8", signal),
+      ok(client.GET("/api/store/recommendations/for-you", { params: { query: { limit: 8 } }, signal })),
     staleTime: fiveMinutes,
   });
   if (!forYou.data) return null;

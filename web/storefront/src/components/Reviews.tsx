@@ -1,12 +1,14 @@
-import type {
-  OwnReview,
-  RatingSummary,
-  Review,
-  ReviewInput,
-  ReviewPage,
-  ReviewPhoto,
-  ReviewSort,
-} from "@bazaar/sdk/src/types";
+import {
+  errorMessage,
+  fieldErrors,
+  type OwnReview,
+  type RatingSummary,
+  type Review,
+  type ReviewInput,
+  type ReviewPage,
+  type ReviewPhoto,
+  type ReviewSort,
+} from "@bazaar/sdk";
 import { Button, cn, Rating } from "@bazaar/ui";
 import {
   type InfiniteData,
@@ -18,7 +20,7 @@ import {
 } from "@tanstack/react-query";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { Link, useLocation } from "react-router";
-import { errorMessage, fieldErrors, reviewsApi } from "../api";
+import { reviewsApi } from "../api";
 import { queryClient, sessionQuery } from "../queries";
 import { signInHref } from "../session";
 import { Alert, Field, inputClass, Notice, SelectField, textLink } from "./forms";

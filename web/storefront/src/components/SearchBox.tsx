@@ -1,4 +1,4 @@
-import type { Suggestions } from "@bazaar/sdk/src/types";
+import type { Suggestions } from "@bazaar/sdk";
 import { cn, decodeEntities, formatMoney } from "@bazaar/ui";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import {

@@ -1,4 +1,4 @@
-import type { ProductDetail, ProductOption } from "@bazaar/sdk/src/types";
+import type { ProductDetail, ProductOption } from "@bazaar/sdk";
 import { cn, Swatch } from "@bazaar/ui";
 import { type KeyboardEvent, useId, useRef } from "react";
 import { isValueAvailable, type Selection } from "../variants";

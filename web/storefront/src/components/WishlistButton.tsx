@@ -1,8 +1,8 @@
+import { errorMessage } from "@bazaar/sdk";
 import { cn, decodeEntities } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { NavLink } from "react-router";
-import { errorMessage } from "../api";
 import { sessionQuery } from "../queries";
 import {
   addGuestWish,

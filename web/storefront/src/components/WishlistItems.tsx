@@ -1,4 +1,4 @@
-import type { WishlistPreviewItem } from "@bazaar/sdk/src/types";
+import type { WishlistPreviewItem } from "@bazaar/sdk";
 import { decodeEntities, formatMoney, Price } from "@bazaar/ui";
 import type { ReactNode } from "react";
 import { Link } from "react-router";

@@ -1,7 +1,7 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Button, formatMinor, Spinner } from "@bazaar/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { errorMessage } from "../api";
 import { primaryLink } from "../components/cart/CartDrawer";
 import { Alert, textLink } from "../components/forms";
 import { formatDate, StatusBadge } from "../components/orders/OrderDetail";

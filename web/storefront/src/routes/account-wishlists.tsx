@@ -1,9 +1,15 @@
-import type { Wishlist, WishlistShareLink, WishlistSummary } from "@bazaar/sdk/src/types";
+import {
+  errorMessage,
+  fieldErrors,
+  isApiError,
+  type Wishlist,
+  type WishlistShareLink,
+  type WishlistSummary,
+} from "@bazaar/sdk";
 import { Button, cn, decodeEntities, Spinner } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { Link, Navigate, useLocation, useSearchParams } from "react-router";
-import { errorMessage, fieldErrors, isApiError } from "../api";
 import { productHref } from "../components/AppLink";
 import { primaryLink } from "../components/cart/CartDrawer";
 import { useCartUi } from "../components/cart/CartUi";

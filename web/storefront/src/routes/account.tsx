@@ -1,8 +1,9 @@
+import { type AccountProfile, errorMessage, fieldErrors, isApiError } from "@bazaar/sdk";
 import { Button, Spinner } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, Navigate, useLocation, useSearchParams } from "react-router";
-import { type AccountProfile, accountApi, authApi, errorMessage, fieldErrors, isApiError } from "../api";
+import { accountApi, authApi } from "../api";
 import { Addresses } from "../components/account/Addresses";
 import { Security } from "../components/account/Security";
 import { Alert, Checkbox, Field, Notice } from "../components/forms";

@@ -1,7 +1,7 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Spinner } from "@bazaar/ui";
 import { useRef } from "react";
 import { Link } from "react-router";
-import { errorMessage } from "../api";
 import { primaryLink } from "../components/cart/CartDrawer";
 import { CartLineItem } from "../components/cart/CartLineItem";
 import { CouponForm, Promotions } from "../components/cart/Coupons";

@@ -1,4 +1,4 @@
-import type { CategoryDetail } from "@bazaar/sdk/src/types";
+import type { CategoryDetail } from "@bazaar/sdk";
 import { Breadcrumbs, Button, cn, Icon, ResponsiveImage, Spinner } from "@bazaar/ui";
 import { keepPreviousData, useInfiniteQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";

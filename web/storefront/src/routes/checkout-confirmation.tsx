@@ -1,9 +1,8 @@
+import { errorMessage, type Order } from "@bazaar/sdk";
 import { Spinner } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { Link, useLocation, useParams } from "react-router";
-import { errorMessage } from "../api";
-import type { Order } from "../commerce";
 import { primaryLink, secondaryLink } from "../components/cart/CartDrawer";
 import { forgetPendingPayment, rememberedOrder } from "../components/checkout/orderStore";
 import { Alert, Notice } from "../components/forms";

@@ -1,8 +1,9 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Spinner } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { checkoutApi, errorMessage } from "../api";
+import { checkoutApi } from "../api";
 import { primaryLink, secondaryLink } from "../components/cart/CartDrawer";
 import { pendingPayment, rememberOrder } from "../components/checkout/orderStore";
 import { Alert } from "../components/forms";

@@ -1,18 +1,20 @@
+import {
+  type AddressBody,
+  type Address as BookAddress,
+  type Cart,
+  errorMessage,
+  fieldErrorsAt,
+  isApiError,
+  type Order,
+  type PaymentInput,
+  type PostalAddress,
+  type SessionUser,
+} from "@bazaar/sdk";
 import { Button, cn, formatMinor, Spinner } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
-import {
-  type AddressBody,
-  type Address as BookAddress,
-  cartApi,
-  checkoutApi,
-  errorMessage,
-  fieldErrorsAt,
-  isApiError,
-  type SessionUser,
-} from "../api";
-import type { Cart, Order, PaymentInput, PostalAddress } from "../commerce";
+import { cartApi, checkoutApi } from "../api";
 import { primaryLink } from "../components/cart/CartDrawer";
 import { LineThumbnail, optionsText } from "../components/cart/CartLineItem";
 import { Promotions } from "../components/cart/Coupons";

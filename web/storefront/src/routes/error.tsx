@@ -1,5 +1,5 @@
+import { isApiError } from "@bazaar/sdk";
 import { isRouteErrorResponse, Link, useRouteError } from "react-router";
-import { isApiError } from "../api";
 import { PageHead } from "../components/PageHead";
 import { NotFoundPage } from "./not-found";
 

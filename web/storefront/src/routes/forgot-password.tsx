@@ -1,8 +1,9 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
-import { authApi, errorMessage } from "../api";
+import { authApi } from "../api";
 import { Alert, AuthCard, Field, Notice, textLink } from "../components/forms";
 import { PageHead } from "../components/PageHead";
 

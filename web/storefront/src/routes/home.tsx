@@ -1,4 +1,4 @@
-import type { Category } from "@bazaar/sdk/src/types";
+import type { Category } from "@bazaar/sdk";
 import { Icon, ResponsiveImage, Spinner } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";

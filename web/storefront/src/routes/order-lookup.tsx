@@ -1,8 +1,9 @@
+import { errorMessage, fieldErrorsAt } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef } from "react";
 import { Link, useSearchParams } from "react-router";
-import { checkoutApi, errorMessage, fieldErrorsAt } from "../api";
+import { checkoutApi } from "../api";
 import { Alert, Field, textLink } from "../components/forms";
 import { OrderDetail } from "../components/orders/OrderDetail";
 import { PageHead } from "../components/PageHead";

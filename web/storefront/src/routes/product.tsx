@@ -1,4 +1,10 @@
-import type { AttributeValue, ProductDetail, ProductSummary, Variant } from "@bazaar/sdk/src/types";
+import {
+  type AttributeValue,
+  errorMessage,
+  type ProductDetail,
+  type ProductSummary,
+  type Variant,
+} from "@bazaar/sdk";
 import {
   Breadcrumbs,
   Button,
@@ -13,7 +19,7 @@ import {
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { Link, type LoaderFunctionArgs, useParams } from "react-router";
-import { cartApi, errorMessage } from "../api";
+import { cartApi } from "../api";
 import { AppLink, categoryHref, productHref } from "../components/AppLink";
 import { useCartUi } from "../components/cart/CartUi";
 import { clampQuantity } from "../components/cart/QuantityStepper";

@@ -1,3 +1,4 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Button, cn, Icon, Spinner } from "@bazaar/ui";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { type MouseEvent, useId, useRef, useState } from "react";
@@ -7,7 +8,6 @@ import {
   type ShouldRevalidateFunctionArgs,
   useSearchParams,
 } from "react-router";
-import { errorMessage } from "../api";
 import { categoryHref } from "../components/AppLink";
 import { PageHead } from "../components/PageHead";
 import { ProductGrid } from "../components/ProductGrid";

@@ -1,8 +1,9 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { authApi, errorMessage } from "../api";
+import { authApi } from "../api";
 import { Alert, AuthCard, Checkbox, Field, Notice, safeNext, textLink } from "../components/forms";
 import { PageHead } from "../components/PageHead";
 import { refreshSession } from "../queries";

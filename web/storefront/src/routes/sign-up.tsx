@@ -1,8 +1,9 @@
+import { errorMessage, fieldErrors } from "@bazaar/sdk";
 import { Button } from "@bazaar/ui";
 import { useMutation } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { authApi, errorMessage, fieldErrors } from "../api";
+import { authApi } from "../api";
 import { Alert, AuthCard, Field, safeNext, textLink } from "../components/forms";
 import { PageHead } from "../components/PageHead";
 import { refreshSession } from "../queries";

@@ -1,7 +1,7 @@
+import { errorMessage, isNotFoundError } from "@bazaar/sdk";
 import { Spinner } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
-import { errorMessage, isNotFoundError } from "../api";
 import { primaryLink } from "../components/cart/CartDrawer";
 import { Alert } from "../components/forms";
 import { PageHead } from "../components/PageHead";

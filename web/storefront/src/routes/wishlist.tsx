@@ -1,7 +1,7 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Button, decodeEntities, Spinner } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import { Link, Navigate } from "react-router";
-import { errorMessage } from "../api";
 import { productHref } from "../components/AppLink";
 import { primaryLink } from "../components/cart/CartDrawer";
 import { Alert, Notice, textLink } from "../components/forms";

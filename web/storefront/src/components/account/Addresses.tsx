@@ -1,7 +1,8 @@
+import { type Address, type AddressInput, errorMessage, fieldErrors } from "@bazaar/sdk";
 import { Button, Spinner } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { type Address, type AddressInput, accountApi, errorMessage, fieldErrors } from "../../api";
+import { accountApi } from "../../api";
 import { addressesQuery, queryClient } from "../../queries";
 import { Alert, Checkbox, Field, Notice } from "../forms";
 

@@ -1,8 +1,9 @@
+import { type AccountProfile, type DeviceSession, errorMessage, fieldErrors } from "@bazaar/sdk";
 import { Button, Spinner } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import QRCode from "qrcode";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { type AccountProfile, authApi, type DeviceSession, errorMessage, fieldErrors } from "../../api";
+import { authApi } from "../../api";
 import { accountQuery, deviceSessionsQuery, queryClient, sessionQuery } from "../../queries";
 import { Alert, Checkbox, Field, Notice } from "../forms";
 

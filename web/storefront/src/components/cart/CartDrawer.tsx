@@ -1,7 +1,7 @@
+import { errorMessage } from "@bazaar/sdk";
 import { Button, formatMinor, Spinner } from "@bazaar/ui";
 import { useEffect, useId, useRef } from "react";
 import { Link, useLocation } from "react-router";
-import { errorMessage } from "../../api";
 import { Alert } from "../forms";
 import { CartLineItem } from "./CartLineItem";
 import { useCartUi } from "./CartUi";

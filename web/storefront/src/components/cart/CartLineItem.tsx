@@ -1,7 +1,6 @@
+import { type CartLine, errorMessage } from "@bazaar/sdk";
 import { cn, decodeEntities, formatMinor, showImagePlaceholder } from "@bazaar/ui";
 import { Link } from "react-router";
-import { errorMessage } from "../../api";
-import type { CartLine } from "../../commerce";
 import { productHref } from "../AppLink";
 import { QuantityStepper } from "./QuantityStepper";
 import { lineName, useLineActions } from "./useCart";

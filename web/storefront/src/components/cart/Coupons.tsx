@@ -1,7 +1,7 @@
+import { type Cart, errorMessage } from "@bazaar/sdk";
 import { Button, formatMinor } from "@bazaar/ui";
 import { type FormEvent, useId, useState } from "react";
-import { cartApi, errorMessage } from "../../api";
-import type { Cart } from "../../commerce";
+import { cartApi } from "../../api";
 import { inputClass } from "../forms";
 import { useCartWrite } from "./useCart";
 

@@ -1,6 +1,6 @@
+import type { CartTotals, OrderTotals } from "@bazaar/sdk";
 import { cn, formatMinor } from "@bazaar/ui";
 import type { ReactNode } from "react";
-import type { CartTotals, OrderTotals } from "../../commerce";
 
 function Row({
   label,

@@ -1,7 +1,7 @@
+import type { Cart, CartLine } from "@bazaar/sdk";
 import { decodeEntities } from "@bazaar/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { cartApi } from "../../api";
-import type { Cart, CartLine } from "../../commerce";
 import { cartQuery, setCart } from "../../queries";
 import { useCartUi } from "./CartUi";
 

@@ -1,6 +1,5 @@
+import type { AddressBody, PostalAddress } from "@bazaar/sdk";
 import { useState } from "react";
-import type { AddressBody } from "../../api";
-import type { PostalAddress } from "../../commerce";
 import { countries, countryName, US_STATES } from "../../countries";
 import { Field, SelectField } from "../forms";
 

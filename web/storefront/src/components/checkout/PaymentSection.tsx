@@ -1,6 +1,6 @@
+import type { PaymentMethod } from "@bazaar/sdk";
 import { Spinner } from "@bazaar/ui";
 import { lazy, type Ref, Suspense } from "react";
-import type { PaymentMethod } from "../../commerce";
 import { Field } from "../forms";
 import { type CardInput, formatCardNumber, formatExpiry } from "./card";
 import type { StripeHandle } from "./StripePayment";

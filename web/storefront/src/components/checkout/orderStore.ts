@@ -1,4 +1,4 @@
-import type { Order } from "../../commerce";
+import type { Order } from "@bazaar/sdk";
 
 const LAST_ORDER = "bazaar.lastOrder";
 const PENDING_PAYMENT = "bazaar.pendingPayment";

@@ -1,5 +1,5 @@
+import type { Order } from "@bazaar/sdk";
 import { cn, decodeEntities, formatMinor } from "@bazaar/ui";
-import type { Order } from "../../commerce";
 import { LineThumbnail, optionsText } from "../cart/CartLineItem";
 import { Totals } from "../cart/Totals";
 import { AddressBlock } from "../checkout/AddressFields";

@@ -1,4 +1,4 @@
-import type { SearchFacet, SearchFacetValue } from "@bazaar/sdk/src/types";
+import type { SearchFacet, SearchFacetValue } from "@bazaar/sdk";
 import { cn, Swatch } from "@bazaar/ui";
 import { useId, useState } from "react";
 import { sortFacetValues } from "../../filters";
