@@ -1,8 +1,10 @@
-// Builds the web apps when their dist/ is missing or older than their sources, so that a second
-// `npm start` does not wait for a build it does not need.
+// Builds the web apps when their dist/ is missing or older than their sources, and compiles the server
+// to server/dist when its sources changed (scripts/build-server.mjs), so that a second `npm start`
+// does not wait for a build it does not need.
 import { execSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { buildServerIfStale } from "./build-server.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -24,3 +26,5 @@ for (const app of ["web/storefront", "web/admin"]) {
     execSync(`npm run build -w ${app}`, { cwd: root, stdio: "inherit" });
   }
 }
+
+await buildServerIfStale();
