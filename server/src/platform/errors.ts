@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 
 /** One field-level problem inside a validation error. */
@@ -46,11 +47,14 @@ const titles: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  408: "Request Timeout",
   409: "Conflict",
   413: "Content Too Large",
+  414: "URI Too Long",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
   429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
@@ -91,6 +95,14 @@ function pgCode(error: unknown): string | undefined {
   if (typeof e.cause?.code === "string" && /^[0-9A-Z]{5}$/.test(e.cause.code)) return e.cause.code;
   return undefined;
 }
+
+/**
+ * PostgreSQL errors (SQLSTATE, PostgreSQL manual appendix A) that only a value from the request can
+ * cause: numeric_value_out_of_range, invalid_text_representation, character_not_in_repertoire,
+ * untranslatable_character, datetime_field_overflow, invalid_datetime_format. The edge rules
+ * (platform/edge.ts) refuse such input first, naming the field; this is the net behind them.
+ */
+const invalidValueCodes = new Set(["22003", "22P02", "22021", "22P05", "22008", "22007"]);
 
 /** Maps any thrown value to a problem body; unknown errors become a 500 without internals. */
 export function toProblem(error: unknown, instance?: string): ProblemBody {
@@ -137,6 +149,16 @@ export function toProblem(error: unknown, instance?: string): ProblemBody {
       code: "CONCURRENT_UPDATE",
     };
   }
+  if (sql && invalidValueCodes.has(sql)) {
+    return {
+      type: problemType("INVALID_VALUE"),
+      title: titles[400]!,
+      status: 400,
+      detail: "A value in the request cannot be stored or compared (out of range or not valid text).",
+      code: "INVALID_VALUE",
+      ...(instance ? { instance } : {}),
+    };
+  }
   if (typeof fe?.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = (fe.code ?? "BAD_REQUEST").replace(/^FST_(ERR_)?/, "");
     return {
@@ -162,6 +184,8 @@ export function toProblem(error: unknown, instance?: string): ProblemBody {
 export function problemErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const body = toProblem(error, request.url);
   if (body.status >= 500) request.log.error({ err: error }, "request failed");
+  else if (body.code === "INVALID_VALUE")
+    request.log.warn({ err: error }, "a value passed validation that the database refused");
   else request.log.info({ code: body.code, status: body.status }, body.detail);
   void reply.status(body.status).type("application/problem+json").send(body);
 }
@@ -181,4 +205,28 @@ export function sendProblem(reply: FastifyReply, status: number, code: string, d
     .status(status)
     .type("application/problem+json")
     .send(toProblem(new AppError(status, code, detail)));
+}
+
+/**
+ * Fastify `clientErrorHandler`: what Node's HTTP parser refuses before a request exists (headers or
+ * URL over the header size limit: 431; a client too slow to send its request: 408; anything
+ * unparsable: 400) is answered as problem+json too, then the connection is closed
+ * (https://nodejs.org/api/http.html#event-clienterror).
+ */
+export function problemClientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, code, detail] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "HEADERS_TOO_LARGE", "The request line and headers exceed the size this server accepts."]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "REQUEST_TIMEOUT", "The request was not received in time."]
+        : [400, "BAD_REQUEST", "The request could not be parsed as HTTP."];
+  if (socket.writable) {
+    const body = JSON.stringify(toProblem(new AppError(status, code, detail)));
+    socket.write(
+      `HTTP/1.1 ${status} ${titles[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Auth } from "./customers.auth.ts";
+import { requestOrigin } from "../../platform/csrf.ts";
+import { hostileInput } from "../../platform/edge.ts";
+import { ValidationError } from "../../platform/errors.ts";
+import { type Auth, requestOriginHeader } from "./customers.auth.ts";
 
 const titles: Record<number, string> = {
   400: "Bad Request",
@@ -19,12 +22,38 @@ function toWebRequest(request: FastifyRequest, baseUrl: string): Request {
   }
   // The client address as Fastify resolved it (proxy-aware); a client-sent value is overwritten.
   headers.set("x-bazaar-client-ip", request.ip);
+  headers.set(requestOriginHeader, requestOrigin(request));
   const hasBody = request.method !== "GET" && request.method !== "HEAD" && Buffer.isBuffer(request.body);
   return new Request(new URL(request.url, baseUrl), {
     method: request.method,
     headers,
     ...(hasBody ? { body: new Uint8Array(request.body as Buffer) } : {}),
   });
+}
+
+/**
+ * The edge rules (platform/edge.ts: no NUL characters, no numbers out of range) for the raw JSON or
+ * form bodies passed through to better-auth, which Fastify does not parse here.
+ * @throws ValidationError (400) naming the field.
+ */
+function rejectHostileRawBody(request: FastifyRequest): void {
+  if (!Buffer.isBuffer(request.body) || request.body.length === 0) return;
+  const type = String(request.headers["content-type"] ?? "");
+  const text = request.body.toString("utf8");
+  let parsed: unknown = null;
+  if (type.includes("json")) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return; // better-auth answers malformed JSON itself
+    }
+  } else if (type.includes("x-www-form-urlencoded")) {
+    parsed = Object.fromEntries(new URLSearchParams(text));
+  } else if (text.includes("\u0000")) {
+    parsed = text;
+  }
+  const problem = hostileInput(parsed, "body");
+  if (problem) throw new ValidationError([problem]);
 }
 
 /** Sends better-auth's Response; its JSON errors become RFC 9457 problem+json with a stable code. */
@@ -97,8 +126,10 @@ export function authRoutes(auth: Auth, baseUrl: string, providers: { id: string;
       method: ["GET", "POST"],
       url: "/api/auth/*",
       schema: { hide: true },
-      handler: async (request, reply) =>
-        sendWebResponse(await auth.handler(toWebRequest(request, baseUrl)), reply),
+      handler: async (request, reply) => {
+        rejectHostileRawBody(request);
+        return sendWebResponse(await auth.handler(toWebRequest(request, baseUrl)), reply);
+      },
     });
   };
 }
