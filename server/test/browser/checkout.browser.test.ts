@@ -25,10 +25,11 @@ beforeAll(async () => {
   if (!fs.existsSync(path.join(repoRoot, "web/storefront/dist/index.html"))) {
     throw new Error("Build the storefront first: npm run build");
   }
-  // Cart writes are checked against the shop's own origin, so the app must know its URL up front.
+  // The shopper opens the shop at 127.0.0.1 while its PUBLIC_URL names localhost: every write must
+  // still pass the Origin check (the request's own origin is the shop's), sign-in included.
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  t = await testApp({ serveStorefront: true, cacheTtlMs: 0, publicUrl: base });
+  t = await testApp({ serveStorefront: true, cacheTtlMs: 0, publicUrl: `http://localhost:${port}` });
   const summary = await importLuma(t.ctx, t.ctx.config.lumaPath);
   expect(summary.failed).toEqual([]);
   await t.app.listen({ port, host: "127.0.0.1" });

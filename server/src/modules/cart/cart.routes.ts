@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import type { AppContext } from "../../platform/context.ts";
-import { fromTrustedOrigin } from "../../platform/csrf.ts";
+import { PostalAddressInputSchema } from "../../platform/address.ts";
 import { AppError } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
+import type { AuthContext } from "../customers/index.ts";
 import { getStoreSettings, offeredCurrencies } from "../pricing/index.ts";
 import {
   addLine,
@@ -26,7 +26,7 @@ import {
   updateLine,
   viewCart,
 } from "./cart.service.ts";
-import { type CartDto, CartSchema, PostalAddressInputSchema, ShippingQuoteSchema } from "./cart.types.ts";
+import { type CartDto, CartSchema, ShippingQuoteSchema } from "./cart.types.ts";
 
 /** Name of the guest cart cookie (httpOnly, SameSite=Lax, path /api/store). */
 export const cartCookie = "bazaar_cart";
@@ -42,7 +42,7 @@ export interface Shopper {
 }
 
 /** Reads the shopper from the session cookie and the cart cookie or `X-Cart-Token` header. */
-export async function shopperOf(ctx: AppContext, request: FastifyRequest): Promise<Shopper> {
+export async function shopperOf(ctx: AuthContext, request: FastifyRequest): Promise<Shopper> {
   const header = request.headers[cartTokenHeader];
   const headerToken = typeof header === "string" && header.length <= 100 ? header : null;
   const cookieToken = request.cookies?.[cartCookie] ?? null;
@@ -59,7 +59,7 @@ export async function shopperOf(ctx: AppContext, request: FastifyRequest): Promi
   };
 }
 
-function setCartCookie(ctx: AppContext, reply: FastifyReply, token: string): void {
+function setCartCookie(ctx: AuthContext, reply: FastifyReply, token: string): void {
   reply.setCookie(cartCookie, token, {
     path: "/api/store",
     httpOnly: true,
@@ -75,7 +75,7 @@ function setCartCookie(ctx: AppContext, reply: FastifyReply, token: string): voi
  * sign-in), or a new one when `create` is set. Null when there is none and `create` is false.
  */
 export async function resolveCart(
-  ctx: AppContext,
+  ctx: AuthContext,
   request: FastifyRequest,
   reply: FastifyReply,
   create: boolean,
@@ -118,7 +118,7 @@ export function cartDto(view: CartView): CartDto {
   };
 }
 
-async function emptyCart(ctx: AppContext): Promise<CartDto> {
+async function emptyCart(ctx: AuthContext): Promise<CartDto> {
   const settings = await getStoreSettings(ctx.db);
   return {
     id: null,
@@ -150,33 +150,13 @@ async function emptyCart(ctx: AppContext): Promise<CartDto> {
 }
 
 /**
- * CSRF defence for shopper writes identified by cookies (the cart cookie or the session): the request
- * must come from one of the shop's origins. Requests carrying the `X-Cart-Token` header instead are
- * not cookie-authenticated and pass.
- */
-export function cookieWriteGuard(trusted: string[]) {
-  return async (request: FastifyRequest) => {
-    if (request.method === "GET" || request.method === "HEAD") return;
-    const cookies = request.headers.cookie ?? "";
-    const usesCookies =
-      request.headers[cartTokenHeader] === undefined &&
-      (cookies.includes(`${cartCookie}=`) || cookies.includes("session_token"));
-    if (usesCookies && !fromTrustedOrigin(request, trusted)) {
-      throw new AppError(403, "CSRF_ORIGIN_MISMATCH", "This request must come from the shop's own pages.");
-    }
-  };
-}
-
-/**
  * The shopper's cart under /api/store/cart. A guest's cart is created by the first line added and
  * found again by the `bazaar_cart` cookie (or the `X-Cart-Token` header, returned when the cart is
  * created); a signed-in customer's by the account, with the guest cart merged in after sign-in.
  * Every answer is the whole cart, re-priced by the server.
  */
-export function cartRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const trusted = [ctx.config.publicUrl, ...ctx.config.trustedOrigins];
+export function cartRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook("onRequest", cookieWriteGuard(trusted));
     const errors = {
       400: ProblemSchema,
       403: ProblemSchema,

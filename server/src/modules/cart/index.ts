@@ -5,12 +5,11 @@ export {
   cartDto,
   cartRoutes,
   cartTokenHeader,
-  cookieWriteGuard,
   resolveCart,
   type Shopper,
   shopperOf,
 } from "./cart.routes.ts";
-export type { CartStatus, PostalAddress } from "./cart.schema.ts";
+export type { CartStatus } from "./cart.schema.ts";
 export {
   addLine,
   applyCoupon,
@@ -39,4 +38,4 @@ export {
   updateLine,
   viewCart,
 } from "./cart.service.ts";
-export { AppliedPromotionSchema, type CartDto, CartSchema, PostalAddressSchema } from "./cart.types.ts";
+export { AppliedPromotionSchema, type CartDto, CartSchema } from "./cart.types.ts";

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import { fromTrustedOrigin } from "../../platform/csrf.ts";
 import type { Db } from "../../platform/db.ts";
 import { sendProblem } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
@@ -70,19 +69,11 @@ const ProfileSchema = Type.Object({
   marketingConsentAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
 
-/** Requires a signed-in account; writes must come from the shop's own origin (CSRF). */
-export function accountGuard(auth: Auth, trustedOrigins: string[]) {
+/** Requires a signed-in account (401 UNAUTHENTICATED); the store scope's Origin check guards writes. */
+export function accountGuard(auth: Auth) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
     if (!session) return sendProblem(reply, 401, "UNAUTHENTICATED", "Sign in first.");
-    if (!fromTrustedOrigin(request, trustedOrigins)) {
-      return sendProblem(
-        reply,
-        403,
-        "CSRF_ORIGIN_MISMATCH",
-        "This request must come from the shop's own pages.",
-      );
-    }
     request.accountId = session.user.id;
   };
 }
@@ -91,9 +82,9 @@ export function accountGuard(auth: Auth, trustedOrigins: string[]) {
  * The shopper's own account under /api/store/account: profile (name, phone, marketing consent) and
  * address book. Only ever the signed-in account's data: another account's address answers 404.
  */
-export function accountRoutes(auth: Auth, db: Db, trustedOrigins: string[]): FastifyPluginAsyncTypebox {
+export function accountRoutes(auth: Auth, db: Db): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook("onRequest", accountGuard(auth, trustedOrigins));
+    app.addHook("onRequest", accountGuard(auth));
     const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
 
     app.get(

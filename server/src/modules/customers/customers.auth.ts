@@ -11,6 +11,7 @@ import { twoFactor } from "better-auth/plugins/two-factor";
 import { eq } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import type { Config } from "../../config.ts";
+import type { AppContext } from "../../platform/context.ts";
 import type { Db } from "../../platform/db.ts";
 import { type IdPrefix, newId } from "../../platform/ids.ts";
 import { queueMail } from "../../platform/mail.ts";
@@ -25,6 +26,9 @@ import { redisSecondaryStorage } from "../../platform/redis.ts";
 import { hasAuditEntry, recordAudit } from "../audit/index.ts";
 import { clearFailedSignIns, lockedForSeconds, recordFailedSignIn } from "./customers.lockout.ts";
 import { authModels, users, verifications } from "./customers.schema.ts";
+
+/** Header through which the HTTP layer tells better-auth the origin a request was addressed to. */
+export const requestOriginHeader = "x-bazaar-request-origin";
 
 /** Passwords shoppers pick most often (zxcvbn's list of the 49k most common), lower-cased. */
 const commonPasswords = new Set((dictionary["passwords-common"] as string[]).map((p) => p.toLowerCase()));
@@ -151,7 +155,13 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
     baseURL: publicUrl,
     basePath: "/api/auth",
     secret,
-    trustedOrigins: [publicUrl, ...config.trustedOrigins],
+    // The shop's origins, plus the origin the request was addressed to (put in this header by the HTTP
+    // layer from Fastify's proxy-aware host and scheme, any client-sent value overwritten), so that
+    // signing in works at whatever host name the shop is reached by, as the API's own Origin check does.
+    trustedOrigins: (request?: Request) => {
+      const own = request?.headers.get(requestOriginHeader);
+      return [publicUrl, ...config.trustedOrigins, ...(own ? [own] : [])];
+    },
     telemetry: { enabled: false },
     database: drizzleAdapter(db, { provider: "pg", schema: authModels }),
     // With Redis, sessions are looked up there (shared by every process) and still kept in the
@@ -390,3 +400,8 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** The app context with accounts and sessions (better-auth), for routes that know who is asking. */
+export interface AuthContext extends AppContext {
+  auth: Auth;
+}

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import type { AppContext } from "../../platform/context.ts";
 import { ValidationError } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
+import type { AuthContext } from "../customers/index.ts";
 import { accountGuard } from "../customers/index.ts";
 import {
   addItem,
@@ -71,8 +71,7 @@ function parseEntries(text: string): WishKey[] {
  * pages, 403 CSRF_ORIGIN_MISMATCH): their lists, items, share links and the merge of a guest list.
  * Another customer's list answers 404 WISHLIST_NOT_FOUND. Money is minor units + ISO 4217 currency.
  */
-export function wishlistRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const trusted = [ctx.config.publicUrl, ...ctx.config.trustedOrigins];
+export function wishlistRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       "/wishlists/shared/:token",
@@ -111,7 +110,7 @@ export function wishlistRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
 
     const ownLists: FastifyPluginAsyncTypebox = async (own) => {
-      own.addHook("onRequest", accountGuard(ctx.auth, trusted));
+      own.addHook("onRequest", accountGuard(ctx.auth));
       const errors = {
         400: ProblemSchema,
         401: ProblemSchema,
