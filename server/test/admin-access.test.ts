@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
-import { assignRole, builtInRoles } from "../src/modules/staff/index.ts";
+import { assignRole, bootstrapOwner, builtInRoles } from "../src/modules/staff/index.ts";
 import { queryRows } from "../src/platform/db.ts";
 import { testApp } from "./helpers.ts";
 
@@ -319,7 +318,7 @@ describe("first Owner by setup link", () => {
   it("creates the Owner once with the printed token, and never again", async () => {
     const fresh = await testApp();
     try {
-      const { bootstrapOwner, createOwnerSetupLink } = await import("../src/flows/bootstrap-owner.ts");
+      const { bootstrapOwner, createOwnerSetupLink } = await import("../src/modules/staff/index.ts");
       expect(await bootstrapOwner(fresh.ctx.config, fresh.ctx.auth, fresh.ctx.db)).toBe("no-owner");
       const link = new URL(await createOwnerSetupLink(fresh.ctx.config, fresh.ctx.auth));
       expect(link.pathname).toBe("/admin/setup");

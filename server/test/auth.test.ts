@@ -2,7 +2,6 @@ import { eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
 import {
   sessions,
   signInThrottles,
@@ -11,7 +10,7 @@ import {
   verifications,
 } from "../src/modules/customers/customers.schema.ts";
 import { endOverlongSessions } from "../src/modules/customers/index.ts";
-import { assignRole } from "../src/modules/staff/index.ts";
+import { assignRole, bootstrapOwner } from "../src/modules/staff/index.ts";
 import { mailMessages } from "../src/platform/outbox.schema.ts";
 import { testApp } from "./helpers.ts";
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
-import { sweepExpired } from "../src/flows/order-expiry.ts";
+import { sweepExpired } from "../src/modules/checkout/checkout.expiry.ts";
 import { openPglite, openPostgres } from "../src/platform/db.ts";
 import { michigan, seedShop } from "./commerce-fixtures.ts";
 import { freshDatabaseUrl, lumaPath } from "./helpers.ts";

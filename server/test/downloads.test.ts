@@ -70,12 +70,12 @@ describe("digital downloads", () => {
     expect((await t.app.inject(`/api/store/downloads?token=${forged}`)).json().code).toBe(
       "DOWNLOAD_LINK_INVALID",
     );
-    const { resolveDownload } = await import("../src/flows/downloads.ts");
+    const { resolveDownload } = await import("../src/modules/orders/orders.downloads.ts");
     await expect(resolveDownload(t.ctx, token, Date.now() + 25 * 3600_000)).rejects.toMatchObject({
       code: "DOWNLOAD_LINK_EXPIRED",
     });
 
-    const { refundOrder } = await import("../src/flows/refund-order.ts");
+    const { refundOrder } = await import("../src/modules/orders/orders.refunds.ts");
     await refundOrder(t.ctx, order.id, {
       amount: order.totals.total,
       reason: "requested_by_customer",

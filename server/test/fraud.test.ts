@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approveHeldOrder, cancelOrder } from "../src/flows/cancel-order.ts";
-import { builtInFraudRules, type FraudContext, FraudScreen, recentOrderCounts } from "../src/flows/fraud.ts";
+import {
+  builtInFraudRules,
+  type FraudContext,
+  FraudScreen,
+  recentOrderCounts,
+} from "../src/modules/checkout/checkout.fraud.ts";
+import { approveHeldOrder, cancelOrder } from "../src/modules/orders/orders.cancel.ts";
 import { GuestShopper, seedShop } from "./commerce-fixtures.ts";
 import { testApp } from "./helpers.ts";
 
@@ -27,7 +32,7 @@ async function order(email: string, quantity: number, key: string) {
 }
 
 async function detail(id: string) {
-  const { adminOrderDto } = await import("../src/flows/order-view.ts");
+  const { adminOrderDto } = await import("../src/modules/orders/orders.view.ts");
   return adminOrderDto(t.ctx, id);
 }
 

@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
-import { personalDataSources } from "../src/flows/gdpr.ts";
+import { personalDataSources } from "../src/flows/gdpr/gdpr.ts";
 import { addReviews } from "../src/modules/reviews/index.ts";
-import { assignRole } from "../src/modules/staff/index.ts";
+import { assignRole, bootstrapOwner } from "../src/modules/staff/index.ts";
 import { queryRows } from "../src/platform/db.ts";
 import { michigan, seedShop } from "./commerce-fixtures.ts";
 import { testApp } from "./helpers.ts";

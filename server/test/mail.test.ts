@@ -111,7 +111,7 @@ describe("email delivery", () => {
   });
 
   it("shows the local mail outbox to staff with settings:write", async () => {
-    const { bootstrapOwner } = await import("../src/flows/bootstrap-owner.ts");
+    const { bootstrapOwner } = await import("../src/modules/staff/index.ts");
     const owner = await testApp({
       adminEmail: "owner@shop.test",
       adminPassword: "correct horse battery staple",

@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
-import { sweepExpired } from "../src/flows/order-expiry.ts";
 import { upsertProduct } from "../src/modules/catalog/index.ts";
+import { sweepExpired } from "../src/modules/checkout/checkout.expiry.ts";
+import { bootstrapOwner } from "../src/modules/staff/index.ts";
 import { GuestShopper, seedShop } from "./commerce-fixtures.ts";
 import { testApp } from "./helpers.ts";
 

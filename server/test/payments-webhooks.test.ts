@@ -121,7 +121,7 @@ describe("Stripe webhooks", () => {
     stripe.confirmClientSide(pi, "pm_card_visa");
     await deliver(stripeEvent("payment_intent.succeeded", stripe.paymentIntent(pi)));
     await drainOutbox();
-    const { refundOrder } = await import("../src/flows/refund-order.ts");
+    const { refundOrder } = await import("../src/modules/orders/orders.refunds.ts");
     const first = await refundOrder(t.ctx, order.id, {
       amount: 500,
       reason: "requested_by_customer",

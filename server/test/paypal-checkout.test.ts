@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sweepExpired } from "../src/flows/order-expiry.ts";
+import { sweepExpired } from "../src/modules/checkout/checkout.expiry.ts";
 import { GuestShopper, seedShop } from "./commerce-fixtures.ts";
 import { type FakePayPal, startFakePayPal } from "./fakes/paypal-server.ts";
 import { testApp } from "./helpers.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
 import { upsertShippingZone } from "../src/modules/shipping/index.ts";
+import { bootstrapOwner } from "../src/modules/staff/index.ts";
 import { GuestShopper, michigan, seedShop } from "./commerce-fixtures.ts";
 import { testApp } from "./helpers.ts";
 

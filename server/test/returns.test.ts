@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fulfilOrder } from "../src/flows/fulfil-order.ts";
-import { decideReturn, receiveReturn } from "../src/flows/returns.ts";
+import { fulfilOrder } from "../src/modules/orders/orders.fulfilment.ts";
+import { decideReturn, receiveReturn } from "../src/modules/orders/orders.returns.ts";
 import { GuestShopper, seedShop } from "./commerce-fixtures.ts";
 import { testApp } from "./helpers.ts";
 

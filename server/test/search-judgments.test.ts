@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseJudgments, relevantGrade } from "../../bench/relevance.ts";
-import { readCsv } from "../src/importers/luma.ts";
+import { readCsv } from "../src/importers/csv-records.ts";
 import { lumaPath } from "./helpers.ts";
 
 const judgmentsFile = path.resolve(import.meta.dirname, "../../bench/judgments/luma.csv");

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
 import { importLuma } from "../src/importers/luma.ts";
 import { ensureDefaultLocation, setStockLevels } from "../src/modules/inventory/index.ts";
 import { reindexAll, syncStockFlags } from "../src/modules/search/index.ts";
+import { bootstrapOwner } from "../src/modules/staff/index.ts";
 import { lumaPath, testApp } from "./helpers.ts";
 
 /**

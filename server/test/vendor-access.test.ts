@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapOwner } from "../src/flows/bootstrap-owner.ts";
-import { assignRole } from "../src/modules/staff/index.ts";
+import { assignRole, bootstrapOwner } from "../src/modules/staff/index.ts";
 import { queryRows } from "../src/platform/db.ts";
 import { testApp } from "./helpers.ts";
 

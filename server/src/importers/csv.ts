@@ -10,7 +10,7 @@ import {
 import type { AppContext } from "../platform/context.ts";
 import { AppError, ValidationError } from "../platform/errors.ts";
 import { isCurrencyCode, parseMajorUnits } from "../platform/money.ts";
-import { readCsv } from "./luma.ts";
+import { readCsv } from "./csv-records.ts";
 import { emptySummary, type FailedRow, type ImportSummary, progressBar } from "./report.ts";
 
 type Row = Record<string, string>;

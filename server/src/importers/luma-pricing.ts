@@ -18,7 +18,7 @@ import { type ShippingZoneInput, type TableRateRow, upsertShippingZone } from ".
 import type { AppContext } from "../platform/context.ts";
 import { AppError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { parseMajorUnits } from "../platform/money.ts";
-import { readCsv } from "./luma.ts";
+import { readCsv } from "./csv-records.ts";
 import type { FailedRow } from "./report.ts";
 
 /** The sample store sells in US dollars. */

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { parse } from "csv-parse/sync";
 import { decodeHTML } from "entities";
 import {
   type AttributeInput,
@@ -22,6 +21,7 @@ import type { AppContext } from "../platform/context.ts";
 import { analyzeDatabase } from "../platform/db.ts";
 import { AppError } from "../platform/errors.ts";
 import { parseMajorUnits } from "../platform/money.ts";
+import { type Row, readCsv } from "./csv-records.ts";
 import { emptyPricingCounts, importLumaPricing, type LumaPricingCounts } from "./luma-pricing.ts";
 import { emptySummary, type ImportSummary, progressBar } from "./report.ts";
 
@@ -30,22 +30,9 @@ export interface LumaImportSummary extends ImportSummary {
   pricing: LumaPricingCounts;
 }
 
-type Row = Record<string, string>;
-
 /** Plain text from the sample data's entity-encoded fields ("CoolTech&trade;" -> "CoolTech™"). */
 function plainText(text: string | undefined): string {
   return decodeHTML(text ?? "").trim();
-}
-
-/** Reads a CSV file into records keyed by header, with their row numbers (header = row 1). */
-export function readCsv(file: string): { row: number; record: Row }[] {
-  const records = parse(fs.readFileSync(file), {
-    columns: true,
-    skip_empty_lines: true,
-    bom: true,
-    relax_column_count: true,
-  }) as Row[];
-  return records.map((record, i) => ({ row: i + 2, record }));
 }
 
 /** CSS colours of Luma's colour swatches (Magento sample data's swatch values). */

@@ -11,18 +11,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parse } from "csv-parse/sync";
 import type { Purchase } from "../modules/recommendations/index.ts";
+import { type Row, readCsv } from "./csv-records.ts";
 
-type Row = Record<string, string>;
-
+/** The records of a CSV file, keyed by its header. */
 function readCsvFile(file: string): Row[] {
-  return parse(fs.readFileSync(file), {
-    columns: true,
-    skip_empty_lines: true,
-    bom: true,
-    relax_column_count: true,
-  }) as Row[];
+  return readCsv(file).map((r) => r.record);
 }
 
 /** The first of the candidate paths (relative to `dir`) that exists. @throws Error naming them all */

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../src/config.ts";
-import { bootstrapOwner } from "../../src/flows/bootstrap-owner.ts";
+import { bootstrapOwner } from "../../src/modules/staff/index.ts";
 import { testApp } from "../helpers.ts";
 import { freePort, launchChromium, seriousViolations } from "./support.ts";
 

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { queryRows } from "../platform/db.ts";
-import type { PersonalDataSource } from "../platform/personal-data.ts";
+import { queryRows } from "../../platform/db.ts";
+import type { PersonalDataSource } from "../../platform/personal-data.ts";
 
 /** The address kept on an erased order: where tax was due (country, region, postcode), nothing personal. */
 const anonymisedAddress = (column: string) =>

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { fromNodeHeaders } from "better-auth/node";
 import { Type } from "typebox";
-import { type Auth, accountGuard } from "../modules/customers/index.ts";
-import type { Db } from "../platform/db.ts";
-import { AppError } from "../platform/errors.ts";
-import { ProblemSchema } from "../platform/problem.schema.ts";
+import { type Auth, accountGuard } from "../../modules/customers/index.ts";
+import type { Db } from "../../platform/db.ts";
+import { AppError } from "../../platform/errors.ts";
+import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { erasePersonalData, exportPersonalData } from "./gdpr.ts";
 
 const ExportSchema = Type.Object({
@@ -16,9 +16,9 @@ const ExportSchema = Type.Object({
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
 
 /** The shopper's own GDPR requests, under /api/store/account (signed in; writes CSRF-checked). */
-export function accountGdprRoutes(auth: Auth, db: Db, trustedOrigins: string[]): FastifyPluginAsyncTypebox {
+export function accountGdprRoutes(auth: Auth, db: Db): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook("onRequest", accountGuard(auth, trustedOrigins));
+    app.addHook("onRequest", accountGuard(auth));
     app.get(
       "/data-export",
       {

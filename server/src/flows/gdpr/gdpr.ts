@@ -1,11 +1,11 @@
-import { auditPersonalData, recordAudit } from "../modules/audit/index.ts";
-import { customersPersonalData } from "../modules/customers/index.ts";
-import { reviewsPersonalData } from "../modules/reviews/index.ts";
-import { wishlistsPersonalData } from "../modules/wishlists/index.ts";
-import type { Db } from "../platform/db.ts";
-import { NotFoundError } from "../platform/errors.ts";
-import { mailPersonalData } from "../platform/mail.ts";
-import type { DataSubject, PersonalDataSource } from "../platform/personal-data.ts";
+import { auditPersonalData, recordAudit } from "../../modules/audit/index.ts";
+import { customersPersonalData } from "../../modules/customers/index.ts";
+import { reviewsPersonalData } from "../../modules/reviews/index.ts";
+import { wishlistsPersonalData } from "../../modules/wishlists/index.ts";
+import type { Db } from "../../platform/db.ts";
+import { NotFoundError } from "../../platform/errors.ts";
+import { mailPersonalData } from "../../platform/mail.ts";
+import type { DataSubject, PersonalDataSource } from "../../platform/personal-data.ts";
 import { commercePersonalData } from "./commerce.personal-data.ts";
 
 /** Every module holding personal data. A new module with personal data adds its source here. */

@@ -1,22 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { PostalAddress } from "../../platform/address.ts";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
-
-/** A postal address as a cart or an order keeps it (a copy, not a reference to the address book). */
-export interface PostalAddress {
-  firstName: string;
-  lastName: string;
-  company: string | null;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string | null;
-  /** ISO 3166-1 alpha-2. */
-  country: string;
-  phone: string | null;
-}
 
 export const cartStatuses = ["active", "completed", "merged", "expired"] as const;
 export type CartStatus = (typeof cartStatuses)[number];

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
+import type { PostalAddress } from "../../platform/address.ts";
 import type { Db } from "../../platform/db.ts";
 import { AppError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -20,7 +21,7 @@ import {
   taxRatesFor,
 } from "../pricing/index.ts";
 import { quoteShipping, type ShippingQuote } from "../shipping/index.ts";
-import { cartLineItems, carts, type PostalAddress } from "./cart.schema.ts";
+import { cartLineItems, carts } from "./cart.schema.ts";
 
 export type CartRow = typeof carts.$inferSelect;
 

@@ -1,42 +1,9 @@
 import { type Static, Type } from "typebox";
+import { PostalAddressSchema } from "../../platform/address.ts";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Minor = (description: string) =>
   Type.Integer({ description: `${description}, minor units of the cart currency` });
-
-/** A postal address (input and output). */
-export const PostalAddressSchema = Type.Object(
-  {
-    firstName: Type.String({ maxLength: 100 }),
-    lastName: Type.String({ maxLength: 100 }),
-    company: Nullable(Type.String({ maxLength: 200 })),
-    line1: Type.String({ maxLength: 200 }),
-    line2: Nullable(Type.String({ maxLength: 200 })),
-    city: Type.String({ maxLength: 100 }),
-    region: Nullable(Type.String({ maxLength: 100, description: "State or province code, e.g. MI" })),
-    postalCode: Nullable(Type.String({ maxLength: 20 })),
-    country: Type.String({ maxLength: 2, minLength: 2, description: "ISO 3166-1 alpha-2" }),
-    phone: Nullable(Type.String({ maxLength: 40 })),
-  },
-  { additionalProperties: false },
-);
-
-/** Input address: optional fields may be left out. */
-export const PostalAddressInputSchema = Type.Object(
-  {
-    firstName: Type.String({ maxLength: 100 }),
-    lastName: Type.String({ maxLength: 100 }),
-    company: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    line1: Type.String({ maxLength: 200 }),
-    line2: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    city: Type.String({ maxLength: 100 }),
-    region: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-    postalCode: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
-    country: Type.String({ maxLength: 2, minLength: 2, description: "ISO 3166-1 alpha-2" }),
-    phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-  },
-  { additionalProperties: false },
-);
 
 export const ShippingQuoteSchema = Type.Object({
   id: Type.String(),

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { getSaleVariants } from "../modules/catalog/index.ts";
-import { lowStockLevels } from "../modules/inventory/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { ProblemSchema } from "../platform/problem.schema.ts";
-import { LowStockSchema } from "./admin-inventory.types.ts";
+import type { AppContext } from "../../platform/context.ts";
+import { ProblemSchema } from "../../platform/problem.schema.ts";
+import { lowStockLevels } from "../inventory/index.ts";
+import { getSaleVariants } from "./catalog.sale.ts";
+import { LowStockSchema } from "./catalog.stock.types.ts";
 
 /**
  * Inventory for staff under /api/admin: the stock levels at or below their low-stock threshold (the

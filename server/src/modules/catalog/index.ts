@@ -62,4 +62,6 @@ export {
   variantIdsBySku,
   variantPricingMatching,
 } from "./catalog.service.ts";
-export type { ProductDetailDto, ProductSummaryDto } from "./catalog.types.ts";
+export { adminInventoryRoutes } from "./catalog.stock.routes.ts";
+export { LowStockSchema } from "./catalog.stock.types.ts";
+export { type ProductDetailDto, type ProductSummaryDto, ProductSummarySchema } from "./catalog.types.ts";

@@ -1,7 +1,7 @@
-import type { Config } from "../config.ts";
-import { countRecentOrders } from "../modules/orders/index.ts";
-import { countRecentOrdersByCard } from "../modules/payments/index.ts";
-import type { Db } from "../platform/db.ts";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../platform/db.ts";
+import { countRecentOrders } from "../orders/index.ts";
+import { countRecentOrdersByCard } from "../payments/index.ts";
 
 /** What the fraud rules look at for one order. Amounts in minor units. */
 export interface FraudContext {

@@ -1,16 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import type { AppContext } from "../platform/context.ts";
-import { NotFoundError } from "../platform/errors.ts";
-import { ProblemSchema } from "../platform/problem.schema.ts";
-import { applyShipmentUpdate, verifyShipmentWebhook } from "./fulfil-order.ts";
-import { receiveWebhook } from "./payment-webhooks.ts";
+import { NotFoundError } from "../../platform/errors.ts";
+import { ProblemSchema } from "../../platform/problem.schema.ts";
+import { applyShipmentUpdate, verifyShipmentWebhook } from "../orders/index.ts";
+import type { CheckoutContext } from "./checkout.context.ts";
+import { receiveWebhook } from "./checkout.payment-webhooks.ts";
 
 /**
  * Signed provider webhooks under /api/hooks. The body is kept as raw bytes: signatures are computed
  * over the exact bytes sent, so it must not be parsed and re-serialised before verification.
  */
-export function hooksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function hooksRoutes(ctx: CheckoutContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 1024 * 1024 }, (_request, body, done) => {

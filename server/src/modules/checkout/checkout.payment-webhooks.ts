@@ -1,4 +1,6 @@
-import { addOrderEvent } from "../modules/orders/index.ts";
+import { AppError, NotFoundError } from "../../platform/errors.ts";
+import { enqueue } from "../../platform/outbox.ts";
+import { addOrderEvent, applyRefundToOrder } from "../orders/index.ts";
 import {
   findPaymentByReference,
   findPendingRefund,
@@ -11,12 +13,9 @@ import {
   storeWebhookEvent,
   upsertDispute,
   WebhookSignatureError,
-} from "../modules/payments/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { AppError, NotFoundError } from "../platform/errors.ts";
-import { enqueue } from "../platform/outbox.ts";
-import { settlePayment } from "./place-order.ts";
-import { applyRefundToOrder } from "./refund-order.ts";
+} from "../payments/index.ts";
+import type { CheckoutContext } from "./checkout.context.ts";
+import { settlePayment } from "./checkout.service.ts";
 
 /** Outbox topic that processes stored webhook events (retried with backoff on failure). */
 export const webhookTopic = "payment.webhook";
@@ -28,7 +27,7 @@ export const webhookTopic = "payment.webhook";
  * @throws NotFoundError WEBHOOK_PROVIDER_UNKNOWN, AppError 400 WEBHOOK_SIGNATURE_INVALID
  */
 export async function receiveWebhook(
-  ctx: AppContext,
+  ctx: CheckoutContext,
   providerId: string,
   rawBody: Buffer,
   headers: Record<string, string | string[] | undefined>,
@@ -61,7 +60,7 @@ class NotYetError extends Error {}
  * - refunds made in the provider's dashboard are recorded (ours are matched by reference or amount);
  * - disputes are created or updated, with a timeline entry.
  */
-export async function processWebhookEvent(ctx: AppContext, webhookEventId: string): Promise<void> {
+export async function processWebhookEvent(ctx: CheckoutContext, webhookEventId: string): Promise<void> {
   const stored = await getWebhookEvent(ctx.db, webhookEventId);
   if (!stored || stored.row.status === "processed") return;
   const { row, event } = stored;
@@ -144,7 +143,7 @@ export async function processWebhookEvent(ctx: AppContext, webhookEventId: strin
 }
 
 /** Connects webhook processing to the outbox dispatcher. */
-export function registerWebhookProcessing(ctx: AppContext): void {
+export function registerWebhookProcessing(ctx: CheckoutContext): void {
   ctx.outbox.on(webhookTopic, async (event) => {
     await processWebhookEvent(ctx, (event.payload as { webhookEventId: string }).webhookEventId);
   });

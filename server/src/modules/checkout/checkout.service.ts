@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import type { Db } from "../../platform/db.ts";
+import { AppError, ConflictError, ValidationError } from "../../platform/errors.ts";
+import { newId } from "../../platform/ids.ts";
 import {
   type CartRow,
   type CartView,
@@ -6,8 +9,8 @@ import {
   completeCartPart,
   releaseCartFromOrder,
   viewCart,
-} from "../modules/cart/index.ts";
-import { checkReservation, releaseReservations, reserveStockPart } from "../modules/inventory/index.ts";
+} from "../cart/index.ts";
+import { checkReservation, releaseReservations, reserveStockPart } from "../inventory/index.ts";
 import {
   addOrderEvent,
   findIdempotencyKey,
@@ -17,10 +20,12 @@ import {
   type NewOrderEvent,
   type OrderActor,
   type OrderEventRow,
+  type OrderParts,
   type OrderRow,
+  refundOrder,
   transitionOrder,
   transitionOrderWithParts,
-} from "../modules/orders/index.ts";
+} from "../orders/index.ts";
 import {
   findPayment,
   type PaymentRow,
@@ -30,7 +35,7 @@ import {
   paymentsOfOrder,
   providerPaymentPart,
   recordProviderPayment,
-} from "../modules/payments/index.ts";
+} from "../payments/index.ts";
 import {
   CouponError,
   type CouponInfo,
@@ -38,14 +43,14 @@ import {
   promotionsFor,
   redeemCoupons,
   releaseCoupons,
-} from "../modules/pricing/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import type { Db } from "../platform/db.ts";
-import { AppError, ConflictError, ValidationError } from "../platform/errors.ts";
-import { newId } from "../platform/ids.ts";
-import { type FraudContext, type FraudSignal, recentOrderCounts, recentOrdersByCard } from "./fraud.ts";
-import type { OrderParts } from "./order-view.ts";
-import { refundOrder } from "./refund-order.ts";
+} from "../pricing/index.ts";
+import type { CheckoutContext } from "./checkout.context.ts";
+import {
+  type FraudContext,
+  type FraudSignal,
+  recentOrderCounts,
+  recentOrdersByCard,
+} from "./checkout.fraud.ts";
 
 /** What the shopper asks for when placing an order. Prices are never sent: totals are the server's. */
 export interface PlaceOrderInput {
@@ -90,9 +95,27 @@ export class PaymentDeclinedError extends AppError {
   }
 }
 
+/** A JSON text of a value with object keys sorted at every depth, so equal requests hash equally. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * SHA-256 of the whole request an idempotency key stands for (the payment method and every field of
+ * its data, keys in canonical order): the same key sent with another card or other payment data is
+ * refused with 409 IDEMPOTENCY_KEY_REUSED, as Stripe's API does for a key reused with other
+ * parameters (https://docs.stripe.com/api/idempotent_requests).
+ */
 function requestHash(input: PlaceOrderInput): string {
   return createHash("sha256")
-    .update(JSON.stringify({ provider: input.payment.provider }))
+    .update(canonicalJson({ payment: { provider: input.payment.provider, data: input.payment.data } }))
     .digest("hex");
 }
 
@@ -157,7 +180,7 @@ async function replay(db: Db, input: PlaceOrderInput): Promise<string | null> {
  * @throws ValidationError (cart not ready, unknown provider), CouponError, OutOfStockError (409
  *   OUT_OF_STOCK), ConflictError CHECKOUT_IN_PROGRESS / IDEMPOTENCY_KEY_REUSED, PaymentDeclinedError.
  */
-export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): Promise<PlaceOrderResult> {
   if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) {
     throw new ValidationError([
       { field: "Idempotency-Key", message: "send 1-255 visible ASCII characters, e.g. a UUID" },
@@ -356,7 +379,7 @@ export async function placeOrder(ctx: AppContext, input: PlaceOrderInput): Promi
  * @throws PaymentDeclinedError when the provider declines.
  */
 async function attemptPayment(
-  ctx: AppContext,
+  ctx: CheckoutContext,
   input: PlaceOrderInput,
   placed: { orderId: string; number: string; payment: PaymentRow; email: string },
   screened?: ScreenedOrder,
@@ -419,7 +442,7 @@ async function attemptPayment(
 const abandonedAttemptMs = 10_000;
 
 async function replayResult(
-  ctx: AppContext,
+  ctx: CheckoutContext,
   orderId: string,
   input: PlaceOrderInput,
 ): Promise<PlaceOrderResult> {
@@ -464,7 +487,7 @@ async function replayResult(
  * Returns the payment as it stands afterwards.
  */
 export async function settlePayment(
-  ctx: AppContext,
+  ctx: CheckoutContext,
   orderId: string,
   paymentId: string,
   outcome: ProviderPayment,
@@ -488,7 +511,7 @@ interface Settled {
  * checkout) or not (webhooks, the expiry job, returns from the provider).
  */
 async function settle(
-  ctx: AppContext,
+  ctx: CheckoutContext,
   orderId: string,
   paymentId: string,
   outcome: ProviderPayment,
@@ -528,7 +551,7 @@ async function settle(
  * unpaid order (stock, coupons and cart given back); requires_action marks the order's payment status.
  */
 async function settleUntaken(
-  ctx: AppContext,
+  ctx: CheckoutContext,
   orderId: string,
   paymentId: string,
   outcome: ProviderPayment,
@@ -561,7 +584,7 @@ async function settleUntaken(
  * gives the money back).
  */
 async function settleTaken(
-  ctx: AppContext,
+  ctx: CheckoutContext,
   orderId: string,
   paymentId: string,
   outcome: ProviderPayment,
@@ -621,7 +644,7 @@ async function settleTaken(
  * checkout passes what it screened before paying; otherwise the order is read and its velocity counted.
  */
 async function screen(
-  ctx: AppContext,
+  ctx: CheckoutContext,
   orderId: string,
   outcome: ProviderPayment,
   screened?: ScreenedOrder,
@@ -654,7 +677,7 @@ async function screen(
   });
 }
 
-async function recordVoid(ctx: AppContext, paymentId: string, voided: ProviderPayment): Promise<void> {
+async function recordVoid(ctx: CheckoutContext, paymentId: string, voided: ProviderPayment): Promise<void> {
   await ctx.db.transaction((tx) => recordProviderPayment(tx, paymentId, voided));
 }
 
@@ -691,7 +714,10 @@ export async function cancelUnpaidOrder(
  * methods) when they come back: asks the provider (PayPal captures or authorizes the approved order,
  * idempotently) and records the outcome like a webhook would. A payment already settled is left alone.
  */
-export async function completeOrderPayment(ctx: AppContext, orderId: string): Promise<PaymentRow | null> {
+export async function completeOrderPayment(
+  ctx: CheckoutContext,
+  orderId: string,
+): Promise<PaymentRow | null> {
   const [payment] = await paymentsOfOrder(ctx.db, orderId);
   if (!payment?.reference || !["pending", "requires_action"].includes(payment.status)) return payment ?? null;
   const provider = ctx.payments.get(payment.provider);

@@ -1,24 +1,15 @@
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import countries from "i18n-iso-countries";
 import { postcodeValidator, postcodeValidatorExistsForCountry } from "postcode-validator";
+import type { PostalAddress } from "../../platform/address.ts";
 import type { Db } from "../../platform/db.ts";
 import { type FieldError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { addresses, customerProfiles, users } from "./customers.schema.ts";
 
-/** A saved address as the API shows it. `country` is ISO 3166-1 alpha-2. */
-export interface Address {
+/** A saved address of the address book as the API shows it: a postal address with its id and defaults. */
+export interface Address extends PostalAddress {
   id: string;
-  firstName: string;
-  lastName: string;
-  company: string | null;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string | null;
-  country: string;
-  phone: string | null;
   isDefaultShipping: boolean;
   isDefaultBilling: boolean;
 }

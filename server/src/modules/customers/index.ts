@@ -3,6 +3,7 @@
 export { accountGuard, accountRoutes } from "./customers.account.routes.ts";
 export {
   type Auth,
+  type AuthContext,
   createAuth,
   inviteToSetPassword,
   isCommonPassword,

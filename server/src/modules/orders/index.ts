@@ -1,5 +1,17 @@
 /** Orders: numbers, line snapshots, statuses and timeline. Other modules import only from here. */
 
+export { adminOrderRoutes } from "./orders.admin.routes.ts";
+export { approveHeldOrder, cancelOrder } from "./orders.cancel.ts";
+export { type DownloadLink, downloadLinkHours, downloadLinks, resolveDownload } from "./orders.downloads.ts";
+export { registerOrderEmails } from "./orders.emails.ts";
+export {
+  applyShipmentUpdate,
+  type FulfilInput,
+  fulfilOrder,
+  type ShipmentUpdate,
+  trackingUrlFor,
+  verifyShipmentWebhook,
+} from "./orders.fulfilment.ts";
 export {
   type HistoricalOrder,
   type HistoricalOrderLine,
@@ -10,16 +22,15 @@ export {
   purchasedProducts,
 } from "./orders.history.ts";
 export { hasPurchasedProduct, ordersReceivedBetween } from "./orders.purchases.ts";
+export { applyRefundToOrder, refundOrder, refundReasons } from "./orders.refunds.ts";
+export { decideReturn, receiveReturn, requestReturn } from "./orders.returns.ts";
 export type {
   AppliedPromotionSnapshot,
   FulfillmentStatus,
   OrderPaymentStatus,
   OrderShippingMethod,
-  OrderStatus,
   ReturnStatus,
-  ShipmentStatus,
 } from "./orders.schema.ts";
-export { orderStatuses, shipmentStatuses } from "./orders.schema.ts";
 export {
   addFulfilledQuantities,
   addOrderEvent,
@@ -62,3 +73,15 @@ export {
   transitionOrderWithParts,
   transitionReturn,
 } from "./orders.service.ts";
+export { type OrderStatus, orderStatuses, type ShipmentStatus, shipmentStatuses } from "./orders.statuses.ts";
+export { orderLookupFields, storeOrderRoutes } from "./orders.store.routes.ts";
+export {
+  type AdminOrderDto,
+  AdminOrderSchema,
+  type OrderDto,
+  OrderLineSchema,
+  OrderSchema,
+  type OrderSummaryDto,
+  OrderSummarySchema,
+} from "./orders.types.ts";
+export { adminOrderDto, loadOrderParts, type OrderParts, orderDto, orderSummaryPage } from "./orders.view.ts";

@@ -1,33 +1,32 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { type AuditedRequest, recordStaffAction } from "../modules/audit/index.ts";
+import { AppError } from "../../platform/errors.ts";
+import { enqueue } from "../../platform/outbox.ts";
+import { ProblemSchema } from "../../platform/problem.schema.ts";
+import { type AuditedRequest, recordStaffAction } from "../audit/index.ts";
+import type { PaymentsContext } from "../payments/index.ts";
+import { markCaptured, openDisputes, paymentsOfOrder, type RefundReason } from "../payments/index.ts";
+import { approveHeldOrder, cancelOrder } from "./orders.cancel.ts";
+import { fulfilOrder } from "./orders.fulfilment.ts";
+import { refundOrder, refundReasons } from "./orders.refunds.ts";
+import { decideReturn, receiveReturn } from "./orders.returns.ts";
 import {
   addOrderEvent,
   findOrder,
   listOrders,
-  type OrderStatus,
   openReturns,
-  orderStatuses,
   type ReturnRow,
   transitionOrder,
-} from "../modules/orders/index.ts";
-import { markCaptured, openDisputes, paymentsOfOrder, type RefundReason } from "../modules/payments/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { AppError } from "../platform/errors.ts";
-import { enqueue } from "../platform/outbox.ts";
-import { ProblemSchema } from "../platform/problem.schema.ts";
-import { approveHeldOrder, cancelOrder } from "./cancel-order.ts";
-import { fulfilOrder } from "./fulfil-order.ts";
-import { adminOrderDto, decodeOrderCursor, orderSummaryPage } from "./order-view.ts";
+} from "./orders.service.ts";
+import { type OrderStatus, orderStatuses } from "./orders.statuses.ts";
 import { AdminOrderSchema, OrderSummarySchema } from "./orders.types.ts";
-import { refundOrder, refundReasons } from "./refund-order.ts";
-import { decideReturn, receiveReturn } from "./returns.ts";
+import { adminOrderDto, decodeOrderCursor, orderSummaryPage } from "./orders.view.ts";
 
 /**
  * Order management for staff under /api/admin: list and search, full detail, cancel, refund, ship,
  * mark a manual payment paid, open disputes. Every change is audited with the staff member.
  */
-export function adminOrderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     const errors = {
       400: ProblemSchema,

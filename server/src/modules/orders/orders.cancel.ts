@@ -1,4 +1,10 @@
-import { releaseReservations } from "../modules/inventory/index.ts";
+import { AppError } from "../../platform/errors.ts";
+import { enqueue } from "../../platform/outbox.ts";
+import { releaseReservations } from "../inventory/index.ts";
+import type { PaymentsContext } from "../payments/index.ts";
+import { paymentsOfOrder, recordProviderPayment } from "../payments/index.ts";
+import { releaseCoupons } from "../pricing/index.ts";
+import { refundOrder } from "./orders.refunds.ts";
 import {
   addOrderEvent,
   findOrder,
@@ -6,13 +12,7 @@ import {
   type OrderActor,
   type OrderRow,
   transitionOrder,
-} from "../modules/orders/index.ts";
-import { paymentsOfOrder, recordProviderPayment } from "../modules/payments/index.ts";
-import { releaseCoupons } from "../modules/pricing/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { AppError } from "../platform/errors.ts";
-import { enqueue } from "../platform/outbox.ts";
-import { refundOrder } from "./refund-order.ts";
+} from "./orders.service.ts";
 
 /**
  * Cancels an order that has not shipped: in one transaction the order becomes `cancelled`, its stock
@@ -21,7 +21,7 @@ import { refundOrder } from "./refund-order.ts";
  * @throws AppError 409 ORDER_NOT_CANCELLABLE once anything shipped (use a return instead).
  */
 export async function cancelOrder(
-  ctx: AppContext,
+  ctx: PaymentsContext,
   orderId: string,
   input: { actor: OrderActor; reason: string },
 ): Promise<OrderRow> {
@@ -82,7 +82,11 @@ export async function cancelOrder(
  * the payment id) and moves it to `processing`.
  * @throws AppError 409 ORDER_NOT_HELD when the order is not on hold, 502 CAPTURE_FAILED when the provider refuses.
  */
-export async function approveHeldOrder(ctx: AppContext, orderId: string, actor: OrderActor): Promise<void> {
+export async function approveHeldOrder(
+  ctx: PaymentsContext,
+  orderId: string,
+  actor: OrderActor,
+): Promise<void> {
   const order = await findOrder(ctx.db, orderId);
   if (order?.status !== "on_hold")
     throw new AppError(409, "ORDER_NOT_HELD", "Only an order on hold can be approved.");

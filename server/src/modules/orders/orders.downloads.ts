@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { downloadsOfProducts, type ProductDownload } from "../modules/catalog/index.ts";
-import { resolveAuthSecret } from "../modules/customers/index.ts";
-import { getOrderWithLines, type OrderLineRow, type OrderRow } from "../modules/orders/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { AppError } from "../platform/errors.ts";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError } from "../../platform/errors.ts";
+import { downloadsOfProducts, type ProductDownload } from "../catalog/index.ts";
+import { resolveAuthSecret } from "../customers/index.ts";
+import { getOrderWithLines, type OrderLineRow, type OrderRow } from "./orders.service.ts";
 
 /** How long a download link works after it was shown, in hours. */
 export const downloadLinkHours = 24;

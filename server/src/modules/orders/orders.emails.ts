@@ -1,4 +1,10 @@
-import type { Config } from "../config.ts";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../platform/db.ts";
+import type { Mailer } from "../../platform/mail.ts";
+import { type Block, layout, type RenderedMail } from "../../platform/mail-templates.ts";
+import { formatMoney } from "../../platform/money.ts";
+import type { OutboxDispatcher } from "../../platform/outbox.ts";
+import { refundsOfOrder } from "../payments/index.ts";
 import {
   type FulfillmentRow,
   findOrder,
@@ -8,13 +14,7 @@ import {
   type OrderRow,
   type ReturnRow,
   returnsOfOrder,
-} from "../modules/orders/index.ts";
-import { refundsOfOrder } from "../modules/payments/index.ts";
-import type { Db } from "../platform/db.ts";
-import type { Mailer } from "../platform/mail.ts";
-import { type Block, layout, type RenderedMail } from "../platform/mail-templates.ts";
-import { formatMoney } from "../platform/money.ts";
-import type { OutboxDispatcher } from "../platform/outbox.ts";
+} from "./orders.service.ts";
 
 function lineLabel(l: OrderLineRow): string {
   const options = Object.values(l.options).join(" / ");

@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { fulfilReservedStock } from "../modules/inventory/index.ts";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError, ValidationError } from "../../platform/errors.ts";
+import { enqueue } from "../../platform/outbox.ts";
+import { fulfilReservedStock } from "../inventory/index.ts";
 import {
   addFulfilledQuantities,
   addOrderEvent,
@@ -10,13 +13,9 @@ import {
   insertFulfillment,
   lockOrder,
   type OrderActor,
-  type ShipmentStatus,
-  shipmentStatuses,
   transitionOrder,
-} from "../modules/orders/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { AppError, ValidationError } from "../platform/errors.ts";
-import { enqueue } from "../platform/outbox.ts";
+} from "./orders.service.ts";
+import { type ShipmentStatus, shipmentStatuses } from "./orders.statuses.ts";
 
 /** Tracking page URL templates of common carriers ({n} = tracking number). */
 const trackingTemplates: Record<string, string> = {

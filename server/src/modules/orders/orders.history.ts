@@ -5,10 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
+import type { PostalAddress } from "../../platform/address.ts";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { newId } from "../../platform/ids.ts";
 import { insertRows, insertValues, runSql } from "../../platform/statements.ts";
-import type { PostalAddress } from "../cart/index.ts";
 import {
   type FulfillmentStatus,
   type OrderPaymentStatus,

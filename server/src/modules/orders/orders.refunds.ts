@@ -1,4 +1,7 @@
-import { addOrderEvent, findOrder, type OrderActor, transitionOrder } from "../modules/orders/index.ts";
+import type { Db } from "../../platform/db.ts";
+import { AppError, NotFoundError, ValidationError } from "../../platform/errors.ts";
+import { enqueue } from "../../platform/outbox.ts";
+import type { PaymentsContext } from "../payments/index.ts";
 import {
   findRefundByRequestKey,
   finishRefund,
@@ -7,11 +10,8 @@ import {
   type RefundReason,
   type RefundRow,
   startRefund,
-} from "../modules/payments/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import type { Db } from "../platform/db.ts";
-import { AppError, NotFoundError, ValidationError } from "../platform/errors.ts";
-import { enqueue } from "../platform/outbox.ts";
+} from "../payments/index.ts";
+import { addOrderEvent, findOrder, type OrderActor, transitionOrder } from "./orders.service.ts";
 
 export const refundReasons = ["requested_by_customer", "duplicate", "fraudulent", "other"] as const;
 
@@ -50,7 +50,7 @@ export async function applyRefundToOrder(tx: Db, refund: RefundRow, actor: Order
  *   NOTHING_TO_REFUND / REFUND_EXCEEDS_CAPTURED, 502 REFUND_FAILED when the provider refuses.
  */
 export async function refundOrder(
-  ctx: AppContext,
+  ctx: PaymentsContext,
   orderId: string,
   input: {
     amount: number;

@@ -1,4 +1,9 @@
-import { restockUnits } from "../modules/inventory/index.ts";
+import { AppError, ValidationError } from "../../platform/errors.ts";
+import { enqueue } from "../../platform/outbox.ts";
+import { restockUnits } from "../inventory/index.ts";
+import type { PaymentsContext } from "../payments/index.ts";
+import { allocateByLargestRemainder } from "../pricing/index.ts";
+import { refundOrder } from "./orders.refunds.ts";
 import {
   addOrderEvent,
   addReturnedQuantities,
@@ -10,12 +15,7 @@ import {
   type ReturnRow,
   returnsOfOrder,
   transitionReturn,
-} from "../modules/orders/index.ts";
-import { allocateByLargestRemainder } from "../modules/pricing/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { AppError, ValidationError } from "../platform/errors.ts";
-import { enqueue } from "../platform/outbox.ts";
-import { refundOrder } from "./refund-order.ts";
+} from "./orders.service.ts";
 
 /** Statuses of an order from which its shipped units may be returned. */
 const returnable = ["partially_shipped", "shipped", "delivered", "completed", "refunded"];
@@ -26,7 +26,7 @@ const returnable = ["partially_shipped", "shipped", "delivered", "completed", "r
  * @throws ValidationError (lines[i].lineId / quantity), AppError 409 ORDER_NOT_RETURNABLE.
  */
 export async function requestReturn(
-  ctx: AppContext,
+  ctx: PaymentsContext,
   orderId: string,
   input: { lines: { lineId: string; quantity: number; reason: string }[]; note?: string; actor: OrderActor },
 ): Promise<ReturnRow> {
@@ -75,7 +75,7 @@ export async function requestReturn(
 
 /** Staff accept (the customer may send the items) or refuse a requested return. */
 export async function decideReturn(
-  ctx: AppContext,
+  ctx: PaymentsContext,
   returnId: string,
   input: { approve: boolean; note?: string; actor: OrderActor },
 ): Promise<ReturnRow> {
@@ -108,7 +108,7 @@ export async function decideReturn(
  * @throws AppError 409 RETURN_NOT_APPROVED, and the refund's errors.
  */
 export async function receiveReturn(
-  ctx: AppContext,
+  ctx: PaymentsContext,
   returnId: string,
   input: { restock: boolean; refund: boolean; actor: OrderActor },
 ): Promise<ReturnRow> {

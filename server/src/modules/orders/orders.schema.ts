@@ -12,47 +12,19 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { PostalAddress } from "../cart/cart.schema.ts";
+import type { PostalAddress } from "../../platform/address.ts";
+import type {
+  FulfillmentStatus,
+  OrderPaymentStatus,
+  OrderStatus,
+  ReturnStatus,
+  ShipmentStatus,
+} from "./orders.statuses.ts";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /** Human order numbers: sequential, starting at 100001 (a rolled-back order leaves a gap). */
 export const orderNumberSequence = pgSequence("order_number_seq", { startWith: 100001, increment: 1 });
-
-export const orderStatuses = [
-  "pending_payment",
-  "on_hold",
-  "processing",
-  "partially_shipped",
-  "shipped",
-  "delivered",
-  "completed",
-  "cancelled",
-  "refunded",
-] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
-
-export const paymentStatuses = [
-  "pending",
-  "requires_action",
-  "authorized",
-  "paid",
-  "partially_refunded",
-  "refunded",
-  "failed",
-  "voided",
-] as const;
-export type OrderPaymentStatus = (typeof paymentStatuses)[number];
-
-export const fulfillmentStatuses = [
-  "unfulfilled",
-  "partially_fulfilled",
-  "fulfilled",
-  "partially_delivered",
-  "delivered",
-  "not_required",
-] as const;
-export type FulfillmentStatus = (typeof fulfillmentStatuses)[number];
 
 /** The chosen shipping method as the order keeps it. */
 export interface OrderShippingMethod {
@@ -200,17 +172,6 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.scope, t.key] })],
 );
 
-export const shipmentStatuses = [
-  "pending",
-  "shipped",
-  "in_transit",
-  "out_for_delivery",
-  "delivered",
-  "failed",
-  "returned",
-] as const;
-export type ShipmentStatus = (typeof shipmentStatuses)[number];
-
 /** A parcel sent for an order (a fulfilment), possibly holding only some of its lines (partial). */
 export const fulfillments = pgTable(
   "fulfillments",
@@ -235,16 +196,6 @@ export const fulfillments = pgTable(
     index("fulfillments_tracking_idx").on(t.carrier, t.trackingNumber),
   ],
 );
-
-export const returnStatuses = [
-  "requested",
-  "approved",
-  "rejected",
-  "received",
-  "refunded",
-  "cancelled",
-] as const;
-export type ReturnStatus = (typeof returnStatuses)[number];
 
 /** A return (RMA): units of an order's lines the customer sends back, and what the shop does with them. */
 export const returns = pgTable(
@@ -274,3 +225,5 @@ export const returns = pgTable(
     index("returns_status_idx").on(t.status),
   ],
 );
+
+export type { FulfillmentStatus, OrderPaymentStatus, OrderStatus, ReturnStatus, ShipmentStatus };

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
+import type { PostalAddress } from "../../platform/address.ts";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { NotFoundError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -14,7 +15,6 @@ import {
   updateRows,
   updateSet,
 } from "../../platform/statements.ts";
-import type { PostalAddress } from "../cart/index.ts";
 import {
   type AppliedPromotionSnapshot,
   type FulfillmentStatus,

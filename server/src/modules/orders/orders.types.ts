@@ -1,6 +1,14 @@
 import { type Static, Type } from "typebox";
 // The schema file itself (not the module barrel): the SDK derives client types from these files.
-import { AppliedPromotionSchema, PostalAddressSchema } from "../modules/cart/cart.types.ts";
+import { PostalAddressSchema } from "../../platform/address.ts";
+import { AppliedPromotionSchema } from "../cart/index.ts";
+import {
+  fulfillmentStatuses,
+  orderStatuses,
+  paymentStatuses,
+  returnStatuses,
+  statusSchema,
+} from "./orders.statuses.ts";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Minor = (description: string) =>
@@ -55,12 +63,9 @@ export const OrderTimelineEntrySchema = Type.Object({
 export const OrderSchema = Type.Object({
   id: Type.String(),
   number: Type.String({ description: "Human order number, sequential" }),
-  status: Type.String({
-    description:
-      "pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded",
-  }),
-  paymentStatus: Type.String(),
-  fulfillmentStatus: Type.String(),
+  status: statusSchema(orderStatuses),
+  paymentStatus: statusSchema(paymentStatuses),
+  fulfillmentStatus: statusSchema(fulfillmentStatuses),
   currency: Type.String({ description: "ISO 4217" }),
   email: Type.String(),
   placedAt: Type.String({ format: "date-time" }),
@@ -97,7 +102,7 @@ export const OrderSchema = Type.Object({
     Type.Object({
       id: Type.String(),
       number: Type.String({ description: "RMA number" }),
-      status: Type.String({ description: "requested, approved, rejected, received, refunded, cancelled" }),
+      status: statusSchema(returnStatuses),
       lines: Type.Array(
         Type.Object({ lineId: Type.String(), quantity: Type.Integer(), reason: Type.String() }),
       ),
@@ -111,9 +116,9 @@ export const OrderSchema = Type.Object({
 export const OrderSummarySchema = Type.Object({
   id: Type.String(),
   number: Type.String(),
-  status: Type.String(),
-  paymentStatus: Type.String(),
-  fulfillmentStatus: Type.String(),
+  status: statusSchema(orderStatuses),
+  paymentStatus: statusSchema(paymentStatuses),
+  fulfillmentStatus: statusSchema(fulfillmentStatuses),
   currency: Type.String(),
   email: Type.String({ description: "Contact e-mail of the order" }),
   total: Minor("Order total"),

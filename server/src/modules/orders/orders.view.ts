@@ -1,4 +1,9 @@
-import { thumbnailUrls } from "../modules/catalog/index.ts";
+import type { AppContext } from "../../platform/context.ts";
+import type { Db } from "../../platform/db.ts";
+import { ValidationError } from "../../platform/errors.ts";
+import { thumbnailUrls } from "../catalog/index.ts";
+import { disputesOfOrder, type PaymentRow, paymentsOfOrder, refundsOfOrder } from "../payments/index.ts";
+import { downloadLinks } from "./orders.downloads.ts";
 import {
   fulfillmentsOfOrder,
   getOrderWithLines,
@@ -8,17 +13,7 @@ import {
   type OrderRow,
   type ReturnRow,
   returnsOfOrder,
-} from "../modules/orders/index.ts";
-import {
-  disputesOfOrder,
-  type PaymentRow,
-  paymentsOfOrder,
-  refundsOfOrder,
-} from "../modules/payments/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import type { Db } from "../platform/db.ts";
-import { ValidationError } from "../platform/errors.ts";
-import { downloadLinks } from "./downloads.ts";
+} from "./orders.service.ts";
 import type { AdminOrderDto, OrderDto, OrderSummaryDto } from "./orders.types.ts";
 
 /** Timeline entries a shopper sees (staff notes and internal steps stay in the admin). */

@@ -9,7 +9,7 @@ export {
   type RefundReason,
   WebhookSignatureError,
 } from "./payments.provider.ts";
-export { paymentProvidersFor } from "./payments.registry.ts";
+export { type PaymentsContext, paymentProvidersFor } from "./payments.registry.ts";
 export {
   countRecentOrdersByCard,
   type DisputeRow,

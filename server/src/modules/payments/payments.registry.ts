@@ -1,4 +1,5 @@
 import type { Config } from "../../config.ts";
+import type { AppContext } from "../../platform/context.ts";
 import { PaymentProviders } from "./payments.service.ts";
 import { ManualPaymentProvider } from "./providers/manual.ts";
 import { DEFAULT_PAYPAL_CERT_HOSTS, PayPalProvider } from "./providers/paypal.ts";
@@ -21,4 +22,9 @@ export function paymentProvidersFor(config: Config): PaymentProviders {
   if (config.testPayments) providers.register(new TestPaymentProvider());
   for (const method of config.manualPaymentMethods) providers.register(new ManualPaymentProvider(method));
   return providers;
+}
+
+/** The app context with the payment providers the shop offers, for the operations that move money. */
+export interface PaymentsContext extends AppContext {
+  payments: PaymentProviders;
 }

@@ -1,5 +1,6 @@
 /** Pricing: tax rates, promotions and coupons, store price settings, the cart price calculator. */
 
+export { adminPriceListRoutes } from "./price-lists.routes.ts";
 export {
   checkCurrency,
   listPriceLists,
@@ -9,6 +10,7 @@ export {
   setPriceListPrices,
   upsertPriceList,
 } from "./price-lists.ts";
+export { PriceListRowSchema, PriceListSchema } from "./price-lists.types.ts";
 export {
   allocateByLargestRemainder,
   matchTaxRates,

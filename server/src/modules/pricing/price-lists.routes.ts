@@ -1,19 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { type AuditedRequest, recordStaffAction } from "../modules/audit/index.ts";
-import { listVariantsBySku, variantIdsBySku } from "../modules/catalog/index.ts";
+import type { AppContext } from "../../platform/context.ts";
+import { NotFoundError, ValidationError } from "../../platform/errors.ts";
+import { ProblemSchema } from "../../platform/problem.schema.ts";
+import { type AuditedRequest, recordStaffAction } from "../audit/index.ts";
+import { listVariantsBySku, variantIdsBySku } from "../catalog/index.ts";
 import {
   checkCurrency,
-  getStoreSettings,
   listPriceLists,
   priceListPricesOf,
   setPriceListPrices,
   upsertPriceList,
-} from "../modules/pricing/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { NotFoundError, ValidationError } from "../platform/errors.ts";
-import { ProblemSchema } from "../platform/problem.schema.ts";
+} from "./price-lists.ts";
 import { PriceListRowSchema, PriceListSchema } from "./price-lists.types.ts";
+import { getStoreSettings } from "./pricing.service.ts";
 
 const dto = (l: Awaited<ReturnType<typeof listPriceLists>>[number]) => ({
   ...l,

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 // The schema file itself (not the module barrel): the SDK derives client types from these files.
-import { MoneySchema } from "../modules/catalog/catalog.types.ts";
+import { MoneySchema } from "../../platform/money.schema.ts";
 
 /** A currency's price list: explicit variant prices, never converted by exchange rate. */
 export const PriceListSchema = Type.Object({

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { fromNodeHeaders } from "better-auth/node";
 import { Type } from "typebox";
-import type { AppContext } from "../../platform/context.ts";
 import { NotFoundError } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
-import { ProductSummarySchema } from "../catalog/catalog.types.ts";
+import { ProductSummarySchema } from "../catalog/index.ts";
+import type { AuthContext } from "../customers/index.ts";
 import {
   popularProducts,
   productRecommendations,
@@ -22,7 +22,7 @@ const ItemsSchema = Type.Object({ items: Type.Array(ProductSummarySchema) });
  * else popular), popular overall or in a category, and summaries of product ids (the storefront's
  * recently viewed products, kept in the browser).
  */
-export function recommendationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function recommendationRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       "/products/:id/recommendations",

@@ -1,8 +1,5 @@
 import { integer, jsonb, pgTable, primaryKey, real, text, timestamp } from "drizzle-orm/pg-core";
-
-/** Kinds of product-to-product lists: co-purchases ("bought together") and catalog similarity. */
-export const neighbourKinds = ["bought_together", "similar"] as const;
-export type NeighbourKind = (typeof neighbourKinds)[number];
+import type { NeighbourKind } from "./recommendations.kinds.ts";
 
 /**
  * Trained top-K neighbours of each product (rebuilt by `trainRecommendations`), best first by `rank`
@@ -43,3 +40,5 @@ export const recommendationState = pgTable("recommendation_state", {
   trainedAt: timestamp("trained_at", { withTimezone: true, mode: "date" }).notNull(),
   stats: jsonb("stats").$type<Record<string, number>>().notNull(),
 });
+
+export type { NeighbourKind };

@@ -6,7 +6,7 @@
  */
 
 export { reviewsPersonalData } from "./reviews.personal-data.ts";
-export { type ReviewStatus, reviewStatuses } from "./reviews.schema.ts";
+export { adminReviewRoutes, type ReviewPorts, storeReviewRoutes } from "./reviews.routes.ts";
 export {
   addReviewPhoto,
   addReviews,
@@ -28,6 +28,7 @@ export {
   saveOwnReview,
   setHelpfulVote,
 } from "./reviews.service.ts";
+export { type ReviewStatus, reviewStatuses } from "./reviews.statuses.ts";
 export {
   type AdminReviewDto,
   AdminReviewPageSchema,

@@ -2,43 +2,36 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import { recordStaffAction } from "../modules/audit/index.ts";
+import { AppError, NotFoundError, ValidationError } from "../../platform/errors.ts";
+import { ProblemSchema } from "../../platform/problem.schema.ts";
+import { recordStaffAction } from "../audit/index.ts";
+import type { AuthContext } from "../customers/index.ts";
+import { accountGuard, accountSummaries } from "../customers/index.ts";
 import {
-  catalogCacheNamespace,
-  getProductBySlug,
-  type ProductsChangedEvent,
-  productsChangedTopic,
-  summarize,
-} from "../modules/catalog/index.ts";
-import { accountGuard, accountSummaries } from "../modules/customers/index.ts";
-import { hasPurchasedProduct } from "../modules/orders/index.ts";
-import {
-  AdminReviewPageSchema,
-  AdminReviewQuerySchema,
-  AdminReviewSchema,
   addReviewPhoto,
   deleteOwnReview,
   getOwnReview,
   getReviewForStaff,
-  HelpfulSchema,
   listProductReviews,
   listReviewsForModeration,
   moderateReview,
+  replyToReview,
+  saveOwnReview,
+  setHelpfulVote,
+} from "./reviews.service.ts";
+import {
+  AdminReviewPageSchema,
+  AdminReviewQuerySchema,
+  AdminReviewSchema,
+  HelpfulSchema,
   OwnReviewSchema,
   OwnReviewStateSchema,
   ReviewInputSchema,
   ReviewListQuerySchema,
   ReviewPageSchema,
   ReviewPhotoSchema,
-  replyToReview,
   reviewLimits,
-  saveOwnReview,
-  setHelpfulVote,
-} from "../modules/reviews/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { AppError, NotFoundError } from "../platform/errors.ts";
-import { enqueue } from "../platform/outbox.ts";
-import { ProblemSchema } from "../platform/problem.schema.ts";
+} from "./reviews.types.ts";
 
 const tags = ["store", "reviews"];
 const ProductParams = Type.Object({ productId: Type.String({ maxLength: 64 }) });
@@ -47,34 +40,37 @@ const photoTypes = ["image/jpeg", "image/png", "image/webp"];
 
 const productNotFound = () => new NotFoundError("PRODUCT_NOT_FOUND", "No such product");
 
-/** The catalog product a review is about: id, SKU and whether it is on sale in the store. */
-async function productOf(ctx: AppContext, productId: string): Promise<{ id: string; sku: string }> {
-  const summary = (await summarize(ctx.db, [productId])).get(productId);
-  if (!summary) throw productNotFound();
-  // The product page answers active products only (404 otherwise), with the SKU.
-  const page = await getProductBySlug(ctx.db, summary.slug).catch((error: unknown) => {
-    throw error instanceof NotFoundError ? productNotFound() : error;
-  });
-  return { id: page.id, sku: page.sku };
+/**
+ * What the review routes need from the modules above reviews, given by the app: reviews sit below the
+ * catalog (product pages and the search index show their ratings), so they cannot import the catalog
+ * or orders themselves.
+ */
+export interface ReviewPorts {
+  /** Whether a product with this id exists (any status). */
+  productExists(productId: string): Promise<boolean>;
+  /** An active product's id and SKU (reviews are written for products on sale), or null. */
+  activeProduct(productId: string): Promise<{ id: string; sku: string } | null>;
+  /** Whether the customer has a paid order of the product (the verified-purchase badge). */
+  hasPurchased(userId: string, productId: string): Promise<boolean>;
+  /**
+   * A product's approved reviews changed (null: unknown which): cached catalog answers and the
+   * search index, which show ratings, must follow.
+   */
+  ratingsChanged(productId: string | null): Promise<void>;
+}
+
+/** The active product a review is about. @throws NotFoundError 404 PRODUCT_NOT_FOUND. */
+async function productOf(ports: ReviewPorts, productId: string): Promise<{ id: string; sku: string }> {
+  const product = await ports.activeProduct(productId);
+  if (!product) throw productNotFound();
+  return product;
 }
 
 /** The signed-in shopper of a request, when there is one (reading needs no sign-in). */
-async function viewerOf(ctx: AppContext, request: FastifyRequest): Promise<string | null> {
+async function viewerOf(ctx: AuthContext, request: FastifyRequest): Promise<string | null> {
   if (!(request.headers.cookie ?? "").includes("session_token")) return null;
   const session = await ctx.auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
   return session?.user.id ?? null;
-}
-
-/**
- * Ratings show in cached catalog answers (lists, product pages) and in the search index (sort by
- * rating): drop the cached answers and have the product re-indexed when its approved reviews change.
- * The event is written after the review (a lost event leaves only the index's rating stale until the
- * product's next change or a reindex).
- */
-async function ratingsChanged(ctx: AppContext, productId: string | null): Promise<void> {
-  ctx.cache.invalidate(catalogCacheNamespace);
-  if (productId)
-    await enqueue(ctx.db, productsChangedTopic, { productIds: [productId] } satisfies ProductsChangedEvent);
 }
 
 /**
@@ -84,8 +80,7 @@ async function ratingsChanged(ctx: AppContext, productId: string | null): Promis
  * only, 403 CSRF_ORIGIN_MISMATCH): their own review of a product (one per product: writing again
  * replaces it, and it waits for moderation again), photo uploads, and "helpful" votes.
  */
-export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const trusted = [ctx.config.publicUrl, ...ctx.config.trustedOrigins];
+export function storeReviewRoutes(ctx: AuthContext, ports: ReviewPorts): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       "/products/:productId/reviews",
@@ -108,7 +103,7 @@ export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const { productId } = request.params;
         const [exists, viewerId] = await Promise.all([
-          summarize(ctx.db, [productId]).then((m) => m.has(productId)),
+          ports.productExists(productId),
           viewerOf(ctx, request),
         ]);
         if (!exists) throw productNotFound();
@@ -118,7 +113,7 @@ export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
 
     const own: FastifyPluginAsyncTypebox = async (own) => {
-      own.addHook("onRequest", accountGuard(ctx.auth, trusted));
+      own.addHook("onRequest", accountGuard(ctx.auth));
       const errors = {
         400: ProblemSchema,
         401: ProblemSchema,
@@ -145,7 +140,7 @@ export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           const { productId } = request.params;
           const [review, verifiedPurchase] = await Promise.all([
             getOwnReview(ctx.db, userId, productId),
-            hasPurchasedProduct(ctx.db, userId, productId),
+            ports.hasPurchased(userId, productId),
           ]);
           return {
             review,
@@ -178,8 +173,8 @@ export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
         async (request, reply) => {
           const userId = request.accountId!;
-          const product = await productOf(ctx, request.params.productId);
-          const verifiedPurchase = await hasPurchasedProduct(ctx.db, userId, product.id);
+          const product = await productOf(ports, request.params.productId);
+          const verifiedPurchase = await ports.hasPurchased(userId, product.id);
           if (!verifiedPurchase && ctx.config.reviews.requirePurchase) {
             throw new AppError(
               403,
@@ -198,7 +193,7 @@ export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             verifiedPurchase,
           });
           // An approved review that goes back to moderation leaves the product's rating.
-          await ratingsChanged(ctx, product.id);
+          await ports.ratingsChanged(product.id);
           return reply
             .status(created ? 201 : 200)
             .header("cache-control", "no-store")
@@ -221,7 +216,7 @@ export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           if (!(await deleteOwnReview(ctx.db, request.accountId!, request.params.productId))) {
             throw new NotFoundError("REVIEW_NOT_FOUND", "You have not reviewed this product");
           }
-          await ratingsChanged(ctx, request.params.productId);
+          await ports.ratingsChanged(request.params.productId);
           return reply.status(204).send(null);
         },
       );
@@ -272,12 +267,12 @@ export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             validatorCompiler: () => () => true,
           },
           async (request, reply) => {
-            const photo = await addReviewPhoto(
-              ctx.db,
-              ctx.images,
-              request.accountId!,
-              request.body as Buffer,
-            );
+            if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
+              throw new ValidationError([
+                { field: "photo", message: "send the image file as the request body" },
+              ]);
+            }
+            const photo = await addReviewPhoto(ctx.db, ctx.images, request.accountId!, request.body);
             return reply.status(201).header("cache-control", "no-store").send(photo);
           },
         );
@@ -291,7 +286,7 @@ export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
  * Review moderation for staff under /api/admin, all with the `reviews:moderate` permission: the
  * queue by status, approving, rejecting and the shop's public reply. Every change is audited.
  */
-export function adminReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function adminReviewRoutes(ctx: AuthContext, ports: ReviewPorts): FastifyPluginAsyncTypebox {
   return async (app) => {
     const adminTags = ["admin", "reviews"];
     const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
@@ -349,7 +344,7 @@ export function adminReviewRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           return result;
         });
         if (previousStatus !== status && (previousStatus === "approved" || status === "approved"))
-          await ratingsChanged(ctx, review.productId);
+          await ports.ratingsChanged(review.productId);
         return review;
       };
 

@@ -8,9 +8,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-
-export const reviewStatuses = ["pending", "approved", "rejected"] as const;
-export type ReviewStatus = (typeof reviewStatuses)[number];
+import { type ReviewStatus, reviewStatuses } from "./reviews.statuses.ts";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -110,3 +108,5 @@ export const reviewRequests = pgTable("review_requests", {
   outcome: text("outcome", { enum: ["sent", "skipped"] }).notNull(),
   createdAt: tz("created_at").notNull().defaultNow(),
 });
+
+export type { ReviewStatus };

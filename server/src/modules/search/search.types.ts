@@ -1,5 +1,6 @@
 import { type Static, Type } from "typebox";
-import { MoneySchema, ProductSummarySchema } from "../catalog/catalog.types.ts";
+import { MoneySchema } from "../../platform/money.schema.ts";
+import { ProductSummarySchema } from "../catalog/index.ts";
 
 /** Longest query accepted, in characters (longer ones are refused with 400 on field `q`). */
 export const maxQueryLength = 256;

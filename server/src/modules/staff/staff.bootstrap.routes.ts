@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import type { Auth } from "../modules/customers/index.ts";
-import type { Db } from "../platform/db.ts";
-import { ProblemSchema } from "../platform/problem.schema.ts";
-import { completeOwnerSetup } from "./bootstrap-owner.ts";
+import type { Db } from "../../platform/db.ts";
+import { ProblemSchema } from "../../platform/problem.schema.ts";
+import type { Auth } from "../customers/index.ts";
+import { completeOwnerSetup } from "./staff.bootstrap.ts";
 
 /** POST /api/setup/owner: creates the first Owner with the one-time link printed at start. */
 export function ownerSetupRoutes(auth: Auth, db: Db): FastifyPluginAsyncTypebox {

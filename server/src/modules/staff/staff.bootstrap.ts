@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Config } from "../config.ts";
-import { recordAudit } from "../modules/audit/index.ts";
-import type { Auth } from "../modules/customers/index.ts";
-import { assignRole, ensureBuiltInRoles, usersWithRoles } from "../modules/staff/index.ts";
-import type { Db } from "../platform/db.ts";
-import { AppError } from "../platform/errors.ts";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../platform/db.ts";
+import { AppError } from "../../platform/errors.ts";
+import { recordAudit } from "../audit/index.ts";
+import type { Auth } from "../customers/index.ts";
+import { assignRole, ensureBuiltInRoles, usersWithRoles } from "./staff.service.ts";
 
 /**
  * On start: makes sure the built-in roles exist and, when ADMIN_EMAIL and ADMIN_PASSWORD are set,

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import type { Config } from "../config.ts";
-import { type Auth, accountSummaries, inviteToSetPassword } from "../modules/customers/index.ts";
-import { deleteCustomRole, listStaffRoles, saveCustomRole, setStaffRoles } from "../modules/staff/index.ts";
-import type { Db } from "../platform/db.ts";
-import { ProblemSchema } from "../platform/problem.schema.ts";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../platform/db.ts";
+import { ProblemSchema } from "../../platform/problem.schema.ts";
+import { type Auth, accountSummaries, inviteToSetPassword } from "../customers/index.ts";
+import { deleteCustomRole, listStaffRoles, saveCustomRole, setStaffRoles } from "./staff.service.ts";
 
 const StaffMemberSchema = Type.Object({
   userId: Type.String(),

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
+import type { Db } from "../../platform/db.ts";
+import { ProblemSchema } from "../../platform/problem.schema.ts";
 import {
   addLine,
   type CartRow,
@@ -8,12 +10,11 @@ import {
   getCartById,
   resolveCart,
   viewCart,
-} from "../modules/cart/index.ts";
-import { accountGuard } from "../modules/customers/index.ts";
-import { MoveToCartSchema, removeItem, variantToBuy } from "../modules/wishlists/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import type { Db } from "../platform/db.ts";
-import { ProblemSchema } from "../platform/problem.schema.ts";
+} from "../cart/index.ts";
+import type { AuthContext } from "../customers/index.ts";
+import { accountGuard } from "../customers/index.ts";
+import { removeItem, variantToBuy } from "./wishlists.service.ts";
+import { MoveToCartSchema } from "./wishlists.types.ts";
 
 /**
  * Moves a wishlist item to a cart in one transaction: the item leaves the list and `quantity` units
@@ -43,10 +44,9 @@ export async function moveWishlistItemToCart(
  * `POST /api/store/wishlists/:wishlistId/items/:itemId/move-to-cart` (signed-in customers; writes
  * from the shop's own pages only). Answers the whole cart, like the cart API.
  */
-export function wishlistCartRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const trusted = [ctx.config.publicUrl, ...ctx.config.trustedOrigins];
+export function wishlistCartRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook("onRequest", accountGuard(ctx.auth, trusted));
+    app.addHook("onRequest", accountGuard(ctx.auth));
     app.post(
       "/wishlists/:wishlistId/items/:itemId/move-to-cart",
       {

@@ -1,7 +1,8 @@
 import { type Static, Type } from "typebox";
 // Schemas only (no runtime code), like flows/price-lists.types.ts: the SDK derives client types from
 // this file, so it must not pull the catalog module's implementation in.
-import { MoneySchema, ProductSummarySchema } from "../catalog/catalog.types.ts";
+import { MoneySchema } from "../../platform/money.schema.ts";
+import { ProductSummarySchema } from "../catalog/index.ts";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Id = (description: string) => Type.String({ minLength: 1, maxLength: 64, description });
