@@ -10,48 +10,70 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { Type } from "typebox";
 import { type Config, repoRoot } from "./config.ts";
-import { adminInventoryRoutes } from "./flows/admin-inventory.routes.ts";
-import { adminOrderRoutes } from "./flows/admin-orders.routes.ts";
-import { ownerSetupRoutes } from "./flows/bootstrap-owner.routes.ts";
-import { checkoutRoutes } from "./flows/checkout.routes.ts";
-import { FraudScreen } from "./flows/fraud.ts";
-import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr.routes.ts";
-import { hooksRoutes } from "./flows/hooks.routes.ts";
-import { registerOrderEmails } from "./flows/order-emails.ts";
-import { registerWebhookProcessing } from "./flows/payment-webhooks.ts";
-import { adminPriceListRoutes } from "./flows/price-lists.routes.ts";
-import { adminReviewRoutes, storeReviewRoutes } from "./flows/reviews.routes.ts";
-import { staffManagementRoutes } from "./flows/staff-management.routes.ts";
-import { wishlistCartRoutes } from "./flows/wishlist-cart.ts";
+import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr/index.ts";
+import { reviewPorts } from "./flows/review-ports/index.ts";
+import { shopJobs } from "./jobs.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { cartRoutes } from "./modules/cart/index.ts";
-import { adminCatalogRoutes, storeCatalogRoutes } from "./modules/catalog/index.ts";
+import { adminCatalogRoutes, adminInventoryRoutes, storeCatalogRoutes } from "./modules/catalog/index.ts";
+import {
+  type CheckoutContext,
+  checkoutRoutes,
+  FraudScreen,
+  hooksRoutes,
+  registerWebhookProcessing,
+} from "./modules/checkout/index.ts";
 import { accountRoutes, authRoutes, createAuth } from "./modules/customers/index.ts";
+import { adminOrderRoutes, registerOrderEmails, storeOrderRoutes } from "./modules/orders/index.ts";
 import { paymentProvidersFor } from "./modules/payments/index.ts";
+import { adminPriceListRoutes } from "./modules/pricing/index.ts";
 import { recommendationRoutes } from "./modules/recommendations/index.ts";
+import { adminReviewRoutes, storeReviewRoutes } from "./modules/reviews/index.ts";
 import { adminSearchRoutes, createSearchRuntime, storeSearchRoutes } from "./modules/search/index.ts";
-import { adminGuard, assertAdminRouteDeclaresPermission, staffRoutes } from "./modules/staff/index.ts";
+import {
+  adminGuard,
+  adminJobRoutes,
+  assertAdminRouteDeclaresPermission,
+  ownerSetupRoutes,
+  staffManagementRoutes,
+  staffRoutes,
+} from "./modules/staff/index.ts";
 import {
   adminVendorRoutes,
   assertVendorRouteDeclaresRole,
   vendorGuard,
   vendorRoutes,
 } from "./modules/vendors/index.ts";
-import { wishlistRoutes } from "./modules/wishlists/index.ts";
+import { wishlistCartRoutes, wishlistRoutes } from "./modules/wishlists/index.ts";
 import { ResponseCache } from "./platform/cache.ts";
-import type { AppContext } from "./platform/context.ts";
+import { originCheck } from "./platform/csrf.ts";
 import { type Database, openDatabase } from "./platform/db.ts";
-import { AppError, problemErrorHandler, problemNotFoundHandler } from "./platform/errors.ts";
+import { declareProblemResponses, rejectHostileInput } from "./platform/edge.ts";
+import {
+  AppError,
+  problemClientErrorHandler,
+  problemErrorHandler,
+  problemNotFoundHandler,
+} from "./platform/errors.ts";
 import { ImageService } from "./platform/images.ts";
+import { JobRuntime } from "./platform/jobs.ts";
 import { mailOutboxRoutes } from "./platform/mail.routes.ts";
 import { registerMailHandler, SmtpMailer, StoredMailer } from "./platform/mail.ts";
 import { mediaRoutes } from "./platform/media.routes.ts";
 import { OutboxDispatcher } from "./platform/outbox.ts";
+import { ProblemSchema } from "./platform/problem.schema.ts";
 import { createRedis } from "./platform/redis.ts";
-import { LocalDiskStorage } from "./platform/storage.ts";
+import { createStorage } from "./platform/storage.ts";
 import { storefrontRoutes } from "./web/storefront.routes.ts";
+
+/**
+ * The whole app's context: the platform's (`AppContext`) with every module capability (sessions,
+ * payment providers, fraud screen). Each module asks only for the part it needs.
+ */
+export type ShopContext = CheckoutContext;
 
 export interface BuildOptions {
   /** An already open (and migrated) database; otherwise one is opened from the config and migrated. */
@@ -68,11 +90,11 @@ export interface BuildOptions {
 export async function buildApp(
   config: Config,
   options: BuildOptions = {},
-): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+): Promise<{ app: FastifyInstance; ctx: ShopContext }> {
   const database = options.database ?? (await openDatabase(config));
   if (!options.database) await database.migrate();
   const ownsDatabase = options.ownsDatabase ?? !options.database;
-  const storage = new LocalDiskStorage(config.storageDir);
+  const storage = await createStorage(config);
   const mailer = config.smtpUrl
     ? new SmtpMailer(config.smtpUrl, config.mailFrom)
     : new StoredMailer(database.db, config.mailFrom);
@@ -94,6 +116,16 @@ export async function buildApp(
       return typeof given === "string" && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // A hop count trusts that many proxies nearest the server (proxy-addr's semantics).
+    trustProxy:
+      typeof config.trustProxy === "number"
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    // Errors the router meets before a route runs (a path parameter over maxParamLength: 414, a
+    // malformed URL: 400) and those of Node's HTTP parser (431, 408) are problem+json like the rest.
+    frameworkErrors: (error, request, reply) =>
+      problemErrorHandler(error, request as FastifyRequest, reply as FastifyReply),
+    clientErrorHandler: problemClientErrorHandler,
     forceCloseConnections: "idle",
     return503OnClosing: true,
     ajv: {
@@ -101,7 +133,7 @@ export async function buildApp(
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const ctx: AppContext = {
+  const ctx: ShopContext = {
     config,
     database,
     db: database.db,
@@ -109,6 +141,9 @@ export async function buildApp(
     storage,
     images: new ImageService(storage),
     outbox,
+    jobs: new JobRuntime(database, {
+      onError: (error, context) => app.log.error({ err: error, ...context }, "background job failed"),
+    }),
     mailer,
     auth,
     payments: paymentProvidersFor(config),
@@ -116,11 +151,15 @@ export async function buildApp(
     log: app.log,
     routes: [],
   };
+  // Every background and scheduled job, declared in one place (they run only where `work()` is called).
+  for (const job of shopJobs(ctx)) ctx.jobs.define(job);
 
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
   app.setErrorHandler(problemErrorHandler);
+  app.addHook("onRoute", declareProblemResponses);
+  app.addHook("preHandler", rejectHostileInput);
   app.addHook("onRoute", assertAdminRouteDeclaresPermission);
   app.addHook("onRoute", assertVendorRouteDeclaresRole);
   app.addHook("onRoute", (route) => {
@@ -148,10 +187,12 @@ export async function buildApp(
     await search.warm().catch((error: unknown) => app.log.error({ err: error }, "search index load failed"));
   });
   app.addHook("onClose", async () => {
+    await ctx.jobs.stop(config.shutdownTimeoutMs);
     await outbox.stop();
     await search.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
     if (mailer instanceof SmtpMailer) mailer.close();
+    await storage.close();
     if (ownsDatabase) await database.close();
   });
 
@@ -227,19 +268,29 @@ export async function buildApp(
 
   app.get(
     "/health",
-    { schema: { tags: ["platform"], summary: "Liveness: the process is up" } },
-    async () => ({ status: "ok" }),
+    {
+      schema: {
+        tags: ["platform"],
+        summary: "Liveness: the process is up",
+        response: { 200: Type.Object({ status: Type.Literal("ok") }) },
+      },
+    },
+    async () => ({ status: "ok" as const }),
   );
   app.get(
     "/ready",
     {
-      schema: { tags: ["platform"], summary: "Readiness: the database (and Redis, when configured) answer" },
+      schema: {
+        tags: ["platform"],
+        summary: "Readiness: the database (and Redis, when configured) answer",
+        response: { 200: Type.Object({ status: Type.Literal("ready") }), 503: ProblemSchema },
+      },
     },
     async (_request, reply) => {
       try {
         await database.ping();
         if (redis) await redis.ping();
-        return { status: "ready" };
+        return { status: "ready" as const };
       } catch {
         return reply.status(503).type("application/problem+json").send({
           type: "https://bazaar.dev/problems/not-ready",
@@ -252,14 +303,26 @@ export async function buildApp(
     },
   );
 
-  await app.register(storeCatalogRoutes(ctx), { prefix: "/api/store" });
-  await app.register(storeSearchRoutes(ctx, search), { prefix: "/api/store" });
-  await app.register(cartRoutes(ctx), { prefix: "/api/store" });
-  await app.register(checkoutRoutes(ctx), { prefix: "/api/store" });
-  await app.register(storeReviewRoutes(ctx), { prefix: "/api/store" });
-  await app.register(wishlistRoutes(ctx), { prefix: "/api/store" });
-  await app.register(wishlistCartRoutes(ctx), { prefix: "/api/store" });
-  await app.register(recommendationRoutes(ctx), { prefix: "/api/store" });
+  const reviews = reviewPorts(ctx);
+  // Every cookie-authenticated write passes one Origin check per scope (platform/csrf.ts).
+  const checkOrigin = originCheck([config.publicUrl, ...config.trustedOrigins]);
+  await app.register(
+    async (store) => {
+      store.addHook("onRequest", checkOrigin);
+      await store.register(storeCatalogRoutes(ctx));
+      await store.register(storeSearchRoutes(ctx, search));
+      await store.register(cartRoutes(ctx));
+      await store.register(checkoutRoutes(ctx));
+      await store.register(storeOrderRoutes(ctx));
+      await store.register(storeReviewRoutes(ctx, reviews));
+      await store.register(wishlistRoutes(ctx));
+      await store.register(wishlistCartRoutes(ctx));
+      await store.register(recommendationRoutes(ctx));
+      await store.register(accountRoutes(auth, ctx.db), { prefix: "/account" });
+      await store.register(accountGdprRoutes(auth, ctx.db), { prefix: "/account" });
+    },
+    { prefix: "/api/store" },
+  );
   await app.register(hooksRoutes(ctx), { prefix: "/api/hooks" });
   registerWebhookProcessing(ctx);
   const providerNames = { google: "Google", github: "GitHub", apple: "Apple" } as const;
@@ -272,14 +335,12 @@ export async function buildApp(
   ];
   await app.register(authRoutes(auth, config.publicUrl, signInProviders));
   await app.register(ownerSetupRoutes(auth, ctx.db));
-  const shopOrigins = [config.publicUrl, ...config.trustedOrigins];
-  await app.register(accountRoutes(auth, ctx.db, shopOrigins), { prefix: "/api/store/account" });
-  await app.register(accountGdprRoutes(auth, ctx.db, shopOrigins), { prefix: "/api/store/account" });
   await app.register(
     async (admin) => {
+      admin.addHook("onRequest", checkOrigin);
       admin.addHook(
         "onRequest",
-        adminGuard(auth, ctx.db, shopOrigins, { requireTwoFactor: config.staffRequireTwoFactor }),
+        adminGuard(auth, ctx.db, { requireTwoFactor: config.staffRequireTwoFactor }),
       );
       await admin.register(staffRoutes(ctx.db));
       await admin.register(auditRoutes(ctx.db));
@@ -290,15 +351,17 @@ export async function buildApp(
       await admin.register(adminOrderRoutes(ctx));
       await admin.register(adminPriceListRoutes(ctx));
       await admin.register(adminInventoryRoutes(ctx));
-      await admin.register(adminReviewRoutes(ctx));
+      await admin.register(adminReviewRoutes(ctx, reviews));
       await admin.register(adminCatalogRoutes(ctx));
       await admin.register(adminSearchRoutes(ctx, search));
+      await admin.register(adminJobRoutes(ctx.jobs, ctx.db));
     },
     { prefix: "/api/admin" },
   );
   await app.register(
     async (vendor) => {
-      vendor.addHook("onRequest", vendorGuard(auth, ctx.db, shopOrigins));
+      vendor.addHook("onRequest", checkOrigin);
+      vendor.addHook("onRequest", vendorGuard(auth, ctx.db));
       await vendor.register(vendorRoutes(ctx.db));
     },
     { prefix: "/api/vendor" },

@@ -19,6 +19,22 @@ export interface Config {
   dataDir: string;
   /** Folder where stored files (original images, generated sizes, downloads) live. */
   storageDir: string;
+  /**
+   * Where stored files live (STORAGE): `local` (default) in `storageDir`; `s3` in the bucket of `s3`,
+   * shared by every API process (see storageVars).
+   */
+  storage: "local" | "s3";
+  /** The S3 bucket and how to reach it when `storage` is `s3`; otherwise null. */
+  s3: {
+    bucket: string;
+    endpoint: string | null;
+    region: string;
+    accessKeyId: string | null;
+    secretAccessKey: string | null;
+    forcePathStyle: boolean;
+    /** Put before every key: empty, or ending in `/`. */
+    prefix: string;
+  } | null;
   /** Import the Luma demo catalog on start when the catalog is empty. */
   seedDemo: boolean;
   /** Folder of the Luma sample data. */
@@ -55,6 +71,11 @@ export interface Config {
   authSecret: string | null;
   /** Origins (besides PUBLIC_URL) allowed to make cookie-authenticated requests and redirects. */
   trustedOrigins: string[];
+  /**
+   * Which proxies' `X-Forwarded-For/-Host/-Proto` to believe (TRUST_PROXY, Fastify's `trustProxy`):
+   * false (default: none), true (any), a hop count, or a list of addresses / CIDR ranges.
+   */
+  trustProxy: boolean | number | string[];
   /** First Owner account, created on start when both are set and the account does not exist. */
   adminEmail: string | null;
   adminPassword: string | null;
@@ -139,6 +160,12 @@ export interface Config {
    * `main.ts train-recommendations` instead.
    */
   recommendationsTrainHours: number;
+  /**
+   * Where background jobs and the outbox dispatcher run (WORKER): `inline` (default) in the API
+   * process (only worker #1 runs the jobs under WEB_CONCURRENCY > 1); `separate` in `bazaar worker`
+   * processes only (PostgreSQL: the embedded database belongs to one process).
+   */
+  worker: "inline" | "separate";
 }
 
 /** Raised when the environment holds a value the server cannot run with. */
@@ -182,14 +209,56 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 }
 
 /**
+ * STORAGE (`local` or `s3`) and, with `s3`: S3_BUCKET (required), S3_ENDPOINT (an S3-compatible
+ * server's URL; unset for AWS), S3_REGION (default us-east-1), S3_ACCESS_KEY_ID and
+ * S3_SECRET_ACCESS_KEY (together; unset: the AWS SDK's default credential chain), S3_FORCE_PATH_STYLE
+ * (default true with S3_ENDPOINT) and S3_PREFIX (a key prefix such as `shop-eu/`).
+ */
+function storageVars(env: Env): Pick<Config, "storage" | "s3"> {
+  const storage = oneOf(env, "STORAGE", ["local", "s3"] as const, "local");
+  if (storage === "local") return { storage, s3: null };
+  const bucket = env.S3_BUCKET?.trim() || "";
+  if (!bucket) throw new ConfigError("S3_BUCKET", "is required with STORAGE=s3");
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$/.test(bucket))
+    throw new ConfigError("S3_BUCKET", `"${bucket}" is not a bucket name`);
+  const endpoint = env.S3_ENDPOINT?.trim().replace(/\/+$/, "") || null;
+  if (endpoint && !(/^https?:\/\//.test(endpoint) && URL.canParse(endpoint)))
+    throw new ConfigError("S3_ENDPOINT", `must be an http(s) URL, got "${endpoint}"`);
+  const region = env.S3_REGION?.trim() || "us-east-1";
+  if (!/^[a-z0-9-]+$/.test(region)) throw new ConfigError("S3_REGION", `"${region}" is not a region`);
+  const accessKeyId = env.S3_ACCESS_KEY_ID?.trim() || null;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY?.trim() || null;
+  if (accessKeyId && !secretAccessKey)
+    throw new ConfigError("S3_SECRET_ACCESS_KEY", "is required with S3_ACCESS_KEY_ID");
+  if (secretAccessKey && !accessKeyId)
+    throw new ConfigError("S3_ACCESS_KEY_ID", "is required with S3_SECRET_ACCESS_KEY");
+  const prefix = (env.S3_PREFIX ?? "").trim().replace(/^\/+|\/+$/g, "");
+  if (prefix.split("/").some((part) => part === "." || part === "..") || /[\\\0]|\/\//.test(prefix))
+    throw new ConfigError("S3_PREFIX", `"${env.S3_PREFIX}" is not a key prefix like shop-eu/`);
+  return {
+    storage,
+    s3: {
+      bucket,
+      endpoint,
+      region,
+      accessKeyId,
+      secretAccessKey,
+      forcePathStyle: boolVar(env, "S3_FORCE_PATH_STYLE", endpoint !== null),
+      prefix: prefix ? `${prefix}/` : "",
+    },
+  };
+}
+
+/**
  * Reads the configuration from environment variables and fails fast with a message naming the
  * variable when a value is unusable.
  *
  * Variables: NODE_ENV, HOST, PORT, PUBLIC_URL, LOG_LEVEL, DATABASE_URL, DATA_DIR, STORAGE_DIR,
+ * STORAGE and S3_* (see storageVars),
  * SEED_DEMO, LUMA_PATH, CACHE_TTL_MS, SHUTDOWN_TIMEOUT_MS, DB_POOL_SIZE, SERVE_STOREFRONT, STORE_NAME,
  * SMTP_URL, MAIL_FROM, BETTER_AUTH_SECRET, TRUSTED_ORIGINS, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_REQUIRE_2FA,
  * REDIS_URL, REDIS_PREFIX, SESSION_IDLE_DAYS, SESSION_MAX_DAYS, REVIEWS_REQUIRE_PURCHASE,
- * REVIEW_REQUEST_DAYS, SEARCH_CACHE_TTL_MS, SEARCH_ENGINE, SEARCH_SYNC_MS, RECOMMENDATIONS_TRAIN_HOURS, social and OIDC providers.
+ * REVIEW_REQUEST_DAYS, SEARCH_CACHE_TTL_MS, SEARCH_ENGINE, SEARCH_SYNC_MS, RECOMMENDATIONS_TRAIN_HOURS, WORKER, social and OIDC providers.
  * @throws ConfigError when a variable holds an invalid value.
  */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -204,6 +273,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError(
       "WEB_CONCURRENCY",
       "more than one worker process needs DATABASE_URL (PostgreSQL): the embedded database belongs to one process",
+    );
+  }
+  const worker = oneOf(env, "WORKER", ["inline", "separate"] as const, "inline");
+  if (!databaseUrl && worker === "separate") {
+    throw new ConfigError(
+      "WORKER",
+      "separate needs DATABASE_URL (PostgreSQL): `bazaar worker` cannot share the embedded database with the API",
     );
   }
   const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, "");
@@ -231,6 +307,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   for (const origin of trustedOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin))
       throw new ConfigError("TRUSTED_ORIGINS", `"${origin}" is not an origin like https://shop.example`);
+  }
+  const trustProxySetting = (env.TRUST_PROXY ?? "").trim();
+  let trustProxy: Config["trustProxy"] = false;
+  if (trustProxySetting === "true") trustProxy = true;
+  else if (/^\d+$/.test(trustProxySetting)) trustProxy = Number(trustProxySetting);
+  else if (trustProxySetting && trustProxySetting !== "false") {
+    trustProxy = trustProxySetting.split(",").map((a) => a.trim());
+    for (const address of trustProxy) {
+      if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(address))
+        throw new ConfigError(
+          "TRUST_PROXY",
+          `"${address}" is not true, a hop count, an address or a CIDR range`,
+        );
+    }
   }
   const socialProviders: Config["socialProviders"] = {};
   for (const provider of ["google", "github", "apple"] as const) {
@@ -302,6 +392,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseUrl,
     dataDir,
     storageDir: path.resolve(repoRoot, env.STORAGE_DIR?.trim() || path.join(dataDir, "storage")),
+    ...storageVars(env),
     seedDemo: boolVar(env, "SEED_DEMO", true),
     lumaPath: path.resolve(repoRoot, env.LUMA_PATH?.trim() || "../shared/datasets/luma"),
     cacheTtlMs: intVar(env, "CACHE_TTL_MS", 30_000, 0, 86_400_000),
@@ -315,6 +406,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mailFrom,
     authSecret,
     trustedOrigins,
+    trustProxy,
     adminEmail,
     adminPassword,
     staffRequireTwoFactor: boolVar(env, "STAFF_REQUIRE_2FA", false),
@@ -362,6 +454,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     searchEngine: oneOf(env, "SEARCH_ENGINE", ["memory", "postgres"] as const, "memory"),
     searchSyncMs: intVar(env, "SEARCH_SYNC_MS", 250, 0, 60_000),
     recommendationsTrainHours: intVar(env, "RECOMMENDATIONS_TRAIN_HOURS", 24, 0, 24 * 365),
+    worker,
   };
   return { ...config, ...overrides };
 }

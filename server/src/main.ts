@@ -2,11 +2,8 @@
 import cluster from "node:cluster";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { buildApp } from "./app.ts";
+import { buildApp, type ShopContext } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
-import { bootstrapOwner, createOwnerSetupLink } from "./flows/bootstrap-owner.ts";
-import { startExpirySweeper } from "./flows/order-expiry.ts";
-import { startReviewRequestSweeper } from "./flows/review-requests.ts";
 import { importBestBuy } from "./importers/bestbuy.ts";
 import { importCsvCatalog } from "./importers/csv.ts";
 import { importLuma } from "./importers/luma.ts";
@@ -14,17 +11,17 @@ import { importMappedFile, parseMapping } from "./importers/mapped.ts";
 import { importOlist, printOlistSummary } from "./importers/olist.ts";
 import { printSummary, progressBar } from "./importers/report.ts";
 import { countProducts, listImageFiles } from "./modules/catalog/index.ts";
-import { endOverlongSessions } from "./modules/customers/index.ts";
-import { startRecommendationTraining, trainRecommendations } from "./modules/recommendations/index.ts";
-import { countDocuments, ensureSearchIndex, reindexAll, startStockSync } from "./modules/search/index.ts";
-import { startWishlistAlertSweeper } from "./modules/wishlists/index.ts";
-import type { AppContext } from "./platform/context.ts";
+import { trainRecommendations } from "./modules/recommendations/index.ts";
+import { countDocuments, ensureSearchIndex, reindexAll } from "./modules/search/index.ts";
+import { bootstrapOwner, createOwnerSetupLink } from "./modules/staff/index.ts";
 import { openDatabase } from "./platform/db.ts";
 
 const usage = `Usage: bazaar <command>
 
 Commands:
   start                      migrate, import the Luma demo catalog when the catalog is empty, serve the shop
+  worker                     run the background jobs (server/src/jobs.ts) and the outbox dispatcher, apart
+                             from the API (PostgreSQL; set WORKER=separate for the API processes)
   migrate                    apply database migrations and exit
   import luma <folder>       import the Magento Luma sample catalog (e.g. ../shared/datasets/luma)
   import csv <file>          import products from a Bazaar product CSV (format: docs/import.md)
@@ -42,7 +39,7 @@ Commands:
 Environment: see README.md (PORT, DATABASE_URL, DATA_DIR, SEED_DEMO, LUMA_PATH, LOG_LEVEL, ...).`;
 
 /** Once per start, before serving: the demo catalog when the catalog is empty, and the Owner account. */
-async function prepareShop(config: Config, ctx: AppContext): Promise<void> {
+async function prepareShop(config: Config, ctx: ShopContext): Promise<void> {
   if (config.seedDemo && (await countProducts(ctx.db)) === 0) {
     console.log(`Empty catalog: importing the Luma demo store from ${config.lumaPath}`);
     const summary = await importLuma(ctx, config.lumaPath, { progress: true });
@@ -64,8 +61,8 @@ const workerId = cluster.isWorker ? Number(process.env.BAZAAR_WORKER_ID ?? 0) : 
 
 /**
  * Serves the shop from this process: migrates (idempotent), prepares the shop unless a primary did,
- * listens, and runs the background jobs (outbox dispatcher, reservation expiry, session sweep; all
- * safe to run in several processes at once). Stops gracefully on SIGTERM / SIGINT.
+ * listens, and runs the background jobs (outbox dispatcher, the jobs of server/src/jobs.ts) unless
+ * WORKER=separate leaves them to `bazaar worker`. Stops gracefully on SIGTERM / SIGINT.
  */
 async function start(): Promise<void> {
   const config = loadConfig();
@@ -97,30 +94,16 @@ async function start(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   await app.listen({ port: config.port, host: config.host });
-  ctx.outbox.start();
-  // Unpaid orders past their reservation time are settled with their provider or cancelled; old carts expire.
-  startExpirySweeper(ctx, config.reservationSweepMinutes);
-  // Orders received REVIEW_REQUEST_DAYS ago get one e-mail inviting a review (once per order).
-  startReviewRequestSweeper(ctx, 30);
-  // Wished products that got cheaper or came back in stock become outbox events (notified once each).
-  startWishlistAlertSweeper(ctx, 15);
-  // Sessions past their absolute lifetime are ended every few minutes.
-  const sweep = setInterval(() => {
-    void endOverlongSessions(ctx.auth, ctx.db, config.sessionMaxDays).catch((error: unknown) =>
-      app.log.warn({ err: error }, "session sweep failed"),
-    );
-  }, 5 * 60_000);
-  sweep.unref();
+  // Background work runs here unless `bazaar worker` processes run it (WORKER=separate): the outbox
+  // dispatcher in every API process, the jobs of server/src/jobs.ts (sweeps, stock sync, training) in
+  // one of them (worker #1 under WEB_CONCURRENCY).
+  const inline = config.worker === "inline";
+  if (inline) ctx.outbox.start();
   if (cluster.isWorker) {
     app.log.info({ worker: workerId }, "worker serving");
     if (workerId !== 1) return;
   }
-  // Orders and restocks change what is in stock; the search index's stock flags follow within 30 s.
-  startStockSync(ctx.db, 30_000, (error) => app.log.warn({ err: error }, "search stock sync failed"));
-  // Recommendations are retrained every RECOMMENDATIONS_TRAIN_HOURS from the orders, and soon after
-  // start if never trained (0: a scheduler runs `train-recommendations` instead).
-  if (config.recommendationsTrainHours > 0)
-    startRecommendationTraining(ctx, { everyHours: config.recommendationsTrainHours });
+  if (inline) await ctx.jobs.work();
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   if (!cluster.isWorker)
@@ -133,6 +116,46 @@ async function start(): Promise<void> {
     .then((files) => ctx.images.warm(files, warmAbort.signal))
     .then((n) => app.log.info({ images: n }, "image sizes ready"))
     .catch((error: unknown) => app.log.warn({ err: error }, "image size generation stopped"));
+}
+
+/**
+ * `bazaar worker`: runs the background jobs and the outbox dispatcher without serving HTTP, until
+ * SIGTERM / SIGINT (jobs in hand get SHUTDOWN_TIMEOUT_MS to finish; pg-boss retries the rest). Any
+ * number may run against one PostgreSQL database: pg-boss hands each job to one of them.
+ */
+async function runWorker(): Promise<void> {
+  const config = loadConfig(process.env, { serveStorefront: false });
+  if (!config.databaseUrl)
+    throw new ConfigError(
+      "DATABASE_URL",
+      "is required by `bazaar worker`: the embedded database belongs to the API process, which runs the jobs itself",
+    );
+  const { app, ctx } = await buildApp(config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "worker stopping: finishing the jobs in hand");
+    const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 5_000);
+    timer.unref();
+    try {
+      await app.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, "error while stopping the worker");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  ctx.outbox.start();
+  await ctx.jobs.work();
+  console.log(
+    `Bazaar worker ${process.pid} is running ${ctx.jobs.list().length} jobs (${ctx.jobs
+      .list()
+      .map((j) => j.name)
+      .join(", ")}) and the outbox dispatcher.`,
+  );
 }
 
 /**
@@ -226,6 +249,9 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case "start":
         await start();
+        return -1; // keep running
+      case "worker":
+        await runWorker();
         return -1; // keep running
       case "migrate": {
         const config = loadConfig();

@@ -23,6 +23,7 @@ export const permissionList = [
   "settings:write",
   "staff:manage",
   "audit:read",
+  "jobs:manage",
 ] as const;
 
 export type Permission = (typeof permissionList)[number];

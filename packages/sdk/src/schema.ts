@@ -43,13 +43,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -64,13 +64,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -85,13 +85,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -154,13 +154,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -175,13 +175,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -196,13 +196,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -217,13 +217,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -238,13 +238,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -259,13 +259,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -317,13 +317,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -338,13 +338,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -359,13 +359,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -380,13 +380,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -401,13 +401,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -442,8 +442,8 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    limit?: number;
                     cursor?: string;
                     action?: string;
                     actorId?: string;
@@ -479,13 +479,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -500,13 +500,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -521,13 +521,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -542,13 +542,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -613,13 +613,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -634,13 +634,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -655,13 +655,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -676,13 +676,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -697,13 +697,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -756,13 +756,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -777,13 +777,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -798,13 +798,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -819,13 +819,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -840,13 +840,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -908,13 +908,13 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -929,13 +929,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -950,13 +950,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -971,13 +971,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -992,13 +992,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1013,13 +1013,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1034,13 +1034,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1055,13 +1055,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1076,13 +1076,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1120,8 +1120,8 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1155,13 +1155,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1176,13 +1176,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1197,13 +1197,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1218,13 +1218,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1249,6 +1249,483 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/jobs/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Background job queues
+         * @description Every job queue with its jobs counted by state (queued, active, failed (dead), completed, cancelled). Needs jobs:manage.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Jobs running now */
+                                active: number;
+                                /** @description Cancelled jobs */
+                                cancelled: number;
+                                /** @description Completed jobs not yet archived (two days) */
+                                completed: number;
+                                /** @description What the job does (null for a queue this server does not declare) */
+                                description: string | null;
+                                /** @description Dead jobs: their retries are spent (kept two weeks, retriable) */
+                                failed: number;
+                                /** @description Queue (job) name */
+                                name: string;
+                                /** @description Jobs waiting to run: new, or waiting for a retry */
+                                queued: number;
+                            }[];
+                            nextCursor: null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues/{name}/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dead jobs of a queue
+         * @description Jobs of the queue whose retries are spent, most recently failed first, with their last error. `cursor` is the previous page's nextCursor. Needs jobs:manage. Errors: 400 VALIDATION_FAILED (cursor), 404 QUEUE_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Jobs per page */
+                    limit?: number;
+                    /** @description failedAt of the previous page's last job */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Queue (job) name, e.g. reservations-expire */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Attempts made */
+                                attempts: number;
+                                /**
+                                 * Format: date-time
+                                 * @description When the job was queued
+                                 */
+                                createdAt: string;
+                                /** @description The job's data as JSON, cut to 500 characters */
+                                dataSummary: string;
+                                /** @description When it was declared dead */
+                                failedAt: string | null;
+                                /** @description Job id (UUID) */
+                                id: string;
+                                /** @description Error message of the last attempt */
+                                lastError: string | null;
+                                /** @description Queue (job) name */
+                                name: string;
+                                /** @description When its last attempt started */
+                                startedAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            nextCursor: string | null;
+                            /** @description Dead jobs in the queue */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a dead job
+         * @description Queues a failed (dead) job again for one more attempt. Audited (job.retried). Needs jobs:manage. Errors: 404 JOB_NOT_FOUND, 409 JOB_NOT_FAILED.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Job id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Job id */
+                            id: string;
+                            /** @description Its queue */
+                            name: string;
+                            /**
+                             * @description The job waits for its next attempt
+                             * @enum {string}
+                             */
+                            state: "retry";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/mail-messages": {
         parameters: {
             query?: never;
@@ -1262,8 +1739,8 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    limit?: number;
                     cursor?: string;
                 };
                 header?: never;
@@ -1293,13 +1770,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1314,13 +1791,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1335,13 +1812,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1356,13 +1833,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1421,13 +1898,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1442,13 +1919,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1463,13 +1940,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1507,10 +1984,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     status?: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                     q?: string;
-                    limit: number;
+                    limit?: number;
                     cursor?: string;
                 };
                 header?: never;
@@ -1530,14 +2007,17 @@ export interface paths {
                                 currency: string;
                                 /** @description Contact e-mail of the order */
                                 email: string;
-                                fulfillmentStatus: string;
+                                /** @enum {string} */
+                                fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                                 id: string;
                                 itemCount: number;
                                 number: string;
-                                paymentStatus: string;
+                                /** @enum {string} */
+                                paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                                 /** Format: date-time */
                                 placedAt: string;
-                                status: string;
+                                /** @enum {string} */
+                                status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             }[];
@@ -1545,13 +2025,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1566,13 +2046,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1587,13 +2067,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1608,13 +2088,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1629,13 +2109,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1650,13 +2130,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1671,13 +2151,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1692,13 +2172,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1713,13 +2193,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1807,7 +2287,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             fulfillments: {
                                 carrier: string;
                                 deliveredAt: string | null;
@@ -1869,7 +2350,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             payments: {
                                 /** @description Amount, minor units of the order currency */
                                 amount: number;
@@ -1920,8 +2402,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -1940,8 +2422,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 actor: string;
                                 /** Format: date-time */
@@ -1977,13 +2459,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -1998,13 +2480,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2019,13 +2501,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2040,13 +2522,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2061,13 +2543,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2082,13 +2564,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2103,13 +2585,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2124,13 +2606,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2145,13 +2627,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2244,7 +2726,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             fulfillments: {
                                 carrier: string;
                                 deliveredAt: string | null;
@@ -2306,7 +2789,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             payments: {
                                 /** @description Amount, minor units of the order currency */
                                 amount: number;
@@ -2357,8 +2841,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -2377,8 +2861,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 actor: string;
                                 /** Format: date-time */
@@ -2414,13 +2898,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2435,13 +2919,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2456,13 +2940,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2477,13 +2961,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2498,13 +2982,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2519,13 +3003,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2540,13 +3024,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2561,13 +3045,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2582,13 +3066,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2685,7 +3169,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             fulfillments: {
                                 carrier: string;
                                 deliveredAt: string | null;
@@ -2747,7 +3232,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             payments: {
                                 /** @description Amount, minor units of the order currency */
                                 amount: number;
@@ -2798,8 +3284,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -2818,8 +3304,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 actor: string;
                                 /** Format: date-time */
@@ -2855,13 +3341,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2876,13 +3362,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2897,13 +3383,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2918,13 +3404,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2939,13 +3425,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2960,13 +3446,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -2981,13 +3467,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3002,13 +3488,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3023,13 +3509,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3044,13 +3530,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3065,13 +3551,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3175,7 +3661,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             fulfillments: {
                                 carrier: string;
                                 deliveredAt: string | null;
@@ -3237,7 +3724,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             payments: {
                                 /** @description Amount, minor units of the order currency */
                                 amount: number;
@@ -3288,8 +3776,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -3308,8 +3796,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 actor: string;
                                 /** Format: date-time */
@@ -3345,13 +3833,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3366,13 +3854,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3387,13 +3875,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3408,13 +3896,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3429,13 +3917,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3450,13 +3938,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3471,13 +3959,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3492,13 +3980,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3513,13 +4001,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3534,13 +4022,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3555,13 +4043,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3652,7 +4140,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             fulfillments: {
                                 carrier: string;
                                 deliveredAt: string | null;
@@ -3714,7 +4203,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             payments: {
                                 /** @description Amount, minor units of the order currency */
                                 amount: number;
@@ -3765,8 +4255,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -3785,8 +4275,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 actor: string;
                                 /** Format: date-time */
@@ -3822,13 +4312,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3843,13 +4333,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3864,13 +4354,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3885,13 +4375,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3906,13 +4396,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3927,13 +4417,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3948,13 +4438,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3969,13 +4459,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -3990,13 +4480,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4098,7 +4588,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             fulfillments: {
                                 carrier: string;
                                 deliveredAt: string | null;
@@ -4160,7 +4651,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             payments: {
                                 /** @description Amount, minor units of the order currency */
                                 amount: number;
@@ -4211,8 +4703,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -4231,8 +4723,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 actor: string;
                                 /** Format: date-time */
@@ -4268,13 +4760,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4289,13 +4781,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4310,13 +4802,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4331,13 +4823,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4352,13 +4844,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4373,13 +4865,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4394,13 +4886,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4415,13 +4907,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4436,13 +4928,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4457,13 +4949,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4478,13 +4970,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4545,13 +5037,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4566,13 +5058,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4587,13 +5079,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4608,13 +5100,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4629,13 +5121,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4709,13 +5201,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4730,13 +5222,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4751,13 +5243,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4772,13 +5264,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4793,13 +5285,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4814,13 +5306,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4835,13 +5327,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4878,10 +5370,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     search?: string;
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -4917,13 +5409,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4938,13 +5430,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4959,13 +5451,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -4980,13 +5472,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5001,13 +5493,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5061,13 +5553,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5082,13 +5574,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5103,13 +5595,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5124,13 +5616,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5145,13 +5637,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5166,13 +5658,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5187,13 +5679,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5263,13 +5755,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5284,13 +5776,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5305,13 +5797,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5326,13 +5818,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5347,13 +5839,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5426,13 +5918,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5447,13 +5939,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5468,13 +5960,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5489,13 +5981,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5510,13 +6002,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5531,13 +6023,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5552,13 +6044,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5622,13 +6114,13 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5643,13 +6135,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5664,13 +6156,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5685,13 +6177,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5706,13 +6198,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5727,13 +6219,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5748,13 +6240,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5769,13 +6261,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5790,13 +6282,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5873,13 +6365,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5894,13 +6386,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5915,13 +6407,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5936,13 +6428,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5957,13 +6449,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5978,13 +6470,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -5999,13 +6491,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6020,13 +6512,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6041,13 +6533,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6062,13 +6554,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6083,13 +6575,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6169,13 +6661,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6190,13 +6682,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6211,13 +6703,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6232,13 +6724,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6253,13 +6745,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6274,13 +6766,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6295,13 +6787,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6316,13 +6808,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6337,13 +6829,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6358,13 +6850,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6379,13 +6871,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6460,13 +6952,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6481,13 +6973,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6502,13 +6994,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6523,13 +7015,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6544,13 +7036,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6565,13 +7057,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6586,13 +7078,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6607,13 +7099,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6628,13 +7120,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6649,13 +7141,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6670,13 +7162,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6775,13 +7267,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6796,13 +7288,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6817,13 +7309,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6838,13 +7330,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6859,13 +7351,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6956,13 +7448,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6977,13 +7469,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -6998,13 +7490,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7019,13 +7511,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7040,13 +7532,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7142,13 +7634,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7163,13 +7655,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7184,13 +7676,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7205,13 +7697,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7226,13 +7718,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7332,13 +7824,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7353,13 +7845,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7374,13 +7866,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7395,13 +7887,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7416,13 +7908,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7437,13 +7929,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7458,13 +7950,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7563,13 +8055,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7584,13 +8076,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7605,13 +8097,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7626,13 +8118,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7647,13 +8139,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7668,13 +8160,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7689,13 +8181,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7772,13 +8264,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7793,13 +8285,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7814,13 +8306,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7835,13 +8327,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7856,13 +8348,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7920,13 +8412,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7941,13 +8433,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -7962,13 +8454,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8030,13 +8522,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8051,13 +8543,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8072,13 +8564,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8093,13 +8585,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8114,13 +8606,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8135,13 +8627,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8156,13 +8648,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8199,13 +8691,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8220,13 +8712,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8241,13 +8733,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8262,13 +8754,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8283,13 +8775,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8324,10 +8816,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     from?: string;
                     to?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -8372,13 +8864,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8393,13 +8885,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8414,13 +8906,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8435,13 +8927,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8456,13 +8948,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8520,13 +9012,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8541,13 +9033,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8562,13 +9054,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8583,13 +9075,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8604,13 +9096,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8662,13 +9154,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8683,13 +9175,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8704,13 +9196,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8725,13 +9217,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8746,13 +9238,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8800,13 +9292,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8821,13 +9313,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8842,13 +9334,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8863,13 +9355,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8884,13 +9376,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8905,13 +9397,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8926,13 +9418,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -8989,13 +9481,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9010,13 +9502,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9031,13 +9523,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9052,13 +9544,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9073,13 +9565,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9130,13 +9622,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9151,13 +9643,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9172,13 +9664,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9193,13 +9685,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9214,13 +9706,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9235,13 +9727,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9256,13 +9748,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9325,13 +9817,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9346,13 +9838,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9367,13 +9859,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9388,13 +9880,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9409,13 +9901,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9430,13 +9922,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9451,13 +9943,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9494,13 +9986,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9515,13 +10007,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9536,13 +10028,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9557,13 +10049,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9578,13 +10070,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9640,13 +10132,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9661,13 +10153,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9682,13 +10174,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9703,13 +10195,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9724,13 +10216,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9801,13 +10293,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9822,13 +10314,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9843,13 +10335,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9864,13 +10356,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9885,13 +10377,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9906,13 +10398,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9927,13 +10419,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -9996,13 +10488,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10017,13 +10509,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10038,13 +10530,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10059,13 +10551,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10080,13 +10572,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10101,13 +10593,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10122,13 +10614,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10188,13 +10680,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10209,13 +10701,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10230,13 +10722,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10251,13 +10743,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10272,13 +10764,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10293,13 +10785,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10355,13 +10847,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10376,13 +10868,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10397,13 +10889,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10418,13 +10910,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10439,13 +10931,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10460,13 +10952,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10481,13 +10973,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10502,13 +10994,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10570,13 +11062,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10591,13 +11083,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10612,13 +11104,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10633,13 +11125,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10654,13 +11146,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10675,13 +11167,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10696,13 +11188,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10717,13 +11209,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10783,13 +11275,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10804,13 +11296,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10825,13 +11317,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10846,13 +11338,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10909,13 +11401,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10930,13 +11422,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10951,13 +11443,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -10972,13 +11464,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11044,13 +11536,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11065,13 +11557,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11086,13 +11578,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11107,13 +11599,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11128,13 +11620,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11192,13 +11684,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11213,13 +11705,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11234,13 +11726,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11255,13 +11747,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11276,13 +11768,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11343,13 +11835,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11364,13 +11856,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11385,13 +11877,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11406,13 +11898,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11427,13 +11919,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11448,13 +11940,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11469,13 +11961,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11537,13 +12029,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11558,13 +12050,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11579,13 +12071,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11600,13 +12092,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11621,13 +12113,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11700,13 +12192,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11721,13 +12213,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11742,13 +12234,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11763,13 +12255,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11784,13 +12276,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11805,13 +12297,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11826,13 +12318,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11884,13 +12376,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11905,13 +12397,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11926,13 +12418,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11947,13 +12439,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -11968,13 +12460,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12047,13 +12539,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12068,13 +12560,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12089,13 +12581,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12110,13 +12602,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12131,13 +12623,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12152,13 +12644,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12173,13 +12665,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12239,13 +12731,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12260,13 +12752,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12281,13 +12773,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12302,13 +12794,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12323,13 +12815,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12389,13 +12881,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12410,13 +12902,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12431,13 +12923,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12452,13 +12944,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12473,13 +12965,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12494,13 +12986,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12515,13 +13007,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12578,13 +13070,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12769,13 +13261,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12974,13 +13466,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -12995,13 +13487,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13016,13 +13508,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13037,13 +13529,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13058,13 +13550,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13079,13 +13571,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13100,13 +13592,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13121,13 +13613,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13319,13 +13811,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13340,13 +13832,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13361,13 +13853,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13382,13 +13874,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13403,13 +13895,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13424,13 +13916,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13445,13 +13937,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13466,13 +13958,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13657,13 +14149,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13678,13 +14170,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13699,13 +14191,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13720,13 +14212,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13741,13 +14233,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13762,13 +14254,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13958,13 +14450,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -13979,13 +14471,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14000,13 +14492,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14021,13 +14513,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14042,13 +14534,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14063,13 +14555,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14084,13 +14576,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14105,13 +14597,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14299,13 +14791,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14320,13 +14812,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14341,13 +14833,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14362,13 +14854,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14383,13 +14875,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14404,13 +14896,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14425,13 +14917,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14446,13 +14938,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14646,13 +15138,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14667,13 +15159,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14688,13 +15180,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14709,13 +15201,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14730,13 +15222,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14751,13 +15243,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14772,13 +15264,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14793,13 +15285,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -14984,13 +15476,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15005,13 +15497,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15026,13 +15518,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15047,13 +15539,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15068,13 +15560,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15089,13 +15581,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15275,13 +15767,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15296,13 +15788,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15317,13 +15809,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15338,13 +15830,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15359,13 +15851,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15380,13 +15872,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15401,13 +15893,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15422,13 +15914,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15624,13 +16116,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15645,13 +16137,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15666,13 +16158,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15687,13 +16179,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15708,13 +16200,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15729,13 +16221,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15750,13 +16242,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15771,13 +16263,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15965,13 +16457,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -15986,13 +16478,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16007,13 +16499,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16028,13 +16520,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16049,13 +16541,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16070,13 +16562,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16091,13 +16583,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16112,13 +16604,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16180,13 +16672,13 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16201,13 +16693,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16222,13 +16714,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16243,13 +16735,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16264,13 +16756,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16285,13 +16777,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16347,13 +16839,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16466,13 +16958,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16487,13 +16979,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16508,13 +17000,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16611,7 +17103,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
                                 /** @description Discount on the line, minor units of the order currency */
@@ -16658,7 +17151,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             /** Format: date-time */
                             placedAt: string;
                             promotions: {
@@ -16682,8 +17176,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -16702,8 +17196,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
@@ -16769,7 +17263,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
                                 /** @description Discount on the line, minor units of the order currency */
@@ -16816,7 +17311,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             /** Format: date-time */
                             placedAt: string;
                             promotions: {
@@ -16840,8 +17336,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -16860,8 +17356,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
@@ -16892,13 +17388,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16913,13 +17409,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16934,13 +17430,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16955,13 +17451,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16976,13 +17472,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -16997,13 +17493,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17018,13 +17514,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17039,13 +17535,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17060,13 +17556,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17081,13 +17577,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17144,13 +17640,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17206,13 +17702,13 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17227,13 +17723,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17248,13 +17744,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17269,13 +17765,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 410: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17290,13 +17786,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17334,8 +17830,8 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    limit?: number;
                     cursor?: string;
                 };
                 header?: never;
@@ -17355,14 +17851,17 @@ export interface paths {
                                 currency: string;
                                 /** @description Contact e-mail of the order */
                                 email: string;
-                                fulfillmentStatus: string;
+                                /** @enum {string} */
+                                fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                                 id: string;
                                 itemCount: number;
                                 number: string;
-                                paymentStatus: string;
+                                /** @enum {string} */
+                                paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                                 /** Format: date-time */
                                 placedAt: string;
-                                status: string;
+                                /** @enum {string} */
+                                status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             }[];
@@ -17370,13 +17869,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17391,13 +17890,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17412,13 +17911,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17433,13 +17932,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17454,13 +17953,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17475,13 +17974,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17496,13 +17995,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17591,7 +18090,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
                                 /** @description Discount on the line, minor units of the order currency */
@@ -17638,7 +18138,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             /** Format: date-time */
                             placedAt: string;
                             promotions: {
@@ -17662,8 +18163,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -17682,8 +18183,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
@@ -17714,13 +18215,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17735,13 +18236,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17756,13 +18257,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17777,13 +18278,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17798,13 +18299,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17819,13 +18320,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17840,13 +18341,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17861,13 +18362,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17882,13 +18383,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17903,13 +18404,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -17996,7 +18497,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
                                 /** @description Discount on the line, minor units of the order currency */
@@ -18043,7 +18545,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             /** Format: date-time */
                             placedAt: string;
                             promotions: {
@@ -18067,8 +18570,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -18087,8 +18590,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
@@ -18119,13 +18622,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18140,13 +18643,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18161,13 +18664,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18182,13 +18685,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18203,13 +18706,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18224,13 +18727,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18245,13 +18748,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18266,13 +18769,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18287,13 +18790,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18308,13 +18811,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18329,13 +18832,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18428,7 +18931,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
                                 /** @description Discount on the line, minor units of the order currency */
@@ -18475,7 +18979,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             /** Format: date-time */
                             placedAt: string;
                             promotions: {
@@ -18499,8 +19004,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -18519,8 +19024,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
@@ -18551,13 +19056,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18572,13 +19077,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18593,13 +19098,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18614,13 +19119,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18635,13 +19140,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18656,13 +19161,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18677,13 +19182,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18698,13 +19203,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18719,13 +19224,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18740,13 +19245,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18823,7 +19328,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
                                 /** @description Discount on the line, minor units of the order currency */
@@ -18870,7 +19376,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             /** Format: date-time */
                             placedAt: string;
                             promotions: {
@@ -18894,8 +19401,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -18914,8 +19421,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
@@ -18946,13 +19453,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18967,13 +19474,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -18988,13 +19495,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19009,13 +19516,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19030,13 +19537,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19051,13 +19558,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19072,13 +19579,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19162,7 +19669,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
                                 /** @description Discount on the line, minor units of the order currency */
@@ -19209,7 +19717,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             /** Format: date-time */
                             placedAt: string;
                             promotions: {
@@ -19233,8 +19742,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -19253,8 +19762,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
@@ -19285,13 +19794,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19306,13 +19815,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19327,13 +19836,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19348,13 +19857,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19369,13 +19878,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19390,13 +19899,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19411,13 +19920,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19510,7 +20019,8 @@ export interface paths {
                                 url: string;
                             }[];
                             email: string;
-                            fulfillmentStatus: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
                                 /** @description Discount on the line, minor units of the order currency */
@@ -19557,7 +20067,8 @@ export interface paths {
                                 /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
                                 status: string;
                             } | null;
-                            paymentStatus: string;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
                             /** Format: date-time */
                             placedAt: string;
                             promotions: {
@@ -19581,8 +20092,8 @@ export interface paths {
                                 /** @description RMA number */
                                 number: string;
                                 refundAmount: number | null;
-                                /** @description requested, approved, rejected, received, refunded, cancelled */
-                                status: string;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
                             shippingAddress: {
                                 city: string;
@@ -19601,8 +20112,8 @@ export interface paths {
                                 code: string;
                                 name: string;
                             } | null;
-                            /** @description pending_payment, on_hold, processing, partially_shipped, shipped, delivered, completed, cancelled, refunded */
-                            status: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
@@ -19633,13 +20144,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19654,13 +20165,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19675,13 +20186,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19696,13 +20207,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19717,13 +20228,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19738,13 +20249,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19759,13 +20270,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19780,13 +20291,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19801,13 +20312,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19861,13 +20372,13 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -19905,9 +20416,9 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description Page size, 1 to 100 */
-                    limit: number;
+                    limit?: number;
                     /** @description nextCursor of the previous page */
                     cursor?: string;
                     category?: string;
@@ -19917,7 +20428,7 @@ export interface paths {
                     priceMax?: number;
                     /** @description Only products with a variant in stock */
                     inStock?: boolean;
-                    sort: "relevance" | "price_asc" | "price_desc" | "newest" | "name";
+                    sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "name";
                 };
                 header?: never;
                 path?: never;
@@ -19984,13 +20495,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20005,13 +20516,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20121,13 +20632,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20142,13 +20653,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20163,13 +20674,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20184,13 +20695,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20205,13 +20716,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20316,13 +20827,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20337,13 +20848,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20358,13 +20869,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20470,13 +20981,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20491,13 +21002,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20512,13 +21023,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20610,13 +21121,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20631,13 +21142,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20652,13 +21163,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20673,13 +21184,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20694,13 +21205,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20715,13 +21226,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20844,13 +21355,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20865,13 +21376,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20886,13 +21397,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20907,13 +21418,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20928,13 +21439,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20949,13 +21460,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20970,13 +21481,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -20991,13 +21502,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21012,13 +21523,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21058,13 +21569,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21079,13 +21590,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21100,13 +21611,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21121,13 +21632,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21142,13 +21653,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21163,13 +21674,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21573,13 +22084,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21594,13 +22105,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21615,13 +22126,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21726,13 +22237,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21747,13 +22258,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21858,13 +22369,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21879,13 +22390,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21900,13 +22411,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21977,13 +22488,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -21998,13 +22509,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22019,13 +22530,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22040,13 +22551,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22061,13 +22572,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22082,13 +22593,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22103,13 +22614,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22124,13 +22635,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22145,13 +22656,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22209,13 +22720,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22230,13 +22741,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22251,13 +22762,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22272,13 +22783,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22293,13 +22804,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22314,13 +22825,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22335,13 +22846,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22386,13 +22897,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22407,13 +22918,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22428,13 +22939,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22449,13 +22960,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22470,13 +22981,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22491,13 +23002,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22512,13 +23023,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22553,9 +23064,9 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description What the shopper typed (web search syntax: "exact phrase", -exclude, or). Empty browses everything. */
-                    q: string;
+                    q?: string;
                     /** @description Category slugs (a category includes its subcategories) */
                     category?: string[];
                     /** @description Brands */
@@ -22568,9 +23079,9 @@ export interface paths {
                     attr?: string[];
                     /** @description Only products that can be bought now */
                     inStock?: boolean;
-                    sort: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
+                    sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
                     /** @description Page size, 1 to 100 */
-                    limit: number;
+                    limit?: number;
                     /** @description nextCursor of the previous page */
                     cursor?: string;
                 };
@@ -22671,13 +23182,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22692,13 +23203,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22761,13 +23272,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22782,13 +23293,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22803,13 +23314,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22824,13 +23335,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22845,13 +23356,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22866,13 +23377,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22949,13 +23460,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -22970,13 +23481,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23046,13 +23557,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23067,13 +23578,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23088,13 +23599,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23109,13 +23620,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23130,13 +23641,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23151,13 +23662,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23295,13 +23806,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23316,13 +23827,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23337,13 +23848,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23358,13 +23869,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23379,13 +23890,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23400,13 +23911,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23421,13 +23932,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23442,13 +23953,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23615,13 +24126,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23636,13 +24147,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23657,13 +24168,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23678,13 +24189,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23699,13 +24210,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23720,13 +24231,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23741,13 +24252,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23762,13 +24273,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23892,13 +24403,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -23913,13 +24424,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24058,13 +24569,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24079,13 +24590,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24100,13 +24611,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24255,13 +24766,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24276,13 +24787,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24297,13 +24808,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24318,13 +24829,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24339,13 +24850,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24360,13 +24871,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24408,13 +24919,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24429,13 +24940,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24450,13 +24961,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24471,13 +24982,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24492,13 +25003,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24513,13 +25024,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24666,13 +25177,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24687,13 +25198,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24708,13 +25219,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24729,13 +25240,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24750,13 +25261,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24771,13 +25282,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24792,13 +25303,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -24813,13 +25324,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25047,13 +25558,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25068,13 +25579,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25089,13 +25600,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25110,13 +25621,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25131,13 +25642,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25152,13 +25663,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25173,13 +25684,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25194,13 +25705,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25257,13 +25768,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25278,13 +25789,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25299,13 +25810,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25320,13 +25831,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25341,13 +25852,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25362,13 +25873,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25565,13 +26076,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25586,13 +26097,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25607,13 +26118,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25628,13 +26139,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25649,13 +26160,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25670,13 +26181,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25691,13 +26202,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25712,13 +26223,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25775,13 +26286,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25796,13 +26307,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25817,13 +26328,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25838,13 +26349,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25859,13 +26370,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25880,13 +26391,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25944,13 +26455,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25965,13 +26476,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -25986,13 +26497,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26007,13 +26518,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26028,13 +26539,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26049,13 +26560,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26118,13 +26629,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26139,13 +26650,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26160,13 +26671,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26181,13 +26692,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26202,13 +26713,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26223,13 +26734,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26269,13 +26780,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26290,13 +26801,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26311,13 +26822,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26332,13 +26843,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26353,13 +26864,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26374,13 +26885,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26435,13 +26946,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26456,13 +26967,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26477,13 +26988,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26498,13 +27009,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26519,13 +27030,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26540,13 +27051,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26605,13 +27116,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26626,13 +27137,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26647,13 +27158,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26668,13 +27179,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26689,13 +27200,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26710,13 +27221,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26775,13 +27286,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26796,13 +27307,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26817,13 +27328,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26838,13 +27349,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26859,13 +27370,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26880,13 +27391,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26901,13 +27412,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26922,13 +27433,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -26976,13 +27487,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -27036,13 +27547,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;
@@ -27057,13 +27568,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem details (RFC 9457, application/problem+json) */
+                /** @description Problem details (RFC 9457) */
                 "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/problem+json": {
                             /** @description Stable machine-readable error code */
                             code: string;
                             detail: string;

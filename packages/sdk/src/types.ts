@@ -16,6 +16,7 @@ export type PathWith<M extends Method> = {
 }[keyof paths];
 type Operation<P extends keyof paths, M extends Method> = paths[P] extends { [K in M]: infer O } ? O : never;
 type JsonContent<R> = R extends { content: { "application/json": infer B } } ? B : never;
+type ProblemContent<R> = R extends { content: { "application/problem+json": infer B } } ? B : never;
 type Success = 200 | 201 | 202;
 
 /** The JSON body of an operation's success answer (`ResponseOf<"/api/store/cart", "get">`). */
@@ -40,7 +41,7 @@ export type Item<T> = T extends { items: readonly (infer I)[] }
 // Errors
 
 /** RFC 9457 problem details, as every error is answered (`errors[]` lists fields of a 400). */
-export type Problem = JsonContent<Operation<"/api/store/products", "get">["responses"][400]>;
+export type Problem = ProblemContent<Operation<"/api/store/products", "get">["responses"][400]>;
 
 // ---------------------------------------------------------------------------------------------------
 // Catalog (/api/store/products, /api/store/categories)

@@ -1,16 +1,18 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
-import type { FraudScreen } from "../flows/fraud.ts";
-import type { Auth } from "../modules/customers/index.ts";
-import type { PaymentProviders } from "../modules/payments/index.ts";
 import type { ResponseCache } from "./cache.ts";
 import type { Database, Db } from "./db.ts";
 import type { ImageService } from "./images.ts";
+import type { JobRuntime } from "./jobs.ts";
 import type { Mailer } from "./mail.ts";
 import type { OutboxDispatcher } from "./outbox.ts";
 import type { Storage } from "./storage.ts";
 
-/** What route plugins and flows need from the platform, built once per app by `buildApp`. */
+/**
+ * What route plugins and flows need from the platform, built once per app by `buildApp`. Capabilities
+ * owned by a module are added by that module's own context type (`AuthContext` of customers,
+ * `PaymentsContext` of payments, `CheckoutContext` of checkout), so the platform imports no module.
+ */
 export interface AppContext {
   config: Config;
   database: Database;
@@ -20,13 +22,9 @@ export interface AppContext {
   images: ImageService;
   /** Delivers outbox events after commit (email, and later webhooks, search indexing, ...). */
   outbox: OutboxDispatcher;
+  /** Background and scheduled jobs (pg-boss): every job is declared in server/src/jobs.ts. */
+  jobs: JobRuntime;
   mailer: Mailer;
-  /** Accounts and sessions (better-auth). */
-  auth: Auth;
-  /** Fraud screening rules (orders that trip one are held for review). */
-  fraud: FraudScreen;
-  /** The payment providers the shop offers. */
-  payments: PaymentProviders;
   /** The app's logger (pino). */
   log: FastifyBaseLogger;
   /**

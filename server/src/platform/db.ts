@@ -12,10 +12,13 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
-import * as schema from "./schema.ts";
 
-/** A Drizzle database or transaction over every module's tables. */
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/**
+ * A Drizzle database or transaction. Modules query their own tables (their `*.schema.ts`) with the
+ * query builder; the relational query API (`db.query.x`), which would need every module's tables
+ * here, is not used, so the platform knows no module.
+ */
+export type Db = PgDatabase<PgQueryResultHKT>;
 
 export const migrationsFolder = path.resolve(import.meta.dirname, "../../migrations");
 
@@ -39,6 +42,11 @@ export interface Database {
   close(): Promise<void>;
   /** The embedded PGlite instance (tests clone it), null on PostgreSQL. */
   pglite: PGlite | null;
+  /**
+   * Runs SQL text as given (outside Drizzle), for a library bringing its own statements (the job
+   * queue): with `values`, one parameterised statement; without, any number of statements.
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 /**
@@ -121,12 +129,19 @@ export async function openPglite(dataDir: string | null, existing?: PGlite): Pro
     new PGlite(dataDir ? { dataDir, extensions: pgliteExtensions } : { extensions: pgliteExtensions });
   await client.waitReady;
   const queries = new QueryCounter();
-  const db = drizzlePglite(client, { schema, logger: queries }) as unknown as Db;
+  const db = drizzlePglite(client, { logger: queries }) as unknown as Db;
   return {
     kind: "pglite",
     db,
     queries,
     pglite: client,
+    async executeSql(text, values) {
+      if (values?.length) return { rows: (await client.query(text, values)).rows };
+      // Statements of several parts may open their own transaction (BEGIN ... COMMIT): run them in
+      // one, so that a failure is rolled back instead of leaving the only connection aborted.
+      const results = await client.transaction((tx) => tx.exec(text));
+      return { rows: results.at(-1)?.rows ?? [] };
+    },
     async migrate() {
       await migratePglite(drizzlePglite(client), { migrationsFolder });
     },
@@ -148,13 +163,28 @@ export async function openPostgres(url: string, poolSize = 20): Promise<Database
   const namer = new StatementNamer();
   pool.on("connect", (client) => namer.attach(client));
   const queries = new QueryCounter();
-  const db = drizzleNodePg(pool, { schema, logger: queries }) as unknown as Db;
+  const db = drizzleNodePg(pool, { logger: queries }) as unknown as Db;
   let closed = false;
   return {
     kind: "postgres",
     db,
     queries,
     pglite: null,
+    async executeSql(text, values) {
+      if (values?.length) return { rows: (await pool.query(text, values)).rows };
+      // Statements of several parts may open their own transaction (BEGIN ... COMMIT): a failure is
+      // rolled back before the connection goes back to the pool, never left aborted for the next user.
+      const connection = await pool.connect();
+      try {
+        const result = (await connection.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+        return { rows: Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows };
+      } catch (error) {
+        await connection.query("rollback").catch(() => {});
+        throw error;
+      } finally {
+        connection.release();
+      }
+    },
     async migrate() {
       const client = await pool.connect();
       try {

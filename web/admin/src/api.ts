@@ -107,6 +107,16 @@ export const adminApi = {
     prices: BodyOf<"/api/admin/price-lists/{currency}/prices", "put">["prices"],
   ) =>
     ok(client.PUT("/api/admin/price-lists/{currency}/prices", { ...path({ currency }), body: { prices } })),
+  jobQueues: async (signal?: AbortSignal) =>
+    (await ok(client.GET("/api/admin/jobs/queues", { signal }))).items,
+  deadJobs: (name: string, cursor: string | null, signal?: AbortSignal) =>
+    ok(
+      client.GET("/api/admin/jobs/queues/{name}/failed", {
+        params: { path: { name }, query: present({ limit: 20, cursor: cursor ?? undefined }) },
+        signal,
+      }),
+    ),
+  retryJob: (id: string) => ok(client.POST("/api/admin/jobs/{id}/retry", path({ id }))),
   lowStock: async (signal?: AbortSignal) =>
     (await ok(client.GET("/api/admin/inventory/low-stock", { params: { query: { limit: 100 } }, signal })))
       .items,

@@ -4,6 +4,7 @@ import { ApiKeysPage } from "./routes/api-keys";
 import { AuditPage } from "./routes/audit";
 import { DisputesPage } from "./routes/disputes";
 import { HomePage } from "./routes/home";
+import { JobsPage } from "./routes/jobs";
 import { LowStockPage } from "./routes/low-stock";
 import { NotFoundPage } from "./routes/not-found";
 import { OrderDetailPage } from "./routes/order-detail";
@@ -54,6 +55,14 @@ export const router = createBrowserRouter(
           element: (
             <RequirePermission permission="orders:read" title="Disputes">
               <DisputesPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "jobs",
+          element: (
+            <RequirePermission permission="jobs:manage" title="Background jobs">
+              <JobsPage />
             </RequirePermission>
           ),
         },

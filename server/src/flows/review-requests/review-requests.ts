@@ -1,14 +1,14 @@
-import type { Config } from "../config.ts";
-import { getOrderAndLines, type OrderRow, ordersReceivedBetween } from "../modules/orders/index.ts";
+import type { Config } from "../../config.ts";
+import { getOrderAndLines, type OrderRow, ordersReceivedBetween } from "../../modules/orders/index.ts";
 import {
   claimReviewRequest,
   deleteUnusedPhotos,
   requestedOrderIds,
   reviewedProductIds,
-} from "../modules/reviews/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { queueMail } from "../platform/mail.ts";
-import { layout, type RenderedMail } from "../platform/mail-templates.ts";
+} from "../../modules/reviews/index.ts";
+import type { AppContext } from "../../platform/context.ts";
+import { queueMail } from "../../platform/mail.ts";
+import { layout, type RenderedMail } from "../../platform/mail-templates.ts";
 
 /** Orders that count from longer ago than the delay plus this are never asked (e.g. after a long outage). */
 const lookbackDays = 30;
@@ -119,24 +119,4 @@ export async function sweepReviewRequests(
     if (ids.length < 200) break;
   }
   return result;
-}
-
-/** Runs the review-request sweep every `minutes` until `stop()` is called. */
-export function startReviewRequestSweeper(ctx: AppContext, minutes: number): { stop(): void } {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const result = await sweepReviewRequests(ctx);
-      if (result.sent || result.skipped || result.photosRemoved)
-        ctx.log.info(result, "review requests swept");
-    } catch (error) {
-      ctx.log.error({ err: error }, "review request sweep failed");
-    } finally {
-      running = false;
-    }
-  }, minutes * 60_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
 }

@@ -1,8 +1,8 @@
-import { expireCarts } from "../modules/cart/index.ts";
-import { expiredUnpaidOrders, findOrder } from "../modules/orders/index.ts";
-import { paymentsOfOrder } from "../modules/payments/index.ts";
-import type { AppContext } from "../platform/context.ts";
-import { cancelUnpaidOrder, settlePayment } from "./place-order.ts";
+import { expireCarts } from "../cart/index.ts";
+import { expiredUnpaidOrders, findOrder } from "../orders/index.ts";
+import { paymentsOfOrder } from "../payments/index.ts";
+import type { CheckoutContext } from "./checkout.context.ts";
+import { cancelUnpaidOrder, settlePayment } from "./checkout.service.ts";
 
 /**
  * The reservation expiry job: every unpaid order whose reservation time has passed is first checked
@@ -11,7 +11,7 @@ import { cancelUnpaidOrder, settlePayment } from "./place-order.ts";
  * carts past their lifetime expire. Returns what it did.
  */
 export async function sweepExpired(
-  ctx: AppContext,
+  ctx: CheckoutContext,
   now = new Date(),
 ): Promise<{ settled: number; cancelled: number; cartsExpired: number }> {
   let settled = 0;
@@ -38,23 +38,4 @@ export async function sweepExpired(
   }
   const cartsExpired = await expireCarts(ctx.db, now);
   return { settled, cancelled, cartsExpired };
-}
-
-/** Runs the sweep every `minutes` until `stop()` is called. */
-export function startExpirySweeper(ctx: AppContext, minutes: number): { stop(): void } {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const result = await sweepExpired(ctx);
-      if (result.cancelled || result.settled) ctx.log.info(result, "expired reservations swept");
-    } catch (error) {
-      ctx.log.error({ err: error }, "reservation sweep failed");
-    } finally {
-      running = false;
-    }
-  }, minutes * 60_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
 }

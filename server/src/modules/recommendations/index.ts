@@ -1,6 +1,6 @@
 /** Recommendations: bought together, similar products, popular and personal. Other code imports only from here. */
 
-export { startRecommendationTraining } from "./recommendations.jobs.ts";
+export { type NeighbourKind, neighbourKinds } from "./recommendations.kinds.ts";
 export {
   basketsByCustomer,
   type ContentItem,
@@ -21,7 +21,6 @@ export {
   topK,
 } from "./recommendations.model.ts";
 export { recommendationRoutes } from "./recommendations.routes.ts";
-export { type NeighbourKind, neighbourKinds } from "./recommendations.schema.ts";
 export {
   lastTrainedAt,
   popularProducts,

@@ -5,6 +5,7 @@ export { MemorySearchEngine } from "./search.engine.ts";
 export {
   countDocuments,
   indexProducts,
+  pruneIndexChanges,
   type ReindexProgress,
   reindexAll,
   syncStockFlags,
@@ -15,7 +16,6 @@ export {
   createSearchRuntime,
   ensureSearchIndex,
   type SearchRuntime,
-  startStockSync,
 } from "./search.runtime.ts";
 export {
   correctQuery,

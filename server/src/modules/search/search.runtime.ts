@@ -11,14 +11,7 @@ import {
 } from "../catalog/index.ts";
 import { SearchRecorder } from "./search.analytics.ts";
 import { MemorySearchEngine } from "./search.engine.ts";
-import {
-  countDocuments,
-  indexProducts,
-  indexVersion,
-  pruneIndexChanges,
-  reindexAll,
-  syncStockFlags,
-} from "./search.indexer.ts";
+import { countDocuments, indexProducts, indexVersion, reindexAll } from "./search.indexer.ts";
 import {
   forgetSearchContext,
   type SearchParams,
@@ -174,30 +167,4 @@ export async function ensureSearchIndex(db: Db, productCount: number): Promise<n
   if (productCount === 0 || (await countDocuments(db)) > 0) return 0;
   const { indexed } = await reindexAll(db);
   return indexed;
-}
-
-/**
- * Keeps the index's in-stock flags following stock changes (orders, restocks), checking every
- * `intervalMs`. One process per database is enough (the others would find nothing to change).
- * Returns a function that stops it.
- */
-export function startStockSync(db: Db, intervalMs: number, onError: (error: unknown) => void): () => void {
-  let since: string | null = null;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      since = (await syncStockFlags(db, since)).until;
-      await pruneIndexChanges(db);
-    } catch (error) {
-      onError(error);
-    } finally {
-      running = false;
-    }
-  };
-  void tick();
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -21,6 +21,7 @@ export const permissions = [
   "settings:write",
   "staff:manage",
   "audit:read",
+  "jobs:manage",
 ] as const;
 
 export type Permission = (typeof permissions)[number];

@@ -4,10 +4,10 @@
  */
 
 export {
-  startWishlistAlertSweeper,
   sweepWishlistAlerts,
   type WishlistSweepResult,
 } from "./wishlists.alerts.ts";
+export { moveWishlistItemToCart, wishlistCartRoutes } from "./wishlists.cart.routes.ts";
 export {
   type WishlistBackInStockEvent,
   type WishlistPriceDroppedEvent,

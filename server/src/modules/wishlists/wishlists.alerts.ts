@@ -1,5 +1,4 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { AppContext } from "../../platform/context.ts";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import {
@@ -151,26 +150,4 @@ export async function sweepWishlistAlerts(
   await db.execute(sql`delete from ${wishlistWatches} w where not exists (select 1 from ${wishlistItems} i
     where i.user_id = w.user_id and i.product_id = w.product_id and coalesce(i.variant_id, '') = w.variant_key)`);
   return result;
-}
-
-/** Runs the sweep every `minutes` until `stop()` is called (an overlapping round is skipped). */
-export function startWishlistAlertSweeper(
-  ctx: Pick<AppContext, "db" | "log">,
-  minutes: number,
-): { stop(): void } {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const result = await sweepWishlistAlerts(ctx.db);
-      if (result.priceDrops || result.backInStock) ctx.log.info(result, "wishlist alerts swept");
-    } catch (error) {
-      ctx.log.error({ err: error }, "wishlist alert sweep failed");
-    } finally {
-      running = false;
-    }
-  }, minutes * 60_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
 }

@@ -40,5 +40,11 @@ export const sections = [
     description: "Emails the shop has sent.",
   },
   { to: "/api-keys", label: "API keys", permission: "staff:manage", description: "Keys for integrations." },
+  {
+    to: "/jobs",
+    label: "Background jobs",
+    permission: "jobs:manage",
+    description: "Queues, failed jobs and retries.",
+  },
   { to: "/vendors", label: "Vendors", permission: "vendors:manage", description: "Marketplace sellers." },
 ] as const;
