@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,14 +7,13 @@ import { loadConfig } from "../src/config.ts";
 import { sweepExpired } from "../src/modules/checkout/checkout.expiry.ts";
 import { openPglite, openPostgres } from "../src/platform/db.ts";
 import { michigan, seedShop } from "./commerce-fixtures.ts";
-import { freshDatabaseUrl, lumaPath } from "./helpers.ts";
+import { freshDatabaseUrl, lumaPath, startServerProcess } from "./helpers.ts";
 
 /**
  * Crash safety: a client places orders in a loop while the server process is killed with SIGKILL and
  * restarted three times. Every order the client saw acknowledged must exist exactly once, nothing may
  * stay reserved for an unpaid order once the expiry job ran, and no captured payment may lack its order.
  */
-const serverDir = path.resolve(import.meta.dirname, "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bazaar-crash-"));
 let pgDatabase: Awaited<ReturnType<typeof freshDatabaseUrl>> = null;
 
@@ -48,37 +46,13 @@ async function openInProcess() {
   return buildApp(config, { database, ownsDatabase: true });
 }
 
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "start"], {
-    cwd: serverDir,
-    env: {
-      ...process.env,
-      NODE_ENV: "test",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      SEED_DEMO: "false",
-      LOG_LEVEL: "warn",
-      PAYMENT_TEST_PROVIDER: "true",
-      SERVE_STOREFRONT: "false",
-      RESERVATION_SWEEP_MINUTES: "1440",
-      FRAUD_VELOCITY_PER_HOUR: "0",
-      FRAUD_IP_VELOCITY_PER_HOUR: "0",
-      FRAUD_CARD_VELOCITY_PER_HOUR: "0",
-      ...dbEnv(),
-    },
-  });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving the shop on (http:\/\/localhost:\d+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1") });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code, signal) => {
-      if (signal !== "SIGKILL") reject(new Error(`server exited (${code}) before listening:\n${output}`));
-    });
+function startServer() {
+  return startServerProcess({
+    RESERVATION_SWEEP_MINUTES: "1440",
+    FRAUD_VELOCITY_PER_HOUR: "0",
+    FRAUD_IP_VELOCITY_PER_HOUR: "0",
+    FRAUD_CARD_VELOCITY_PER_HOUR: "0",
+    ...dbEnv(),
   });
 }
 

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -129,4 +130,42 @@ export async function testApp(overrides: Partial<Config> = {}) {
       fs.rmSync(storageDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts `bazaar start` (through tsx) as a child process on a free port of 127.0.0.1, with `env` on top
+ * of this process's environment (no demo seed, warnings only, the test card provider, no storefront).
+ * Resolves with the child and its base URL once it listens; rejects when it exits before, with its
+ * output (a SIGKILL sent by the test is not an error).
+ */
+export function startServerProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "start"], {
+    cwd: path.resolve(import.meta.dirname, ".."),
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SEED_DEMO: "false",
+      LOG_LEVEL: "warn",
+      PAYMENT_TEST_PROVIDER: "true",
+      SERVE_STOREFRONT: "false",
+      ...env,
+    },
+  });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving the shop on (http:\/\/localhost:\d+)/.exec(output);
+      if (match) resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1") });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code, signal) => {
+      if (signal !== "SIGKILL") reject(new Error(`server exited (${code}) before listening:\n${output}`));
+    });
+  });
 }

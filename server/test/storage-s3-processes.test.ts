@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -11,7 +11,7 @@ import { loadConfig } from "../src/config.ts";
 import { upsertProduct } from "../src/modules/catalog/index.ts";
 import { openPostgres } from "../src/platform/db.ts";
 import { seedShop, variantIds } from "./commerce-fixtures.ts";
-import { freshDatabaseUrl, testDatabaseUrl } from "./helpers.ts";
+import { freshDatabaseUrl, startServerProcess, testDatabaseUrl } from "./helpers.ts";
 
 /**
  * Two real API processes (`bazaar start`), each with its own data folder, sharing one PostgreSQL
@@ -32,7 +32,6 @@ const S3rverServer = createRequire(import.meta.url)("s3rver") as new (options: {
   configureBuckets: { name: string }[];
 }) => S3rver;
 
-const serverDir = path.resolve(import.meta.dirname, "..");
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), "bazaar-s3-processes-"));
 const bucket = "shop-files";
 let s3rver: S3rver;
@@ -56,35 +55,10 @@ function sharedEnv(endpoint: string, databaseUrl: string): Record<string, string
   };
 }
 
-/** Starts `bazaar start` on a free port with its own data folder; resolves once it listens. */
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `bazaar start` with its own data folder; resolves once it listens. */
+function startServer(env: Record<string, string>) {
   const dataDir = fs.mkdtempSync(path.join(temp, "data-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "start"], {
-    cwd: serverDir,
-    env: {
-      ...process.env,
-      ...env,
-      DATA_DIR: dataDir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      SEED_DEMO: "false",
-      LOG_LEVEL: "warn",
-      PAYMENT_TEST_PROVIDER: "true",
-      SERVE_STOREFRONT: "false",
-      RECOMMENDATIONS_TRAIN_HOURS: "0",
-    },
-  });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving the shop on (http:\/\/localhost:\d+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1") });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-  });
+  return startServerProcess({ ...env, DATA_DIR: dataDir, RECOMMENDATIONS_TRAIN_HOURS: "0" });
 }
 
 async function stopServer(server: { child: ChildProcess }): Promise<void> {

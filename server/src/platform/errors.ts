@@ -104,80 +104,58 @@ function pgCode(error: unknown): string | undefined {
  */
 const invalidValueCodes = new Set(["22003", "22P02", "22021", "22P05", "22008", "22007"]);
 
+/** One problem body (RFC 9457 plus `code` and `errors`). */
+function problem(
+  status: number,
+  code: string,
+  detail: string,
+  instance: string | undefined,
+  errors: FieldError[] = [],
+): ProblemBody {
+  return {
+    type: problemType(code),
+    title: titles[status] ?? "Error",
+    status,
+    detail,
+    code,
+    ...(instance ? { instance } : {}),
+    ...(errors.length ? { errors } : {}),
+  };
+}
+
 /** Maps any thrown value to a problem body; unknown errors become a 500 without internals. */
 export function toProblem(error: unknown, instance?: string): ProblemBody {
-  if (error instanceof AppError) {
-    return {
-      type: problemType(error.code),
-      title: titles[error.status] ?? "Error",
-      status: error.status,
-      detail: error.message,
-      code: error.code,
-      ...(instance ? { instance } : {}),
-      ...(error.errors.length ? { errors: error.errors } : {}),
-    };
-  }
+  if (error instanceof AppError)
+    return problem(error.status, error.code, error.message, instance, error.errors);
   const fe = error as FastifyError;
   if (fe?.validation) {
     const errors = fieldErrorsOf(fe);
-    return {
-      type: problemType("VALIDATION_FAILED"),
-      title: titles[400]!,
-      status: 400,
-      detail: `Invalid ${fe.validationContext ?? "request"}: ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}`,
-      code: "VALIDATION_FAILED",
-      ...(instance ? { instance } : {}),
-      errors,
-    };
+    const detail = `Invalid ${fe.validationContext ?? "request"}: ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}`;
+    return problem(400, "VALIDATION_FAILED", detail, instance, errors);
   }
   const sql = pgCode(error);
-  if (sql === "23505") {
-    return {
-      type: problemType("CONFLICT"),
-      title: titles[409]!,
-      status: 409,
-      detail: "The resource already exists.",
-      code: "CONFLICT",
-    };
-  }
+  if (sql === "23505") return problem(409, "CONFLICT", "The resource already exists.", instance);
   if (sql === "40001" || sql === "40P01") {
-    return {
-      type: problemType("CONCURRENT_UPDATE"),
-      title: titles[409]!,
-      status: 409,
-      detail: "The resource was changed by a concurrent request; retry.",
-      code: "CONCURRENT_UPDATE",
-    };
+    return problem(
+      409,
+      "CONCURRENT_UPDATE",
+      "The resource was changed by a concurrent request; retry.",
+      instance,
+    );
   }
   if (sql && invalidValueCodes.has(sql)) {
-    return {
-      type: problemType("INVALID_VALUE"),
-      title: titles[400]!,
-      status: 400,
-      detail: "A value in the request cannot be stored or compared (out of range or not valid text).",
-      code: "INVALID_VALUE",
-      ...(instance ? { instance } : {}),
-    };
+    const detail = "A value in the request cannot be stored or compared (out of range or not valid text).";
+    return problem(400, "INVALID_VALUE", detail, instance);
   }
   if (typeof fe?.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = (fe.code ?? "BAD_REQUEST").replace(/^FST_(ERR_)?/, "");
-    return {
-      type: problemType(code),
-      title: titles[fe.statusCode] ?? "Error",
-      status: fe.statusCode,
-      detail: fe.message,
-      code,
-      ...(instance ? { instance } : {}),
-    };
+    return problem(
+      fe.statusCode,
+      (fe.code ?? "BAD_REQUEST").replace(/^FST_(ERR_)?/, ""),
+      fe.message,
+      instance,
+    );
   }
-  return {
-    type: problemType("INTERNAL"),
-    title: titles[500]!,
-    status: 500,
-    detail: "An unexpected error occurred. It has been logged.",
-    code: "INTERNAL",
-    ...(instance ? { instance } : {}),
-  };
+  return problem(500, "INTERNAL", "An unexpected error occurred. It has been logged.", instance);
 }
 
 /** Fastify error handler answering every error as application/problem+json. */
