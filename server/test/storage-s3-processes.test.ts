@@ -1,7 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -11,6 +10,7 @@ import { loadConfig } from "../src/config.ts";
 import { upsertProduct } from "../src/modules/catalog/index.ts";
 import { openPostgres } from "../src/platform/db.ts";
 import { seedShop, variantIds } from "./commerce-fixtures.ts";
+import { startS3Server } from "./fakes/s3-server.ts";
 import { freshDatabaseUrl, startServerProcess, testDatabaseUrl } from "./helpers.ts";
 
 /**
@@ -20,21 +20,9 @@ import { freshDatabaseUrl, startServerProcess, testDatabaseUrl } from "./helpers
  * is downloaded from either. PostgreSQL only: an embedded PGlite cannot be shared by two processes.
  */
 
-interface S3rver {
-  run(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
-const S3rverServer = createRequire(import.meta.url)("s3rver") as new (options: {
-  address: string;
-  port: number;
-  silent: boolean;
-  directory: string;
-  configureBuckets: { name: string }[];
-}) => S3rver;
-
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), "bazaar-s3-processes-"));
 const bucket = "shop-files";
-let s3rver: S3rver;
+let s3rver: Awaited<ReturnType<typeof startS3Server>>;
 let database: Awaited<ReturnType<typeof freshDatabaseUrl>> = null;
 const servers: { child: ChildProcess; url: string }[] = [];
 let guideVariantId = "";
@@ -70,15 +58,8 @@ async function stopServer(server: { child: ChildProcess }): Promise<void> {
 
 describe.skipIf(!testDatabaseUrl)("two API processes sharing one bucket and one database", () => {
   beforeAll(async () => {
-    s3rver = new S3rverServer({
-      address: "127.0.0.1",
-      port: 0,
-      silent: true,
-      directory: path.join(temp, "s3rver"),
-      configureBuckets: [{ name: bucket }],
-    });
-    const { port } = await s3rver.run();
-    const endpoint = `http://127.0.0.1:${port}`;
+    s3rver = await startS3Server(path.join(temp, "s3rver"), bucket);
+    const endpoint = s3rver.endpoint;
     database = await freshDatabaseUrl();
     const env = sharedEnv(endpoint, database!.url);
     // The catalog, with a digital product whose file is stored in the bucket.

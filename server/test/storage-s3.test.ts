@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +16,7 @@ import { type Database, openPostgres } from "../src/platform/db.ts";
 import { S3Storage, S3StorageError } from "../src/platform/storage.s3.ts";
 import { createStorage, LocalDiskStorage, type Storage, safeKey } from "../src/platform/storage.ts";
 import { GuestShopper, seedShop, variantIds } from "./commerce-fixtures.ts";
+import { startS3Server } from "./fakes/s3-server.ts";
 import { freshDatabase, freshDatabaseUrl, lumaPath } from "./helpers.ts";
 
 /**
@@ -25,21 +25,8 @@ import { freshDatabase, freshDatabaseUrl, lumaPath } from "./helpers.ts";
  * one bucket and one database, as two machines behind a load balancer would.
  */
 
-// s3rver ships no types: the part used here.
-interface S3rver {
-  run(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
-const S3rverServer = createRequire(import.meta.url)("s3rver") as new (options: {
-  address: string;
-  port: number;
-  silent: boolean;
-  directory: string;
-  configureBuckets: { name: string }[];
-}) => S3rver;
-
 const bucket = "bazaar-files";
-let s3rver: S3rver;
+let s3rver: Awaited<ReturnType<typeof startS3Server>>;
 let endpoint: string;
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), "bazaar-s3-"));
 
@@ -83,15 +70,8 @@ async function closedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  s3rver = new S3rverServer({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory: path.join(temp, "s3rver"),
-    configureBuckets: [{ name: bucket }],
-  });
-  const { port } = await s3rver.run();
-  endpoint = `http://127.0.0.1:${port}`;
+  s3rver = await startS3Server(path.join(temp, "s3rver"), bucket);
+  endpoint = s3rver.endpoint;
 });
 afterAll(async () => {
   await s3rver?.close();

@@ -18,7 +18,7 @@ import {
   type ReturnRow,
   transitionOrder,
 } from "./orders.service.ts";
-import { type OrderStatus, orderStatuses } from "./orders.statuses.ts";
+import { orderStatuses, statusSchema } from "./orders.statuses.ts";
 import { AdminOrderSchema, OrderSummarySchema } from "./orders.types.ts";
 import { adminOrderDto, decodeOrderCursor, orderSummaryPage } from "./orders.view.ts";
 
@@ -57,7 +57,7 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
           tags,
           querystring: Type.Object(
             {
-              status: Type.Optional(Type.Union(orderStatuses.map((s) => Type.Literal(s)))),
+              status: Type.Optional(statusSchema(orderStatuses)),
               q: Type.Optional(Type.String({ maxLength: 100 })),
               limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
               cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -75,12 +75,7 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
       },
       async (request) => {
         const { limit, cursor, status, q } = request.query;
-        const rows = await listOrders(
-          ctx.db,
-          { status: status as OrderStatus | undefined, q },
-          limit + 1,
-          decodeOrderCursor(cursor),
-        );
+        const rows = await listOrders(ctx.db, { status, q }, limit + 1, decodeOrderCursor(cursor));
         return orderSummaryPage(ctx.db, rows, limit);
       },
     );
