@@ -2,8 +2,10 @@ import { createBrowserRouter } from "react-router";
 import { Layout, RequirePermission } from "./components/Layout";
 import { ApiKeysPage } from "./routes/api-keys";
 import { AuditPage } from "./routes/audit";
+import { CategoriesPage } from "./routes/categories";
 import { DisputesPage } from "./routes/disputes";
 import { HomePage } from "./routes/home";
+import { InventoryPage } from "./routes/inventory";
 import { JobsPage } from "./routes/jobs";
 import { LowStockPage } from "./routes/low-stock";
 import { NotFoundPage } from "./routes/not-found";
@@ -11,7 +13,10 @@ import { OrderDetailPage } from "./routes/order-detail";
 import { OrdersPage } from "./routes/orders";
 import { OutboxPage } from "./routes/outbox";
 import { PriceListsPage } from "./routes/price-lists";
+import { ProductEditorPage } from "./routes/product-editor";
+import { ProductsPage } from "./routes/products";
 import { ReturnsPage } from "./routes/returns";
+import { ReviewsPage } from "./routes/reviews";
 import { RolesPage } from "./routes/roles";
 import { SetupPage } from "./routes/setup";
 import { SignInPage } from "./routes/sign-in";
@@ -63,6 +68,54 @@ export const router = createBrowserRouter(
           element: (
             <RequirePermission permission="jobs:manage" title="Background jobs">
               <JobsPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "products",
+          element: (
+            <RequirePermission permission="catalog:read" title="Products">
+              <ProductsPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "products/new",
+          element: (
+            <RequirePermission permission="catalog:write" title="New product">
+              <ProductEditorPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "products/:id",
+          element: (
+            <RequirePermission permission="catalog:read" title="Product">
+              <ProductEditorPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "categories",
+          element: (
+            <RequirePermission permission="catalog:read" title="Categories">
+              <CategoriesPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "inventory",
+          element: (
+            <RequirePermission permission="catalog:read" title="Inventory">
+              <InventoryPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "reviews",
+          element: (
+            <RequirePermission permission="reviews:moderate" title="Reviews">
+              <ReviewsPage />
             </RequirePermission>
           ),
         },

@@ -54,6 +54,34 @@ export async function recordStaffAction(
   });
 }
 
+/** One changed field of an audited write: its value before and after. */
+export interface FieldChange {
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * The fields whose values differ between two snapshots of a resource (compared as JSON), for an
+ * audit entry's `metadata.changes`: `{ price: { before: 1000, after: 900 } }`. Fields present on one
+ * side only count as changed (the missing side is null). Timestamps and versions are left out: they
+ * change with every save.
+ */
+export function changedFields(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+  ignore: readonly string[] = ["updatedAt", "version", "createdAt"],
+): Record<string, FieldChange> {
+  const changes: Record<string, FieldChange> = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const key of keys) {
+    if (ignore.includes(key)) continue;
+    const a = before?.[key] ?? null;
+    const b = after?.[key] ?? null;
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes[key] = { before: a, after: b };
+  }
+  return changes;
+}
+
 export interface AuditEntry {
   id: string;
   action: string;

@@ -6,6 +6,8 @@ export {
   type AuditEntry,
   type AuditedRequest,
   type AuditInput,
+  changedFields,
+  type FieldChange,
   hasAuditEntry,
   listAudit,
   recordAudit,

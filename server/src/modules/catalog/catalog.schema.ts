@@ -40,6 +40,8 @@ export const categories = pgTable(
     imageId: text("image_id"),
     metaTitle: text("meta_title").notNull().default(""),
     metaDescription: text("meta_description").notNull().default(""),
+    /** Bumped by every staff save; the admin API's ETag (a stale `If-Match` gets 409). */
+    version: integer("version").notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -73,6 +75,10 @@ export const products = pgTable(
     popularity: real("popularity").notNull().default(0),
     /** Hash of the last imported or saved input: an identical re-import changes nothing. */
     sourceHash: text("source_hash"),
+    /** A draft with a publish time becomes active at that time (UTC), by the `catalog.publish-scheduled` job. */
+    publishAt: timestamp("publish_at", { withTimezone: true, mode: "date" }),
+    /** Bumped by every save; the admin API's ETag (a stale `If-Match` gets 409). */
+    version: integer("version").notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -81,6 +87,8 @@ export const products = pgTable(
     uniqueIndex("products_slug_key").on(t.slug),
     index("products_listing_idx").on(t.status, t.visibility, t.createdAt),
     index("products_name_idx").on(t.name),
+    index("products_updated_idx").on(t.updatedAt, t.id),
+    index("products_publish_at_idx").on(t.publishAt),
   ],
 );
 
@@ -132,6 +140,8 @@ export const variants = pgTable(
     specialFrom: timestamp("special_from", { withTimezone: true, mode: "date" }),
     specialTo: timestamp("special_to", { withTimezone: true, mode: "date" }),
     weightGrams: integer("weight_grams"),
+    /** GTIN / EAN / UPC barcode printed on the item, digits only. */
+    barcode: text("barcode"),
     imageId: text("image_id"),
     /** Quantity rules of a cart line: at least `minQuantity`, at most `maxQuantity`, in steps of `quantityIncrement`. */
     minQuantity: integer("min_quantity").notNull().default(1),
@@ -192,6 +202,8 @@ export const attributes = pgTable(
     isFilterable: boolean("is_filterable").notNull().default(false),
     isVisibleOnFront: boolean("is_visible_on_front").notNull().default(true),
     position: integer("position").notNull().default(0),
+    /** Bumped by every staff save; the admin API's ETag. */
+    version: integer("version").notNull().default(1),
   },
   (t) => [uniqueIndex("attributes_code_key").on(t.code)],
 );

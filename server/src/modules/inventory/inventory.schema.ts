@@ -17,6 +17,10 @@ export const stockLocations = pgTable(
     code: text("code").notNull(),
     name: text("name").notNull(),
     isDefault: boolean("is_default").notNull().default(false),
+    /** An inactive location keeps its history but takes no new stock and sells none. */
+    isActive: boolean("is_active").notNull().default(true),
+    /** Bumped by every staff save; the admin API's ETag. */
+    version: integer("version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("stock_locations_code_key").on(t.code)],
@@ -67,5 +71,47 @@ export const reservations = pgTable(
   (t) => [
     index("reservations_order_idx").on(t.orderId),
     index("reservations_variant_idx").on(t.variantId, t.status),
+  ],
+);
+
+/** Why stock on hand changed. `sale` and `restock` come from orders; the rest are staff's entries. */
+export const stockAdjustmentReasons = [
+  "received",
+  "correction",
+  "damaged",
+  "lost",
+  "returned",
+  "transfer_out",
+  "transfer_in",
+  "sale",
+  "restock",
+  "import",
+] as const;
+export type StockAdjustmentReason = (typeof stockAdjustmentReasons)[number];
+
+/**
+ * The stock ledger: one row per change of a level's units on hand (who, when, why, before, after).
+ * `delta` = `after` - `before`. A transfer writes two rows with the same `transferId`.
+ */
+export const stockAdjustments = pgTable(
+  "stock_adjustments",
+  {
+    id: text("id").primaryKey(),
+    variantId: text("variant_id").notNull(),
+    locationId: text("location_id").notNull(),
+    reason: text("reason", { enum: stockAdjustmentReasons }).notNull(),
+    delta: integer("delta").notNull(),
+    before: integer("before").notNull(),
+    after: integer("after").notNull(),
+    note: text("note").notNull().default(""),
+    /** Staff user (or null for the system: orders, imports). */
+    actorId: text("actor_id"),
+    /** Pairs the two rows of a transfer between locations. */
+    transferId: text("transfer_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("stock_adjustments_variant_idx").on(t.variantId, t.id),
+    index("stock_adjustments_location_idx").on(t.locationId, t.id),
   ],
 );

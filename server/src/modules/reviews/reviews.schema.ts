@@ -110,3 +110,16 @@ export const reviewRequests = pgTable("review_requests", {
 });
 
 export type { ReviewStatus };
+
+/**
+ * The shop's review settings (one row, id `default`): which new or edited reviews skip the
+ * moderation queue. Anything not auto-approved waits as `pending`.
+ */
+export const reviewSettings = pgTable("review_settings", {
+  id: text("id").primaryKey(),
+  /** Approve at once a review with a rating and no title or text (nothing to moderate). */
+  autoApproveWithoutText: boolean("auto_approve_without_text").notNull().default(false),
+  /** Approve at once a review by a verified buyer (`verifiedPurchase`). */
+  autoApproveVerifiedBuyers: boolean("auto_approve_verified_buyers").notNull().default(false),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});

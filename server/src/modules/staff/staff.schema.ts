@@ -1,4 +1,4 @@
-import { boolean, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Staff roles: the built-in ones (key such as `owner`) and custom ones, each a set of permissions. */
 export const roles = pgTable("roles", {
@@ -41,3 +41,21 @@ export const apiKeys = pgTable("api_keys", {
   lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
 });
+
+/**
+ * A staff member's saved view of an admin list: a name and the list's query (filters, sort), e.g. the
+ * product list's "Drafts in Jackets". Private to its owner.
+ */
+export const savedViews = pgTable(
+  "saved_views",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    /** The list it belongs to: `products`, `customers`, `orders`, ... */
+    resource: text("resource").notNull(),
+    name: text("name").notNull(),
+    query: jsonb("query").$type<Record<string, string>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("saved_views_user_resource_name_key").on(t.userId, t.resource, t.name)],
+);

@@ -19,6 +19,30 @@ export const sections = [
     description: "Open chargebacks and deadlines.",
   },
   {
+    to: "/products",
+    label: "Products",
+    permission: "catalog:read",
+    description: "Create and edit products, variants, prices and photos.",
+  },
+  {
+    to: "/categories",
+    label: "Categories",
+    permission: "catalog:read",
+    description: "The category tree of the storefront.",
+  },
+  {
+    to: "/inventory",
+    label: "Inventory",
+    permission: "catalog:read",
+    description: "Stock per location, adjustments and transfers.",
+  },
+  {
+    to: "/reviews",
+    label: "Reviews",
+    permission: "reviews:moderate",
+    description: "Approve, reject and answer reviews.",
+  },
+  {
     to: "/low-stock",
     label: "Low stock",
     permission: "catalog:read",
