@@ -39,4 +39,5 @@ CREATE INDEX "stock_adjustments_variant_idx" ON "stock_adjustments" USING btree 
 CREATE INDEX "stock_adjustments_location_idx" ON "stock_adjustments" USING btree ("location_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "saved_views_user_resource_name_key" ON "saved_views" USING btree ("user_id","resource","name");--> statement-breakpoint
 CREATE INDEX "products_updated_idx" ON "products" USING btree ("updated_at","id");--> statement-breakpoint
-CREATE INDEX "products_publish_at_idx" ON "products" USING btree ("publish_at");
+CREATE INDEX "products_publish_at_idx" ON "products" USING btree ("publish_at");--> statement-breakpoint
+CREATE INDEX "order_line_items_product_idx" ON "order_line_items" USING btree ("product_id");

@@ -13,6 +13,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { type Config, repoRoot } from "./config.ts";
+import { catalogPorts } from "./flows/catalog-ports/index.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr/index.ts";
 import { reviewPorts } from "./flows/review-ports/index.ts";
 import { shopJobs } from "./jobs.ts";
@@ -352,7 +353,7 @@ export async function buildApp(
       await admin.register(adminPriceListRoutes(ctx));
       await admin.register(adminInventoryRoutes(ctx));
       await admin.register(adminReviewRoutes(ctx, reviews));
-      await admin.register(adminCatalogRoutes(ctx));
+      await admin.register(adminCatalogRoutes(ctx, catalogPorts()));
       await admin.register(adminSearchRoutes(ctx, search));
       await admin.register(adminJobRoutes(ctx.jobs, ctx.db));
     },

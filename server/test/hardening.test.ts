@@ -132,6 +132,26 @@ describe("answers of the HTTP layer are problem+json too", () => {
   });
 });
 
+describe("a JSON null is taken as null", () => {
+  it("every nullable request field tries null first, so type coercion never turns null into 0 or an empty string", async () => {
+    const doc = (await t.app.inject({ url: "/api/openapi.json" })).json();
+    const late: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (!node || typeof node !== "object") return;
+      const anyOf = (node as { anyOf?: { type?: string }[] }).anyOf;
+      if (anyOf && anyOf.findIndex((b) => b.type === "null") > 0) late.push(path);
+      for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`);
+    };
+    for (const [url, operations] of Object.entries(doc.paths as Record<string, Record<string, object>>))
+      for (const [method, operation] of Object.entries(operations)) {
+        const { requestBody, parameters } = operation as { requestBody?: object; parameters?: object };
+        walk(requestBody, `${method} ${url} body`);
+        walk(parameters, `${method} ${url} parameters`);
+      }
+    expect(late).toEqual([]);
+  });
+});
+
 describe("Idempotency-Key stands for the whole request", () => {
   it("the same key with another card answers 409; the same request replays the order", async () => {
     const shopper = new GuestShopper(t.app);

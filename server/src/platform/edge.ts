@@ -94,6 +94,24 @@ export function declareProblemResponses(route: RouteOptions): void {
   }
   schema.response = response;
   documentDefaultsAsOptional(schema.querystring);
+  for (const part of ["body", "querystring", "params", "headers"]) nullFirst(schema[part]);
+}
+
+/**
+ * Puts the `null` branch first in every `anyOf` of a request schema. The validator coerces types
+ * (`coerceTypes: "array"`) and tries branches in order: with `[integer, null]` a JSON null became 0
+ * (a special price of 0 instead of none) and with `[string, null]` an empty string. Tried first,
+ * `null` matches a null as it is. Mutates the schema (idempotent).
+ */
+export function nullFirst(schema: unknown, seen = new Set<object>()): void {
+  if (!schema || typeof schema !== "object" || seen.has(schema)) return;
+  seen.add(schema);
+  const node = schema as { anyOf?: { type?: unknown }[] };
+  if (Array.isArray(node.anyOf)) {
+    const index = node.anyOf.findIndex((branch) => branch?.type === "null");
+    if (index > 0) node.anyOf.unshift(...node.anyOf.splice(index, 1));
+  }
+  for (const value of Object.values(schema)) nullFirst(value, seen);
 }
 
 const problemContent = {

@@ -36,7 +36,7 @@ import type {
   VariantDto,
 } from "./catalog.types.ts";
 
-type ImageRow = {
+export type ImageRow = {
   id: string;
   /** Null for an external image. */
   sha256: string | null;
@@ -48,7 +48,7 @@ type ImageRow = {
   alt: string;
 };
 
-function toImage(row: ImageRow, alt?: string): ImageDto {
+export function toImage(row: ImageRow, alt?: string): ImageDto {
   if (row.sourceUrl || !row.sha256 || !row.storageKey)
     return {
       id: row.id,
@@ -77,7 +77,7 @@ function toImage(row: ImageRow, alt?: string): ImageDto {
   };
 }
 
-const imageColumns = {
+export const imageColumns = {
   id: images.id,
   sha256: images.sha256,
   storageKey: images.storageKey,

@@ -162,6 +162,8 @@ export interface VariantInput {
   specialFrom?: Date | null;
   specialTo?: Date | null;
   weightGrams?: number | null;
+  /** GTIN / EAN / UPC barcode (8, 12, 13 or 14 digits). */
+  barcode?: string | null;
   /** Option code -> value, e.g. `{ size: "XS", color: "Black" }`; every product option must be set. */
   options?: Record<string, string>;
   /** Id of a stored image (one of the product's) that shows this variant. */
@@ -184,6 +186,10 @@ export interface ProductInput {
   visibility?: ProductVisibility;
   metaTitle?: string;
   metaDescription?: string;
+  /** A draft with a publish time becomes active then (UTC); null or absent: no schedule. */
+  publishAt?: Date | null;
+  /** Tax class for tax rate matching ("standard" when absent). */
+  taxClass?: string;
   attributeSet?: string;
   /** ISO 4217 code of every variant price. */
   currency: string;
@@ -214,6 +220,16 @@ export interface ProductInput {
 export type ProductImageInput = { imageId: string; alt?: string } | { url: string; alt?: string };
 
 export type UpsertOutcome = "created" | "updated" | "unchanged";
+
+/** How {@link upsertProduct} treats stock. */
+export interface UpsertOptions {
+  /**
+   * `all` (imports): every variant's units on hand at the default location become its `stockQuantity`.
+   * `new` (the staff editor): only variants the product did not have yet get their `stockQuantity`;
+   * existing levels change through stock adjustments (the ledger) only.
+   */
+  stock?: "all" | "new";
+}
 
 function check(condition: boolean, field: string, message: string): void {
   if (!condition) throw new ValidationError([{ field, message }]);
@@ -254,6 +270,24 @@ export function validateProductInput(input: ProductInput): void {
     check(v.priceAmount >= 0, `${field}.price`, "must not be negative");
     if (v.specialPriceAmount != null) assertMinorUnits(v.specialPriceAmount, `${field}.specialPrice`);
     if (v.compareAtAmount != null) assertMinorUnits(v.compareAtAmount, `${field}.compareAtPrice`);
+    if (v.compareAtAmount != null)
+      check(v.compareAtAmount >= 0, `${field}.compareAtPrice`, "must not be negative");
+    if (v.specialPriceAmount != null)
+      check(v.specialPriceAmount >= 0, `${field}.specialPrice`, "must not be negative");
+    if (v.specialFrom && v.specialTo)
+      check(v.specialFrom < v.specialTo, `${field}.specialTo`, "must be after the special price's start");
+    if (v.weightGrams != null)
+      check(
+        Number.isSafeInteger(v.weightGrams) && v.weightGrams >= 0,
+        `${field}.weightGrams`,
+        "must be a whole number of grams, 0 or more",
+      );
+    if (v.barcode)
+      check(
+        /^(\d{8}|\d{12,14})$/.test(v.barcode),
+        `${field}.barcode`,
+        "must be a GTIN: 8, 12, 13 or 14 digits",
+      );
     check(
       Number.isSafeInteger(v.stockQuantity) && v.stockQuantity >= 0,
       `${field}.qty`,
@@ -285,6 +319,7 @@ export function hashOf(input: ProductInput): string {
 export async function upsertProduct(
   db: Db,
   input: ProductInput,
+  options: UpsertOptions = {},
 ): Promise<{ id: string; outcome: UpsertOutcome }> {
   validateProductInput(input);
   const sourceHash = hashOf(input);
@@ -334,6 +369,8 @@ export async function upsertProduct(
     visibility: input.visibility ?? "everywhere",
     metaTitle: input.metaTitle ?? "",
     metaDescription: input.metaDescription ?? "",
+    publishAt: input.publishAt ?? null,
+    ...(input.taxClass !== undefined && { taxClass: input.taxClass }),
     primaryCategoryId: input.categorySlugs[0] ? categoryIdBySlug.get(input.categorySlugs[0])! : null,
     attributeSet: input.attributeSet ?? "",
     ...(input.popularity !== undefined && { popularity: input.popularity }),
@@ -343,7 +380,7 @@ export async function upsertProduct(
   if (existing)
     await db
       .update(products)
-      .set({ ...row, updatedAt: new Date() })
+      .set({ ...row, version: sql`${products.version} + 1`, updatedAt: new Date() })
       .where(eq(products.id, productId));
   else await db.insert(products).values({ id: productId, ...row });
 
@@ -397,6 +434,7 @@ export async function upsertProduct(
     );
 
   // Variants: upsert by SKU, then drop the product's variants that are gone.
+  const hadVariants = new Set(takenVariants.map((v) => v.sku));
   const variantRows = await db
     .insert(variants)
     .values(
@@ -412,6 +450,7 @@ export async function upsertProduct(
         specialFrom: v.specialFrom ?? null,
         specialTo: v.specialTo ?? null,
         weightGrams: v.weightGrams ?? null,
+        barcode: v.barcode || null,
         imageId: v.imageId ?? null,
         position,
       })),
@@ -427,6 +466,7 @@ export async function upsertProduct(
         specialFrom: sql`excluded.special_from`,
         specialTo: sql`excluded.special_to`,
         weightGrams: sql`excluded.weight_grams`,
+        barcode: sql`excluded.barcode`,
         imageId: sql`excluded.image_id`,
         position: sql`excluded.position`,
         updatedAt: sql`now()`,
@@ -572,9 +612,11 @@ export async function upsertProduct(
   }
 
   const locationId = await ensureDefaultLocation(db);
+  const stocked =
+    options.stock === "new" ? input.variants.filter((v) => !hadVariants.has(v.sku)) : input.variants;
   await setStockLevels(
     db,
-    input.variants.map((v) => ({
+    stocked.map((v) => ({
       variantId: variantIdBySku.get(v.sku)!,
       locationId,
       stockedQuantity: v.stockQuantity,
@@ -914,6 +956,7 @@ export async function updateProductDetails(
       ...patch,
       ...(patch.name !== undefined && { name: patch.name.trim() }),
       sourceHash: null,
+      version: sql`${products.version} + 1`,
       updatedAt: new Date(),
     })
     .where(eq(products.id, id))

@@ -1,6 +1,6 @@
 /** Catalog: products, variants, options, categories, attributes, images. Other code imports only from here. */
 
-export { adminCatalogRoutes } from "./catalog.admin.routes.ts";
+export { adminCatalogRoutes, type CatalogPorts } from "./catalog.admin.routes.ts";
 export {
   type BulkOutcome,
   categoryPathKey,

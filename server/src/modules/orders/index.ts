@@ -21,7 +21,7 @@ export {
   productsBoughtBy,
   purchasedProducts,
 } from "./orders.history.ts";
-export { hasPurchasedProduct, ordersReceivedBetween } from "./orders.purchases.ts";
+export { hasPurchasedProduct, orderedProductIds, ordersReceivedBetween } from "./orders.purchases.ts";
 export { applyRefundToOrder, refundOrder, refundReasons } from "./orders.refunds.ts";
 export { decideReturn, receiveReturn, requestReturn } from "./orders.returns.ts";
 export type {

@@ -21,6 +21,21 @@ export async function hasPurchasedProduct(db: Db, userId: string, productId: str
 }
 
 /**
+ * Of the given products (or of the given products' variants), those that any order line references,
+ * whatever the order's status: the catalog archives such products instead of deleting them, so order
+ * history keeps its links.
+ */
+export async function orderedProductIds(db: Db, productIds: string[]): Promise<Set<string>> {
+  if (productIds.length === 0) return new Set();
+  const rows = await queryRows<{ product_id: string }>(
+    db,
+    sql`select distinct l.product_id from ${orderLineItems} l
+      where l.product_id = any(${sql.param(productIds)}::text[])`,
+  );
+  return new Set(rows.map((r) => r.product_id));
+}
+
+/**
  * Orders whose goods the customer has had for a while, for review requests: an order counts from the
  * time its last parcel was delivered (when the carrier reported every parcel delivered), else from
  * the time its last parcel shipped (everything shipped), or from when it was placed when nothing

@@ -134,7 +134,10 @@ export const orderLineItems = pgTable(
     fulfilledQuantity: integer("fulfilled_quantity").notNull().default(0),
     returnedQuantity: integer("returned_quantity").notNull().default(0),
   },
-  (t) => [index("order_line_items_order_idx").on(t.orderId)],
+  (t) => [
+    index("order_line_items_order_idx").on(t.orderId),
+    index("order_line_items_product_idx").on(t.productId),
+  ],
 );
 
 /** The order's timeline: every change, who made it, and when (UTC). */

@@ -1,0 +1,222 @@
+import { type SQL, sql } from "drizzle-orm";
+import { type Db, queryRows } from "../../platform/db.ts";
+import { ValidationError } from "../../platform/errors.ts";
+import { thumbnailUrlOf } from "../../platform/images.ts";
+import { getAvailability, purchasableVariantCondition, type StockStatus } from "../inventory/index.ts";
+import {
+  categories,
+  images,
+  type ProductStatus,
+  type ProductType,
+  productCategories,
+  productImages,
+  products,
+  variants,
+} from "./catalog.schema.ts";
+
+/** Sort orders of the staff product list. */
+export const staffProductSorts = ["updated", "created", "name", "-name", "sku"] as const;
+export type StaffProductSort = (typeof staffProductSorts)[number];
+
+/** Filters of the staff product list; every one optional. */
+export interface StaffProductQuery {
+  /** Words of the name, or the start of a product or variant SKU (case-insensitive). */
+  q?: string;
+  status?: ProductStatus;
+  type?: ProductType;
+  /** Products in this category (directly linked). */
+  categoryId?: string;
+  /** `available`: at least one variant can be sold now; `sold_out`: none can. */
+  stock?: "available" | "sold_out";
+  sort: StaffProductSort;
+  limit: number;
+  cursor?: string;
+}
+
+/** One row of the staff product list. Amounts in minor units of `currency`; times ISO 8601 UTC. */
+export interface StaffProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  type: ProductType;
+  status: ProductStatus;
+  thumbnailUrl: string | null;
+  minPriceAmount: number | null;
+  maxPriceAmount: number | null;
+  currency: string | null;
+  variantCount: number;
+  /** Units that can be sold now, over all variants and locations. */
+  availableQuantity: number;
+  stockStatus: StockStatus;
+  categoryName: string | null;
+  publishAt: string | null;
+  updatedAt: string;
+  version: number;
+}
+
+interface SortSpec {
+  column: SQL;
+  descending: boolean;
+  kind: "time" | "text";
+}
+
+const sortSpecs: Record<StaffProductSort, SortSpec> = {
+  updated: { column: sql`p.updated_at`, descending: true, kind: "time" },
+  created: { column: sql`p.created_at`, descending: true, kind: "time" },
+  name: { column: sql`p.name`, descending: false, kind: "text" },
+  "-name": { column: sql`p.name`, descending: true, kind: "text" },
+  sku: { column: sql`p.sku`, descending: false, kind: "text" },
+};
+
+function encodeCursor(key: string, id: string): string {
+  return Buffer.from(JSON.stringify([key, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string"))
+      return value as [string, string];
+  } catch {
+    // falls through to the validation error
+  }
+  throw new ValidationError([{ field: "cursor", message: "is not a cursor returned by this API" }]);
+}
+
+/** `%` and `_` taken literally in a LIKE pattern. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function conditions(query: StaffProductQuery): SQL[] {
+  const where: SQL[] = [];
+  const q = query.q?.trim();
+  if (q) {
+    const words = q.split(/\s+/).slice(0, 8);
+    const nameMatch = sql.join(
+      words.map((w) => sql`p.name ilike ${`%${likeEscape(w)}%`}`),
+      sql` and `,
+    );
+    const skuPrefix = `${likeEscape(q)}%`;
+    where.push(sql`((${nameMatch}) or p.sku ilike ${skuPrefix}
+      or exists (select 1 from ${variants} v where v.product_id = p.id and v.sku ilike ${skuPrefix}))`);
+  }
+  if (query.status) where.push(sql`p.status = ${query.status}`);
+  if (query.type) where.push(sql`p.type = ${query.type}`);
+  if (query.categoryId)
+    where.push(
+      sql`exists (select 1 from ${productCategories} pc where pc.product_id = p.id and pc.category_id = ${query.categoryId})`,
+    );
+  if (query.stock) {
+    const sellable = sql`exists (select 1 from ${variants} v where v.product_id = p.id and ${purchasableVariantCondition(sql`v.id`)})`;
+    where.push(query.stock === "available" ? sellable : sql`not ${sellable}`);
+  }
+  return where;
+}
+
+/**
+ * The staff product list: filtered, sorted, keyset-paged (`cursor` from the previous page; no OFFSET,
+ * so page 1,000 costs what page 1 does), with each product's price range, variant count, stock and
+ * main category. `total` counts every match.
+ * @throws ValidationError (field `cursor`) for a cursor this API did not return.
+ */
+export async function listProductsForStaff(
+  db: Db,
+  query: StaffProductQuery,
+): Promise<{ items: StaffProductRow[]; nextCursor: string | null; total: number }> {
+  const spec = sortSpecs[query.sort];
+  const where = conditions(query);
+  const filtered = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  const paged = [...where];
+  if (query.cursor) {
+    const [key, id] = decodeCursor(query.cursor);
+    const keyValue = spec.kind === "time" ? sql`${key}::timestamptz` : sql`${key}`;
+    paged.push(
+      spec.descending
+        ? sql`(${spec.column}, p.id) < (${keyValue}, ${id})`
+        : sql`(${spec.column}, p.id) > (${keyValue}, ${id})`,
+    );
+  }
+  const direction = spec.descending ? sql`desc` : sql`asc`;
+  const [rows, count] = await Promise.all([
+    queryRows<{
+      id: string;
+      sku: string;
+      name: string;
+      type: ProductType;
+      status: ProductStatus;
+      publish_at: Date | string | null;
+      updated_at: Date | string;
+      version: number;
+      sort_key: string;
+      min_price: string | number | null;
+      max_price: string | number | null;
+      currency: string | null;
+      variant_count: number;
+      variant_ids: string[] | null;
+      category_name: string | null;
+      thumb_sha256: string | null;
+      thumb_url: string | null;
+    }>(
+      db,
+      sql`select p.id, p.sku, p.name, p.type, p.status, p.publish_at, p.updated_at, p.version,
+          ${spec.kind === "time" ? sql`to_char(${spec.column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : spec.column} as sort_key,
+          vs.min_price, vs.max_price, vs.currency, vs.variant_count, vs.variant_ids,
+          (select c.name from ${categories} c where c.id = p.primary_category_id) as category_name,
+          th.sha256 as thumb_sha256, th.source_url as thumb_url
+        from ${products} p
+        left join lateral (
+          select min(v.price_amount) as min_price, max(v.price_amount) as max_price, min(v.currency) as currency,
+            count(*)::int as variant_count, array_agg(v.id) as variant_ids
+          from ${variants} v where v.product_id = p.id) vs on true
+        left join lateral (
+          select i.sha256, i.source_url from ${productImages} pi join ${images} i on i.id = pi.image_id
+          where pi.product_id = p.id order by pi.position limit 1) th on true
+        ${paged.length ? sql`where ${sql.join(paged, sql` and `)}` : sql``}
+        order by ${spec.column} ${direction}, p.id ${direction}
+        limit ${query.limit + 1}`,
+    ),
+    queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${products} p ${filtered}`),
+  ]);
+  const page = rows.slice(0, query.limit);
+  const availability = await getAvailability(
+    db,
+    page.flatMap((r) => r.variant_ids ?? []),
+  );
+  const items = page.map((r): StaffProductRow => {
+    let available = 0;
+    let sellable = false;
+    let low = false;
+    for (const id of r.variant_ids ?? []) {
+      const a = availability.get(id);
+      if (!a) continue;
+      available += a.availableQuantity;
+      sellable ||= a.purchasable;
+      low ||= a.stockStatus === "low_stock";
+    }
+    return {
+      id: r.id,
+      sku: r.sku,
+      name: r.name,
+      type: r.type,
+      status: r.status,
+      thumbnailUrl: thumbnailUrlOf({ sha256: r.thumb_sha256, sourceUrl: r.thumb_url }),
+      minPriceAmount: r.min_price === null ? null : Number(r.min_price),
+      maxPriceAmount: r.max_price === null ? null : Number(r.max_price),
+      currency: r.currency,
+      variantCount: Number(r.variant_count ?? 0),
+      availableQuantity: available,
+      stockStatus: !sellable ? "out_of_stock" : low ? "low_stock" : "in_stock",
+      categoryName: r.category_name,
+      publishAt: r.publish_at ? new Date(r.publish_at).toISOString() : null,
+      updatedAt: new Date(r.updated_at).toISOString(),
+      version: Number(r.version),
+    };
+  });
+  const last = page.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(String(last.sort_key), last.id) : null,
+    total: Number(count[0]?.n ?? 0),
+  };
+}
