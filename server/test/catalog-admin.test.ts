@@ -83,7 +83,8 @@ function hoodie(categoryIds: string[], imageIds: string[]) {
     type: "configurable",
     sku: "HOODIE",
     name: "Ridge Hoodie",
-    description: "<p>Warm <strong>fleece</strong>.</p>",
+    description:
+      '<p>Warm <strong>fleece</strong>.</p><script>fetch("/steal")</script><img src="/x.png" onerror="alert(1)"><a href="javascript:alert(1)">x</a>',
     status: "draft",
     currency: "USD",
     categoryIds,
@@ -125,6 +126,9 @@ describe("product editor API", () => {
     });
     expect(product.images.map((i: { id: string }) => i.id)).toEqual(imageIds);
     expect(product.status).toBe("draft");
+    // Rich text keeps its formatting and loses anything that could run in a browser.
+    expect(product.description).toContain("<strong>fleece</strong>");
+    expect(product.description).not.toMatch(/script|onerror|javascript:/);
 
     // The storefront does not show a draft.
     const hidden = await t.app.inject({ method: "GET", url: `/api/store/products/${product.slug}` });

@@ -182,6 +182,8 @@ describe("GDPR", () => {
       "shipping_methods.name",
       "price_lists.name",
       "search_documents.name",
+      // A staff member's label for a list filter ("Drafts in Jackets").
+      "saved_views.name",
     ]);
     const declared = new Set(
       personalDataSources.flatMap((s) =>

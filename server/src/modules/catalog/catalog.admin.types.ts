@@ -62,6 +62,9 @@ export const StaffProductRowSchema = Type.Object({
   variantCount: Type.Integer(),
   availableQuantity: Type.Integer({ description: "Units that can be sold now, all variants and locations" }),
   stockStatus: StockStatusSchema,
+  unlimitedStock: Type.Boolean({
+    description: "Some variant is not counted (e.g. digital) or may be backordered",
+  }),
   categoryName: Nullable(Type.String()),
   publishAt: DateTime("When a draft is published (UTC)"),
   updatedAt: Type.String({ format: "date-time" }),

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.ts";
+import { sanitizeRichText } from "../../platform/html.ts";
 import { newId } from "../../platform/ids.ts";
 import { thumbnailUrlOf } from "../../platform/images.ts";
 import { enqueue } from "../../platform/outbox.ts";
@@ -193,7 +194,7 @@ export async function createCategory(db: Db, input: CategoryChanges & { name: st
     parentId,
     name,
     slug,
-    description: input.description ?? "",
+    description: sanitizeRichText(input.description ?? ""),
     position: 1_000_000,
     isActive: input.isActive ?? true,
     includeInMenu: input.includeInMenu ?? true,
@@ -229,7 +230,8 @@ export async function updateCategory(
     .set({
       name: changes.name?.trim() ?? current.name,
       slug,
-      description: changes.description ?? current.description,
+      description:
+        changes.description === undefined ? current.description : sanitizeRichText(changes.description),
       parentId,
       isActive: changes.isActive ?? current.isActive,
       includeInMenu: changes.includeInMenu ?? current.includeInMenu,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { NotFoundError, ValidationError } from "../../platform/errors.ts";
+import { sanitizeRichText } from "../../platform/html.ts";
 import { newId } from "../../platform/ids.ts";
 import { externalImageMimeType, isExternalImageUrl } from "../../platform/images.ts";
 import { assertMinorUnits, isCurrencyCode } from "../../platform/money.ts";
@@ -363,8 +364,8 @@ export async function upsertProduct(
     sku: input.sku,
     name: input.name,
     slug,
-    description: input.description ?? "",
-    shortDescription: input.shortDescription ?? "",
+    description: sanitizeRichText(input.description ?? ""),
+    shortDescription: sanitizeRichText(input.shortDescription ?? ""),
     status: input.status ?? "active",
     visibility: input.visibility ?? "everywhere",
     metaTitle: input.metaTitle ?? "",
@@ -955,6 +956,10 @@ export async function updateProductDetails(
     .set({
       ...patch,
       ...(patch.name !== undefined && { name: patch.name.trim() }),
+      ...(patch.description !== undefined && { description: sanitizeRichText(patch.description) }),
+      ...(patch.shortDescription !== undefined && {
+        shortDescription: sanitizeRichText(patch.shortDescription),
+      }),
       sourceHash: null,
       version: sql`${products.version} + 1`,
       updatedAt: new Date(),

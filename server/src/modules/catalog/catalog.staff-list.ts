@@ -48,6 +48,8 @@ export interface StaffProductRow {
   /** Units that can be sold now, over all variants and locations. */
   availableQuantity: number;
   stockStatus: StockStatus;
+  /** Some variant is not counted (no stock kept, e.g. digital goods) or may be backordered. */
+  unlimitedStock: boolean;
   categoryName: string | null;
   publishAt: string | null;
   updatedAt: string;
@@ -187,12 +189,14 @@ export async function listProductsForStaff(
     let available = 0;
     let sellable = false;
     let low = false;
+    let unlimited = false;
     for (const id of r.variant_ids ?? []) {
       const a = availability.get(id);
       if (!a) continue;
       available += a.availableQuantity;
       sellable ||= a.purchasable;
       low ||= a.stockStatus === "low_stock";
+      unlimited ||= a.unlimited;
     }
     return {
       id: r.id,
@@ -207,6 +211,7 @@ export async function listProductsForStaff(
       variantCount: Number(r.variant_count ?? 0),
       availableQuantity: available,
       stockStatus: !sellable ? "out_of_stock" : low ? "low_stock" : "in_stock",
+      unlimitedStock: unlimited,
       categoryName: r.category_name,
       publishAt: r.publish_at ? new Date(r.publish_at).toISOString() : null,
       updatedAt: new Date(r.updated_at).toISOString(),
