@@ -1,4 +1,5 @@
 import { sweepReviewRequests } from "./flows/review-requests/index.ts";
+import { catalogCacheNamespace, publishScheduledProducts } from "./modules/catalog/index.ts";
 import { type CheckoutContext, sweepExpired } from "./modules/checkout/index.ts";
 import { endOverlongSessions } from "./modules/customers/index.ts";
 import { lastTrainedAt, trainRecommendations } from "./modules/recommendations/index.ts";
@@ -73,6 +74,23 @@ export function shopJobs(ctx: CheckoutContext): JobDefinition[] {
       schedule: { everySeconds: 5 * minutes },
     },
     stockSyncJob(ctx),
+    {
+      name: "catalog-publish-scheduled",
+      description: "Drafts whose publish time has come go on sale (every minute).",
+      handler: async () => {
+        const published = await publishScheduledProducts(ctx.db);
+        if (published) {
+          ctx.cache.invalidate(catalogCacheNamespace);
+          log.info({ published }, "scheduled products published");
+        }
+        return { published };
+      },
+      retryLimit: 3,
+      retryDelaySeconds: 30,
+      retryBackoff: true,
+      expireInSeconds: 5 * minutes,
+      schedule: { everySeconds: 60 },
+    },
     {
       name: "recommendations-train",
       description:

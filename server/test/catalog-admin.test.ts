@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publishScheduledProducts } from "../src/modules/catalog/index.ts";
 import { assignRole, bootstrapOwner } from "../src/modules/staff/index.ts";
 import { queryRows } from "../src/platform/db.ts";
 import { GuestShopper, seedShop } from "./commerce-fixtures.ts";
@@ -378,6 +379,30 @@ describe("product editor API", () => {
       "catalog.product.bulk_publish",
       "catalog.product.bulk_delete",
     ]);
+  });
+});
+
+describe("publish schedule", () => {
+  it("a draft with a publish time goes on sale when the job runs after that time, not before", async () => {
+    const at = new Date(Date.now() + 3_600_000);
+    const created = await staff("POST", "/api/admin/products", {
+      type: "simple",
+      sku: "LANTERN",
+      name: "Camp Lantern",
+      status: "draft",
+      publishAt: at.toISOString(),
+      currency: "USD",
+      variants: [{ sku: "LANTERN", priceAmount: 3500, initialStock: 3 }],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().publishAt).toBe(at.toISOString());
+    expect(await publishScheduledProducts(t.ctx.db, new Date(at.getTime() - 1000))).toBe(0);
+    expect((await t.app.inject({ url: "/api/store/products/camp-lantern" })).statusCode).toBe(404);
+    expect(await publishScheduledProducts(t.ctx.db, new Date(at.getTime() + 1000))).toBe(1);
+    const after = (await staff("GET", `/api/admin/products/${created.json().id}`)).json();
+    expect(after).toMatchObject({ status: "active", publishAt: null, version: 2 });
+    t.ctx.cache.invalidate("catalog");
+    expect((await t.app.inject({ url: "/api/store/products/camp-lantern" })).statusCode).toBe(200);
   });
 });
 

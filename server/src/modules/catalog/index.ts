@@ -9,6 +9,7 @@ export {
   isBulkWritable,
   upsertSimpleProducts,
 } from "./catalog.bulk.ts";
+export { publishScheduledProducts } from "./catalog.editor.ts";
 export { type ProductsChangedEvent, productsChangedTopic } from "./catalog.events.ts";
 export {
   catalogCacheNamespace,
