@@ -35,18 +35,20 @@ export function reviewPorts(ctx: AppContext): ReviewPorts {
     hasPurchased(userId, productId) {
       return hasPurchasedProduct(ctx.db, userId, productId);
     },
+    async productLabels(productIds) {
+      const summaries = await summarize(ctx.db, productIds);
+      return new Map([...summaries].map(([id, p]) => [id, { name: p.name, slug: p.slug }]));
+    },
     /**
      * Ratings show in cached catalog answers (lists, product pages) and in the search index (sort by
-     * rating): drop the cached answers and have the product re-indexed. The event is written after the
-     * review (a lost event leaves only the index's rating stale until the product's next change or a
-     * reindex).
+     * rating): drop the cached answers and have the products re-indexed (one event for them all). The
+     * event is written after the reviews (a lost event leaves only the index's rating stale until the
+     * product's next change or a reindex).
      */
-    async ratingsChanged(productId) {
+    async ratingsChanged(productIds) {
       ctx.cache.invalidate(catalogCacheNamespace);
-      if (productId)
-        await enqueue(ctx.db, productsChangedTopic, {
-          productIds: [productId],
-        } satisfies ProductsChangedEvent);
+      if (productIds.length)
+        await enqueue(ctx.db, productsChangedTopic, { productIds } satisfies ProductsChangedEvent);
     },
   };
 }

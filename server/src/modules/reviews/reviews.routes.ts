@@ -4,7 +4,7 @@ import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { AppError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
-import { recordStaffAction } from "../audit/index.ts";
+import { changedFields, recordStaffAction } from "../audit/index.ts";
 import type { AuthContext } from "../customers/index.ts";
 import { accountGuard, accountSummaries } from "../customers/index.ts";
 import {
@@ -12,17 +12,27 @@ import {
   deleteOwnReview,
   getOwnReview,
   getReviewForStaff,
+  getReviewSettings,
   listProductReviews,
   listReviewsForModeration,
   moderateReview,
+  moderateReviews,
+  ratingMoved,
   replyToReview,
+  type StatusChange,
   saveOwnReview,
   setHelpfulVote,
+  updateReviewSettings,
 } from "./reviews.service.ts";
+import type { ReviewStatus } from "./reviews.statuses.ts";
 import {
+  type AdminReviewDto,
   AdminReviewPageSchema,
   AdminReviewQuerySchema,
   AdminReviewSchema,
+  BulkModerationResultSchema,
+  BulkModerationSchema,
+  bulkModerationMax,
   HelpfulSchema,
   OwnReviewSchema,
   OwnReviewStateSchema,
@@ -30,6 +40,8 @@ import {
   ReviewListQuerySchema,
   ReviewPageSchema,
   ReviewPhotoSchema,
+  ReviewSettingsInputSchema,
+  ReviewSettingsSchema,
   reviewLimits,
 } from "./reviews.types.ts";
 
@@ -52,11 +64,29 @@ export interface ReviewPorts {
   activeProduct(productId: string): Promise<{ id: string; sku: string } | null>;
   /** Whether the customer has a paid order of the product (the verified-purchase badge). */
   hasPurchased(userId: string, productId: string): Promise<boolean>;
+  /** The name and slug (page /products/<slug>) of the products of these ids that exist (any status). */
+  productLabels(productIds: string[]): Promise<Map<string, { name: string; slug: string }>>;
   /**
-   * A product's approved reviews changed (null: unknown which): cached catalog answers and the
-   * search index, which show ratings, must follow.
+   * The approved reviews of these products changed (so did their ratings): cached catalog answers and
+   * the search index, which show ratings, must follow.
    */
-  ratingsChanged(productId: string | null): Promise<void>;
+  ratingsChanged(productIds: string[]): Promise<void>;
+}
+
+/**
+ * After reviews were written, edited, deleted, approved (by staff or automatically) or rejected: the
+ * catalog hears of the products whose rating moved (`ratingMoved`), in one call, after the commit.
+ */
+async function ratingsFollow(ports: ReviewPorts, changes: readonly StatusChange[]): Promise<void> {
+  const productIds = ratingMoved(changes);
+  if (productIds.length) await ports.ratingsChanged(productIds);
+}
+
+/** Reviews with their product's name and slug from the catalog (one lookup for the lot). */
+async function withProducts(ports: ReviewPorts, items: AdminReviewDto[]): Promise<AdminReviewDto[]> {
+  const ids = [...new Set(items.flatMap((r) => (r.productId ? [r.productId] : [])))];
+  const labels = ids.length ? await ports.productLabels(ids) : new Map<string, never>();
+  return items.map((r) => ({ ...r, product: (r.productId && labels.get(r.productId)) || null }));
 }
 
 /** The active product a review is about. @throws NotFoundError 404 PRODUCT_NOT_FOUND. */
@@ -158,9 +188,11 @@ export function storeReviewRoutes(ctx: AuthContext, ports: ReviewPorts): Fastify
             summary: "Write or replace my review of a product",
             description: [
               `One review per customer per product: 201 when created, 200 when it replaced the earlier one. Rating 1-5`,
-              `stars, title 1-${reviewLimits.titleMax} and body 1-${reviewLimits.bodyMax} characters (trimmed), optional`,
-              `display name (default: the account's name) and up to ${reviewLimits.photosMax} photos uploaded first with`,
-              "POST /api/store/review-photos. The review is `pending` until staff approve it (again, after an edit).",
+              `stars, title 1-${reviewLimits.titleMax} and body 1-${reviewLimits.bodyMax} characters (trimmed; both left out`,
+              `or empty for a rating alone), optional display name (default: the account's name) and up to`,
+              `${reviewLimits.photosMax} photos uploaded first with POST /api/store/review-photos. The review is`,
+              "`pending` until staff approve it (again, after an edit), unless the shop's review settings approve it",
+              "at once (a rating alone, or a verified buyer's review): then it is `approved` in the answer.",
               "It carries the verified-purchase badge when the customer bought the product. 400 naming the field;",
               "403 REVIEW_PURCHASE_REQUIRED when the shop requires a purchase (REVIEWS_REQUIRE_PURCHASE) and there",
               "is none; 404 PRODUCT_NOT_FOUND for an unknown or inactive product.",
@@ -184,16 +216,21 @@ export function storeReviewRoutes(ctx: AuthContext, ports: ReviewPorts): Fastify
           }
           const authorName =
             request.body.authorName ?? (await accountSummaries(ctx.db, [userId])).get(userId)?.name ?? "";
-          const { review, created } = await saveOwnReview(ctx.db, {
+          const { review, created, previousStatus } = await saveOwnReview(ctx.db, {
             ...request.body,
+            title: request.body.title ?? "",
+            body: request.body.body ?? "",
             authorName: authorName.trim() || "Customer",
             productId: product.id,
             productSku: product.sku,
             userId,
             verifiedPurchase,
           });
-          // An approved review that goes back to moderation leaves the product's rating.
-          await ports.ratingsChanged(product.id);
+          // An approved review that goes back to moderation leaves the product's rating; one approved
+          // at once by the shop's settings enters it (or moves it, when it was approved before).
+          await ratingsFollow(ports, [
+            { productId: product.id, from: previousStatus, to: review.status, rewritten: true },
+          ]);
           return reply
             .status(created ? 201 : 200)
             .header("cache-control", "no-store")
@@ -213,10 +250,10 @@ export function storeReviewRoutes(ctx: AuthContext, ports: ReviewPorts): Fastify
           },
         },
         async (request, reply) => {
-          if (!(await deleteOwnReview(ctx.db, request.accountId!, request.params.productId))) {
-            throw new NotFoundError("REVIEW_NOT_FOUND", "You have not reviewed this product");
-          }
-          await ports.ratingsChanged(request.params.productId);
+          const { productId } = request.params;
+          const deleted = await deleteOwnReview(ctx.db, request.accountId!, productId);
+          if (!deleted) throw new NotFoundError("REVIEW_NOT_FOUND", "You have not reviewed this product");
+          await ratingsFollow(ports, [{ productId, from: deleted, to: null }]);
           return reply.status(204).send(null);
         },
       );
@@ -283,8 +320,31 @@ export function storeReviewRoutes(ctx: AuthContext, ports: ReviewPorts): Fastify
 }
 
 /**
+ * The audit entry of a staff approval or rejection (`review.approve` / `review.reject`), single or
+ * bulk: the review, its product, the status it had and the note.
+ */
+function moderationAudit(
+  review: { id: string; productId: string | null; from: ReviewStatus | null; to: ReviewStatus | null },
+  note: string | null,
+  bulk = false,
+) {
+  return {
+    action: review.to === "approved" ? "review.approve" : "review.reject",
+    targetType: "review",
+    targetId: review.id,
+    metadata: {
+      productId: review.productId,
+      from: review.from,
+      ...(note ? { note } : {}),
+      ...(bulk ? { bulk: true } : {}),
+    },
+  };
+}
+
+/**
  * Review moderation for staff under /api/admin, all with the `reviews:moderate` permission: the
- * queue by status, approving, rejecting and the shop's public reply. Every change is audited.
+ * queue by status and filters, approving, rejecting (one or in bulk), the shop's public reply and the
+ * auto-approve settings. Every change is audited.
  */
 export function adminReviewRoutes(ctx: AuthContext, ports: ReviewPorts): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -298,14 +358,106 @@ export function adminReviewRoutes(ctx: AuthContext, ports: ReviewPorts): Fastify
         config: { permission },
         schema: {
           summary: "Reviews to moderate",
-          description:
-            "Reviews in one `status` (default `pending`), optionally of one product, `limit` (1-100, default 20) per page: pending ones oldest first, approved and rejected ones newest first. `cursor` is the previous page's `nextCursor` (400 naming `cursor` otherwise). Includes the author's account and e-mail, the shop's reply and the last moderation.",
+          description: [
+            "Reviews in one `status` (default `pending`), narrowed by `product` (a product id or part of a SKU),",
+            "`productId`, `rating` (stars), `hasText` (false: a rating alone), `hasPhotos` and `verifiedPurchase`;",
+            "`limit` (1-100, default 20) per page: pending ones oldest first, approved and rejected ones newest first.",
+            "`cursor` is the previous page's `nextCursor` (400 naming `cursor` otherwise); `total` counts every match.",
+            "Includes the product's name and slug, the author's account and e-mail, the shop's reply and the last",
+            "moderation (`moderatedBy` null with `moderatedAt` set: approved automatically).",
+          ].join(" "),
           tags: adminTags,
           querystring: AdminReviewQuerySchema,
           response: { 200: AdminReviewPageSchema, ...errors },
         },
       },
-      async (request) => listReviewsForModeration(ctx.db, request.query),
+      async (request) => {
+        const page = await listReviewsForModeration(ctx.db, request.query);
+        return { ...page, items: await withProducts(ports, page.items) };
+      },
+    );
+
+    // The static paths before `/reviews/:reviewId` (the router prefers them anyway).
+    app.get(
+      "/reviews/settings",
+      {
+        config: { permission },
+        schema: {
+          summary: "Review auto-approve settings",
+          description:
+            "Which new or edited shopper reviews skip the moderation queue: a rating alone (`autoApproveWithoutText`), a verified buyer's review (`autoApproveVerifiedBuyers`). Both false until saved (`updatedAt` null).",
+          tags: adminTags,
+          response: { 200: ReviewSettingsSchema, ...errors },
+        },
+      },
+      async (_request, reply) => {
+        reply.header("cache-control", "no-store");
+        return getReviewSettings(ctx.db);
+      },
+    );
+
+    app.put(
+      "/reviews/settings",
+      {
+        config: { permission },
+        schema: {
+          summary: "Change the review auto-approve settings",
+          description:
+            "Both flags, booleans (400 naming the field otherwise). They apply to reviews written or edited from now on; reviews waiting in the queue stay there. Audited with the values before and after.",
+          tags: adminTags,
+          body: ReviewSettingsInputSchema,
+          response: { 200: ReviewSettingsSchema, ...errors },
+        },
+      },
+      async (request) =>
+        ctx.db.transaction(async (tx) => {
+          const { before, after } = await updateReviewSettings(tx, request.body);
+          await recordStaffAction(tx, request, {
+            action: "review.settings.update",
+            targetType: "review_settings",
+            targetId: "default",
+            metadata: { changes: changedFields(before, after) },
+          });
+          return after;
+        }),
+    );
+
+    app.post(
+      "/reviews/bulk",
+      {
+        config: { permission },
+        schema: {
+          summary: "Approve or reject many reviews",
+          description: [
+            `\`action\` \`approve\` or \`reject\` for 1-${bulkModerationMax} \`reviewIds\` (repeats count once), with an optional`,
+            `internal \`reason\` (at most ${reviewLimits.noteMax} characters) kept as each review's note. All in one`,
+            "transaction, each review audited like the single actions. Answers how many were `updated` and the ids",
+            "of no review (`notFound`, left alone). 400 naming the field for a bad body.",
+          ].join(" "),
+          tags: adminTags,
+          body: BulkModerationSchema,
+          response: { 200: BulkModerationResultSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const { reviewIds, action, reason } = request.body;
+        const status = action === "approve" ? "approved" : "rejected";
+        const note = reason?.trim() || null;
+        const { changed, notFound } = await ctx.db.transaction(async (tx) => {
+          const result = await moderateReviews(
+            tx,
+            reviewIds,
+            { status, note, staffId: request.staff!.userId },
+            "reason",
+          );
+          for (const review of result.changed) {
+            await recordStaffAction(tx, request, moderationAudit(review, note, true));
+          }
+          return result;
+        });
+        await ratingsFollow(ports, changed);
+        return { updated: changed.length, notFound };
+      },
     );
 
     app.get(
@@ -319,7 +471,12 @@ export function adminReviewRoutes(ctx: AuthContext, ports: ReviewPorts): Fastify
           response: { 200: AdminReviewSchema, ...errors },
         },
       },
-      async (request) => getReviewForStaff(ctx.db, request.params.reviewId),
+      async (request) => {
+        const [review] = await withProducts(ports, [
+          await getReviewForStaff(ctx.db, request.params.reviewId),
+        ]);
+        return review!;
+      },
     );
 
     const moderate =
@@ -331,21 +488,18 @@ export function adminReviewRoutes(ctx: AuthContext, ports: ReviewPorts): Fastify
         const note = request.body?.note ?? null;
         const { review, previousStatus } = await ctx.db.transaction(async (tx) => {
           const result = await moderateReview(tx, reviewId, { status, note, staffId: request.staff!.userId });
-          await recordStaffAction(tx, request, {
-            action: status === "approved" ? "review.approve" : "review.reject",
-            targetType: "review",
-            targetId: reviewId,
-            metadata: {
-              productId: result.review.productId,
-              from: result.previousStatus,
-              ...(note ? { note } : {}),
-            },
-          });
+          await recordStaffAction(
+            tx,
+            request,
+            moderationAudit(
+              { id: reviewId, productId: result.review.productId, from: result.previousStatus, to: status },
+              note,
+            ),
+          );
           return result;
         });
-        if (previousStatus !== status && (previousStatus === "approved" || status === "approved"))
-          await ports.ratingsChanged(review.productId);
-        return review;
+        await ratingsFollow(ports, [{ productId: review.productId, from: previousStatus, to: status }]);
+        return (await withProducts(ports, [review]))[0]!;
       };
 
     app.post(
@@ -399,20 +553,22 @@ export function adminReviewRoutes(ctx: AuthContext, ports: ReviewPorts): Fastify
           response: { 200: AdminReviewSchema, ...errors },
         },
       },
-      async (request) =>
-        ctx.db.transaction(async (tx) => {
-          const review = await replyToReview(tx, request.params.reviewId, {
+      async (request) => {
+        const review = await ctx.db.transaction(async (tx) => {
+          const replied = await replyToReview(tx, request.params.reviewId, {
             text: request.body.text,
             staffId: request.staff!.userId,
           });
           await recordStaffAction(tx, request, {
             action: "review.reply",
             targetType: "review",
-            targetId: review.id,
-            metadata: { productId: review.productId },
+            targetId: replied.id,
+            metadata: { productId: replied.productId },
           });
-          return review;
-        }),
+          return replied;
+        });
+        return (await withProducts(ports, [review]))[0]!;
+      },
     );
 
     app.delete(
@@ -426,20 +582,22 @@ export function adminReviewRoutes(ctx: AuthContext, ports: ReviewPorts): Fastify
           response: { 200: AdminReviewSchema, ...errors },
         },
       },
-      async (request) =>
-        ctx.db.transaction(async (tx) => {
-          const review = await replyToReview(tx, request.params.reviewId, {
+      async (request) => {
+        const review = await ctx.db.transaction(async (tx) => {
+          const replied = await replyToReview(tx, request.params.reviewId, {
             text: null,
             staffId: request.staff!.userId,
           });
           await recordStaffAction(tx, request, {
             action: "review.reply_remove",
             targetType: "review",
-            targetId: review.id,
-            metadata: { productId: review.productId },
+            targetId: replied.id,
+            metadata: { productId: replied.productId },
           });
-          return review;
-        }),
+          return replied;
+        });
+        return (await withProducts(ports, [review]))[0]!;
+      },
     );
   };
 }

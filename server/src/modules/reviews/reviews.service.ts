@@ -1,18 +1,27 @@
-import { and, asc, desc, eq, inArray, isNull, lt, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
 import sharp from "sharp";
 import { anyText, type Db, queryRows } from "../../platform/db.ts";
 import { AppError, type FieldError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { type ImageService, originalUrl, sizeUrl } from "../../platform/images.ts";
-import { type ReviewStatus, reviewPhotos, reviewRequests, reviews, reviewVotes } from "./reviews.schema.ts";
+import {
+  type ReviewStatus,
+  reviewPhotos,
+  reviewRequests,
+  reviewSettings,
+  reviews,
+  reviewVotes,
+} from "./reviews.schema.ts";
 import {
   type AdminReviewDto,
   type AdminReviewPageDto,
+  type AdminReviewQuery,
   type OwnReviewDto,
   type RatingSummaryDto,
   type ReviewDto,
   type ReviewPageDto,
   type ReviewPhotoDto,
+  type ReviewSettingsDto,
   type ReviewSort,
   reviewLimits,
   reviewSorts,
@@ -177,6 +186,8 @@ function adminDto(row: ReviewRow, photos: ReviewPhotoDto[]): AdminReviewDto {
     ...publicFields(row, photos),
     productId: row.productId,
     productSku: row.productSku,
+    // The catalog's name and slug: the routes fill them in (reviews do not read the catalog).
+    product: null,
     userId: row.userId,
     email: row.email,
     status: row.status,
@@ -196,9 +207,9 @@ export interface OwnReviewInput {
   authorName: string;
   /** 1..5 stars. */
   rating: number;
-  /** 1..120 characters. */
+  /** 1..120 characters; empty together with `body` for a rating alone. */
   title: string;
-  /** 1..5000 characters. */
+  /** 1..5000 characters; empty together with `title` for a rating alone. */
   body: string;
   /** Up to 3 photos the customer uploaded (`addReviewPhoto`), in display order. */
   photoIds?: string[];
@@ -211,11 +222,12 @@ function validateOwnReview(input: OwnReviewInput): FieldError[] {
   if (!isRating(input.rating))
     errors.push({ field: "rating", message: "must be a whole number from 1 to 5" });
   const title = input.title.trim();
-  if (!title) errors.push({ field: "title", message: "must not be empty" });
+  const body = input.body.trim();
+  // A rating alone has neither; a written review needs both.
+  if (!title && body) errors.push({ field: "title", message: "must not be empty" });
   else if (title.length > reviewLimits.titleMax)
     errors.push({ field: "title", message: `must be at most ${reviewLimits.titleMax} characters` });
-  const body = input.body.trim();
-  if (!body) errors.push({ field: "body", message: "must not be empty" });
+  if (!body && title) errors.push({ field: "body", message: "must not be empty" });
   else if (body.length > reviewLimits.bodyMax)
     errors.push({ field: "body", message: `must be at most ${reviewLimits.bodyMax} characters` });
   if (!input.authorName.trim()) errors.push({ field: "authorName", message: "must not be empty" });
@@ -230,30 +242,44 @@ function validateOwnReview(input: OwnReviewInput): FieldError[] {
 /**
  * Writes the customer's review of a product: the first one creates it, a later one replaces it (one
  * review per customer per product, concurrency-safe by a unique index). Either way it goes (back)
- * to the moderation queue as `pending`; votes and the shop's reply stay. Its photos become exactly
- * `photoIds` (photos left out are removed). In one transaction.
+ * to the moderation queue as `pending`, unless the shop's review settings approve it at once (a
+ * rating alone with `autoApproveWithoutText`, a verified buyer's with `autoApproveVerifiedBuyers`;
+ * `moderatedAt` now, `moderatedBy` null); votes and the shop's reply stay. Its photos become exactly
+ * `photoIds` (photos left out are removed). In one transaction. `previousStatus` is the status of
+ * the review it replaced (null when created): with `ratingMoved` the caller tells the catalog.
  * @throws ValidationError naming `rating`, `title`, `body`, `authorName`, `photoIds` or
  *   `photoIds.<i>` (not a photo this customer uploaded, or used by another review).
  */
 export async function saveOwnReview(
   db: Db,
   input: OwnReviewInput,
-): Promise<{ review: OwnReviewDto; created: boolean }> {
+): Promise<{ review: OwnReviewDto; created: boolean; previousStatus: ReviewStatus | null }> {
   const errors = validateOwnReview(input);
   if (errors.length) throw new ValidationError(errors);
   const photoIds = input.photoIds ?? [];
   return db.transaction(async (tx) => {
     const now = new Date();
+    const title = input.title.trim();
+    const body = input.body.trim();
+    const settings = await getReviewSettings(tx);
+    const [existing] = await tx
+      .select({ status: reviews.status })
+      .from(reviews)
+      .where(and(eq(reviews.productId, input.productId), eq(reviews.userId, input.userId)))
+      .for("update");
+    const status = autoApproves(settings, {
+      hasText: Boolean(title || body),
+      verifiedPurchase: input.verifiedPurchase,
+    })
+      ? "approved"
+      : "pending";
     const content = {
       rating: input.rating,
-      title: input.title.trim(),
-      body: input.body.trim(),
+      title,
+      body,
       authorName: input.authorName.trim().slice(0, reviewLimits.authorNameMax),
       verifiedPurchase: input.verifiedPurchase,
-      status: "pending" as const,
-      moderationNote: null,
-      moderatedAt: null,
-      moderatedBy: null,
+      ...moderationFields(status, { note: null, staffId: null }, now),
       updatedAt: now,
     };
     const [saved] = await tx
@@ -298,7 +324,11 @@ export async function saveOwnReview(
     }
     const [row] = await tx.select().from(reviews).where(eq(reviews.id, reviewId));
     const photos = await photosOf(tx, [reviewId]);
-    return { review: ownDto(row!, photos.get(reviewId) ?? []), created: saved!.inserted };
+    return {
+      review: ownDto(row!, photos.get(reviewId) ?? []),
+      created: saved!.inserted,
+      previousStatus: existing?.status ?? null,
+    };
   });
 }
 
@@ -313,15 +343,19 @@ export async function getOwnReview(db: Db, userId: string, productId: string): P
 }
 
 /**
- * Deletes the customer's own review of a product with its photos and votes. Returns whether there
- * was one.
+ * Deletes the customer's own review of a product with its photos and votes. Returns the status it
+ * had, or null when there was none.
  */
-export async function deleteOwnReview(db: Db, userId: string, productId: string): Promise<boolean> {
-  const deleted = await db
+export async function deleteOwnReview(
+  db: Db,
+  userId: string,
+  productId: string,
+): Promise<ReviewStatus | null> {
+  const [deleted] = await db
     .delete(reviews)
     .where(and(eq(reviews.productId, productId), eq(reviews.userId, userId)))
-    .returning({ id: reviews.id });
-  return deleted.length > 0;
+    .returning({ status: reviews.status });
+  return deleted?.status ?? null;
 }
 
 /** Sort keys of the store list; every order is descending on (key, id), so one row comparison pages it. */
@@ -459,23 +493,39 @@ export async function setHelpfulVote(
   });
 }
 
+/** `%`, `_` and backslashes taken literally in a LIKE pattern. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /**
- * The moderation queue: reviews in one status (default `pending`), optionally of one product.
+ * The moderation queue: reviews in one status (default `pending`), narrowed by the filters given:
+ * `productId` (exactly), `product` (a product id, or part of the SKU, case-insensitive), `rating`
+ * (stars), `hasText` (a title or text, or a rating alone), `hasPhotos`, `verifiedPurchase`.
  * Pending reviews come oldest first (first come, first moderated), approved and rejected ones newest
- * first. `cursor` is the id of the last review of the previous page.
+ * first. `cursor` is the id of the last review of the previous page; `total` counts every match.
+ * `product` of each item is null (the routes add the catalog's name and slug).
  * @throws ValidationError (field `cursor`) for a malformed cursor.
  */
 export async function listReviewsForModeration(
   db: Db,
-  query: { status?: ReviewStatus; productId?: string; limit?: number; cursor?: string },
+  query: Partial<AdminReviewQuery>,
 ): Promise<AdminReviewPageDto> {
   const status = query.status ?? "pending";
   const limit = Math.min(Math.max(query.limit ?? 20, 1), 100);
   if (query.cursor && !reviewIdPattern.test(query.cursor)) throw cursorError();
   const oldestFirst = status === "pending";
+  const product = query.product?.trim();
+  const hasText = sql`(${reviews.title} <> '' or ${reviews.body} <> '')`;
+  const hasPhotos = sql`exists (select 1 from ${reviewPhotos} where ${reviewPhotos.reviewId} = ${reviews.id})`;
   const base = and(
     eq(reviews.status, status),
     query.productId ? eq(reviews.productId, query.productId) : undefined,
+    product
+      ? or(eq(reviews.productId, product), sql`${reviews.productSku} ilike ${`%${likeLiteral(product)}%`}`)
+      : undefined,
+    query.rating !== undefined ? eq(reviews.rating, query.rating) : undefined,
+    query.hasText === undefined ? undefined : query.hasText ? hasText : sql`not ${hasText}`,
+    query.hasPhotos === undefined ? undefined : query.hasPhotos ? hasPhotos : sql`not ${hasPhotos}`,
+    query.verifiedPurchase === undefined ? undefined : eq(reviews.verifiedPurchase, query.verifiedPurchase),
   );
   const page = and(
     base,
@@ -513,10 +563,97 @@ export async function getReviewForStaff(db: Db, reviewId: string): Promise<Admin
   return adminDto(row, (await photosOf(db, [row.id])).get(row.id) ?? []);
 }
 
+/** One review's change of moderation status (`from` null: it was created; `to` null: deleted). */
+export interface StatusChange {
+  productId: string | null;
+  from: ReviewStatus | null;
+  to: ReviewStatus | null;
+  /** Its rating (or content) was rewritten too (a shopper's edit). */
+  rewritten?: boolean;
+}
+
 /**
- * Approves or rejects a review (any review, again if need be), recording who did it and when and
- * an optional internal note (at most 500 characters; rejections). Returns the review and the status
- * it had.
+ * The products whose rating (count, average, stars; shown by the catalog and the search index) moved
+ * with these changes, each once: a review entered or left the approved ones, or an approved review was
+ * rewritten. The same rule for a manual approval, an automatic one, a rejection, an edit, a deletion.
+ */
+export function ratingMoved(changes: readonly StatusChange[]): string[] {
+  const moved = new Set<string>();
+  for (const c of changes) {
+    if (!c.productId || (c.from !== "approved" && c.to !== "approved")) continue;
+    if (c.from !== c.to || c.rewritten) moved.add(c.productId);
+  }
+  return [...moved];
+}
+
+/**
+ * The moderation columns of a review entering `status`: pending clears them; approved and rejected
+ * record the time, the staff member (null: approved automatically by the shop's settings) and the
+ * internal note.
+ */
+function moderationFields(
+  status: ReviewStatus,
+  by: { note: string | null; staffId: string | null },
+  now: Date,
+) {
+  return status === "pending"
+    ? { status, moderationNote: null, moderatedAt: null, moderatedBy: null }
+    : { status, moderationNote: by.note, moderatedAt: now, moderatedBy: by.staffId };
+}
+
+/** The note of a moderation, trimmed (null when empty). @throws ValidationError naming `field`. */
+function moderationNote(note: string | null | undefined, field: string): string | null {
+  const text = note?.trim() || null;
+  if (text && text.length > reviewLimits.noteMax)
+    throw new ValidationError([{ field, message: `must be at most ${reviewLimits.noteMax} characters` }]);
+  return text;
+}
+
+/**
+ * Approves or rejects reviews (any of them, again if need be) in the caller's transaction, recording
+ * who did it and when and an optional internal note (at most 500 characters). Rows are locked in id
+ * order (no deadlock between two bulk moderations). Repeated ids count once; ids of no review come
+ * back in `notFound`. `changed` gives each moderated review's product and previous status, in id
+ * order (for the audit log and `ratingMoved`).
+ * @throws ValidationError (field `note`, or `noteField`).
+ */
+export async function moderateReviews(
+  db: Db,
+  reviewIds: readonly string[],
+  change: { status: "approved" | "rejected"; note?: string | null; staffId: string | null },
+  noteField = "note",
+): Promise<{ changed: (StatusChange & { id: string; from: ReviewStatus })[]; notFound: string[] }> {
+  const note = moderationNote(change.note, noteField);
+  const ids = [...new Set(reviewIds)];
+  const wellFormed = ids.filter((id) => reviewIdPattern.test(id));
+  const before = wellFormed.length
+    ? await db
+        .select({ id: reviews.id, productId: reviews.productId, status: reviews.status })
+        .from(reviews)
+        .where(inArray(reviews.id, wellFormed))
+        .orderBy(asc(reviews.id))
+        .for("update")
+    : [];
+  if (before.length) {
+    await db
+      .update(reviews)
+      .set(moderationFields(change.status, { note, staffId: change.staffId }, new Date()))
+      .where(
+        inArray(
+          reviews.id,
+          before.map((r) => r.id),
+        ),
+      );
+  }
+  const found = new Set(before.map((r) => r.id));
+  return {
+    changed: before.map((r) => ({ id: r.id, productId: r.productId, from: r.status, to: change.status })),
+    notFound: ids.filter((id) => !found.has(id)),
+  };
+}
+
+/**
+ * Approves or rejects one review (see `moderateReviews`). Returns the review and the status it had.
  * @throws NotFoundError REVIEW_NOT_FOUND, ValidationError (note).
  */
 export async function moderateReview(
@@ -524,27 +661,64 @@ export async function moderateReview(
   reviewId: string,
   change: { status: "approved" | "rejected"; note?: string | null; staffId: string | null },
 ): Promise<{ review: AdminReviewDto; previousStatus: ReviewStatus }> {
-  const note = change.note?.trim() || null;
-  if (note && note.length > reviewLimits.noteMax)
-    throw new ValidationError([
-      { field: "note", message: `must be at most ${reviewLimits.noteMax} characters` },
-    ]);
-  const [before] = await db
-    .select({ status: reviews.status })
-    .from(reviews)
-    .where(eq(reviews.id, reviewId))
+  const { changed } = await moderateReviews(db, [reviewId], change);
+  if (!changed[0]) throw notFound();
+  return { review: await getReviewForStaff(db, reviewId), previousStatus: changed[0].from };
+}
+
+const settingsId = "default";
+
+/**
+ * The shop's review settings: which new or edited shopper reviews are approved at once. Both off
+ * until staff save them. `updatedAt` is null until then.
+ */
+export async function getReviewSettings(db: Db): Promise<ReviewSettingsDto> {
+  const [row] = await db.select().from(reviewSettings).where(eq(reviewSettings.id, settingsId));
+  return {
+    autoApproveWithoutText: row?.autoApproveWithoutText ?? false,
+    autoApproveVerifiedBuyers: row?.autoApproveVerifiedBuyers ?? false,
+    updatedAt: row?.updatedAt.toISOString() ?? null,
+  };
+}
+
+/**
+ * Saves the shop's review settings (both flags) in the caller's transaction, the row locked while
+ * read, and returns them before and after (for the audit log). Reviews already written keep their
+ * status: the settings apply to reviews written or edited from now on.
+ */
+export async function updateReviewSettings(
+  db: Db,
+  input: { autoApproveWithoutText: boolean; autoApproveVerifiedBuyers: boolean },
+): Promise<{ before: ReviewSettingsDto; after: ReviewSettingsDto }> {
+  const [locked] = await db
+    .select({ id: reviewSettings.id })
+    .from(reviewSettings)
+    .where(eq(reviewSettings.id, settingsId))
     .for("update");
-  if (!before) throw notFound();
+  const before = locked
+    ? await getReviewSettings(db)
+    : { autoApproveWithoutText: false, autoApproveVerifiedBuyers: false, updatedAt: null };
+  const values = {
+    autoApproveWithoutText: input.autoApproveWithoutText,
+    autoApproveVerifiedBuyers: input.autoApproveVerifiedBuyers,
+    updatedAt: new Date(),
+  };
   await db
-    .update(reviews)
-    .set({
-      status: change.status,
-      moderationNote: note,
-      moderatedAt: new Date(),
-      moderatedBy: change.staffId,
-    })
-    .where(eq(reviews.id, reviewId));
-  return { review: await getReviewForStaff(db, reviewId), previousStatus: before.status };
+    .insert(reviewSettings)
+    .values({ id: settingsId, ...values })
+    .onConflictDoUpdate({ target: reviewSettings.id, set: values });
+  return { before, after: await getReviewSettings(db) };
+}
+
+/** Whether the shop's settings approve a shopper's review at once. */
+function autoApproves(
+  settings: Pick<ReviewSettingsDto, "autoApproveWithoutText" | "autoApproveVerifiedBuyers">,
+  review: { hasText: boolean; verifiedPurchase: boolean },
+): boolean {
+  return (
+    (settings.autoApproveWithoutText && !review.hasText) ||
+    (settings.autoApproveVerifiedBuyers && review.verifiedPurchase)
+  );
 }
 
 /**

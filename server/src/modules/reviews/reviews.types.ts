@@ -99,8 +99,18 @@ export const ReviewListQuerySchema = Type.Object(
 export const ReviewInputSchema = Type.Object(
   {
     rating: Type.Integer({ minimum: 1, maximum: 5, description: "Stars, 1 to 5" }),
-    title: Type.String({ minLength: 1, maxLength: reviewLimits.titleMax }),
-    body: Type.String({ minLength: 1, maxLength: reviewLimits.bodyMax }),
+    title: Type.Optional(
+      Type.String({
+        maxLength: reviewLimits.titleMax,
+        description: "Required with a body; leave both title and body out (or empty) for a rating alone",
+      }),
+    ),
+    body: Type.Optional(
+      Type.String({
+        maxLength: reviewLimits.bodyMax,
+        description: "Required with a title; leave both out (or empty) for a rating alone",
+      }),
+    ),
     authorName: Type.Optional(
       Type.String({
         minLength: 1,
@@ -135,12 +145,26 @@ export const AdminReviewSchema = Type.Object({
   ...publicFields,
   productId: Nullable(Type.String()),
   productSku: Type.String(),
+  product: Nullable(
+    Type.Object(
+      {
+        name: Type.String(),
+        slug: Type.String({ description: "The product page is /products/<slug>" }),
+      },
+      { description: "The reviewed product in the catalog; null when it is not (or no longer) there" },
+    ),
+  ),
   userId: Nullable(Type.String()),
   email: Nullable(Type.String()),
   status: Type.Union([Type.Literal("pending"), Type.Literal("approved"), Type.Literal("rejected")]),
   moderationNote: Nullable(Type.String()),
   moderatedAt: Nullable(DateTime),
-  moderatedBy: Nullable(Type.String()),
+  moderatedBy: Nullable(
+    Type.String({
+      description:
+        "Staff user who approved or rejected it last; null with `moderatedAt` set when the shop's settings approved it automatically",
+    }),
+  ),
   imported: Type.Boolean({ description: "Came from a catalog import" }),
 });
 
@@ -157,12 +181,77 @@ export const AdminReviewQuerySchema = Type.Object(
         default: "pending",
       }),
     ),
-    productId: Type.Optional(Type.String({ maxLength: 64 })),
+    productId: Type.Optional(Type.String({ maxLength: 64, description: "Reviews of this product only" })),
+    product: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: "A product id, or part of a SKU (case-insensitive)",
+      }),
+    ),
+    rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: "Stars, 1 to 5" })),
+    hasText: Type.Optional(
+      Type.Boolean({ description: "true: with a title or text; false: a rating alone" }),
+    ),
+    hasPhotos: Type.Optional(Type.Boolean({ description: "With (true) or without (false) photos" })),
+    verifiedPurchase: Type.Optional(
+      Type.Boolean({ description: "By verified buyers (true) or not (false)" }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
 );
+
+/** The moderation queue's filters (see `AdminReviewQuerySchema`). */
+export type AdminReviewQuery = Static<typeof AdminReviewQuerySchema>;
+
+export const ReviewSettingsSchema = Type.Object(
+  {
+    autoApproveWithoutText: Type.Boolean({
+      description: "Approve at once a review that is a rating alone (no title, no text)",
+    }),
+    autoApproveVerifiedBuyers: Type.Boolean({
+      description: "Approve at once a review by a verified buyer of the product",
+    }),
+    updatedAt: Nullable(DateTime),
+  },
+  { description: "Which new or edited shopper reviews skip the moderation queue; the rest wait as pending" },
+);
+
+export const ReviewSettingsInputSchema = Type.Object(
+  {
+    autoApproveWithoutText: Type.Boolean(),
+    autoApproveVerifiedBuyers: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/** The most reviews one bulk moderation takes. */
+export const bulkModerationMax = 200;
+
+export const BulkModerationSchema = Type.Object(
+  {
+    reviewIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      minItems: 1,
+      maxItems: bulkModerationMax,
+      description: `1 to ${bulkModerationMax} review ids; repeats count once`,
+    }),
+    action: Type.Union([Type.Literal("approve"), Type.Literal("reject")]),
+    reason: Type.Optional(
+      Type.String({
+        maxLength: reviewLimits.noteMax,
+        description: "Why (internal, never shown to shoppers), kept as each review's moderation note",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const BulkModerationResultSchema = Type.Object({
+  updated: Type.Integer({ minimum: 0, description: "Reviews approved or rejected" }),
+  notFound: Type.Array(Type.String(), { description: "Ids of no review (nothing was done with them)" }),
+});
 
 export type ReviewPhotoDto = Static<typeof ReviewPhotoSchema>;
 export type ReviewDto = Static<typeof ReviewSchema>;
@@ -171,3 +260,4 @@ export type RatingSummaryDto = Static<typeof RatingSummarySchema>;
 export type ReviewPageDto = Static<typeof ReviewPageSchema>;
 export type AdminReviewDto = Static<typeof AdminReviewSchema>;
 export type AdminReviewPageDto = Static<typeof AdminReviewPageSchema>;
+export type ReviewSettingsDto = Static<typeof ReviewSettingsSchema>;

@@ -261,9 +261,16 @@ function ReviewItem({
     <li className="py-5">
       <article aria-labelledby={titleId}>
         <Stars value={review.rating} />
-        <h3 id={titleId} className="mt-1 font-semibold text-neutral-900">
-          {review.title}
-        </h3>
+        {review.title ? (
+          <h3 id={titleId} className="mt-1 font-semibold text-neutral-900">
+            {review.title}
+          </h3>
+        ) : (
+          // A rating without words: the heading names it for screen readers only.
+          <h3 id={titleId} className="sr-only">
+            {review.rating}-star rating by {review.authorName}
+          </h3>
+        )}
         <p className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-neutral-700">
           <span>{review.authorName}</span>
           <span aria-hidden="true">·</span>
@@ -274,7 +281,7 @@ function ReviewItem({
             </span>
           )}
         </p>
-        <p className="mt-2 whitespace-pre-line text-neutral-800">{review.body}</p>
+        {review.body && <p className="mt-2 whitespace-pre-line text-neutral-800">{review.body}</p>}
         <PhotoList photos={review.photos} author={review.authorName} />
         {review.reply && (
           <div className="mt-3 rounded-lg border-l-4 border-accent-600 bg-neutral-50 px-4 py-3 text-sm">
@@ -515,8 +522,9 @@ function ReviewForm({
     if (save.isPending || uploading) return;
     const problems: Record<string, string> = {};
     if (!rating) problems.rating = "Choose from 1 to 5 stars.";
-    if (!title.trim()) problems.title = "Give your review a title.";
-    if (!body.trim()) problems.body = "Write a few words about the product.";
+    // A rating alone is fine; words need both a title and the review itself.
+    if (!title.trim() && body.trim()) problems.title = "Give your review a title.";
+    if (!body.trim() && title.trim()) problems.body = "Write a few words about the product.";
     setMissing(problems);
     if (Object.keys(problems).length > 0) {
       save.reset();
@@ -525,8 +533,8 @@ function ReviewForm({
     }
     save.mutate({
       rating,
-      title,
-      body,
+      ...(title.trim() ? { title } : {}),
+      ...(body.trim() ? { body } : {}),
       ...(authorName.trim() ? { authorName: authorName.trim() } : {}),
       photoIds: photos.map((p) => p.id),
     });
@@ -543,7 +551,7 @@ function ReviewForm({
         value={title}
         onChange={(event) => setTitle(event.target.value)}
         maxLength={titleMax}
-        required
+        hint="Optional: a star rating alone is welcome too."
         error={errors.title}
       />
       <div>
@@ -555,7 +563,6 @@ function ReviewForm({
           value={body}
           onChange={(event) => setBody(event.target.value)}
           maxLength={bodyMax}
-          required
           rows={5}
           aria-invalid={errors.body ? true : undefined}
           aria-describedby={`${bodyId}-count${errors.body ? ` ${bodyId}-error` : ""}`}
