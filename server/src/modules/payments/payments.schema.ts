@@ -1,4 +1,15 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -133,3 +144,24 @@ export const disputes = pgTable(
     index("disputes_order_idx").on(t.orderId),
   ],
 );
+
+/**
+ * A payment provider's settings as staff set them in the admin: on or off, test mode, and its
+ * credentials sealed with the server's secret (AES-256-GCM; never returned whole by the API, shown
+ * masked). Without a row, the provider's environment variables decide (the set-up before the admin).
+ */
+export const paymentProviderSettings = pgTable("payment_provider_settings", {
+  /** The provider's code: `stripe`, `paypal`, `manual`, ... */
+  provider: text("provider").primaryKey(),
+  enabled: boolean("enabled").notNull().default(false),
+  testMode: boolean("test_mode").notNull().default(true),
+  /** Sealed JSON of the credentials (base64 of IV + tag + ciphertext); null when none were given. */
+  sealedCredentials: text("sealed_credentials"),
+  /** The last 4 characters of each credential, for the masked display. */
+  credentialHints: jsonb("credential_hints")
+    .$type<Record<string, string>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -28,6 +28,27 @@ export const storeSettings = pgTable("store_settings", {
   reservationMinutes: integer("reservation_minutes").notNull().default(30),
   /** Days an untouched cart lives before it expires. */
   cartLifetimeDays: integer("cart_lifetime_days").notNull().default(30),
+  /** The shop's name (e-mails, page titles, invoices). */
+  storeName: text("store_name").notNull().default("Bazaar"),
+  /** Address e-mails to shoppers come from and replies go to; empty: MAIL_FROM. */
+  senderEmail: text("sender_email").notNull().default(""),
+  supportPhone: text("support_phone").notNull().default(""),
+  /** The shop's postal address (invoices, pickup), a PostalAddress JSON object; null until set. */
+  storeAddress: jsonb("store_address").$type<Record<string, string | null>>(),
+  /** Id of the logo image (catalog images). */
+  logoImageId: text("logo_image_id"),
+  /** Currencies shoppers may choose (ISO 4217); the default one first. Others need a price list. */
+  currencies: jsonb("currencies").$type<string[]>().notNull().default(sql`'["USD"]'::jsonb`),
+  /** BCP 47 locales of the storefront; the first is the default. */
+  locales: jsonb("locales").$type<string[]>().notNull().default(sql`'["en-US"]'::jsonb`),
+  /** Order numbers: prefix + the sequence number, e.g. "BZ-100001". */
+  orderNumberPrefix: text("order_number_prefix").notNull().default(""),
+  /** Checkout options: guests may check out without an account. */
+  guestCheckout: boolean("guest_checkout").notNull().default(true),
+  /** Checkout options: a phone number is required with the shipping address. */
+  requirePhone: boolean("require_phone").notNull().default(false),
+  /** Bumped by every staff save; the admin API's ETag. */
+  version: integer("version").notNull().default(1),
   updatedAt: tz("updated_at").notNull().defaultNow(),
 });
 
@@ -50,6 +71,8 @@ export const taxRates = pgTable(
     /** 825 = 8.25 %. */
     rateBasisPoints: integer("rate_basis_points").notNull(),
     taxClass: text("tax_class").notNull().default("standard"),
+    /** Bumped by every staff save; the admin API's ETag. */
+    version: integer("version").notNull().default(1),
     createdAt: tz("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("tax_rates_code_key").on(t.code), index("tax_rates_country_idx").on(t.countryCode)],
@@ -81,6 +104,8 @@ export const promotions = pgTable(
     endsAt: tz("ends_at"),
     /** Where it came from, e.g. "luma:sales_rules.csv#4" (imports are idempotent by it). */
     sourceKey: text("source_key"),
+    /** Bumped by every staff save; the admin API's ETag. */
+    version: integer("version").notNull().default(1),
     createdAt: tz("created_at").notNull().defaultNow(),
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },

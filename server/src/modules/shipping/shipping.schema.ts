@@ -22,6 +22,8 @@ export const shippingZones = pgTable("shipping_zones", {
   /** Region codes inside those countries; empty = all regions. */
   regions: jsonb("regions").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   position: integer("position").notNull().default(0),
+  /** Bumped by every staff save (the zone and its methods); the admin API's ETag. */
+  version: integer("version").notNull().default(1),
   createdAt: tz("created_at").notNull().defaultNow(),
 });
 
