@@ -27,13 +27,15 @@ import {
   hooksRoutes,
   registerWebhookProcessing,
 } from "./modules/checkout/index.ts";
+import { adminContentRoutes, storeContentRoutes } from "./modules/content/index.ts";
 import { accountRoutes, authRoutes, createAuth } from "./modules/customers/index.ts";
 import { adminOrderRoutes, registerOrderEmails, storeOrderRoutes } from "./modules/orders/index.ts";
-import { paymentProvidersFor } from "./modules/payments/index.ts";
-import { adminPriceListRoutes } from "./modules/pricing/index.ts";
+import { adminPaymentSettingsRoutes, paymentProvidersFor } from "./modules/payments/index.ts";
+import { adminPriceListRoutes, adminPromotionRoutes, adminSettingsRoutes } from "./modules/pricing/index.ts";
 import { recommendationRoutes } from "./modules/recommendations/index.ts";
 import { adminReviewRoutes, storeReviewRoutes } from "./modules/reviews/index.ts";
 import { adminSearchRoutes, createSearchRuntime, storeSearchRoutes } from "./modules/search/index.ts";
+import { adminShippingRoutes } from "./modules/shipping/index.ts";
 import {
   adminGuard,
   adminJobRoutes,
@@ -42,6 +44,7 @@ import {
   staffManagementRoutes,
   staffRoutes,
 } from "./modules/staff/index.ts";
+import { adminTransferRoutes } from "./modules/transfers/index.ts";
 import {
   adminVendorRoutes,
   assertVendorRouteDeclaresRole,
@@ -319,6 +322,7 @@ export async function buildApp(
       await store.register(wishlistRoutes(ctx));
       await store.register(wishlistCartRoutes(ctx));
       await store.register(recommendationRoutes(ctx));
+      await store.register(storeContentRoutes(ctx));
       await store.register(accountRoutes(auth, ctx.db), { prefix: "/account" });
       await store.register(accountGdprRoutes(auth, ctx.db), { prefix: "/account" });
     },
@@ -356,6 +360,12 @@ export async function buildApp(
       await admin.register(adminCatalogRoutes(ctx, catalogPorts()));
       await admin.register(adminSearchRoutes(ctx, search));
       await admin.register(adminJobRoutes(ctx.jobs, ctx.db));
+      await admin.register(adminPromotionRoutes(ctx));
+      await admin.register(adminSettingsRoutes(ctx));
+      await admin.register(adminShippingRoutes(ctx));
+      await admin.register(adminPaymentSettingsRoutes(ctx));
+      await admin.register(adminContentRoutes(ctx));
+      await admin.register(adminTransferRoutes(ctx));
     },
     { prefix: "/api/admin" },
   );

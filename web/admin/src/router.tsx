@@ -3,6 +3,7 @@ import { Layout, RequirePermission } from "./components/Layout";
 import { ApiKeysPage } from "./routes/api-keys";
 import { AuditPage } from "./routes/audit";
 import { CategoriesPage } from "./routes/categories";
+import { ContentPage } from "./routes/content";
 import { DisputesPage } from "./routes/disputes";
 import { HomePage } from "./routes/home";
 import { InventoryPage } from "./routes/inventory";
@@ -15,12 +16,15 @@ import { OutboxPage } from "./routes/outbox";
 import { PriceListsPage } from "./routes/price-lists";
 import { ProductEditorPage } from "./routes/product-editor";
 import { ProductsPage } from "./routes/products";
+import { PromotionsPage } from "./routes/promotions";
 import { ReturnsPage } from "./routes/returns";
 import { ReviewsPage } from "./routes/reviews";
 import { RolesPage } from "./routes/roles";
+import { SettingsPage } from "./routes/settings";
 import { SetupPage } from "./routes/setup";
 import { SignInPage } from "./routes/sign-in";
 import { StaffPage } from "./routes/staff";
+import { TransfersPage } from "./routes/transfers";
 import { VendorsPage } from "./routes/vendors";
 
 export const router = createBrowserRouter(
@@ -116,6 +120,38 @@ export const router = createBrowserRouter(
           element: (
             <RequirePermission permission="reviews:moderate" title="Reviews">
               <ReviewsPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "promotions",
+          element: (
+            <RequirePermission permission="catalog:read" title="Promotions">
+              <PromotionsPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "content/*",
+          element: (
+            <RequirePermission permission="cms:write" title="Content">
+              <ContentPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "transfers",
+          element: (
+            <RequirePermission permission="catalog:read" title="Import and export">
+              <TransfersPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "settings/*",
+          element: (
+            <RequirePermission permission="settings:write" title="Settings">
+              <SettingsPage />
             </RequirePermission>
           ),
         },

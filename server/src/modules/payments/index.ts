@@ -1,4 +1,6 @@
 /** Payments: provider strategy, payment records, refunds, disputes, webhook events, built-in providers. */
+
+export { adminPaymentSettingsRoutes } from "./payments.admin.routes.ts";
 export {
   type CreatePaymentInput,
   type PaymentProvider,

@@ -40,3 +40,5 @@ export {
   upsertPromotion,
   upsertTaxRates,
 } from "./pricing.service.ts";
+export { adminPromotionRoutes } from "./promotions.routes.ts";
+export { adminSettingsRoutes } from "./settings.routes.ts";

@@ -1,5 +1,6 @@
 /** Shipping: zones, methods (flat rate, table rate, pickup, carrier) and their rates. */
 
+export { adminShippingRoutes } from "./shipping.admin.routes.ts";
 export type { ShippingMethodType, TableRateRow } from "./shipping.schema.ts";
 export {
   type CarrierRateStrategy,

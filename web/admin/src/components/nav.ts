@@ -43,6 +43,30 @@ export const sections = [
     description: "Approve, reject and answer reviews.",
   },
   {
+    to: "/promotions",
+    label: "Promotions",
+    permission: "catalog:read",
+    description: "Discounts and coupon codes.",
+  },
+  {
+    to: "/content",
+    label: "Content",
+    permission: "cms:write",
+    description: "Home page, pages, menus and the announcement bar.",
+  },
+  {
+    to: "/transfers",
+    label: "Import and export",
+    permission: "catalog:read",
+    description: "CSV and JSON imports and exports, with progress and error reports.",
+  },
+  {
+    to: "/settings",
+    label: "Settings",
+    permission: "settings:write",
+    description: "Store details, taxes, shipping, payments and checkout.",
+  },
+  {
     to: "/low-stock",
     label: "Low stock",
     permission: "catalog:read",
