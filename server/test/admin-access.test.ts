@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignRole, bootstrapOwner, builtInRoles } from "../src/modules/staff/index.ts";
+import { addVendorMember, createVendor } from "../src/modules/vendors/index.ts";
 import { queryRows } from "../src/platform/db.ts";
 import { testApp } from "./helpers.ts";
 
@@ -56,9 +57,22 @@ describe("authorization matrix over every /api/admin route", () => {
   it("allows and denies each route exactly as its declared permission says", async () => {
     const adminRoutes = t.ctx.routes.filter((r) => r.url.startsWith("/api/admin"));
     expect(adminRoutes.length).toBeGreaterThanOrEqual(7);
+    // A vendor's owner is a seller, not shop staff: the admin API refuses them like a customer.
+    const vendorCookie = await account("seller@vendors.test");
+    const [seller] = await queryRows<{ id: string }>(
+      t.ctx.db,
+      sql`select id from users where email = 'seller@vendors.test'`,
+    );
+    const vendor = await createVendor(
+      t.ctx.db,
+      { name: "Seller Co", slug: "seller-co" },
+      { actorId: "test" },
+    );
+    await addVendorMember(t.ctx.db, vendor.id, seller!.id, "owner", { actorId: "test" });
     const callers: Record<string, { cookie: string | null; permissions: Set<string> | "none" }> = {
       anonymous: { cookie: null, permissions: "none" },
       customer: { cookie: await account("shopper@example.com"), permissions: "none" },
+      vendor: { cookie: vendorCookie, permissions: "none" },
     };
     for (const [key, role] of Object.entries(builtInRoles)) {
       callers[key] = {
