@@ -65,7 +65,13 @@ export type IdPrefix =
   | "wl"
   | "wli"
   | "srq"
-  | "syn";
+  | "syn"
+  | "cnote"
+  | "sadj"
+  | "stx"
+  | "cms"
+  | "dtr"
+  | "view";
 
 /**
  * A new prefixed, time-sortable id such as `prod_01JD5V3M8Q7X2K9W4E6R1T0Y3B`:
