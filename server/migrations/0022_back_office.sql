@@ -13,6 +13,14 @@ CREATE TABLE "content_entries" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "customer_notes" (
+	"id" text PRIMARY KEY NOT NULL,
+	"user_id" text NOT NULL,
+	"author_id" text,
+	"body" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "stock_adjustments" (
 	"id" text PRIMARY KEY NOT NULL,
 	"variant_id" text NOT NULL,
@@ -96,13 +104,19 @@ ALTER TABLE "store_settings" ADD COLUMN "require_phone" boolean DEFAULT false NO
 ALTER TABLE "store_settings" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
 ALTER TABLE "tax_rates" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
 ALTER TABLE "shipping_zones" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "customer_notes" ADD CONSTRAINT "customer_notes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "content_entries_key_key" ON "content_entries" USING btree ("key");--> statement-breakpoint
 CREATE UNIQUE INDEX "content_entries_source_key" ON "content_entries" USING btree ("source_key");--> statement-breakpoint
 CREATE INDEX "content_entries_kind_idx" ON "content_entries" USING btree ("kind","updated_at");--> statement-breakpoint
+CREATE INDEX "customer_notes_user_idx" ON "customer_notes" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE INDEX "stock_adjustments_variant_idx" ON "stock_adjustments" USING btree ("variant_id","id");--> statement-breakpoint
 CREATE INDEX "stock_adjustments_location_idx" ON "stock_adjustments" USING btree ("location_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "saved_views_user_resource_name_key" ON "saved_views" USING btree ("user_id","resource","name");--> statement-breakpoint
 CREATE INDEX "data_transfers_created_idx" ON "data_transfers" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "products_updated_idx" ON "products" USING btree ("updated_at","id");--> statement-breakpoint
+CREATE INDEX "products_name_trgm_idx" ON "products" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "products_publish_at_idx" ON "products" USING btree ("publish_at");--> statement-breakpoint
+CREATE INDEX "users_created_idx" ON "users" USING btree ("created_at","id");--> statement-breakpoint
+CREATE INDEX "users_name_trgm_idx" ON "users" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "users_email_trgm_idx" ON "users" USING gin ("email" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "order_line_items_product_idx" ON "order_line_items" USING btree ("product_id");

@@ -14,6 +14,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Type } from "typebox";
 import { type Config, repoRoot } from "./config.ts";
 import { catalogPorts } from "./flows/catalog-ports/index.ts";
+import { adminCustomerRoutes } from "./flows/customer-admin/index.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr/index.ts";
 import { reviewPorts } from "./flows/review-ports/index.ts";
 import { shopJobs } from "./jobs.ts";
@@ -366,6 +367,7 @@ export async function buildApp(
       await admin.register(adminPaymentSettingsRoutes(ctx));
       await admin.register(adminContentRoutes(ctx));
       await admin.register(adminTransferRoutes(ctx));
+      await admin.register(adminCustomerRoutes(ctx));
     },
     { prefix: "/api/admin" },
   );

@@ -4,6 +4,7 @@ import type { PersonalDataSource } from "../../platform/personal-data.ts";
 import {
   accounts,
   addresses,
+  customerNotes,
   customerProfiles,
   sessions,
   signInThrottles,
@@ -31,9 +32,10 @@ export const customersPersonalData: PersonalDataSource = {
     ],
     sessions: ["ip_address", "user_agent", "created_at", "expires_at"],
     accounts: ["provider_id", "account_id", "created_at"],
+    customer_notes: ["body", "created_at"],
   },
   async export(db, { userId }) {
-    const [user, profile, addressRows, sessionRows, accountRows] = await Promise.all([
+    const [user, profile, addressRows, sessionRows, accountRows, noteRows] = await Promise.all([
       queryRows<Record<string, unknown>>(
         db,
         sql`select id, name, email, image, email_verified, two_factor_enabled, created_at from ${users} where id = ${userId}`,
@@ -55,6 +57,11 @@ export const customersPersonalData: PersonalDataSource = {
         db,
         sql`select provider_id, account_id, created_at from ${accounts} where user_id = ${userId}`,
       ),
+      // Staff notes about the person are their personal data too (GDPR Art. 15).
+      queryRows<Record<string, unknown>>(
+        db,
+        sql`select body, created_at from ${customerNotes} where user_id = ${userId} order by created_at`,
+      ),
     ]);
     return {
       users: user,
@@ -62,6 +69,7 @@ export const customersPersonalData: PersonalDataSource = {
       addresses: addressRows,
       sessions: sessionRows,
       accounts: accountRows,
+      customer_notes: noteRows,
     };
   },
   async erase(db, { userId, email }) {
@@ -78,6 +86,7 @@ export const customersPersonalData: PersonalDataSource = {
       .where(eq(users.id, userId));
     await db.delete(customerProfiles).where(eq(customerProfiles.userId, userId));
     await db.delete(addresses).where(eq(addresses.userId, userId));
+    await db.delete(customerNotes).where(eq(customerNotes.userId, userId));
     await db.delete(sessions).where(eq(sessions.userId, userId));
     await db.delete(accounts).where(eq(accounts.userId, userId));
     await db.delete(twoFactors).where(eq(twoFactors.userId, userId));

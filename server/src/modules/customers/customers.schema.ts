@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
@@ -7,19 +8,28 @@ import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/p
  */
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
-export const users = pgTable("users", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  email: text("email").notNull().unique(),
-  emailVerified: boolean("email_verified").notNull().default(false),
-  image: text("image"),
-  twoFactorEnabled: boolean("two_factor_enabled").default(false),
-  createdAt: tz("created_at").notNull().defaultNow(),
-  updatedAt: tz("updated_at")
-    .notNull()
-    .defaultNow()
-    .$onUpdate(() => new Date()),
-});
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    email: text("email").notNull().unique(),
+    emailVerified: boolean("email_verified").notNull().default(false),
+    image: text("image"),
+    twoFactorEnabled: boolean("two_factor_enabled").default(false),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
+  },
+  (t) => [
+    // The staff customer list: newest first by keyset, and search inside names and e-mails.
+    index("users_created_idx").on(t.createdAt, t.id),
+    index("users_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
+    index("users_email_trgm_idx").using("gin", sql`${t.email} gin_trgm_ops`),
+  ],
+);
 
 export const sessions = pgTable(
   "sessions",
@@ -159,4 +169,20 @@ export const addresses = pgTable(
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },
   (t) => [index("addresses_user_idx").on(t.userId)],
+);
+
+/** Staff notes on a customer (internal, never shown to the customer), newest last. */
+export const customerNotes = pgTable(
+  "customer_notes",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The staff member who wrote it. */
+    authorId: text("author_id"),
+    body: text("body").notNull(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("customer_notes_user_idx").on(t.userId, t.createdAt)],
 );

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import countries from "i18n-iso-countries";
 import { postcodeValidator, postcodeValidatorExistsForCountry } from "postcode-validator";
 import type { PostalAddress } from "../../platform/address.ts";
@@ -265,6 +265,32 @@ export async function updateProfile(
       .onConflictDoUpdate({ target: customerProfiles.userId, set: values });
   });
   return getProfile(db, userId);
+}
+
+/** An account as the customer export lists it. */
+export interface AccountListRow {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: Date;
+}
+
+/**
+ * Every account (shoppers and staff alike: this module does not know roles), in id order, one keyset
+ * page at a time for exports that walk all of them: `after` is the last id of the previous page (null
+ * for the first); at most `limit` rows. A page costs one index range scan, whatever its position.
+ */
+export async function listAccountsPage(
+  db: Db,
+  after: string | null,
+  limit: number,
+): Promise<AccountListRow[]> {
+  return db
+    .select({ id: users.id, email: users.email, name: users.name, createdAt: users.createdAt })
+    .from(users)
+    .where(after === null ? undefined : gt(users.id, after))
+    .orderBy(asc(users.id))
+    .limit(limit);
 }
 
 /** Name, email and 2FA state of accounts, by id (for staff lists). */

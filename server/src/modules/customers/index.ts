@@ -2,6 +2,21 @@
 
 export { accountGuard, accountRoutes } from "./customers.account.routes.ts";
 export {
+  activeSessionsOf,
+  addNote,
+  assertCustomer,
+  type CustomerNote,
+  type CustomerQuery,
+  type CustomerRow,
+  type CustomerSession,
+  type CustomerSort,
+  customerSorts,
+  deleteNote,
+  endSessionsOf,
+  listCustomersForStaff,
+  notesOf,
+} from "./customers.admin.ts";
+export {
   type Auth,
   type AuthContext,
   createAuth,
@@ -11,5 +26,14 @@ export {
 } from "./customers.auth.ts";
 export { customersPersonalData } from "./customers.personal-data.ts";
 export { authRoutes } from "./customers.routes.ts";
-export { type Address, accountSummaries, type Profile, validateAddress } from "./customers.service.ts";
+export {
+  type AccountListRow,
+  type Address,
+  accountSummaries,
+  getProfile,
+  listAccountsPage,
+  listAddresses,
+  type Profile,
+  validateAddress,
+} from "./customers.service.ts";
 export { endOverlongSessions } from "./customers.sessions.ts";

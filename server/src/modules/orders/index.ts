@@ -21,7 +21,15 @@ export {
   productsBoughtBy,
   purchasedProducts,
 } from "./orders.history.ts";
-export { hasPurchasedProduct, orderedProductIds, ordersReceivedBetween } from "./orders.purchases.ts";
+export {
+  type CustomerOrderStats,
+  hasOrderedCondition,
+  hasPurchasedProduct,
+  orderedProductIds,
+  orderStatsOfUsers,
+  ordersReceivedBetween,
+  recentOrdersOfUser,
+} from "./orders.purchases.ts";
 export { applyRefundToOrder, refundOrder, refundReasons } from "./orders.refunds.ts";
 export { decideReturn, receiveReturn, requestReturn } from "./orders.returns.ts";
 export type {
@@ -32,6 +40,7 @@ export type {
   ReturnStatus,
 } from "./orders.schema.ts";
 export {
+  type AccountOrderTotals,
   addFulfilledQuantities,
   addOrderEvent,
   addOrderEvents,
@@ -67,6 +76,7 @@ export {
   type OrderListFilter,
   type OrderRow,
   openReturns,
+  orderTotalsByAccount,
   type ReturnRow,
   returnsOfOrder,
   transitionOrder,

@@ -67,3 +67,84 @@ export async function ordersReceivedBetween(
   );
   return rows.map((r) => r.id);
 }
+
+/** What an account has ordered, for the staff customer list: orders that were paid and not cancelled. */
+export interface CustomerOrderStats {
+  /** Orders placed signed in to the account and paid, not cancelled or wholly refunded. */
+  ordersCount: number;
+  /** Their totals summed per currency, minor units. */
+  totalSpent: { amount: number; currency: string }[];
+  /** When the last of them was placed, ISO 8601 UTC. */
+  lastOrderAt: string | null;
+}
+
+/**
+ * Order figures of the given accounts (one query over the `orders_user_idx` index). Accounts without
+ * such orders are absent from the map.
+ */
+export async function orderStatsOfUsers(db: Db, userIds: string[]): Promise<Map<string, CustomerOrderStats>> {
+  const result = new Map<string, CustomerOrderStats>();
+  if (userIds.length === 0) return result;
+  const rows = await queryRows<{
+    user_id: string;
+    currency: string;
+    n: number;
+    spent: string | number;
+    last: Date | string;
+  }>(
+    db,
+    sql`select o.user_id, o.currency, count(*)::int as n, sum(o.total) as spent, max(o.placed_at) as last
+      from ${orders} o
+      where o.user_id = any(${sql.param(userIds)}::text[]) and o.status = any(${sql.param(boughtStatuses)}::text[])
+      group by o.user_id, o.currency`,
+  );
+  for (const r of rows) {
+    const stats = result.get(r.user_id) ?? { ordersCount: 0, totalSpent: [], lastOrderAt: null };
+    stats.ordersCount += Number(r.n);
+    stats.totalSpent.push({ amount: Number(r.spent), currency: r.currency });
+    const last = new Date(r.last).toISOString();
+    if (!stats.lastOrderAt || last > stats.lastOrderAt) stats.lastOrderAt = last;
+    result.set(r.user_id, stats);
+  }
+  return result;
+}
+
+/**
+ * SQL condition "this account has (not) ordered", for the customers module's staff list to embed
+ * with the column holding the user id. Keeps the orders tables private to this module.
+ */
+export function hasOrderedCondition(userIdColumn: unknown, ordered: boolean) {
+  const exists = sql`exists (select 1 from ${orders} o where o.user_id = ${userIdColumn}
+    and o.status = any(${sql.param(boughtStatuses)}::text[]))`;
+  return ordered ? exists : sql`not ${exists}`;
+}
+
+/** The account's most recent orders (any status), newest first, at most `limit`. */
+export async function recentOrdersOfUser(
+  db: Db,
+  userId: string,
+  limit = 10,
+): Promise<
+  { id: string; number: string; status: string; total: number; currency: string; placedAt: string }[]
+> {
+  const rows = await queryRows<{
+    id: string;
+    number: string;
+    status: string;
+    total: string | number;
+    currency: string;
+    placed_at: Date | string;
+  }>(
+    db,
+    sql`select id, number, status, total, currency, placed_at from ${orders}
+      where user_id = ${userId} order by placed_at desc limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    status: r.status,
+    total: Number(r.total),
+    currency: r.currency,
+    placedAt: new Date(r.placed_at).toISOString(),
+  }));
+}

@@ -38,10 +38,13 @@ export type OrderEventRow = typeof orderEvents.$inferSelect;
 
 /**
  * A new order with its line snapshots. Amounts in minor units of `currency`. The order number is
- * taken from the `order_number_seq` sequence on insert (sequential from 100001, never reused).
+ * taken from the `order_number_seq` sequence on insert (sequential from 100001, never reused), after
+ * `numberPrefix` when given ("BZ-" gives "BZ-100042").
  */
 export interface NewOrder {
   id: string;
+  /** Put before the sequence number: up to 10 of A-Z, 0-9 and "-" (the shop's setting); none when absent. */
+  numberPrefix?: string;
   status: OrderStatus;
   paymentStatus: OrderPaymentStatus;
   fulfillmentStatus: FulfillmentStatus;
@@ -162,12 +165,15 @@ export async function insertOrder<P extends Record<string, SqlPart> = Record<str
   idempotency?: IdempotencyClaim,
   parts?: P,
 ): Promise<InsertedOrder & { parts: PartResults<P> }> {
-  const { lines, ...head } = order;
+  const { lines, numberPrefix = "", ...head } = order;
+  // Checked here too: the prefix is written into the statement as a literal.
+  if (!/^[A-Z0-9-]{0,10}$/.test(numberPrefix)) throw new Error("order number prefix must match [A-Z0-9-]{0,10}");
+  const number = `nextval('${orderNumberSequence.seqName}')::text`;
   const keyInsert = idempotency
     ? insertValues(idempotencyKeys, [{ ...idempotency, orderId: order.id }])
     : null;
   const orderInsert = insertValues(orders, [head], {
-    expressions: { number: `nextval('${orderNumberSequence.seqName}')::text` },
+    expressions: { number: numberPrefix ? `'${numberPrefix}' || ${number}` : number },
     firstParam: (keyInsert?.params.length ?? 0) + 1,
   });
   const lineRows = lines.map((l, position) => ({ ...l, id: newId("oli"), orderId: order.id, position }));
@@ -446,6 +452,49 @@ export async function itemCounts(db: Db, orderIds: string[]): Promise<Map<string
     .where(inArray(orderLineItems.orderId, orderIds))
     .groupBy(orderLineItems.orderId);
   return new Map(rows.map((r) => [r.orderId, Number(r.units)]));
+}
+
+/** What an account ordered in one currency: orders placed, and the amount paid (minor units). */
+export interface AccountOrderTotals {
+  currency: string;
+  /** Orders placed (checkouts left unpaid, `pending_payment`, are not orders yet). */
+  orders: number;
+  /** Captured minus refunded over those orders, in minor units of `currency`. */
+  spent: number;
+}
+
+/**
+ * Order counts and amounts spent of accounts, per currency (an account that bought in two currencies
+ * has two entries), for the customer export. One grouped query over the (user_id, placed_at) index;
+ * accounts without orders are absent from the map.
+ */
+export async function orderTotalsByAccount(
+  db: Db,
+  userIds: string[],
+): Promise<Map<string, AccountOrderTotals[]>> {
+  const result = new Map<string, AccountOrderTotals[]>();
+  if (userIds.length === 0) return result;
+  const rows = await db
+    .select({
+      userId: orders.userId,
+      currency: orders.currency,
+      orders: sql<number>`count(*)::int`,
+      spent: sql<string>`coalesce(sum(${orders.paidTotal}), 0)::bigint`,
+    })
+    .from(orders)
+    .where(
+      and(
+        sql`${orders.userId} = any(${sql.param(userIds)}::text[])`,
+        sql`${orders.status} <> 'pending_payment'`,
+      ),
+    )
+    .groupBy(orders.userId, orders.currency)
+    .orderBy(orders.userId, orders.currency);
+  for (const row of rows) {
+    const entry = { currency: row.currency, orders: Number(row.orders), spent: Number(row.spent) };
+    result.set(row.userId!, [...(result.get(row.userId!) ?? []), entry]);
+  }
+  return result;
 }
 
 /** Locks an order row for the caller's transaction. @throws NotFoundError ORDER_NOT_FOUND */
