@@ -132,6 +132,9 @@ beforeAll(async () => {
   order = placed.json();
   await shop("POST", "/api/store/cart/lines", { variantId: variants["TEE-S"], quantity: 1 });
   await shop("PUT", "/api/store/cart/email", { email: person.email });
+  // A staff note about the person is their personal data too.
+  await t.ctx.db.execute(sql`insert into customer_notes (id, user_id, body)
+    select 'cnote_gdpr', id, 'Called about a late parcel; Zebulon prefers e-mail.' from users where email = ${person.email}`);
   await call("POST", "/api/auth/sign-in/email", "", { email: person.email, password: "not-my-password-1" });
   while ((await t.ctx.outbox.runOnce()) > 0) {}
 });
