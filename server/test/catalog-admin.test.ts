@@ -416,6 +416,9 @@ describe("category tree API", () => {
     });
     expect(bags.statusCode, bags.body).toBe(201);
     expect(bags.json()).toMatchObject({ slug: "bags-packs", parentId: gear, position: 0, version: 1 });
+    const noImage = await staff("POST", "/api/admin/categories", { name: "Tents", imageId: "img_missing" });
+    expect(noImage.statusCode).toBe(400);
+    expect(fieldOf(noImage)).toBe("imageId");
     const taken = await staff("POST", "/api/admin/categories", { name: "Bags", slug: "bags-packs" });
     expect(taken.statusCode).toBe(400);
     expect(fieldOf(taken)).toBe("slug");

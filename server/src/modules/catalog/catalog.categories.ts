@@ -166,6 +166,13 @@ async function placeAmongSiblings(
     await db.update(categories).set({ position: i }).where(eq(categories.id, sibling));
 }
 
+/** @throws ValidationError (field `imageId`) unless the id is an uploaded image (or null). */
+async function checkImage(db: Db, imageId: string | null | undefined): Promise<void> {
+  if (!imageId) return;
+  const [row] = await db.select({ id: images.id }).from(images).where(eq(images.id, imageId));
+  if (!row) throw invalid("imageId", "is not an uploaded image (upload it with POST /api/admin/images)");
+}
+
 async function announceProductsOf(db: Db, categoryId: string): Promise<void> {
   const rows = await db
     .select({ id: productCategories.productId })
@@ -188,6 +195,7 @@ export async function createCategory(db: Db, input: CategoryChanges & { name: st
   const parentId = input.parentId ?? null;
   await checkParent(db, null, parentId);
   const slug = await checkSlug(db, input.slug || name, null);
+  await checkImage(db, input.imageId);
   const id = newId("cat");
   await db.insert(categories).values({
     id,
@@ -225,6 +233,7 @@ export async function updateCategory(
   const parentId = changes.parentId === undefined ? current.parentId : changes.parentId;
   if (changes.parentId !== undefined) await checkParent(db, id, parentId);
   const slug = changes.slug !== undefined ? await checkSlug(db, changes.slug, id) : current.slug;
+  await checkImage(db, changes.imageId);
   await db
     .update(categories)
     .set({
