@@ -6,7 +6,8 @@
  * off, and prints a table: req/s, latency p50/p95/p99 in milliseconds, errors, and req/s as a share of
  * the ceiling. `npm run bench -- checkout` measures placing orders (see checkout.ts), `search` the
  * search API's speed (search.ts), `search-quality` its relevance against judgments (search-quality.ts),
- * `recommendations` the recommendation model offline (recommendations.ts).
+ * `recommendations` the recommendation model offline (recommendations.ts), `admin-lists` the staff
+ * product and customer lists at 100,000 rows (admin-lists.ts).
  */
 
 import { execFile } from "node:child_process";
@@ -20,6 +21,7 @@ import { buildApp } from "../server/src/app.ts";
 import { loadConfig } from "../server/src/config.ts";
 import { importLuma } from "../server/src/importers/luma.ts";
 import { countProducts } from "../server/src/modules/catalog/index.ts";
+import { adminLists } from "./admin-lists.ts";
 import { checkout } from "./checkout.ts";
 import { recommendations } from "./recommendations.ts";
 import { search } from "./search.ts";
@@ -131,6 +133,7 @@ async function catalog(): Promise<void> {
 
 const scenarios: Record<string, () => Promise<void>> = {
   catalog,
+  "admin-lists": adminLists,
   checkout,
   search,
   "search-quality": searchQuality,

@@ -129,7 +129,8 @@ function importKey(files: string[]): string {
   ]);
 }
 
-async function importedCatalog(name: string): Promise<CacheRef> {
+/** A catalog imported once and cached: `luma`, `bestbuy` or `generated` (BENCH_SEARCH_PRODUCTS products). */
+export async function importedCatalog(name: string): Promise<CacheRef> {
   if (name === "luma") return lumaCatalog(path.join(datasetsDir, "luma"));
   if (name === "bestbuy") {
     return cachedCatalog("search-bestbuy", importKey([bestbuyDir]), async (target) => {

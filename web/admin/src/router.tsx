@@ -4,6 +4,8 @@ import { ApiKeysPage } from "./routes/api-keys";
 import { AuditPage } from "./routes/audit";
 import { CategoriesPage } from "./routes/categories";
 import { ContentPage } from "./routes/content";
+import { CustomerDetailPage } from "./routes/customer-detail";
+import { CustomersPage } from "./routes/customers";
 import { DisputesPage } from "./routes/disputes";
 import { HomePage } from "./routes/home";
 import { InventoryPage } from "./routes/inventory";
@@ -120,6 +122,22 @@ export const router = createBrowserRouter(
           element: (
             <RequirePermission permission="reviews:moderate" title="Reviews">
               <ReviewsPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "customers",
+          element: (
+            <RequirePermission permission="customers:read" title="Customers">
+              <CustomersPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "customers/:id",
+          element: (
+            <RequirePermission permission="customers:read" title="Customer">
+              <CustomerDetailPage />
             </RequirePermission>
           ),
         },

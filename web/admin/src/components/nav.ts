@@ -7,6 +7,12 @@ export const sections = [
     description: "Find, ship, refund and cancel orders.",
   },
   {
+    to: "/customers",
+    label: "Customers",
+    permission: "customers:read",
+    description: "Accounts, their orders, notes and data.",
+  },
+  {
     to: "/returns",
     label: "Returns",
     permission: "orders:read",

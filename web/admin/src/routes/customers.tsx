@@ -1,0 +1,166 @@
+import { Button, type DataColumn, DataTable, formatMinor } from "@bazaar/ui";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { formatDate } from "../api";
+import { Field, SelectField } from "../components/forms";
+import { PageHeading } from "../components/PageHeading";
+import { QueryState } from "../components/QueryError";
+import { type CustomerListQuery, type CustomerRow, customersApi } from "./customers.api";
+
+export const customersKey = ["admin", "customers"] as const;
+
+/** "$120.00" or "$120.00 + €30.00" for totals in several currencies. */
+export function formatTotals(totals: { amount: number; currency: string }[]): string {
+  return totals.length === 0 ? "—" : totals.map((t) => formatMinor(t.amount, t.currency)).join(" + ");
+}
+
+const yesNo = (value: string | null) => (value === "true" ? true : value === "false" ? false : undefined);
+
+/**
+ * Customers: search by name or e-mail, filter by marketing consent, verified e-mail and whether they
+ * have ordered, sort; each row shows orders, total spent and the last order.
+ */
+export function CustomersPage() {
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const query = useMemo(
+    (): CustomerListQuery => ({
+      q: params.get("q") ?? undefined,
+      marketingConsent: yesNo(params.get("marketingConsent")),
+      hasOrdered: yesNo(params.get("hasOrdered")),
+      sort: (params.get("sort") as CustomerListQuery["sort"]) ?? undefined,
+    }),
+    [params],
+  );
+  const [draft, setDraft] = useState(query.q ?? "");
+  useEffect(() => setDraft(query.q ?? ""), [query.q]);
+  const customers = useInfiniteQuery({
+    queryKey: [...customersKey, query],
+    queryFn: ({ pageParam, signal }) => customersApi.list({ ...query, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    staleTime: 0,
+  });
+  const rows = customers.data?.pages.flatMap((p) => p.items);
+  const set = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next);
+  };
+  const onSearch = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    set("q", draft.trim());
+  };
+  const columns: DataColumn<CustomerRow>[] = [
+    {
+      id: "name",
+      header: "Customer",
+      isRowHeader: true,
+      cell: (c) => (
+        <span>
+          <Link
+            to={`/customers/${encodeURIComponent(c.id)}`}
+            className="font-medium text-accent-800 hover:underline"
+          >
+            {c.name || c.email}
+          </Link>
+          <span className="block text-xs text-neutral-600">{c.email}</span>
+        </span>
+      ),
+    },
+    { id: "orders", header: "Orders", align: "right", cell: (c) => c.ordersCount },
+    { id: "spent", header: "Total spent", align: "right", cell: (c) => formatTotals(c.totalSpent) },
+    { id: "last", header: "Last order", cell: (c) => formatDate(c.lastOrderAt) },
+    {
+      id: "consent",
+      header: "Marketing",
+      cell: (c) => (c.marketingConsent ? "Subscribed" : <span className="text-neutral-600">No</span>),
+    },
+    { id: "created", header: "Joined", cell: (c) => formatDate(c.createdAt) },
+  ];
+  const filtered = Boolean(query.q || query.marketingConsent !== undefined || query.hasOrdered !== undefined);
+  return (
+    <>
+      <PageHeading
+        title="Customers"
+        intro="Every account. Order figures count paid orders that were not cancelled."
+      />
+      <search aria-label="Find customers" className="mb-4 block">
+        <form onSubmit={onSearch} className="flex flex-wrap items-end gap-3">
+          <Field
+            label="Search"
+            name="q"
+            type="search"
+            value={draft}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+            hint="Part of a name or e-mail."
+            maxLength={200}
+            autoComplete="off"
+            className="w-full max-w-xs"
+          />
+          <SelectField
+            label="Marketing"
+            name="marketingConsent"
+            value={params.get("marketingConsent") ?? ""}
+            onChange={(e) => set("marketingConsent", e.currentTarget.value)}
+            className="w-40"
+          >
+            <option value="">Anyone</option>
+            <option value="true">Subscribed</option>
+            <option value="false">Not subscribed</option>
+          </SelectField>
+          <SelectField
+            label="Orders"
+            name="hasOrdered"
+            value={params.get("hasOrdered") ?? ""}
+            onChange={(e) => set("hasOrdered", e.currentTarget.value)}
+            className="w-40"
+          >
+            <option value="">Anyone</option>
+            <option value="true">Has ordered</option>
+            <option value="false">Never ordered</option>
+          </SelectField>
+          <SelectField
+            label="Sort"
+            name="sort"
+            value={params.get("sort") ?? "-created"}
+            onChange={(e) => set("sort", e.currentTarget.value === "-created" ? "" : e.currentTarget.value)}
+            className="w-44"
+          >
+            <option value="-created">Newest first</option>
+            <option value="created">Oldest first</option>
+            <option value="name">Name</option>
+            <option value="email">E-mail</option>
+          </SelectField>
+          <div className="flex gap-2 pb-6">
+            <Button type="submit">Search</Button>
+            {filtered && (
+              <Button variant="secondary" onClick={() => setParams({})}>
+                Clear filters
+              </Button>
+            )}
+          </div>
+        </form>
+      </search>
+      <QueryState query={customers} label="customers" />
+      <DataTable
+        aria-label="Customers"
+        columns={columns}
+        rows={rows}
+        rowKey={(c) => c.id}
+        isLoading={customers.isFetching}
+        emptyState={filtered ? "No customer matches." : "No customers yet."}
+        onRowAction={(id) => navigate(`/customers/${encodeURIComponent(id)}`)}
+        paging={{
+          mode: "loadMore",
+          hasMore: Boolean(customers.hasNextPage),
+          onLoadMore: () => void customers.fetchNextPage(),
+          isLoadingMore: customers.isFetchingNextPage,
+          total: customers.data?.pages[0]?.total,
+        }}
+      />
+    </>
+  );
+}
