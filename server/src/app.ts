@@ -13,10 +13,12 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { type Config, repoRoot } from "./config.ts";
+import { adminDashboardRoutes } from "./flows/admin-dashboard/index.ts";
 import { catalogPorts } from "./flows/catalog-ports/index.ts";
 import { adminCustomerRoutes } from "./flows/customer-admin/index.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr/index.ts";
 import { reviewPorts } from "./flows/review-ports/index.ts";
+import { registerStockAlerts } from "./flows/stock-alerts/index.ts";
 import { shopJobs } from "./jobs.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { cartRoutes } from "./modules/cart/index.ts";
@@ -106,6 +108,7 @@ export async function buildApp(
   const outbox = new OutboxDispatcher(database.db);
   registerMailHandler(outbox, mailer);
   registerOrderEmails(outbox, database.db, mailer, config);
+  registerStockAlerts(outbox, database.db, mailer, config);
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisPrefix) : null;
   const auth = createAuth(config, database.db, redis);
   const app = Fastify({
@@ -368,6 +371,7 @@ export async function buildApp(
       await admin.register(adminContentRoutes(ctx));
       await admin.register(adminTransferRoutes(ctx));
       await admin.register(adminCustomerRoutes(ctx));
+      await admin.register(adminDashboardRoutes(ctx));
     },
     { prefix: "/api/admin" },
   );

@@ -14,7 +14,12 @@ let n = 0;
 
 const cookieOf = (res: LightMyRequestResponse) => res.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
 
-function call(method: "GET" | "POST" | "PUT" | "DELETE", url: string, cookie: string, payload?: object) {
+function call(
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+  url: string,
+  cookie: string,
+  payload?: object,
+) {
   n++;
   return t.app.inject({
     method,

@@ -1,4 +1,44 @@
-/** Inventory: stock per location, availability. Other modules import only from here. */
+/** Inventory: stock per location, availability, the stock ledger. Other modules import only from here. */
+export {
+  type AdjustStockInput,
+  adjustStock,
+  countCap,
+  type LedgerQuery,
+  listStockAdjustments,
+  type StaffAdjustmentReason,
+  type StockAdjustmentView,
+  type StockLevelRow,
+  staffAdjustmentReasons,
+  stockAdjustmentReasons,
+  type TransferStockInput,
+  transferStock,
+} from "./inventory.adjustments.ts";
+export { LocationNotFoundError, StockConflictError } from "./inventory.errors.ts";
+export { stockLowTopic } from "./inventory.ledger.ts";
+export {
+  levelStatus,
+  listStockLevels,
+  type StockFilter,
+  type StockLevelQuery,
+  type StockLevelSettings,
+  type StockLevelView,
+  stockLevelsOfVariant,
+  stockLevelView,
+  updateStockLevelSettings,
+} from "./inventory.levels.ts";
+export {
+  createStockLocation,
+  deleteStockLocation,
+  getStockLocation,
+  listStockLocations,
+  locationFields,
+  locationNames,
+  type StockLocationFields,
+  type StockLocationPatch,
+  type StockLocationView,
+  updateStockLocation,
+} from "./inventory.locations.ts";
+export type { StockAdjustmentReason } from "./inventory.schema.ts";
 export {
   type Availability,
   checkReservation,

@@ -2,9 +2,11 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { anyText, type Db, queryRows } from "../../platform/db.ts";
 import { AppError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import { enqueueMany } from "../../platform/outbox.ts";
-import { runPart, type SqlPart } from "../../platform/statements.ts";
+import { runPart, runSql, type SqlPart } from "../../platform/statements.ts";
+import { ledgerId, raiseLowStock, writeLedger } from "./inventory.ledger.ts";
 import { inventoryLevels, reservations, stockLocations } from "./inventory.schema.ts";
+
+export type { StockLowEvent } from "./inventory.ledger.ts";
 
 export type StockStatus = "in_stock" | "low_stock" | "out_of_stock";
 
@@ -51,39 +53,83 @@ export interface StockLevelInput {
 }
 
 /**
+ * $1 variant ids, $2 location ids, $3 units on hand, $4 manage stock, $5 allow backorder, $6 low-stock
+ * threshold (null keeps the level's own, 5 for a new level), $7 a ledger id per row. Existing levels
+ * are locked (in key order, so two imports never wait on each other in a cycle) and read as they
+ * stand, then updated; missing ones are inserted; every level whose units on hand changed gets a
+ * ledger row (`import`, no actor) in the same statement.
+ */
+const setStockSql = `with stock_in as (
+    select * from unnest($1::text[], $2::text[], $3::int[], $4::bool[], $5::bool[], $6::int[], $7::text[])
+      as x(variant_id, location_id, qty, manage, backorder, threshold, adj_id)
+  ), stock_old as (
+    select l.variant_id, l.location_id, l.stocked_quantity from "inventory_levels" l
+    join stock_in x on x.variant_id = l.variant_id and x.location_id = l.location_id
+    order by l.variant_id, l.location_id
+    for update of l
+  ), stock_updated as (
+    update "inventory_levels" il set stocked_quantity = x.qty,
+      manage_stock = coalesce(x.manage, il.manage_stock),
+      allow_backorder = coalesce(x.backorder, il.allow_backorder),
+      low_stock_threshold = coalesce(x.threshold, il.low_stock_threshold),
+      updated_at = now()
+    from stock_in x join stock_old o on o.variant_id = x.variant_id and o.location_id = x.location_id
+    where il.variant_id = x.variant_id and il.location_id = x.location_id
+    returning il.variant_id, il.location_id, o.stocked_quantity as before, il.stocked_quantity as after, x.adj_id
+  ), stock_inserted as (
+    insert into "inventory_levels" (variant_id, location_id, stocked_quantity, manage_stock, allow_backorder,
+      low_stock_threshold)
+    select x.variant_id, x.location_id, x.qty, coalesce(x.manage, true), coalesce(x.backorder, false),
+      coalesce(x.threshold, 5)
+    from stock_in x
+    where not exists (select 1 from stock_old o where o.variant_id = x.variant_id and o.location_id = x.location_id)
+    on conflict (variant_id, location_id) do nothing
+    returning variant_id, location_id, stocked_quantity
+  ), stock_changes as (
+    select variant_id, location_id, before, after, adj_id from stock_updated where before <> after
+    union all
+    select i.variant_id, i.location_id, 0, i.stocked_quantity, x.adj_id from stock_inserted i
+    join stock_in x on x.variant_id = i.variant_id and x.location_id = i.location_id
+    where i.stocked_quantity <> 0
+  )
+  insert into "stock_adjustments" (id, variant_id, location_id, reason, delta, before, after)
+  select adj_id, variant_id, location_id, 'import', after - before, before, after from stock_changes`;
+
+/**
  * Sets the on-hand quantity of variants at a location (an absolute count, as from a stock take or an
- * import), keeping their reservations. Runs as one statement per call.
+ * import), keeping their reservations, with ONE statement per call: the levels are locked, set, and
+ * every level whose units on hand changed gets a ledger row (reason `import`, no actor). Settings left
+ * out (`manageStock`, `allowBackorder`, `lowStockThreshold`) keep the level's own (defaults for a new
+ * level: counted, no backorders, threshold 5). A pair given twice counts once (the last one).
  * @throws ValidationError when a quantity is negative or not an integer.
  */
 export async function setStockLevels(db: Db, levels: StockLevelInput[]): Promise<void> {
   if (levels.length === 0) return;
+  const byKey = new Map<string, StockLevelInput>();
   for (const level of levels) {
     if (!Number.isSafeInteger(level.stockedQuantity) || level.stockedQuantity < 0) {
       throw new ValidationError([{ field: "qty", message: "must be a whole number of units, 0 or more" }]);
     }
+    if (
+      level.lowStockThreshold !== undefined &&
+      (!Number.isSafeInteger(level.lowStockThreshold) || level.lowStockThreshold < 0)
+    ) {
+      throw new ValidationError([
+        { field: "lowStockThreshold", message: "must be a whole number of units, 0 or more" },
+      ]);
+    }
+    byKey.set(`${level.variantId}\u0000${level.locationId}`, level);
   }
-  await db
-    .insert(inventoryLevels)
-    .values(
-      levels.map((l) => ({
-        variantId: l.variantId,
-        locationId: l.locationId,
-        stockedQuantity: l.stockedQuantity,
-        manageStock: l.manageStock ?? true,
-        allowBackorder: l.allowBackorder ?? false,
-        lowStockThreshold: l.lowStockThreshold ?? 5,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [inventoryLevels.variantId, inventoryLevels.locationId],
-      set: {
-        stockedQuantity: sql`excluded.stocked_quantity`,
-        manageStock: sql`excluded.manage_stock`,
-        allowBackorder: sql`excluded.allow_backorder`,
-        lowStockThreshold: sql`excluded.low_stock_threshold`,
-        updatedAt: sql`now()`,
-      },
-    });
+  const rows = [...byKey.values()];
+  await runSql(db, setStockSql, [
+    rows.map((l) => l.variantId),
+    rows.map((l) => l.locationId),
+    rows.map((l) => l.stockedQuantity),
+    rows.map((l) => l.manageStock ?? null),
+    rows.map((l) => l.allowBackorder ?? null),
+    rows.map((l) => l.lowStockThreshold ?? null),
+    rows.map(() => ledgerId("adj")),
+  ]);
 }
 
 /** Removes the stock rows of variants that no longer exist. */
@@ -103,9 +149,14 @@ export function noStock(variantId: string): Availability {
   };
 }
 
+/** SQL condition "the location in this column is active" (an inactive location sells nothing). */
+function activeLocation(locationIdColumn: unknown): SQL {
+  return sql`exists (select 1 from ${stockLocations} sl where sl.id = ${locationIdColumn} and sl.is_active)`;
+}
+
 /**
- * Availability of variants, summed over all locations (one query). `variants` is a list of variant ids
- * or a SQL subquery selecting them (so a caller can ask without first loading the ids). Variants
+ * Availability of variants, summed over all active locations (one query). `variants` is a list of
+ * variant ids or a SQL subquery selecting them (so a caller can ask without first loading the ids). Variants
  * without any stock row are absent from the map: read it with `?? noStock(id)`. Low stock: available
  * at or below the threshold but above zero.
  */
@@ -122,9 +173,12 @@ export async function getAvailability(db: Db, variants: string[] | SQL): Promise
     })
     .from(inventoryLevels)
     .where(
-      Array.isArray(variants)
-        ? anyText(inventoryLevels.variantId, variants)
-        : sql`${inventoryLevels.variantId} in (${variants})`,
+      and(
+        Array.isArray(variants)
+          ? anyText(inventoryLevels.variantId, variants)
+          : sql`${inventoryLevels.variantId} in (${variants})`,
+        activeLocation(inventoryLevels.locationId),
+      ),
     )
     .groupBy(inventoryLevels.variantId);
   for (const row of rows) {
@@ -156,7 +210,8 @@ export async function getAvailability(db: Db, variants: string[] | SQL): Promise
  */
 export function purchasableVariantCondition(variantIdColumn: unknown) {
   return sql`exists (select 1 from ${inventoryLevels} il where il.variant_id = ${variantIdColumn}
-    and (not il.manage_stock or il.allow_backorder or il.stocked_quantity - il.reserved_quantity > 0))`;
+    and (not il.manage_stock or il.allow_backorder or il.stocked_quantity - il.reserved_quantity > 0)
+    and ${activeLocation(sql`il.location_id`)})`;
 }
 
 /** Stocked and reserved quantity of one variant at one location, or null when it has no row. */
@@ -192,14 +247,6 @@ export class OutOfStockError extends AppError {
   }
 }
 
-/** Payload of the `stock.low` event. */
-export interface StockLowEvent {
-  variantId: string;
-  locationId: string;
-  availableQuantity: number;
-  lowStockThreshold: number;
-}
-
 /** A line the reservation statement took, as its part reads it (see `reserveStockPart`). */
 export interface ReservedLine {
   variantId: string;
@@ -215,17 +262,19 @@ export interface ReservedLine {
  * The reservation statement: $1 variant ids (sorted), $2 units per variant, $3 reservation ids, $4 the
  * order id. Per variant (in array order, so two orders lock shared rows in the same order and never
  * wait on each other in a cycle) it locks the level with the most available stock that covers the
- * units, then ONE conditional UPDATE takes them from every locked level (the condition is re-checked
- * on the row as it stands after any wait), and the reservations are recorded.
+ * units at an active location (an inactive one sells nothing), then ONE conditional UPDATE takes them
+ * from every locked level (the condition is re-checked on the row as it stands after any wait), and
+ * the reservations are recorded.
  */
 const reserveHelpers = `stock_req as (
     select r.variant_id, r.qty, r.n from unnest($1::text[], $2::int[]) with ordinality as r(variant_id, qty, n)
   ), stock_target as (
     select lvl.variant_id, lvl.location_id, stock_req.qty, stock_req.n from stock_req
     cross join lateral (
-      select variant_id, location_id from "inventory_levels"
+      select variant_id, location_id from "inventory_levels" lv
       where variant_id = stock_req.variant_id
         and (not manage_stock or allow_backorder or stocked_quantity - reserved_quantity >= stock_req.qty)
+        and exists (select 1 from "stock_locations" sl where sl.id = lv.location_id and sl.is_active)
       order by (not manage_stock) desc, stocked_quantity - reserved_quantity desc, location_id
       limit 1
       for update
@@ -320,24 +369,17 @@ export async function checkReservation(
       })),
     );
   }
-  const low = reserved.filter(
-    (r) =>
-      r.manageStock && r.available <= r.lowStockThreshold && r.available + r.quantity > r.lowStockThreshold,
+  await raiseLowStock(
+    tx,
+    reserved.map((r) => ({
+      variantId: r.variantId,
+      locationId: r.locationId,
+      manageStock: r.manageStock,
+      availableBefore: r.available + r.quantity,
+      availableAfter: r.available,
+      lowStockThreshold: r.lowStockThreshold,
+    })),
   );
-  if (low.length) {
-    await enqueueMany(
-      tx,
-      low.map((r) => ({
-        topic: "stock.low",
-        payload: {
-          variantId: r.variantId,
-          locationId: r.locationId,
-          availableQuantity: r.available,
-          lowStockThreshold: r.lowStockThreshold,
-        } satisfies StockLowEvent,
-      })),
-    );
-  }
 }
 
 /**
@@ -373,7 +415,8 @@ export async function reservedForOrder(db: Db, orderId: string): Promise<Map<str
 /**
  * Ships reserved units (fulfilment) in the caller's transaction: the order's reservation of the variant
  * shrinks by `quantity` (closing as `fulfilled` at 0) and the level's on-hand and reserved quantities
- * both drop by it. Untracked variants have no reservation and are skipped. Returns units shipped from stock.
+ * both drop by it; the ledger records the sale (reason `sale`, no actor). Untracked variants have no
+ * reservation and are skipped. Returns units shipped from stock.
  */
 export async function fulfilReservedStock(
   tx: Db,
@@ -409,22 +452,33 @@ export async function fulfilReservedStock(
     status: "fulfilled",
     closedAt: new Date(),
   });
-  await tx
-    .update(inventoryLevels)
-    .set({
-      stockedQuantity: sql`${inventoryLevels.stockedQuantity} - ${shipped}`,
-      reservedQuantity: sql`greatest(${inventoryLevels.reservedQuantity} - ${shipped}, 0)`,
-      updatedAt: new Date(),
-    })
-    .where(
-      and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, reservation.locationId)),
-    );
+  if (shipped > 0) {
+    // The level's new count and the ledger row in one statement: `before` is read off the row as updated.
+    await runSql(tx, fulfilSql, [
+      variantId,
+      reservation.locationId,
+      shipped,
+      ledgerId("adj"),
+      `Order ${orderId}`,
+    ]);
+  }
   return shipped;
 }
 
+/** $1 variant, $2 location, $3 units shipped, $4 ledger id, $5 note: ships units and records the sale. */
+const fulfilSql = `with shipped as (
+    update "inventory_levels" set stocked_quantity = stocked_quantity - $3,
+      reserved_quantity = greatest(reserved_quantity - $3, 0), updated_at = now()
+    where variant_id = $1 and location_id = $2
+    returning stocked_quantity + $3 as before, stocked_quantity as after
+  )
+  insert into "stock_adjustments" (id, variant_id, location_id, reason, delta, before, after, note)
+  select $4, $1, $2, 'sale', -$3::int, before, after, $5 from shipped`;
+
 /**
  * Puts returned units back on the shelf (in the caller's transaction): at the location the order's
- * units were shipped from, else the default location. Returns the location id used.
+ * units were shipped from, else the default location; the ledger records it (reason `restock`, no
+ * actor). Returns the location id used.
  */
 export async function restockUnits(
   tx: Db,
@@ -444,13 +498,27 @@ export async function restockUnits(
     )
     .limit(1);
   const locationId = shippedFrom?.locationId ?? (await ensureDefaultLocation(tx));
-  await tx
+  const [level] = await tx
     .insert(inventoryLevels)
     .values({ variantId, locationId, stockedQuantity: quantity })
     .onConflictDoUpdate({
       target: [inventoryLevels.variantId, inventoryLevels.locationId],
       set: { stockedQuantity: sql`${inventoryLevels.stockedQuantity} + ${quantity}`, updatedAt: new Date() },
-    });
+    })
+    .returning({ after: inventoryLevels.stockedQuantity });
+  if (quantity !== 0) {
+    await writeLedger(tx, [
+      {
+        variantId,
+        locationId,
+        reason: "restock",
+        before: level!.after - quantity,
+        after: level!.after,
+        note: `Order ${orderId}`,
+        actorId: null,
+      },
+    ]);
+  }
   return locationId;
 }
 
@@ -468,8 +536,8 @@ export interface LowStockLevel {
 }
 
 /**
- * Counted stock levels whose available units (stocked − reserved) are at or below their threshold,
- * emptiest first: what staff should reorder. At most `limit` (1-500) levels.
+ * Counted stock levels at active locations whose available units (stocked − reserved) are at or
+ * below their threshold, emptiest first: what staff should reorder. At most `limit` (1-500) levels.
  */
 export async function lowStockLevels(db: Db, limit = 100): Promise<LowStockLevel[]> {
   const rows = await db
@@ -488,6 +556,7 @@ export async function lowStockLevels(db: Db, limit = 100): Promise<LowStockLevel
     .where(
       and(
         eq(inventoryLevels.manageStock, true),
+        eq(stockLocations.isActive, true),
         sql`${inventoryLevels.stockedQuantity} - ${inventoryLevels.reservedQuantity} <= ${inventoryLevels.lowStockThreshold}`,
       ),
     )

@@ -1,7 +1,8 @@
 import type { LowStockLevel } from "@bazaar/sdk";
 import { useQuery } from "@tanstack/react-query";
+import { Link } from "react-router";
 import { adminApi } from "../api";
-import { Section, TableHead, TableScroll, tableClass, tdClass } from "../components/forms";
+import { Section, TableHead, TableScroll, tableClass, tdClass, textLink } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
 
@@ -10,7 +11,13 @@ function LowStockRow({ level }: { level: LowStockLevel }) {
   return (
     <tr>
       <th scope="row" className={`${tdClass} whitespace-nowrap font-mono text-xs`}>
-        {level.sku}
+        <Link
+          to={`/inventory?search=${encodeURIComponent(level.sku)}&location=${encodeURIComponent(level.locationId)}`}
+          className={textLink}
+        >
+          {level.sku}
+          <span className="sr-only"> in Inventory</span>
+        </Link>
       </th>
       <td className={tdClass}>
         {level.productName}
@@ -44,7 +51,7 @@ export function LowStockPage() {
     <>
       <PageHeading
         title="Low stock"
-        intro="Variants whose available units (on the shelf, minus those held for unshipped orders) are at or below their threshold, emptiest first."
+        intro="Variants whose available units (on the shelf, minus those held for unshipped orders) are at or below their threshold, emptiest first. Open a SKU to adjust it, move stock or change its threshold under Inventory."
       />
       <Section title="To reorder">
         <QueryState query={levels} label="stock levels" />
