@@ -119,6 +119,24 @@ describe("staff customer list", () => {
   });
 });
 
+describe("the admin home's figures", () => {
+  it("counts today's orders and sales, orders to ship, and hides what the caller may not see", async () => {
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const lead = (await call("GET", `/api/admin/dashboard?since=${since}`, support)).json();
+    expect(lead).toMatchObject({ ordersToday: 1, toShip: 1, onHold: 0, returnsToHandle: 0, reviewsToModerate: 0 });
+    expect(lead.salesToday).toHaveLength(1);
+    expect(lead.salesToday[0].currency).toBe("USD");
+    expect(typeof lead.lowStock).toBe("number");
+    // A support agent reads orders and moderates reviews, but not the catalog.
+    const agent = (await call("GET", "/api/admin/dashboard", reader)).json();
+    expect(agent.lowStock).toBeNull();
+    expect(agent.ordersToday).toBe(1);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    expect((await call("GET", `/api/admin/dashboard?since=${tomorrow}`, support)).json().ordersToday).toBe(0);
+    expect((await call("GET", "/api/admin/dashboard?since=yesterday", support)).statusCode).toBe(400);
+  });
+});
+
 describe("a customer's whole picture", () => {
   it("shows profile, addresses, orders, notes and sessions; notes and resets are audited; unknown ids are 404", async () => {
     const detail = (await call("GET", `/api/admin/customers/${ada.id}`, reader)).json();

@@ -97,6 +97,32 @@ describe("customers in the admin", () => {
     }
   });
 
+  it("shows today's figures on the home page and folds the navigation away on a phone", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await context.newPage();
+    await signIn(page, "lead@shop.test");
+    const today = page.getByRole("region", { name: "Today" });
+    await today.getByRole("link", { name: /Orders today/ }).waitFor();
+    await today.getByRole("link", { name: /Reviews to moderate/ }).waitFor();
+    const nav = page.getByRole("navigation", { name: "Admin sections" });
+    const menu = nav.getByRole("button", { name: "Menu" });
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    expect(await nav.getByRole("link", { name: "Customers", exact: true }).isVisible()).toBe(false);
+    await menu.click();
+    await nav.getByRole("link", { name: "Customers", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Customers" }).waitFor();
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    await page.goto(`${base}/admin/`);
+    await today.getByRole("link", { name: /To ship/ }).click();
+    await page.getByRole("heading", { level: 1, name: "Orders" }).waitFor();
+    expect(page.url()).toContain("status=processing");
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto(`${base}/admin/`);
+    await today.waitFor();
+    await page.screenshot({ path: `${shots}/admin-home-390.png`, fullPage: true });
+    await context.close();
+  });
+
   it("lets an admin add a note and send a password reset", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const page = await context.newPage();

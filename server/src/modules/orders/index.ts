@@ -2,6 +2,7 @@
 
 export { adminOrderRoutes } from "./orders.admin.routes.ts";
 export { approveHeldOrder, cancelOrder } from "./orders.cancel.ts";
+export { type OrderDashboardFigures, orderDashboardFigures } from "./orders.dashboard.ts";
 export { type DownloadLink, downloadLinkHours, downloadLinks, resolveDownload } from "./orders.downloads.ts";
 export { registerOrderEmails } from "./orders.emails.ts";
 export {
@@ -40,7 +41,6 @@ export type {
   ReturnStatus,
 } from "./orders.schema.ts";
 export {
-  type AccountOrderTotals,
   addFulfilledQuantities,
   addOrderEvent,
   addOrderEvents,
@@ -76,7 +76,6 @@ export {
   type OrderListFilter,
   type OrderRow,
   openReturns,
-  orderTotalsByAccount,
   type ReturnRow,
   returnsOfOrder,
   transitionOrder,

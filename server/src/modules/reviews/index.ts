@@ -23,6 +23,7 @@ export {
   moderateReview,
   moderateReviews,
   type OwnReviewInput,
+  pendingReviewCount,
   type ReviewInput,
   ratingMoved,
   replyToReview,

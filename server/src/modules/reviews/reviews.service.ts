@@ -852,3 +852,12 @@ export async function claimReviewRequest(
     .returning({ orderId: reviewRequests.orderId });
   return inserted.length > 0;
 }
+
+/** Reviews waiting in the moderation queue (the admin home's figure); one indexed count. */
+export async function pendingReviewCount(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(reviews)
+    .where(eq(reviews.status, "pending"));
+  return Number(row?.n ?? 0);
+}

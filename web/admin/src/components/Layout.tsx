@@ -1,7 +1,7 @@
 import { errorMessage, isApiError } from "@bazaar/sdk";
 import { Button, cn, Spinner } from "@bazaar/ui";
 import { useMutation } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { authApi } from "../api";
 import { queryClient, useMe } from "../queries";
@@ -57,6 +57,9 @@ export function Layout() {
   const me = useMe();
   const location = useLocation();
   const signOut = useSignOut();
+  // On a phone the section list folds away behind a Menu button; it folds again after a choice.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [location.pathname]);
 
   if (me.isPending) return <Loading />;
   if (me.isError) {
@@ -101,7 +104,19 @@ export function Layout() {
       </header>
       <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 sm:px-6 md:flex-row">
         <nav aria-label="Admin sections" className="md:w-52 md:shrink-0">
-          <ul className="flex flex-wrap gap-1 md:flex-col">
+          <button
+            type="button"
+            className="inline-flex h-10 items-center gap-2 rounded-lg border border-neutral-300 bg-white px-3 text-sm font-medium md:hidden"
+            aria-expanded={menuOpen}
+            aria-controls="admin-sections"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            <span aria-hidden="true">☰</span> Menu
+          </button>
+          <ul
+            id="admin-sections"
+            className={`${menuOpen ? "mt-2 grid grid-cols-2 gap-1" : "hidden"} md:mt-0 md:flex md:flex-col md:gap-1`}
+          >
             <li>
               <NavItem to="/" end>
                 Overview
