@@ -31,7 +31,7 @@ import {
   registerWebhookProcessing,
 } from "./modules/checkout/index.ts";
 import { adminContentRoutes, storeContentRoutes } from "./modules/content/index.ts";
-import { accountRoutes, authRoutes, createAuth } from "./modules/customers/index.ts";
+import { accountRoutes, accountSummaries, authRoutes, createAuth } from "./modules/customers/index.ts";
 import { adminOrderRoutes, registerOrderEmails, storeOrderRoutes } from "./modules/orders/index.ts";
 import { adminPaymentSettingsRoutes, paymentProvidersFor } from "./modules/payments/index.ts";
 import { adminPriceListRoutes, adminPromotionRoutes, adminSettingsRoutes } from "./modules/pricing/index.ts";
@@ -352,7 +352,12 @@ export async function buildApp(
         adminGuard(auth, ctx.db, { requireTwoFactor: config.staffRequireTwoFactor }),
       );
       await admin.register(staffRoutes(ctx.db));
-      await admin.register(auditRoutes(ctx.db));
+      await admin.register(
+        auditRoutes(ctx.db, async (ids) => {
+          const accounts = await accountSummaries(ctx.db, ids);
+          return new Map([...accounts].map(([id, a]) => [id, a.name || a.email]));
+        }),
+      );
       await admin.register(adminGdprRoutes(ctx.db));
       await admin.register(staffManagementRoutes(config, auth, ctx.db));
       await admin.register(mailOutboxRoutes(ctx.db));

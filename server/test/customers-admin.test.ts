@@ -194,6 +194,8 @@ describe("a customer's whole picture", () => {
       t.ctx.db,
       sql`select action from audit_events where target_id = ${ada.id} and action like 'customer.%' order by id`,
     );
+    const audit = (await call("GET", "/api/admin/audit-events?action=customer.note.add", support)).json();
+    expect(audit.items[0]).toMatchObject({ actorName: "Lee Lead", targetId: ada.id });
     expect(actions.map((a) => a.action)).toEqual([
       "customer.note.add",
       "customer.note.delete",

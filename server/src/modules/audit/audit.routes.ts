@@ -5,7 +5,14 @@ import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { listAudit } from "./audit.service.ts";
 
 /** GET /api/admin/audit-events: the audit log, newest first. Needs audit:read (Owners and Admins). */
-export function auditRoutes(db: Db): FastifyPluginAsyncTypebox {
+/** Names of actors by user id (the accounts module knows them); ids without a name are left out. */
+export type ActorNames = (userIds: string[]) => Promise<Map<string, string>>;
+
+/**
+ * The audit log for staff under /api/admin (audit:read). Each entry names its actor (`actorName`,
+ * their name or e-mail) when `actorNames` is given, so the screen never shows raw ids.
+ */
+export function auditRoutes(db: Db, actorNames?: ActorNames): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       "/audit-events",
@@ -32,7 +39,10 @@ export function auditRoutes(db: Db): FastifyPluginAsyncTypebox {
                 Type.Object({
                   id: Type.String(),
                   action: Type.String(),
-                  actorId: Type.Union([Type.String(), Type.Null()]),
+                  actorId: Type.Union([Type.Null(), Type.String()]),
+                  actorName: Type.Union([Type.Null(), Type.String()], {
+                    description: "The actor's name or e-mail; null for the system or an erased account",
+                  }),
                   targetType: Type.Union([Type.String(), Type.Null()]),
                   targetId: Type.Union([Type.String(), Type.Null()]),
                   ipAddress: Type.Union([Type.String(), Type.Null()]),
@@ -47,7 +57,18 @@ export function auditRoutes(db: Db): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => listAudit(db, request.query),
+      async (request) => {
+        const page = await listAudit(db, request.query);
+        const ids = [...new Set(page.items.flatMap((e) => (e.actorId ? [e.actorId] : [])))];
+        const names = actorNames && ids.length ? await actorNames(ids) : new Map<string, string>();
+        return {
+          ...page,
+          items: page.items.map((e) => ({
+            ...e,
+            actorName: e.actorId ? (names.get(e.actorId) ?? null) : null,
+          })),
+        };
+      },
     );
   };
 }

@@ -21,7 +21,10 @@ function AuditRow({ event }: { event: AuditEntry }) {
         <time dateTime={event.createdAt}>{formatDateTime(event.createdAt)}</time>
       </td>
       <td className={`${tdClass} font-mono text-xs`}>{event.action}</td>
-      <td className={`${tdClass} font-mono text-xs`}>{event.actorId ?? "—"}</td>
+      <td className={tdClass}>
+        {event.actorName ??
+          (event.actorId ? <span className="font-mono text-xs">{event.actorId}</span> : "System")}
+      </td>
       <td className={`${tdClass} font-mono text-xs`}>{target(event)}</td>
       <td className={tdClass}>{event.ipAddress ?? "—"}</td>
       <td className={`${tdClass} max-w-xs break-words font-mono text-xs text-neutral-700`}>
