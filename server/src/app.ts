@@ -112,6 +112,9 @@ export async function buildApp(
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisPrefix) : null;
   const auth = createAuth(config, database.db, redis);
   const app = Fastify({
+    // Loading the search index of a 100,000-product catalog (onReady) takes more than Fastify's default
+    // 10 s on a busy 2-core machine; the process must not give up on it.
+    pluginTimeout: 180_000,
     logger:
       config.logLevel === "silent"
         ? false
