@@ -104,7 +104,8 @@ describe("authorization matrix over every /api/admin route", () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+    // Every route times every caller: over a thousand requests.
+  }, 300_000);
 });
 
 describe("API keys", () => {
