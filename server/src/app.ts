@@ -32,7 +32,12 @@ import {
 } from "./modules/checkout/index.ts";
 import { adminContentRoutes, storeContentRoutes } from "./modules/content/index.ts";
 import { accountRoutes, accountSummaries, authRoutes, createAuth } from "./modules/customers/index.ts";
-import { adminOrderRoutes, registerOrderEmails, storeOrderRoutes } from "./modules/orders/index.ts";
+import {
+  adminOrderRoutes,
+  promotionUsage,
+  registerOrderEmails,
+  storeOrderRoutes,
+} from "./modules/orders/index.ts";
 import { adminPaymentSettingsRoutes, paymentProvidersFor } from "./modules/payments/index.ts";
 import { adminPriceListRoutes, adminPromotionRoutes, adminSettingsRoutes } from "./modules/pricing/index.ts";
 import { recommendationRoutes } from "./modules/recommendations/index.ts";
@@ -372,7 +377,7 @@ export async function buildApp(
       await admin.register(adminCatalogRoutes(ctx, catalogPorts()));
       await admin.register(adminSearchRoutes(ctx, search));
       await admin.register(adminJobRoutes(ctx.jobs, ctx.db));
-      await admin.register(adminPromotionRoutes(ctx));
+      await admin.register(adminPromotionRoutes(ctx, { promotionUsage }));
       await admin.register(adminSettingsRoutes(ctx));
       await admin.register(adminShippingRoutes(ctx));
       await admin.register(adminPaymentSettingsRoutes(ctx));

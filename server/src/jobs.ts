@@ -1,9 +1,11 @@
 import { sweepReviewRequests } from "./flows/review-requests/index.ts";
+import { transferImporters } from "./importers/transfers.ts";
 import { catalogCacheNamespace, publishScheduledProducts } from "./modules/catalog/index.ts";
 import { type CheckoutContext, sweepExpired } from "./modules/checkout/index.ts";
 import { endOverlongSessions } from "./modules/customers/index.ts";
 import { lastTrainedAt, trainRecommendations } from "./modules/recommendations/index.ts";
 import { pruneIndexChanges, syncStockFlags } from "./modules/search/index.ts";
+import { dataTransferJob, runDataTransfer } from "./modules/transfers/index.ts";
 import { sweepWishlistAlerts } from "./modules/wishlists/index.ts";
 import type { JobDefinition } from "./platform/jobs.ts";
 
@@ -109,6 +111,20 @@ export function shopJobs(ctx: CheckoutContext): JobDefinition[] {
       retryBackoff: true,
       expireInSeconds: 4 * 60 * minutes,
       ...(config.recommendationsTrainHours > 0 ? { schedule: { everySeconds: 60 * minutes } } : {}),
+    },
+    {
+      name: dataTransferJob,
+      description:
+        "Runs an import or export staff started from the admin (data: transferId): progress, error report and " +
+        "summary are kept on the transfer; a retry runs it again from the start (imports are idempotent).",
+      handler: async (data) =>
+        runDataTransfer(ctx, String((data as { transferId?: unknown }).transferId), transferImporters),
+      retryLimit: 2,
+      retryDelaySeconds: 30,
+      retryBackoff: true,
+      // Long enough for a 50 MB upload (about 500,000 rows at 2,500 a second): an attempt that outlives
+      // its expiry is retried while it may still run.
+      expireInSeconds: 3 * 60 * minutes,
     },
     {
       name: "jobs-probe",

@@ -352,6 +352,17 @@ describe("product editor API", () => {
       ],
     });
     expect(noPrices.statusCode, noPrices.body).toBe(200);
+    // ... and a 0 stays 0 (the null-first order once coerced it into null: no weight instead of 0 g).
+    const zero = await staff("PUT", `/api/admin/products/${socks.id}`, {
+      type: "simple",
+      sku: "SOCKS",
+      name: "Wool Socks",
+      currency: "USD",
+      variants: [
+        { id: socks.variants[0].id, sku: "SOCKS", priceAmount: 0, compareAtAmount: 0, weightGrams: 0 },
+      ],
+    });
+    expect(zero.json().variants[0]).toMatchObject({ priceAmount: 0, compareAtAmount: 0, weightGrams: 0 });
     expect(noPrices.json().variants[0]).toMatchObject({
       compareAtAmount: null,
       specialPriceAmount: null,
@@ -375,6 +386,7 @@ describe("product editor API", () => {
     );
     expect(actions.map((a) => a.action)).toEqual([
       "catalog.product.create",
+      "catalog.product.update",
       "catalog.product.update",
       "catalog.product.bulk_publish",
       "catalog.product.bulk_delete",

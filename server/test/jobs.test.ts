@@ -46,6 +46,8 @@ describe("the job registry", () => {
   it("declares every background job in one place with its retries, expiry and schedule", () => {
     const jobs = new Map(t.ctx.jobs.list().map((j) => [j.name, j]));
     expect([...jobs.keys()].sort()).toEqual([
+      "catalog-publish-scheduled",
+      "data-transfer",
       "jobs-probe",
       "recommendations-train",
       "reservations-expire",
@@ -58,6 +60,7 @@ describe("the job registry", () => {
     expect(jobs.get("review-requests")!.schedule).toEqual({ everySeconds: 1800 });
     expect(jobs.get("wishlist-alerts")!.schedule).toEqual({ everySeconds: 900 });
     expect(jobs.get("sessions-end-overlong")!.schedule).toEqual({ everySeconds: 300 });
+    expect(jobs.get("catalog-publish-scheduled")!.schedule).toEqual({ everySeconds: 60 });
     expect(jobs.get("search-stock-sync")!.schedule).toEqual({ everySeconds: 30 });
     expect(jobs.get("recommendations-train")!.schedule).toEqual({ everySeconds: 3600 });
     for (const job of jobs.values()) {

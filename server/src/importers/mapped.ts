@@ -16,10 +16,10 @@ import {
 } from "../modules/catalog/index.ts";
 import type { AppContext } from "../platform/context.ts";
 import { analyzeDatabase } from "../platform/db.ts";
-import { AppError, ValidationError } from "../platform/errors.ts";
+import { AppError, type FieldError, ValidationError } from "../platform/errors.ts";
 import { isExternalImageUrl } from "../platform/images.ts";
 import { isCurrencyCode, parseMajorUnits } from "../platform/money.ts";
-import { emptySummary, type ImportSummary, progressBar } from "./report.ts";
+import { emptySummary, type FailedRow, type ImportSummary, progressBar } from "./report.ts";
 
 /**
  * Product fields a column mapping may fill (`--map key=column,...`). `sku`, `name` and `price` are
@@ -56,9 +56,26 @@ export interface SourceRecord {
   record: Record<string, unknown>;
 }
 
+/** Where a mapped import stands after a batch: source rows done so far out of `total`, and the summary so far. */
+export interface MappedImportProgress {
+  processed: number;
+  total: number;
+  summary: ImportSummary;
+}
+
 /** Options of a mapped import. Quantities in whole units. */
 export interface MappedImportOptions {
   progress?: boolean;
+  /**
+   * Called (and awaited) after each batch is written, e.g. to record progress where staff see it. A
+   * throw stops the import (batches already written stay written).
+   */
+  onProgress?: (progress: MappedImportProgress) => Promise<void> | void;
+  /**
+   * Called for each row that failed, as it is added to `summary.failed`, with the field-level errors
+   * behind its reason (empty when the reason names no field, e.g. a database error).
+   */
+  onFailedRow?: (failure: FailedRow, errors: FieldError[]) => void;
   /** ISO 4217 code of rows without a mapped `currency` (default USD). */
   currency?: string;
   /** Units on hand of rows without a mapped `qty` value (default 0). */
@@ -78,6 +95,11 @@ export const brandAttribute: AttributeInput = {
 
 function field(name: string, message: string): never {
   throw new ValidationError([{ field: name, message }]);
+}
+
+/** The field-level errors of a row's error (none for an error that names no field). */
+function fieldErrorsOf(error: unknown): FieldError[] {
+  return error instanceof AppError ? error.errors : [];
 }
 
 function reasonOf(error: unknown): string {
@@ -315,7 +337,7 @@ interface PreparedRow {
 function prepare(
   record: Record<string, unknown>,
   mapping: ColumnMapping,
-  options: { currency: string; defaultQty: number; dir: string },
+  options: { currency: string; defaultQty: number; dir: string | null },
 ): Omit<PreparedRow, "row"> {
   if (invalidMarker in record) field("row", String(record[invalidMarker]));
   const get = (key: MappingKey) => {
@@ -377,6 +399,8 @@ function prepare(
       if (!isExternalImageUrl(ref)) field("image", `"${ref}" is not an http(s) URL`);
       return { url: ref };
     }
+    if (options.dir === null)
+      field("image", `"${ref}" is not an http(s) URL (this import reads no image files)`);
     return { file: path.resolve(options.dir, ref) };
   });
 
@@ -407,22 +431,27 @@ function prepare(
  * Imports flat product records (one simple product per record) through a column mapping: the engine
  * of `import csv --map` and of `import bestbuy`. Categories named by path are created when missing and
  * reused; the brand goes to the `brand` attribute (defined when missing); images are external URLs
- * (kept as URLs, never fetched) or files relative to `dir` (stored). Rows are written `batchSize` at
- * a time, each batch in one transaction; a bad row is reported (row number, SKU, reason) and skipped,
- * never half-written; a SKU that comes again later in the file is reported on its later row.
- * Re-running updates by SKU; unchanged products are left untouched.
+ * (kept as URLs, never fetched) or files relative to `dir` (stored; with `dir` null, as for an upload,
+ * a row naming a file fails on `image`). Rows are written `batchSize` at a time, each batch in one
+ * transaction; a bad row is reported (row number, SKU, reason) and skipped, never half-written; a SKU
+ * that comes again later in the file is reported on its later row. `onProgress` hears after each
+ * batch, `onFailedRow` of each failed row with its field errors. Re-running updates by SKU; unchanged
+ * products are left untouched.
  */
 export async function importMappedRecords(
   ctx: AppContext,
-  source: { label: string; fileName: string; dir: string },
+  source: { label: string; fileName: string; dir: string | null },
   records: SourceRecord[],
   mapping: ColumnMapping,
   options: MappedImportOptions = {},
 ): Promise<ImportSummary> {
   const startedAt = Date.now();
   const summary = emptySummary(source.label);
-  const fail = (row: number, sku: string | null, reason: string) =>
-    summary.failed.push({ file: source.fileName, row, sku: sku || null, reason });
+  const fail = (row: number, sku: string | null, error: unknown) => {
+    const failure: FailedRow = { file: source.fileName, row, sku: sku || null, reason: reasonOf(error) };
+    summary.failed.push(failure);
+    options.onFailedRow?.(failure, fieldErrorsOf(error));
+  };
   const batchSize = options.batchSize ?? 500;
   const settings = {
     currency: (options.currency ?? "USD").toUpperCase(),
@@ -466,7 +495,7 @@ export async function importMappedRecords(
           firstRowOfSku.set(p.input.sku, row);
           prepared.push({ row, ...p });
         } catch (error) {
-          fail(row, sku, reasonOf(error));
+          fail(row, sku, error);
         }
       }
 
@@ -492,7 +521,7 @@ export async function importMappedRecords(
             let imageId = storedImages.get(img.file);
             if (!imageId) {
               if (!fs.existsSync(img.file))
-                field("image", `file "${path.relative(source.dir, img.file)}" not found`);
+                field("image", `file "${path.relative(source.dir ?? "", img.file)}" not found`);
               const stored = await ctx.images.storeOriginal(fs.readFileSync(img.file));
               imageId = await saveImage(ctx.db, stored, p.input.name);
               storedImages.set(img.file, imageId);
@@ -506,7 +535,7 @@ export async function importMappedRecords(
           if (images.length) p.input.images = images;
           ready.push(p);
         } catch (error) {
-          fail(p.row, p.input.sku, reasonOf(error));
+          fail(p.row, p.input.sku, error);
         }
       }
       summary.images.files += ready.reduce((n, p) => n + p.images.filter((i) => "file" in i).length, 0);
@@ -520,7 +549,7 @@ export async function importMappedRecords(
             ),
           );
           outcomes.forEach((o, k) => {
-            if ("error" in o) fail(ready[k]!.row, ready[k]!.input.sku, reasonOf(o.error));
+            if ("error" in o) fail(ready[k]!.row, ready[k]!.input.sku, o.error);
             else summary[o.outcome]++;
           });
         } catch {
@@ -531,12 +560,13 @@ export async function importMappedRecords(
               const { outcome } = await ctx.db.transaction((tx) => upsertProduct(tx, p.input));
               summary[outcome]++;
             } catch (error) {
-              fail(p.row, p.input.sku, reasonOf(error));
+              fail(p.row, p.input.sku, error);
             }
           }
         }
       }
       for (let k = 0; k < chunk.length; k++) bar.increment();
+      await options.onProgress?.({ processed: start + chunk.length, total: records.length, summary });
       // Fresh planner statistics each time the catalog has doubled: plans made while the tables were
       // nearly empty (foreign key checks, prepared statements) scan them whole, and get slower and
       // slower as they fill (PostgreSQL: 800 products/s on 100k instead of 3,000).

@@ -98,18 +98,34 @@ export function declareProblemResponses(route: RouteOptions): void {
 }
 
 /**
- * Puts the `null` branch first in every `anyOf` of a request schema. The validator coerces types
- * (`coerceTypes: "array"`) and tries branches in order: with `[integer, null]` a JSON null became 0
- * (a special price of 0 instead of none) and with `[string, null]` an empty string. Tried first,
- * `null` matches a null as it is. Mutates the schema (idempotent).
+ * Makes nullable request fields take JSON null and every other value as sent. The validator coerces
+ * types (`coerceTypes: "array"`) and tries `anyOf` branches in order, so `[integer, null]` turned a
+ * null into 0 (a special price of 0 instead of none) and `[null, integer]` turned a 0 into null (a
+ * usage limit of 0 into "unlimited"). A nullable scalar (`anyOf: [{ type: "integer", ... }, { type:
+ * "null" }]`) becomes one schema with `type: ["integer", "null"]`: the validator coerces only a value
+ * that matches neither type, so null, 0, "" and false stay what they are. Other nullable shapes
+ * (objects, arrays, enums) get their null branch first. Mutates the schema (idempotent).
  */
 export function nullFirst(schema: unknown, seen = new Set<object>()): void {
   if (!schema || typeof schema !== "object" || seen.has(schema)) return;
   seen.add(schema);
-  const node = schema as { anyOf?: { type?: unknown }[] };
+  const node = schema as Record<string, unknown> & { anyOf?: Record<string, unknown>[] };
   if (Array.isArray(node.anyOf)) {
     const index = node.anyOf.findIndex((branch) => branch?.type === "null");
-    if (index > 0) node.anyOf.unshift(...node.anyOf.splice(index, 1));
+    const others = node.anyOf.filter((_, i) => i !== index);
+    const only = others.length === 1 ? others[0]! : null;
+    if (
+      index >= 0 &&
+      only &&
+      typeof only.type === "string" &&
+      ["string", "integer", "number", "boolean"].includes(only.type) &&
+      only.enum === undefined &&
+      only.const === undefined
+    ) {
+      const { anyOf: _anyOf, ...rest } = node;
+      for (const key of Object.keys(node)) delete node[key];
+      Object.assign(node, { ...only, ...rest, type: [only.type, "null"] });
+    } else if (index > 0) node.anyOf.unshift(...node.anyOf.splice(index, 1));
   }
   for (const value of Object.values(schema)) nullFirst(value, seen);
 }

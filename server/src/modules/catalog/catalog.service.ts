@@ -775,16 +775,20 @@ export async function variantIdsBySku(db: Db, skus: string[]): Promise<Map<strin
 export interface VariantPriceRow {
   variantId: string;
   sku: string;
+  /** The product's own SKU (a configurable parent's; the variant's for a simple product). */
+  productSku: string;
   productName: string;
+  productStatus: ProductStatus;
   variantTitle: string;
   priceAmount: number;
   currency: string;
 }
 
 /**
- * Variants of every product in SKU order, for staff screens that go through the whole catalog (price
- * lists): `search` keeps those whose SKU or product name contains it (case-insensitive), `after` is
- * the last SKU of the previous page. Returns up to `limit` rows and the cursor of the next page.
+ * Variants of every product in SKU order, for staff screens and exports that go through the whole
+ * catalog (price lists, the product CSV export): `search` keeps those whose SKU or product name
+ * contains it (case-insensitive), `after` is the last SKU of the previous page. Returns up to `limit`
+ * rows and the cursor of the next page.
  */
 export async function listVariantsBySku(
   db: Db,
@@ -795,7 +799,9 @@ export async function listVariantsBySku(
     .select({
       variantId: variants.id,
       sku: variants.sku,
+      productSku: products.sku,
       productName: products.name,
+      productStatus: products.status,
       variantTitle: variants.title,
       priceAmount: variants.priceAmount,
       currency: variants.currency,

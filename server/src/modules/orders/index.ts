@@ -2,7 +2,7 @@
 
 export { adminOrderRoutes } from "./orders.admin.routes.ts";
 export { approveHeldOrder, cancelOrder } from "./orders.cancel.ts";
-export { type OrderDashboardFigures, orderDashboardFigures } from "./orders.dashboard.ts";
+export { type OrderDashboardFigures, orderDashboardFigures, promotionUsage } from "./orders.dashboard.ts";
 export { type DownloadLink, downloadLinkHours, downloadLinks, resolveDownload } from "./orders.downloads.ts";
 export { registerOrderEmails } from "./orders.emails.ts";
 export {

@@ -46,3 +46,25 @@ export async function orderDashboardFigures(db: Db, since: Date): Promise<OrderD
     returnsToHandle: Number(rmas[0]?.n ?? 0),
   };
 }
+
+/**
+ * Orders (not cancelled) that a promotion applied to, and the discount it gave on them per currency
+ * (minor units), from the promotion snapshots orders keep. For the staff promotion page
+ * (pricing's `PromotionOrderStats`).
+ */
+export async function promotionUsage(
+  db: Db,
+  promotionId: string,
+): Promise<{ orders: number; discountTotals: { currency: string; amount: number }[] }> {
+  const rows = await queryRows<{ currency: string; n: number; amount: string | number }>(
+    db,
+    sql`select o.currency, count(distinct o.id)::int as n, coalesce(sum((p.value->>'amount')::bigint), 0) as amount
+      from ${orders} o cross join lateral jsonb_array_elements(o.promotions) p
+      where p.value->>'id' = ${promotionId} and o.status <> 'cancelled'
+      group by o.currency order by o.currency`,
+  );
+  return {
+    orders: rows.reduce((sum, r) => sum + Number(r.n), 0),
+    discountTotals: rows.map((r) => ({ currency: r.currency, amount: Number(r.amount) })),
+  };
+}

@@ -167,7 +167,8 @@ export async function insertOrder<P extends Record<string, SqlPart> = Record<str
 ): Promise<InsertedOrder & { parts: PartResults<P> }> {
   const { lines, numberPrefix = "", ...head } = order;
   // Checked here too: the prefix is written into the statement as a literal.
-  if (!/^[A-Z0-9-]{0,10}$/.test(numberPrefix)) throw new Error("order number prefix must match [A-Z0-9-]{0,10}");
+  if (!/^[A-Z0-9-]{0,10}$/.test(numberPrefix))
+    throw new Error("order number prefix must match [A-Z0-9-]{0,10}");
   const number = `nextval('${orderNumberSequence.seqName}')::text`;
   const keyInsert = idempotency
     ? insertValues(idempotencyKeys, [{ ...idempotency, orderId: order.id }])
@@ -452,49 +453,6 @@ export async function itemCounts(db: Db, orderIds: string[]): Promise<Map<string
     .where(inArray(orderLineItems.orderId, orderIds))
     .groupBy(orderLineItems.orderId);
   return new Map(rows.map((r) => [r.orderId, Number(r.units)]));
-}
-
-/** What an account ordered in one currency: orders placed, and the amount paid (minor units). */
-export interface AccountOrderTotals {
-  currency: string;
-  /** Orders placed (checkouts left unpaid, `pending_payment`, are not orders yet). */
-  orders: number;
-  /** Captured minus refunded over those orders, in minor units of `currency`. */
-  spent: number;
-}
-
-/**
- * Order counts and amounts spent of accounts, per currency (an account that bought in two currencies
- * has two entries), for the customer export. One grouped query over the (user_id, placed_at) index;
- * accounts without orders are absent from the map.
- */
-export async function orderTotalsByAccount(
-  db: Db,
-  userIds: string[],
-): Promise<Map<string, AccountOrderTotals[]>> {
-  const result = new Map<string, AccountOrderTotals[]>();
-  if (userIds.length === 0) return result;
-  const rows = await db
-    .select({
-      userId: orders.userId,
-      currency: orders.currency,
-      orders: sql<number>`count(*)::int`,
-      spent: sql<string>`coalesce(sum(${orders.paidTotal}), 0)::bigint`,
-    })
-    .from(orders)
-    .where(
-      and(
-        sql`${orders.userId} = any(${sql.param(userIds)}::text[])`,
-        sql`${orders.status} <> 'pending_payment'`,
-      ),
-    )
-    .groupBy(orders.userId, orders.currency)
-    .orderBy(orders.userId, orders.currency);
-  for (const row of rows) {
-    const entry = { currency: row.currency, orders: Number(row.orders), spent: Number(row.spent) };
-    result.set(row.userId!, [...(result.get(row.userId!) ?? []), entry]);
-  }
-  return result;
 }
 
 /** Locks an order row for the caller's transaction. @throws NotFoundError ORDER_NOT_FOUND */

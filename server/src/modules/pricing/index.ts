@@ -40,5 +40,11 @@ export {
   upsertPromotion,
   upsertTaxRates,
 } from "./pricing.service.ts";
+export {
+  type PromotionOrderStats,
+  type PromotionStatus,
+  type PromotionUsage,
+  promotionStatus,
+} from "./promotions.admin.ts";
 export { adminPromotionRoutes } from "./promotions.routes.ts";
 export { adminSettingsRoutes } from "./settings.routes.ts";
