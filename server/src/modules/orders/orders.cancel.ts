@@ -96,11 +96,7 @@ export async function approveHeldOrder(
   let captured = payment?.status === "captured" ? payment.capturedAmount : 0;
   if (payment?.status === "authorized" && payment.reference) {
     try {
-      const result = await (await ctx.payments.provider(ctx.db, payment.provider)).capture(
-        payment.reference,
-        payment.authorizedAmount,
-        `capture_${payment.id}`,
-      );
+      const result = await (await ctx.payments.provider(ctx.db, payment.provider)).capture(payment.reference, payment.authorizedAmount, `capture_${payment.id}`);
       await ctx.db.transaction((tx) => recordProviderPayment(tx, payment.id, result));
       captured = result.capturedAmount;
     } catch (error) {
