@@ -123,7 +123,13 @@ describe("the admin home's figures", () => {
   it("counts today's orders and sales, orders to ship, and hides what the caller may not see", async () => {
     const since = new Date(Date.now() - 3_600_000).toISOString();
     const lead = (await call("GET", `/api/admin/dashboard?since=${since}`, support)).json();
-    expect(lead).toMatchObject({ ordersToday: 1, toShip: 1, onHold: 0, returnsToHandle: 0, reviewsToModerate: 0 });
+    expect(lead).toMatchObject({
+      ordersToday: 1,
+      toShip: 1,
+      onHold: 0,
+      returnsToHandle: 0,
+      reviewsToModerate: 0,
+    });
     expect(lead.salesToday).toHaveLength(1);
     expect(lead.salesToday[0].currency).toBe("USD");
     expect(typeof lead.lowStock).toBe("number");
