@@ -463,7 +463,9 @@ export interface paths {
                         "application/json": {
                             items: {
                                 action: string;
-                                actorId: string | null;
+                                actorId: null | string;
+                                /** @description The actor's name or e-mail; null for the system or an erased account */
+                                actorName: null | string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 id: string;
@@ -523,6 +525,1167 @@ export interface paths {
                 };
                 /** @description Problem details (RFC 9457) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The category tree (staff)
+         * @description Every category, active or not, parents before their children and siblings in order, with the number of products linked to each.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                description: string;
+                                id: string;
+                                imageId: null | string;
+                                imageUrl: null | string;
+                                includeInMenu: boolean;
+                                isActive: boolean;
+                                metaDescription: string;
+                                metaTitle: string;
+                                name: string;
+                                parentId: null | string;
+                                position: number;
+                                productCount: number;
+                                slug: string;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a category
+         * @description Under `parentId` (top level when null), last among its siblings unless `position` says otherwise; the URL slug comes from the name when not given. Errors: 400 naming the field (a slug in use, an unknown parent).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description HTML */
+                        description?: string;
+                        imageId?: string | null;
+                        includeInMenu?: boolean;
+                        isActive?: boolean;
+                        metaDescription?: string;
+                        metaTitle?: string;
+                        name: string;
+                        parentId?: string | null;
+                        /** @description Place among its siblings, from 0 */
+                        position?: number;
+                        slug?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            description: string;
+                            id: string;
+                            imageId: null | string;
+                            imageUrl: null | string;
+                            includeInMenu: boolean;
+                            isActive: boolean;
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            parentId: null | string;
+                            position: number;
+                            productCount: number;
+                            slug: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a category
+         * @description Only a category without subcategories; its products stay (they lose this category). Honours `If-Match`. Errors: 404 CATEGORY_NOT_FOUND, 409 CATEGORY_HAS_CHILDREN or STALE_VERSION.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit, rename, move or reorder a category
+         * @description Changes the given fields: texts, slug, image, active / in menu, `parentId` (move; never under itself or its own subcategories) and `position` among its siblings. Honours `If-Match`. Errors: 400 naming the field, 404 CATEGORY_NOT_FOUND, 409 STALE_VERSION.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description HTML */
+                        description?: string;
+                        imageId?: string | null;
+                        includeInMenu?: boolean;
+                        isActive?: boolean;
+                        metaDescription?: string;
+                        metaTitle?: string;
+                        name?: string;
+                        parentId?: string | null;
+                        /** @description Place among its siblings, from 0 */
+                        position?: number;
+                        slug?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            description: string;
+                            id: string;
+                            imageId: null | string;
+                            imageUrl: null | string;
+                            includeInMenu: boolean;
+                            isActive: boolean;
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            parentId: null | string;
+                            position: number;
+                            productCount: number;
+                            slug: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/admin/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List customers
+         * @description Every account, newest first unless sorted otherwise, `limit` per page (pass `nextCursor` as `cursor`). Filters: `q` (part of the name or e-mail), marketing consent, verified e-mail, has ordered. Order figures count paid orders that were not cancelled or wholly refunded. Errors: 400 naming the field.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    marketingConsent?: boolean;
+                    emailVerified?: boolean;
+                    hasOrdered?: boolean;
+                    sort?: "-created" | "created" | "name" | "email";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                emailVerified: boolean;
+                                id: string;
+                                lastOrderAt: null | string;
+                                marketingConsent: boolean;
+                                name: string;
+                                /** @description Paid orders, not cancelled or wholly refunded */
+                                ordersCount: number;
+                                /** @description Their totals, per currency */
+                                totalSpent: {
+                                    /** @description Integer amount in minor units of the currency */
+                                    amount: number;
+                                    /** @description ISO 4217 currency code */
+                                    currency: string;
+                                }[];
+                            }[];
+                            nextCursor: null | string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer (staff)
+         * @description Profile and consent, addresses, the 20 latest orders, reviews, wishlists, staff notes and active sessions. Errors: 404 CUSTOMER_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            addresses: {
+                                [key: string]: unknown;
+                            }[];
+                            email: string;
+                            emailVerified: boolean;
+                            id: string;
+                            lastOrderAt: null | string;
+                            marketingConsent: boolean;
+                            marketingConsentAt: null | string;
+                            name: string;
+                            notes: {
+                                authorId: null | string;
+                                authorName: null | string;
+                                body: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                            }[];
+                            orders: {
+                                currency: string;
+                                id: string;
+                                number: string;
+                                /** Format: date-time */
+                                placedAt: string;
+                                status: string;
+                                /** @description Minor units of `currency` */
+                                total: number;
+                            }[];
+                            /** @description Paid orders, not cancelled or wholly refunded */
+                            ordersCount: number;
+                            phone: null | string;
+                            reviews: {
+                                createdAt: string;
+                                id: string;
+                                productSku: string;
+                                rating: number;
+                                status: string;
+                                title: string;
+                            }[];
+                            sessions: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                id: string;
+                                ipAddress: null | string;
+                                userAgent: null | string;
+                            }[];
+                            /** @description Their totals, per currency */
+                            totalSpent: {
+                                /** @description Integer amount in minor units of the currency */
+                                amount: number;
+                                /** @description ISO 4217 currency code */
+                                currency: string;
+                            }[];
+                            twoFactorEnabled: boolean;
+                            wishlists: {
+                                items: number;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -869,6 +2032,783 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customers/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a note to a customer
+         * @description Internal: customers never see notes. Errors: 400 (blank `body`), 404 CUSTOMER_NOT_FOUND.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{id}/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a note
+         * @description Errors: 404 NOTE_NOT_FOUND.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    noteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * E-mail a customer a password-reset link
+         * @description Sends the same e-mail as "Forgot password" (a single-use link valid for an hour); staff never see or set the password. Errors: 404 CUSTOMER_NOT_FOUND.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sentTo: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Sign a customer out everywhere
+         * @description Ends every session of the account (a stolen device, a shared computer). Errors: 404.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ended: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The admin home's figures
+         * @description `since` is the start of the staff member's day (their browser's midnight, as UTC); default the last 24 hours. Figures the caller may not see are null. Low stock counts at most 100 levels.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    since?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lowStock: null | number;
+                            onHold: null | number;
+                            ordersToday: null | number;
+                            returnsToHandle: null | number;
+                            reviewsToModerate: null | number;
+                            salesToday: null | {
+                                /** @description Integer amount in minor units of the currency */
+                                amount: number;
+                                /** @description ISO 4217 currency code */
+                                currency: string;
+                            }[];
+                            /** Format: date-time */
+                            since: string;
+                            toShip: null | number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/disputes": {
         parameters: {
             query?: never;
@@ -1107,6 +3047,1921 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a product or category image
+         * @description The body is the image file itself (`Content-Type` image/jpeg, png, webp, gif or avif; at most 20 MB: 413 beyond, 415 for another type). Stored once by content (the same file uploaded twice is one image); responsive WebP sizes are made on first request. 201 with its id: put it in a product's `images` or a category's `imageId`. Header `x-alt-text` (URL-encoded) sets its default alt text. Errors: 400 naming `image` when the bytes are not such an image.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The image file */
+            requestBody: {
+                content: {
+                    "image/avif": Blob;
+                    "image/gif": Blob;
+                    "image/jpeg": Blob;
+                    "image/png": Blob;
+                    "image/webp": Blob;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            height: null | number;
+                            id: string;
+                            thumbnailUrl: string;
+                            url: string;
+                            width: null | number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/inventory/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stock ledger
+         * @description Every change of units on hand, newest first: staff adjustments and transfers (with who made them), sales, restocks and imports (the system: `actor` null). Filters: variant, location, reason, transfer. `limit` per page; pass `nextCursor` as `cursor` for the next page. Errors: 400 naming the field.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    variantId?: string;
+                    locationId?: string;
+                    /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import */
+                    reason?: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import";
+                    transferId?: string;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The staff member (or API key); null for the system (orders, imports) */
+                                actor: {
+                                    /** @description Empty for an API key */
+                                    email: string;
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description Units on hand after */
+                                after: number;
+                                /** @description Units on hand before */
+                                before: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                delta: number;
+                                id: string;
+                                locationId: string;
+                                locationName: string;
+                                note: string;
+                                productName: string;
+                                /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import */
+                                reason: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import";
+                                sku: string;
+                                /** @description Pairs the two rows of a transfer */
+                                transferId: string | null;
+                                variantId: string;
+                                variantTitle: string;
+                            }[];
+                            nextCursor: string | null;
+                            /** @description Matching rows; counting stops at 10,001 (read it as “over 10,000”) */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Adjust stock
+         * @description Changes the units on hand of a variant at a location, by `delta` or to a counted `newQuantity` (exactly one), for a reason: received/returned add units, damaged/lost remove them, correction either way. Concurrent adjustments queue on the level (none is lost). Writes a ledger row with who did it; taking the level to or below its threshold raises `stock.low` (staff are e-mailed). Errors: 400 naming the field, 404 VARIANT_NOT_FOUND or LOCATION_NOT_FOUND, 409 STOCK_BELOW_ZERO, STOCK_BELOW_RESERVED (units held for unshipped orders), LOCATION_INACTIVE.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Units to add (negative: to remove). Give this or newQuantity */
+                        delta?: number;
+                        locationId: string;
+                        /** @description The counted units on hand. Give this or delta */
+                        newQuantity?: number;
+                        /** @description Why, for the ledger (free text) */
+                        note?: string;
+                        /** @description received/returned add units, damaged/lost remove them, correction either way */
+                        reason: "received" | "correction" | "damaged" | "lost" | "returned";
+                        variantId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            adjustment: {
+                                /** @description The staff member (or API key); null for the system (orders, imports) */
+                                actor: {
+                                    /** @description Empty for an API key */
+                                    email: string;
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description Units on hand after */
+                                after: number;
+                                /** @description Units on hand before */
+                                before: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                delta: number;
+                                id: string;
+                                locationId: string;
+                                locationName: string;
+                                note: string;
+                                productName: string;
+                                /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import */
+                                reason: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import";
+                                sku: string;
+                                /** @description Pairs the two rows of a transfer */
+                                transferId: string | null;
+                                variantId: string;
+                                variantTitle: string;
+                            };
+                            level: {
+                                allowBackorder: boolean;
+                                /** @description stocked − reserved; negative for backorders */
+                                availableQuantity: number;
+                                locationActive: boolean;
+                                locationId: string;
+                                locationName: string;
+                                /** @description Available units at or below which the level counts as low */
+                                lowStockThreshold: number;
+                                /** @description Off: not counted (always available) */
+                                manageStock: boolean;
+                                productName: string;
+                                /** @description Units held for unshipped orders */
+                                reservedQuantity: number;
+                                sku: string;
+                                /** @description out_of_stock: counted, no backorders, nothing available; low_stock: available at or below the threshold */
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                /** @description Units on the shelf */
+                                stockedQuantity: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                variantId: string;
+                                variantTitle: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/inventory/levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stock levels
+         * @description Every variant's stock at every location, with SKU and product, `limit` per page in a stable order; pass `nextCursor` as `cursor` for the next page. Filters: location, SKU or product name (contains), low or out of stock. Errors: 400 naming the field.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this location */
+                    locationId?: string;
+                    /** @description SKU or product name contains (any case) */
+                    search?: string;
+                    /** @description low: at or below the threshold (out of stock included); out: nothing available to sell */
+                    status?: "low" | "out";
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                allowBackorder: boolean;
+                                /** @description stocked − reserved; negative for backorders */
+                                availableQuantity: number;
+                                locationActive: boolean;
+                                locationId: string;
+                                locationName: string;
+                                /** @description Available units at or below which the level counts as low */
+                                lowStockThreshold: number;
+                                /** @description Off: not counted (always available) */
+                                manageStock: boolean;
+                                productName: string;
+                                /** @description Units held for unshipped orders */
+                                reservedQuantity: number;
+                                sku: string;
+                                /** @description out_of_stock: counted, no backorders, nothing available; low_stock: available at or below the threshold */
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                /** @description Units on the shelf */
+                                stockedQuantity: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                variantId: string;
+                                variantTitle: string;
+                            }[];
+                            nextCursor: string | null;
+                            /** @description Matching levels; counting stops at 10,001 (read it as “over 10,000”) */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/inventory/levels/{variantId}/{locationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a stock level's settings
+         * @description The low-stock threshold (available units at or below which it counts as low and staff are told), whether the variant is counted here, and whether backorders are taken. Creates the level (nothing on hand) when the variant has none at the location. Errors: 400 naming the field, 404 VARIANT_NOT_FOUND or LOCATION_NOT_FOUND.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    variantId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allowBackorder?: boolean;
+                        /** @description Low at or below this many available */
+                        lowStockThreshold?: number;
+                        manageStock?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowBackorder: boolean;
+                            /** @description stocked − reserved; negative for backorders */
+                            availableQuantity: number;
+                            locationActive: boolean;
+                            locationId: string;
+                            locationName: string;
+                            /** @description Available units at or below which the level counts as low */
+                            lowStockThreshold: number;
+                            /** @description Off: not counted (always available) */
+                            manageStock: boolean;
+                            productName: string;
+                            /** @description Units held for unshipped orders */
+                            reservedQuantity: number;
+                            sku: string;
+                            /** @description out_of_stock: counted, no backorders, nothing available; low_stock: available at or below the threshold */
+                            stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                            /** @description Units on the shelf */
+                            stockedQuantity: number;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variantId: string;
+                            variantTitle: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/admin/inventory/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stock locations
+         * @description Every location, the default first, with the variants and units it holds.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Short unique code: lower-case letters, digits, - and _ */
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                /** @description An inactive location keeps its history but takes and sells no stock */
+                                isActive: boolean;
+                                /** @description Imports and restocks without a location go here */
+                                isDefault: boolean;
+                                name: string;
+                                /** @description Units held here for unshipped orders */
+                                reservedQuantity: number;
+                                /** @description Variants with a stock level here */
+                                skuCount: number;
+                                /** @description Units on the shelf here */
+                                stockedQuantity: number;
+                                /** @description Bumped by every save; also the ETag */
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a stock location
+         * @description A new place stock is kept. `isDefault` makes it the default (imports and restocks without a location go there). Errors: 400 naming the field, 409 LOCATION_CODE_TAKEN (field `code`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1-40 lower-case letters, digits, - and _ (starting with a letter or digit) */
+                        code: string;
+                        /** @default true */
+                        isActive?: boolean;
+                        /** @description Make it the default (the current one stops being) */
+                        isDefault?: boolean;
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Short unique code: lower-case letters, digits, - and _ */
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            /** @description An inactive location keeps its history but takes and sells no stock */
+                            isActive: boolean;
+                            /** @description Imports and restocks without a location go here */
+                            isDefault: boolean;
+                            name: string;
+                            /** @description Units held here for unshipped orders */
+                            reservedQuantity: number;
+                            /** @description Variants with a stock level here */
+                            skuCount: number;
+                            /** @description Units on the shelf here */
+                            stockedQuantity: number;
+                            /** @description Bumped by every save; also the ETag */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/inventory/locations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a stock location
+         * @description One location with its version as the ETag (send it back as If-Match to save). Errors: 404 LOCATION_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Short unique code: lower-case letters, digits, - and _ */
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            /** @description An inactive location keeps its history but takes and sells no stock */
+                            isActive: boolean;
+                            /** @description Imports and restocks without a location go here */
+                            isDefault: boolean;
+                            name: string;
+                            /** @description Units held here for unshipped orders */
+                            reservedQuantity: number;
+                            /** @description Variants with a stock level here */
+                            skuCount: number;
+                            /** @description Units on the shelf here */
+                            stockedQuantity: number;
+                            /** @description Bumped by every save; also the ETag */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a stock location
+         * @description Only a location that never held stock can go: one with stock on hand, reservations or ledger history is kept (deactivate it instead). Honours `If-Match`. Errors: 404 LOCATION_NOT_FOUND, 409 STALE_VERSION, DEFAULT_LOCATION, LOCATION_HAS_STOCK, LOCATION_HAS_HISTORY.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a stock location
+         * @description Renames it, changes its code, (de)activates it or makes it the default. An inactive location keeps its history and stock rows but sells nothing and takes no new stock. Send `If-Match` with the ETag you read: when someone saved in between, nothing is written and the answer is 409 STALE_VERSION. Errors: 400 naming the field, 404 LOCATION_NOT_FOUND, 409 STALE_VERSION, LOCATION_CODE_TAKEN, DEFAULT_LOCATION (the default must stay active).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1-40 lower-case letters, digits, - and _ (starting with a letter or digit) */
+                        code?: string;
+                        isActive?: boolean;
+                        /** @description true makes it the default; the default cannot be unset, only replaced */
+                        isDefault?: boolean;
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Short unique code: lower-case letters, digits, - and _ */
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            /** @description An inactive location keeps its history but takes and sells no stock */
+                            isActive: boolean;
+                            /** @description Imports and restocks without a location go here */
+                            isDefault: boolean;
+                            name: string;
+                            /** @description Units held here for unshipped orders */
+                            reservedQuantity: number;
+                            /** @description Variants with a stock level here */
+                            skuCount: number;
+                            /** @description Units on the shelf here */
+                            stockedQuantity: number;
+                            /** @description Bumped by every save; also the ETag */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/admin/inventory/low-stock": {
         parameters: {
             query?: never;
@@ -1116,7 +4971,7 @@ export interface paths {
         };
         /**
          * Low stock
-         * @description Counted stock levels whose available units are at or below their threshold, emptiest first (at most `limit`).
+         * @description Counted stock levels at active locations whose available units are at or below their threshold, emptiest first (at most `limit`).
          */
         get: {
             parameters: {
@@ -1199,6 +5054,480 @@ export interface paths {
                 };
                 /** @description Problem details (RFC 9457) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/inventory/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move stock between locations
+         * @description Moves `quantity` units of a variant from one location to another in one transaction: two ledger rows (transfer_out, transfer_in) with one `transferId`. Only available units move (on hand minus reserved). Errors: 400 naming the field, 404 VARIANT_NOT_FOUND or LOCATION_NOT_FOUND, 409 INSUFFICIENT_STOCK (field `quantity`), LOCATION_INACTIVE (field `toLocationId`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fromLocationId: string;
+                        /** @description Why, for the ledger (free text) */
+                        note?: string;
+                        /** @description Units to move (at most those available at the source) */
+                        quantity: number;
+                        toLocationId: string;
+                        variantId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description transfer_out, then transfer_in */
+                            adjustments: {
+                                /** @description The staff member (or API key); null for the system (orders, imports) */
+                                actor: {
+                                    /** @description Empty for an API key */
+                                    email: string;
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description Units on hand after */
+                                after: number;
+                                /** @description Units on hand before */
+                                before: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                delta: number;
+                                id: string;
+                                locationId: string;
+                                locationName: string;
+                                note: string;
+                                productName: string;
+                                /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import */
+                                reason: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import";
+                                sku: string;
+                                /** @description Pairs the two rows of a transfer */
+                                transferId: string | null;
+                                variantId: string;
+                                variantTitle: string;
+                            }[];
+                            from: {
+                                allowBackorder: boolean;
+                                /** @description stocked − reserved; negative for backorders */
+                                availableQuantity: number;
+                                locationActive: boolean;
+                                locationId: string;
+                                locationName: string;
+                                /** @description Available units at or below which the level counts as low */
+                                lowStockThreshold: number;
+                                /** @description Off: not counted (always available) */
+                                manageStock: boolean;
+                                productName: string;
+                                /** @description Units held for unshipped orders */
+                                reservedQuantity: number;
+                                sku: string;
+                                /** @description out_of_stock: counted, no backorders, nothing available; low_stock: available at or below the threshold */
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                /** @description Units on the shelf */
+                                stockedQuantity: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                variantId: string;
+                                variantTitle: string;
+                            };
+                            to: {
+                                allowBackorder: boolean;
+                                /** @description stocked − reserved; negative for backorders */
+                                availableQuantity: number;
+                                locationActive: boolean;
+                                locationId: string;
+                                locationName: string;
+                                /** @description Available units at or below which the level counts as low */
+                                lowStockThreshold: number;
+                                /** @description Off: not counted (always available) */
+                                manageStock: boolean;
+                                productName: string;
+                                /** @description Units held for unshipped orders */
+                                reservedQuantity: number;
+                                sku: string;
+                                /** @description out_of_stock: counted, no backorders, nothing available; low_stock: available at or below the threshold */
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                /** @description Units on the shelf */
+                                stockedQuantity: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                variantId: string;
+                                variantTitle: string;
+                            };
+                            transferId: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/inventory/variants/{variantId}/levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A variant's stock
+         * @description The variant's level at every location that has one, the default first. Errors: 404 VARIANT_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    variantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Its level at every location that has one */
+                            items: {
+                                allowBackorder: boolean;
+                                /** @description stocked − reserved; negative for backorders */
+                                availableQuantity: number;
+                                locationActive: boolean;
+                                locationId: string;
+                                locationName: string;
+                                /** @description Available units at or below which the level counts as low */
+                                lowStockThreshold: number;
+                                /** @description Off: not counted (always available) */
+                                manageStock: boolean;
+                                productName: string;
+                                /** @description Units held for unshipped orders */
+                                reservedQuantity: number;
+                                sku: string;
+                                /** @description out_of_stock: counted, no backorders, nothing available; low_stock: available at or below the threshold */
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                /** @description Units on the shelf */
+                                stockedQuantity: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                variantId: string;
+                                variantTitle: string;
+                            }[];
+                            productName: string;
+                            sku: string;
+                            variantId: string;
+                            variantTitle: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5534,7 +9863,7 @@ export interface paths {
                     "application/json": {
                         prices: {
                             /** @description Minor units; null removes the price (null first: the validator coerces types) */
-                            amount: null | number;
+                            amount: number | null;
                             sku: string;
                         }[];
                     };
@@ -5709,7 +10038,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/products/{id}": {
+    "/api/admin/products": {
         parameters: {
             query?: never;
             header?: never;
@@ -5717,16 +10046,25 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get a product (staff)
-         * @description Errors: 404 PRODUCT_NOT_FOUND.
+         * List products (staff)
+         * @description Every product whatever its status, filtered (name words or SKU start, status, type, category, stock) and sorted, `limit` per page; pass `nextCursor` as `cursor` for the next page. Errors: 400 naming the field.
          */
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+                query?: {
+                    /** @description Name words, or the start of a SKU */
+                    q?: string;
+                    /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                    status?: "draft" | "active" | "archived";
+                    type?: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                    categoryId?: string;
+                    stock?: "available" | "sold_out";
+                    sort?: "updated" | "created" | "name" | "-name" | "sku";
+                    limit?: number;
+                    cursor?: string;
                 };
+                header?: never;
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -5738,20 +10076,31 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description HTML */
-                            description: string;
-                            id: string;
-                            metaDescription: string;
-                            metaTitle: string;
-                            name: string;
-                            /** @description HTML */
-                            shortDescription: string;
-                            sku: string;
-                            slug: string;
-                            status: "draft" | "active" | "archived";
-                            /** Format: date-time */
-                            updatedAt: string;
-                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                            items: {
+                                /** @description Units that can be sold now, all variants and locations */
+                                availableQuantity: number;
+                                categoryName: null | string;
+                                currency: null | string;
+                                id: string;
+                                maxPriceAmount: null | number;
+                                minPriceAmount: null | number;
+                                name: string;
+                                publishAt: null | string;
+                                sku: string;
+                                /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                                status: "draft" | "active" | "archived";
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                thumbnailUrl: null | string;
+                                type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                                /** @description Some variant is not counted (e.g. digital) or may be backordered */
+                                unlimitedStock: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                variantCount: number;
+                                version: number;
+                            }[];
+                            nextCursor: null | string;
+                            total: number;
                         };
                     };
                 };
@@ -5863,33 +10212,431 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
         /**
-         * Edit a product
-         * @description Changes the given fields only (name, descriptions as HTML, status, visibility, meta). The slug stays, so links keep working. Errors: 400 naming the field, 404 PRODUCT_NOT_FOUND.
+         * Create a product
+         * @description Any type: simple, configurable (options and one variant per combination), bundle, grouped, digital. New variants get `initialStock` units at the default location. Amounts in minor units of `currency`. 201 with the product and its ETag. Errors: 400 naming the field (a SKU another product has, an unknown category, attribute or image, two variants with the same option values).
          */
-        patch: {
+        post: {
             parameters: {
                 query?: never;
                 header?: never;
-                path: {
-                    id: string;
-                };
+                path?: never;
                 cookie?: never;
             };
             requestBody: {
                 content: {
                     "application/json": {
+                        attributes?: {
+                            [key: string]: string | number | boolean | string[];
+                        };
+                        bundleOptions?: {
+                            items: {
+                                defaultQuantity?: number;
+                                sku: string;
+                            }[];
+                            required?: boolean;
+                            title: string;
+                            type: "radio" | "checkbox" | "select";
+                        }[];
+                        categoryIds?: string[];
+                        /** @description ISO 4217 code of every amount */
+                        currency: string;
+                        /** @description HTML */
                         description?: string;
+                        downloads?: {
+                            bytes: number;
+                            fileName: string;
+                            storageKey: string;
+                            title: string;
+                        }[];
+                        groupedItems?: {
+                            defaultQuantity?: number;
+                            sku: string;
+                        }[];
+                        /** @description In display order; upload files first with POST /api/admin/images */
+                        images?: {
+                            alt?: string;
+                            imageId: string;
+                        }[];
+                        /** @description Product ids of related, up-sell and cross-sell products */
+                        links?: {
+                            crosssell?: string[];
+                            related?: string[];
+                            upsell?: string[];
+                        };
                         metaDescription?: string;
                         metaTitle?: string;
-                        name?: string;
+                        name: string;
+                        options?: {
+                            code: string;
+                            name: string;
+                            values: {
+                                swatch?: string | null;
+                                value: string;
+                            }[];
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @description A draft becomes active then (UTC)
+                         */
+                        publishAt?: string | null;
+                        /** @description HTML */
                         shortDescription?: string;
+                        sku: string;
+                        slug?: string;
+                        /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
                         status?: "draft" | "active" | "archived";
+                        taxClass?: string;
+                        type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                        variants: {
+                            barcode?: string | null;
+                            /** @description Struck-through 'was' price, in minor units of the product's currency */
+                            compareAtAmount?: number | null;
+                            /** @description An existing variant (omit for a new one) */
+                            id?: string;
+                            imageId?: string | null;
+                            /** @description Units on hand at the default location, for a NEW variant only */
+                            initialStock?: number;
+                            options?: {
+                                [key: string]: string;
+                            };
+                            /** @description Regular price, in minor units of the product's currency */
+                            priceAmount: number;
+                            sku: string;
+                            /**
+                             * Format: date-time
+                             * @description Start of the special price (UTC)
+                             */
+                            specialFrom?: string | null;
+                            /** @description Sale price, in minor units of the product's currency */
+                            specialPriceAmount?: number | null;
+                            /**
+                             * Format: date-time
+                             * @description End of the special price (UTC, exclusive)
+                             */
+                            specialTo?: string | null;
+                            title?: string;
+                            weightGrams?: number | null;
+                        }[];
                         visibility?: "everywhere" | "catalog" | "search" | "hidden";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            bundleOptions: {
+                                items: {
+                                    defaultQuantity: number;
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                required: boolean;
+                                title: string;
+                                type: "radio" | "checkbox" | "select";
+                            }[];
+                            /** @description The first is the main category */
+                            categoryIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code of every amount */
+                            currency: string;
+                            /** @description HTML */
+                            description: string;
+                            downloads: {
+                                bytes: number;
+                                fileName: string;
+                                storageKey: string;
+                                title: string;
+                            }[];
+                            groupedItems: {
+                                defaultQuantity: number;
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            id: string;
+                            images: {
+                                alt: string;
+                                id: string;
+                                thumbnailUrl: string;
+                                url: string;
+                            }[];
+                            links: {
+                                crosssell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                related: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                upsell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                            };
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            options: {
+                                code: string;
+                                name: string;
+                                values: {
+                                    swatch: null | string;
+                                    value: string;
+                                }[];
+                            }[];
+                            publishAt: null | string;
+                            /** @description HTML */
+                            shortDescription: string;
+                            sku: string;
+                            slug: string;
+                            /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                            status: "draft" | "active" | "archived";
+                            taxClass: string;
+                            type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variants: {
+                                /** @description Units sellable now over all locations (change via stock adjustments) */
+                                availableQuantity: number;
+                                barcode: null | string;
+                                compareAtAmount: null | number;
+                                id: string;
+                                imageId: null | string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description Regular price, minor units of the product's currency */
+                                priceAmount: number;
+                                sku: string;
+                                specialFrom: null | string;
+                                specialPriceAmount: null | number;
+                                specialTo: null | string;
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                title: string;
+                                weightGrams: null | number;
+                            }[];
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish, unpublish, archive or delete many products
+         * @description One transaction for all of them. `delete` archives the products orders or bundles reference (listed in `archived`). Unknown ids are listed in `notFound`. Errors: 400 naming the field.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: "publish" | "unpublish" | "archive" | "delete";
+                        productIds: string[];
                     };
                 };
             };
@@ -5901,20 +10648,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description HTML */
-                            description: string;
-                            id: string;
-                            metaDescription: string;
-                            metaTitle: string;
-                            name: string;
-                            /** @description HTML */
-                            shortDescription: string;
-                            sku: string;
-                            slug: string;
-                            status: "draft" | "active" | "archived";
-                            /** Format: date-time */
-                            updatedAt: string;
-                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                            /** @description Products kept and archived because orders or bundles use them */
+                            archived: string[];
+                            /** @description Products whose status changed (or that were deleted) */
+                            changed: string[];
+                            notFound: string[];
                         };
                     };
                 };
@@ -6067,6 +10805,4075 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a product (staff)
+         * @description The whole product as the editor shows it; the `ETag` header (and `version`) name this version. Errors: 404 PRODUCT_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            bundleOptions: {
+                                items: {
+                                    defaultQuantity: number;
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                required: boolean;
+                                title: string;
+                                type: "radio" | "checkbox" | "select";
+                            }[];
+                            /** @description The first is the main category */
+                            categoryIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code of every amount */
+                            currency: string;
+                            /** @description HTML */
+                            description: string;
+                            downloads: {
+                                bytes: number;
+                                fileName: string;
+                                storageKey: string;
+                                title: string;
+                            }[];
+                            groupedItems: {
+                                defaultQuantity: number;
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            id: string;
+                            images: {
+                                alt: string;
+                                id: string;
+                                thumbnailUrl: string;
+                                url: string;
+                            }[];
+                            links: {
+                                crosssell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                related: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                upsell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                            };
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            options: {
+                                code: string;
+                                name: string;
+                                values: {
+                                    swatch: null | string;
+                                    value: string;
+                                }[];
+                            }[];
+                            publishAt: null | string;
+                            /** @description HTML */
+                            shortDescription: string;
+                            sku: string;
+                            slug: string;
+                            /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                            status: "draft" | "active" | "archived";
+                            taxClass: string;
+                            type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variants: {
+                                /** @description Units sellable now over all locations (change via stock adjustments) */
+                                availableQuantity: number;
+                                barcode: null | string;
+                                compareAtAmount: null | number;
+                                id: string;
+                                imageId: null | string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description Regular price, minor units of the product's currency */
+                                priceAmount: number;
+                                sku: string;
+                                specialFrom: null | string;
+                                specialPriceAmount: null | number;
+                                specialTo: null | string;
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                title: string;
+                                weightGrams: null | number;
+                            }[];
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Save a product
+         * @description Replaces the whole product with the body (as POST /products takes it). Existing variants are named by `id` (their SKU may change; their stock stays: change it with stock adjustments); variants left out are removed. Send `If-Match` with the ETag you read: when someone saved in between, nothing is written and the answer is 409 STALE_VERSION. Errors: 400 naming the field, 404 PRODUCT_NOT_FOUND, 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attributes?: {
+                            [key: string]: string | number | boolean | string[];
+                        };
+                        bundleOptions?: {
+                            items: {
+                                defaultQuantity?: number;
+                                sku: string;
+                            }[];
+                            required?: boolean;
+                            title: string;
+                            type: "radio" | "checkbox" | "select";
+                        }[];
+                        categoryIds?: string[];
+                        /** @description ISO 4217 code of every amount */
+                        currency: string;
+                        /** @description HTML */
+                        description?: string;
+                        downloads?: {
+                            bytes: number;
+                            fileName: string;
+                            storageKey: string;
+                            title: string;
+                        }[];
+                        groupedItems?: {
+                            defaultQuantity?: number;
+                            sku: string;
+                        }[];
+                        /** @description In display order; upload files first with POST /api/admin/images */
+                        images?: {
+                            alt?: string;
+                            imageId: string;
+                        }[];
+                        /** @description Product ids of related, up-sell and cross-sell products */
+                        links?: {
+                            crosssell?: string[];
+                            related?: string[];
+                            upsell?: string[];
+                        };
+                        metaDescription?: string;
+                        metaTitle?: string;
+                        name: string;
+                        options?: {
+                            code: string;
+                            name: string;
+                            values: {
+                                swatch?: string | null;
+                                value: string;
+                            }[];
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @description A draft becomes active then (UTC)
+                         */
+                        publishAt?: string | null;
+                        /** @description HTML */
+                        shortDescription?: string;
+                        sku: string;
+                        slug?: string;
+                        /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                        status?: "draft" | "active" | "archived";
+                        taxClass?: string;
+                        type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                        variants: {
+                            barcode?: string | null;
+                            /** @description Struck-through 'was' price, in minor units of the product's currency */
+                            compareAtAmount?: number | null;
+                            /** @description An existing variant (omit for a new one) */
+                            id?: string;
+                            imageId?: string | null;
+                            /** @description Units on hand at the default location, for a NEW variant only */
+                            initialStock?: number;
+                            options?: {
+                                [key: string]: string;
+                            };
+                            /** @description Regular price, in minor units of the product's currency */
+                            priceAmount: number;
+                            sku: string;
+                            /**
+                             * Format: date-time
+                             * @description Start of the special price (UTC)
+                             */
+                            specialFrom?: string | null;
+                            /** @description Sale price, in minor units of the product's currency */
+                            specialPriceAmount?: number | null;
+                            /**
+                             * Format: date-time
+                             * @description End of the special price (UTC, exclusive)
+                             */
+                            specialTo?: string | null;
+                            title?: string;
+                            weightGrams?: number | null;
+                        }[];
+                        visibility?: "everywhere" | "catalog" | "search" | "hidden";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            bundleOptions: {
+                                items: {
+                                    defaultQuantity: number;
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                required: boolean;
+                                title: string;
+                                type: "radio" | "checkbox" | "select";
+                            }[];
+                            /** @description The first is the main category */
+                            categoryIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code of every amount */
+                            currency: string;
+                            /** @description HTML */
+                            description: string;
+                            downloads: {
+                                bytes: number;
+                                fileName: string;
+                                storageKey: string;
+                                title: string;
+                            }[];
+                            groupedItems: {
+                                defaultQuantity: number;
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            id: string;
+                            images: {
+                                alt: string;
+                                id: string;
+                                thumbnailUrl: string;
+                                url: string;
+                            }[];
+                            links: {
+                                crosssell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                related: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                upsell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                            };
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            options: {
+                                code: string;
+                                name: string;
+                                values: {
+                                    swatch: null | string;
+                                    value: string;
+                                }[];
+                            }[];
+                            publishAt: null | string;
+                            /** @description HTML */
+                            shortDescription: string;
+                            sku: string;
+                            slug: string;
+                            /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                            status: "draft" | "active" | "archived";
+                            taxClass: string;
+                            type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variants: {
+                                /** @description Units sellable now over all locations (change via stock adjustments) */
+                                availableQuantity: number;
+                                barcode: null | string;
+                                compareAtAmount: null | number;
+                                id: string;
+                                imageId: null | string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description Regular price, minor units of the product's currency */
+                                priceAmount: number;
+                                sku: string;
+                                specialFrom: null | string;
+                                specialPriceAmount: null | number;
+                                specialTo: null | string;
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                title: string;
+                                weightGrams: null | number;
+                            }[];
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a product
+         * @description Deletes the product, unless orders (or another product's bundle or group) reference it: then it is archived instead (hidden, kept for history), and `archived` is true. Errors: 404 PRODUCT_NOT_FOUND.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            deleted: boolean;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit a product's texts or status
+         * @description Changes the given fields only (name, descriptions as HTML, status, visibility, meta). The slug stays, so links keep working. Honours `If-Match` like PUT. Errors: 400 naming the field, 404 PRODUCT_NOT_FOUND, 409 STALE_VERSION.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        metaDescription?: string;
+                        metaTitle?: string;
+                        name?: string;
+                        shortDescription?: string;
+                        /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                        status?: "draft" | "active" | "archived";
+                        visibility?: "everywhere" | "catalog" | "search" | "hidden";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            bundleOptions: {
+                                items: {
+                                    defaultQuantity: number;
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                required: boolean;
+                                title: string;
+                                type: "radio" | "checkbox" | "select";
+                            }[];
+                            /** @description The first is the main category */
+                            categoryIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code of every amount */
+                            currency: string;
+                            /** @description HTML */
+                            description: string;
+                            downloads: {
+                                bytes: number;
+                                fileName: string;
+                                storageKey: string;
+                                title: string;
+                            }[];
+                            groupedItems: {
+                                defaultQuantity: number;
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            id: string;
+                            images: {
+                                alt: string;
+                                id: string;
+                                thumbnailUrl: string;
+                                url: string;
+                            }[];
+                            links: {
+                                crosssell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                related: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                upsell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                            };
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            options: {
+                                code: string;
+                                name: string;
+                                values: {
+                                    swatch: null | string;
+                                    value: string;
+                                }[];
+                            }[];
+                            publishAt: null | string;
+                            /** @description HTML */
+                            shortDescription: string;
+                            sku: string;
+                            slug: string;
+                            /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                            status: "draft" | "active" | "archived";
+                            taxClass: string;
+                            type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variants: {
+                                /** @description Units sellable now over all locations (change via stock adjustments) */
+                                availableQuantity: number;
+                                barcode: null | string;
+                                compareAtAmount: null | number;
+                                id: string;
+                                imageId: null | string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description Regular price, minor units of the product's currency */
+                                priceAmount: number;
+                                sku: string;
+                                specialFrom: null | string;
+                                specialPriceAmount: null | number;
+                                specialTo: null | string;
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                title: string;
+                                weightGrams: null | number;
+                            }[];
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/admin/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List promotions
+         * @description Newest first, `limit` per page; pass `nextCursor` as `cursor` for the next page. `status` filters: active (applies now), scheduled (starts later), expired (ended), paused. `q` matches words of the name or the start of a code. Errors: 400 naming the field.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Words of the name, or the start of one of its codes */
+                    q?: string;
+                    /** @description expired: its end has passed (paused or not); paused: switched off by staff; scheduled: starts later; active: applies now */
+                    status?: "active" | "scheduled" | "expired" | "paused";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description For fixed amounts: `order` = one amount off the qualifying items together; `each_item` = the amount off every qualifying unit. Other types ignore it. */
+                                appliesTo: "order" | "each_item";
+                                /** @description buy_x_get_y: X */
+                                buyQuantity: number;
+                                /** @description Coupon codes it has */
+                                codeCount: number;
+                                conditions: {
+                                    /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
+                                    categoryIds: string[];
+                                    /** @description Lines in these categories (or below them) never qualify */
+                                    excludeCategoryIds: string[];
+                                    /** @description Lines at a special (sale) price never qualify */
+                                    excludeOnSale: boolean;
+                                    minSubtotal: null | number;
+                                    /** @description Lines of these products qualify */
+                                    productIds: string[];
+                                    /** @description Lines of these variant SKUs qualify */
+                                    skus: string[];
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
+                                currency: null | string;
+                                description: string;
+                                endsAt: null | string;
+                                /** @description buy_x_get_y: Y */
+                                getQuantity: number;
+                                id: string;
+                                /** @description False: paused */
+                                isActive: boolean;
+                                maxDiscountAmount: null | number;
+                                name: string;
+                                /** @description Lower applies first */
+                                priority: number;
+                                /** @description Coupon uses by orders (cancelled orders give theirs back) */
+                                redemptions: number;
+                                /** @description True: applies only with one of its coupon codes; false: applies automatically */
+                                requiresCoupon: boolean;
+                                /** @description Where an imported promotion came from */
+                                sourceKey: null | string;
+                                startsAt: null | string;
+                                /** @description expired: its end has passed (paused or not); paused: switched off by staff; scheduled: starts later; active: applies now */
+                                status: "active" | "scheduled" | "expired" | "paused";
+                                /** @description When it applies, promotions after it (by priority) do not */
+                                stopFurtherPromotions: boolean;
+                                /** @description percentage: `value` basis points off the qualifying items; fixed: `value` minor units of `currency` off (the order's qualifying items together, or each unit with appliesTo each_item); buy_x_get_y: per full group of buyQuantity + getQuantity qualifying units, the getQuantity cheapest get `value` basis points off (10000 = free); free_shipping: the shipping price is discounted to 0 */
+                                type: "percentage" | "fixed" | "buy_x_get_y" | "free_shipping";
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description percentage and buy_x_get_y: basis points (1500 = 15 %); fixed: minor units of `currency`; free_shipping: 0 */
+                                value: number;
+                                /** @description The ETag: send it back as If-Match when saving */
+                                version: number;
+                            }[];
+                            nextCursor: null | string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a promotion
+         * @description Active unless `isActive` is false; automatic unless `requiresCoupon` (then only its codes apply it; `codes` makes some at once). Rule types and units: percentage `value` in basis points 1-10000 (1500 = 15 %); fixed `value` in minor units of `currency` (required), off the order's qualifying items together (`appliesTo` order) or off each unit (each_item); buy_x_get_y: `buyQuantity` X >= 1, `getQuantity` Y >= 1, `value` basis points off the Y cheapest units per full group (10000 = free, the default); free_shipping: no value. Conditions: `minSubtotal` (minor units), the lines that qualify (`productIds`, `skus`, `categoryIds`: any of them; none = every line), `excludeOnSale`, `excludeCategoryIds`. `startsAt` / `endsAt` are UTC, the end exclusive and after the start. 201 with the promotion and its ETag. Errors: 400 naming the field, 409 COUPON_CODE_TAKEN (naming the code) when a code is in use.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description For fixed amounts: `order` = one amount off the qualifying items together; `each_item` = the amount off every qualifying unit. Other types ignore it. */
+                        appliesTo?: "order" | "each_item";
+                        buyQuantity?: number;
+                        /** @description Coupon codes made with it (needs requiresCoupon); more can be added or generated later */
+                        codes?: {
+                            /** @description Letters, digits, - and _ (stored upper case; surrounding spaces are dropped) */
+                            code: string;
+                            /** @description Uses allowed in total; null or absent: unlimited */
+                            usageLimit?: number | null;
+                            /** @description Uses allowed per customer; null or absent: unlimited */
+                            usageLimitPerCustomer?: number | null;
+                        }[];
+                        conditions?: {
+                            /** @description Categories whose lines (subcategories included) qualify */
+                            categoryIds?: string[];
+                            /** @description Categories whose lines never qualify */
+                            excludeCategoryIds?: string[];
+                            excludeOnSale?: boolean;
+                            /** @description Minimum cart subtotal before discounts, minor units */
+                            minSubtotal?: number | null;
+                            /** @description Products whose lines qualify */
+                            productIds?: string[];
+                            /** @description Variant SKUs whose lines qualify */
+                            skus?: string[];
+                        };
+                        /** @description ISO 4217 code */
+                        currency?: string | null;
+                        description?: string;
+                        /**
+                         * Format: date-time
+                         * @description Applies until then, exclusive (UTC); null: no end
+                         */
+                        endsAt?: string | null;
+                        getQuantity?: number;
+                        isActive?: boolean;
+                        /** @description Cap per cart, minor units */
+                        maxDiscountAmount?: number | null;
+                        name: string;
+                        priority?: number;
+                        requiresCoupon?: boolean;
+                        /**
+                         * Format: date-time
+                         * @description Applies from then (UTC); null: at once
+                         */
+                        startsAt?: string | null;
+                        stopFurtherPromotions?: boolean;
+                        /** @description percentage: `value` basis points off the qualifying items; fixed: `value` minor units of `currency` off (the order's qualifying items together, or each unit with appliesTo each_item); buy_x_get_y: per full group of buyQuantity + getQuantity qualifying units, the getQuantity cheapest get `value` basis points off (10000 = free); free_shipping: the shipping price is discounted to 0 */
+                        type: "percentage" | "fixed" | "buy_x_get_y" | "free_shipping";
+                        /** @description percentage: basis points 1-10000 (1500 = 15 %); buy_x_get_y: basis points off the free units, 1-10000 (10000 = free, the default); fixed: minor units of `currency`, at least 1; free_shipping: leave out */
+                        value?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description For fixed amounts: `order` = one amount off the qualifying items together; `each_item` = the amount off every qualifying unit. Other types ignore it. */
+                            appliesTo: "order" | "each_item";
+                            /** @description buy_x_get_y: X */
+                            buyQuantity: number;
+                            /** @description Coupon codes it has */
+                            codeCount: number;
+                            /** @description The newest codes; GET /promotions/{id}/codes pages through all of them */
+                            codes: {
+                                items: {
+                                    /** @description Upper case; shoppers may type it in any case */
+                                    code: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    id: string;
+                                    /** @description Uses by orders so far (cancelled orders give theirs back) */
+                                    usageCount: number;
+                                    usageLimit: null | number;
+                                    usageLimitPerCustomer: null | number;
+                                }[];
+                                nextCursor: null | string;
+                                total: number;
+                            };
+                            conditions: {
+                                /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
+                                categoryIds: string[];
+                                /** @description Lines in these categories (or below them) never qualify */
+                                excludeCategoryIds: string[];
+                                /** @description Lines at a special (sale) price never qualify */
+                                excludeOnSale: boolean;
+                                minSubtotal: null | number;
+                                /** @description Lines of these products qualify */
+                                productIds: string[];
+                                /** @description Lines of these variant SKUs qualify */
+                                skus: string[];
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
+                            currency: null | string;
+                            description: string;
+                            endsAt: null | string;
+                            /** @description buy_x_get_y: Y */
+                            getQuantity: number;
+                            id: string;
+                            /** @description False: paused */
+                            isActive: boolean;
+                            maxDiscountAmount: null | number;
+                            name: string;
+                            /** @description Lower applies first */
+                            priority: number;
+                            /** @description The products of conditions.productIds */
+                            products: {
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            /** @description Coupon uses by orders (cancelled orders give theirs back) */
+                            redemptions: number;
+                            /** @description True: applies only with one of its coupon codes; false: applies automatically */
+                            requiresCoupon: boolean;
+                            /** @description Where an imported promotion came from */
+                            sourceKey: null | string;
+                            startsAt: null | string;
+                            /** @description expired: its end has passed (paused or not); paused: switched off by staff; scheduled: starts later; active: applies now */
+                            status: "active" | "scheduled" | "expired" | "paused";
+                            /** @description When it applies, promotions after it (by priority) do not */
+                            stopFurtherPromotions: boolean;
+                            /** @description percentage: `value` basis points off the qualifying items; fixed: `value` minor units of `currency` off (the order's qualifying items together, or each unit with appliesTo each_item); buy_x_get_y: per full group of buyQuantity + getQuantity qualifying units, the getQuantity cheapest get `value` basis points off (10000 = free); free_shipping: the shipping price is discounted to 0 */
+                            type: "percentage" | "fixed" | "buy_x_get_y" | "free_shipping";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            usage: {
+                                /** @description Discount given by it on orders not cancelled, per currency; null when not known */
+                                discountTotals: null | {
+                                    /** @description Discount given, minor units of `currency` */
+                                    amount: number;
+                                    /** @description ISO 4217 code */
+                                    currency: string;
+                                }[];
+                                /** @description Orders it was applied to (not cancelled) */
+                                orders: number;
+                                /** @description The last 10 coupon uses, newest first */
+                                recentRedemptions: {
+                                    code: string;
+                                    orderId: string;
+                                    /** Format: date-time */
+                                    redeemedAt: string;
+                                    /** @description The order was cancelled: the use was given back */
+                                    released: boolean;
+                                }[];
+                                /** @description Coupon uses by orders not cancelled */
+                                redemptions: number;
+                            };
+                            /** @description percentage and buy_x_get_y: basis points (1500 = 15 %); fixed: minor units of `currency`; free_shipping: 0 */
+                            value: number;
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a promotion
+         * @description The promotion as the editor shows it, the products its conditions name, its usage (coupon uses, orders, discount given per currency, the last uses) and its newest codes. The `ETag` header (and `version`) name this version. Errors: 404 PROMOTION_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description For fixed amounts: `order` = one amount off the qualifying items together; `each_item` = the amount off every qualifying unit. Other types ignore it. */
+                            appliesTo: "order" | "each_item";
+                            /** @description buy_x_get_y: X */
+                            buyQuantity: number;
+                            /** @description Coupon codes it has */
+                            codeCount: number;
+                            /** @description The newest codes; GET /promotions/{id}/codes pages through all of them */
+                            codes: {
+                                items: {
+                                    /** @description Upper case; shoppers may type it in any case */
+                                    code: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    id: string;
+                                    /** @description Uses by orders so far (cancelled orders give theirs back) */
+                                    usageCount: number;
+                                    usageLimit: null | number;
+                                    usageLimitPerCustomer: null | number;
+                                }[];
+                                nextCursor: null | string;
+                                total: number;
+                            };
+                            conditions: {
+                                /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
+                                categoryIds: string[];
+                                /** @description Lines in these categories (or below them) never qualify */
+                                excludeCategoryIds: string[];
+                                /** @description Lines at a special (sale) price never qualify */
+                                excludeOnSale: boolean;
+                                minSubtotal: null | number;
+                                /** @description Lines of these products qualify */
+                                productIds: string[];
+                                /** @description Lines of these variant SKUs qualify */
+                                skus: string[];
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
+                            currency: null | string;
+                            description: string;
+                            endsAt: null | string;
+                            /** @description buy_x_get_y: Y */
+                            getQuantity: number;
+                            id: string;
+                            /** @description False: paused */
+                            isActive: boolean;
+                            maxDiscountAmount: null | number;
+                            name: string;
+                            /** @description Lower applies first */
+                            priority: number;
+                            /** @description The products of conditions.productIds */
+                            products: {
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            /** @description Coupon uses by orders (cancelled orders give theirs back) */
+                            redemptions: number;
+                            /** @description True: applies only with one of its coupon codes; false: applies automatically */
+                            requiresCoupon: boolean;
+                            /** @description Where an imported promotion came from */
+                            sourceKey: null | string;
+                            startsAt: null | string;
+                            /** @description expired: its end has passed (paused or not); paused: switched off by staff; scheduled: starts later; active: applies now */
+                            status: "active" | "scheduled" | "expired" | "paused";
+                            /** @description When it applies, promotions after it (by priority) do not */
+                            stopFurtherPromotions: boolean;
+                            /** @description percentage: `value` basis points off the qualifying items; fixed: `value` minor units of `currency` off (the order's qualifying items together, or each unit with appliesTo each_item); buy_x_get_y: per full group of buyQuantity + getQuantity qualifying units, the getQuantity cheapest get `value` basis points off (10000 = free); free_shipping: the shipping price is discounted to 0 */
+                            type: "percentage" | "fixed" | "buy_x_get_y" | "free_shipping";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            usage: {
+                                /** @description Discount given by it on orders not cancelled, per currency; null when not known */
+                                discountTotals: null | {
+                                    /** @description Discount given, minor units of `currency` */
+                                    amount: number;
+                                    /** @description ISO 4217 code */
+                                    currency: string;
+                                }[];
+                                /** @description Orders it was applied to (not cancelled) */
+                                orders: number;
+                                /** @description The last 10 coupon uses, newest first */
+                                recentRedemptions: {
+                                    code: string;
+                                    orderId: string;
+                                    /** Format: date-time */
+                                    redeemedAt: string;
+                                    /** @description The order was cancelled: the use was given back */
+                                    released: boolean;
+                                }[];
+                                /** @description Coupon uses by orders not cancelled */
+                                redemptions: number;
+                            };
+                            /** @description percentage and buy_x_get_y: basis points (1500 = 15 %); fixed: minor units of `currency`; free_shipping: 0 */
+                            value: number;
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete or end a promotion
+         * @description Deletes the promotion and its codes, unless orders used one of its codes: then it is ended instead (`endsAt` now; kept with its codes for history) and `ended` is true. Honours `If-Match`. Errors: 404 PROMOTION_NOT_FOUND, 409 STALE_VERSION.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: boolean;
+                            ended: boolean;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a promotion
+         * @description Changes the given fields; keys given in `conditions` replace the stored ones. Changing `type` needs the new type's `value`. Rule types and units: percentage `value` in basis points 1-10000 (1500 = 15 %); fixed `value` in minor units of `currency` (required), off the order's qualifying items together (`appliesTo` order) or off each unit (each_item); buy_x_get_y: `buyQuantity` X >= 1, `getQuantity` Y >= 1, `value` basis points off the Y cheapest units per full group (10000 = free, the default); free_shipping: no value. Conditions: `minSubtotal` (minor units), the lines that qualify (`productIds`, `skus`, `categoryIds`: any of them; none = every line), `excludeOnSale`, `excludeCategoryIds`. `startsAt` / `endsAt` are UTC, the end exclusive and after the start. Send `If-Match` with the ETag you read: when someone saved in between, nothing is written and the answer is 409 STALE_VERSION. Errors: 400 naming the field, 404 PROMOTION_NOT_FOUND, 409 STALE_VERSION.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description For fixed amounts: `order` = one amount off the qualifying items together; `each_item` = the amount off every qualifying unit. Other types ignore it. */
+                        appliesTo?: "order" | "each_item";
+                        buyQuantity?: number;
+                        conditions?: {
+                            /** @description Categories whose lines (subcategories included) qualify */
+                            categoryIds?: string[];
+                            /** @description Categories whose lines never qualify */
+                            excludeCategoryIds?: string[];
+                            excludeOnSale?: boolean;
+                            /** @description Minimum cart subtotal before discounts, minor units */
+                            minSubtotal?: number | null;
+                            /** @description Products whose lines qualify */
+                            productIds?: string[];
+                            /** @description Variant SKUs whose lines qualify */
+                            skus?: string[];
+                        };
+                        /** @description ISO 4217 code */
+                        currency?: string | null;
+                        description?: string;
+                        /**
+                         * Format: date-time
+                         * @description Applies until then, exclusive (UTC); null: no end
+                         */
+                        endsAt?: string | null;
+                        getQuantity?: number;
+                        isActive?: boolean;
+                        /** @description Cap per cart, minor units */
+                        maxDiscountAmount?: number | null;
+                        name?: string;
+                        priority?: number;
+                        requiresCoupon?: boolean;
+                        /**
+                         * Format: date-time
+                         * @description Applies from then (UTC); null: at once
+                         */
+                        startsAt?: string | null;
+                        stopFurtherPromotions?: boolean;
+                        /** @description percentage: `value` basis points off the qualifying items; fixed: `value` minor units of `currency` off (the order's qualifying items together, or each unit with appliesTo each_item); buy_x_get_y: per full group of buyQuantity + getQuantity qualifying units, the getQuantity cheapest get `value` basis points off (10000 = free); free_shipping: the shipping price is discounted to 0 */
+                        type?: "percentage" | "fixed" | "buy_x_get_y" | "free_shipping";
+                        /** @description percentage: basis points 1-10000 (1500 = 15 %); buy_x_get_y: basis points off the free units, 1-10000 (10000 = free, the default); fixed: minor units of `currency`, at least 1; free_shipping: leave out */
+                        value?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description For fixed amounts: `order` = one amount off the qualifying items together; `each_item` = the amount off every qualifying unit. Other types ignore it. */
+                            appliesTo: "order" | "each_item";
+                            /** @description buy_x_get_y: X */
+                            buyQuantity: number;
+                            /** @description Coupon codes it has */
+                            codeCount: number;
+                            /** @description The newest codes; GET /promotions/{id}/codes pages through all of them */
+                            codes: {
+                                items: {
+                                    /** @description Upper case; shoppers may type it in any case */
+                                    code: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    id: string;
+                                    /** @description Uses by orders so far (cancelled orders give theirs back) */
+                                    usageCount: number;
+                                    usageLimit: null | number;
+                                    usageLimitPerCustomer: null | number;
+                                }[];
+                                nextCursor: null | string;
+                                total: number;
+                            };
+                            conditions: {
+                                /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
+                                categoryIds: string[];
+                                /** @description Lines in these categories (or below them) never qualify */
+                                excludeCategoryIds: string[];
+                                /** @description Lines at a special (sale) price never qualify */
+                                excludeOnSale: boolean;
+                                minSubtotal: null | number;
+                                /** @description Lines of these products qualify */
+                                productIds: string[];
+                                /** @description Lines of these variant SKUs qualify */
+                                skus: string[];
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
+                            currency: null | string;
+                            description: string;
+                            endsAt: null | string;
+                            /** @description buy_x_get_y: Y */
+                            getQuantity: number;
+                            id: string;
+                            /** @description False: paused */
+                            isActive: boolean;
+                            maxDiscountAmount: null | number;
+                            name: string;
+                            /** @description Lower applies first */
+                            priority: number;
+                            /** @description The products of conditions.productIds */
+                            products: {
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            /** @description Coupon uses by orders (cancelled orders give theirs back) */
+                            redemptions: number;
+                            /** @description True: applies only with one of its coupon codes; false: applies automatically */
+                            requiresCoupon: boolean;
+                            /** @description Where an imported promotion came from */
+                            sourceKey: null | string;
+                            startsAt: null | string;
+                            /** @description expired: its end has passed (paused or not); paused: switched off by staff; scheduled: starts later; active: applies now */
+                            status: "active" | "scheduled" | "expired" | "paused";
+                            /** @description When it applies, promotions after it (by priority) do not */
+                            stopFurtherPromotions: boolean;
+                            /** @description percentage: `value` basis points off the qualifying items; fixed: `value` minor units of `currency` off (the order's qualifying items together, or each unit with appliesTo each_item); buy_x_get_y: per full group of buyQuantity + getQuantity qualifying units, the getQuantity cheapest get `value` basis points off (10000 = free); free_shipping: the shipping price is discounted to 0 */
+                            type: "percentage" | "fixed" | "buy_x_get_y" | "free_shipping";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            usage: {
+                                /** @description Discount given by it on orders not cancelled, per currency; null when not known */
+                                discountTotals: null | {
+                                    /** @description Discount given, minor units of `currency` */
+                                    amount: number;
+                                    /** @description ISO 4217 code */
+                                    currency: string;
+                                }[];
+                                /** @description Orders it was applied to (not cancelled) */
+                                orders: number;
+                                /** @description The last 10 coupon uses, newest first */
+                                recentRedemptions: {
+                                    code: string;
+                                    orderId: string;
+                                    /** Format: date-time */
+                                    redeemedAt: string;
+                                    /** @description The order was cancelled: the use was given back */
+                                    released: boolean;
+                                }[];
+                                /** @description Coupon uses by orders not cancelled */
+                                redemptions: number;
+                            };
+                            /** @description percentage and buy_x_get_y: basis points (1500 = 15 %); fixed: minor units of `currency`; free_shipping: 0 */
+                            value: number;
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/admin/promotions/{id}/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a promotion's coupon codes
+         * @description Newest first, `limit` per page (`nextCursor` as `cursor` for the next); `q` keeps codes starting with it. Errors: 400 naming the field, 404 PROMOTION_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The start of a code */
+                    q?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Upper case; shoppers may type it in any case */
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                /** @description Uses by orders so far (cancelled orders give theirs back) */
+                                usageCount: number;
+                                usageLimit: null | number;
+                                usageLimitPerCustomer: null | number;
+                            }[];
+                            nextCursor: null | string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a coupon code
+         * @description The code is stored upper case (shoppers may type any case) and must be unique in the shop. Limits: uses in total and per customer (account, or e-mail for guests); absent = unlimited. Errors: 400 naming the field, 404 PROMOTION_NOT_FOUND, 409 COUPON_CODE_TAKEN (naming `code`) or PROMOTION_IS_AUTOMATIC (it applies without a code).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Letters, digits, - and _ (stored upper case; surrounding spaces are dropped) */
+                        code: string;
+                        /** @description Uses allowed in total; null or absent: unlimited */
+                        usageLimit?: number | null;
+                        /** @description Uses allowed per customer; null or absent: unlimited */
+                        usageLimitPerCustomer?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Upper case; shoppers may type it in any case */
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            /** @description Uses by orders so far (cancelled orders give theirs back) */
+                            usageCount: number;
+                            usageLimit: null | number;
+                            usageLimitPerCustomer: null | number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/promotions/{id}/codes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a promotion's coupon codes as CSV
+         * @description Every code, ordered by code, as a CSV download: `code,usage_limit,usage_limit_per_customer,times_used,created_at` (an empty limit is unlimited; times UTC). Errors: 404 PROMOTION_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 4180 CSV with a header row */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/promotions/{id}/codes/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate coupon codes
+         * @description Makes `count` (up to 10,000) new codes in one transaction: `prefix` + `length` random characters without look-alikes (no 0, O, 1, I or L), each unique in the shop, all with the given limits. Errors: 400 naming the field, 404 PROMOTION_NOT_FOUND, 409 PROMOTION_IS_AUTOMATIC or CODE_SPACE_EXHAUSTED (use a longer code).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description How many codes, at most 10,000 */
+                        count: number;
+                        /**
+                         * @description Random characters after the prefix, from an alphabet without look-alikes (no 0, O, 1, I, L)
+                         * @default 8
+                         */
+                        length: number;
+                        /**
+                         * @description Put before each code, e.g. "SPRING-" (letters, digits, - and _; may be empty)
+                         * @default
+                         */
+                        prefix: string;
+                        /** @description Uses allowed per code in total; null or absent: unlimited */
+                        usageLimit?: number | null;
+                        /** @description Uses allowed per code and customer; null or absent: unlimited */
+                        usageLimitPerCustomer?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Codes the promotion has now */
+                            codeCount: number;
+                            /** @description Codes made */
+                            created: number;
+                            /** @description The first few new codes */
+                            sample: string[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/promotions/{id}/codes/{codeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an unused coupon code
+         * @description Only a code no order used (cancelled orders included: their code stays for history; set a usage limit to stop it instead). Errors: 404 COUPON_CODE_NOT_FOUND, 409 COUPON_CODE_USED.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    codeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a coupon code's limits
+         * @description `usageLimit` (in total) and `usageLimitPerCustomer`; null = unlimited. A limit below the uses so far only stops further uses. Errors: 400 naming the field, 404 COUPON_CODE_NOT_FOUND.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    codeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Uses allowed in total; null: unlimited */
+                        usageLimit?: number | null;
+                        /** @description Uses allowed per customer; null: unlimited */
+                        usageLimitPerCustomer?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Upper case; shoppers may type it in any case */
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            /** @description Uses by orders so far (cancelled orders give theirs back) */
+                            usageCount: number;
+                            usageLimit: null | number;
+                            usageLimitPerCustomer: null | number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/admin/promotions/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a promotion
+         * @description Stops applying at once, to new carts and carts already holding its code; its codes and history stay. Already paused: nothing changes. Honours `If-Match`. Errors: 404 PROMOTION_NOT_FOUND, 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description For fixed amounts: `order` = one amount off the qualifying items together; `each_item` = the amount off every qualifying unit. Other types ignore it. */
+                            appliesTo: "order" | "each_item";
+                            /** @description buy_x_get_y: X */
+                            buyQuantity: number;
+                            /** @description Coupon codes it has */
+                            codeCount: number;
+                            /** @description The newest codes; GET /promotions/{id}/codes pages through all of them */
+                            codes: {
+                                items: {
+                                    /** @description Upper case; shoppers may type it in any case */
+                                    code: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    id: string;
+                                    /** @description Uses by orders so far (cancelled orders give theirs back) */
+                                    usageCount: number;
+                                    usageLimit: null | number;
+                                    usageLimitPerCustomer: null | number;
+                                }[];
+                                nextCursor: null | string;
+                                total: number;
+                            };
+                            conditions: {
+                                /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
+                                categoryIds: string[];
+                                /** @description Lines in these categories (or below them) never qualify */
+                                excludeCategoryIds: string[];
+                                /** @description Lines at a special (sale) price never qualify */
+                                excludeOnSale: boolean;
+                                minSubtotal: null | number;
+                                /** @description Lines of these products qualify */
+                                productIds: string[];
+                                /** @description Lines of these variant SKUs qualify */
+                                skus: string[];
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
+                            currency: null | string;
+                            description: string;
+                            endsAt: null | string;
+                            /** @description buy_x_get_y: Y */
+                            getQuantity: number;
+                            id: string;
+                            /** @description False: paused */
+                            isActive: boolean;
+                            maxDiscountAmount: null | number;
+                            name: string;
+                            /** @description Lower applies first */
+                            priority: number;
+                            /** @description The products of conditions.productIds */
+                            products: {
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            /** @description Coupon uses by orders (cancelled orders give theirs back) */
+                            redemptions: number;
+                            /** @description True: applies only with one of its coupon codes; false: applies automatically */
+                            requiresCoupon: boolean;
+                            /** @description Where an imported promotion came from */
+                            sourceKey: null | string;
+                            startsAt: null | string;
+                            /** @description expired: its end has passed (paused or not); paused: switched off by staff; scheduled: starts later; active: applies now */
+                            status: "active" | "scheduled" | "expired" | "paused";
+                            /** @description When it applies, promotions after it (by priority) do not */
+                            stopFurtherPromotions: boolean;
+                            /** @description percentage: `value` basis points off the qualifying items; fixed: `value` minor units of `currency` off (the order's qualifying items together, or each unit with appliesTo each_item); buy_x_get_y: per full group of buyQuantity + getQuantity qualifying units, the getQuantity cheapest get `value` basis points off (10000 = free); free_shipping: the shipping price is discounted to 0 */
+                            type: "percentage" | "fixed" | "buy_x_get_y" | "free_shipping";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            usage: {
+                                /** @description Discount given by it on orders not cancelled, per currency; null when not known */
+                                discountTotals: null | {
+                                    /** @description Discount given, minor units of `currency` */
+                                    amount: number;
+                                    /** @description ISO 4217 code */
+                                    currency: string;
+                                }[];
+                                /** @description Orders it was applied to (not cancelled) */
+                                orders: number;
+                                /** @description The last 10 coupon uses, newest first */
+                                recentRedemptions: {
+                                    code: string;
+                                    orderId: string;
+                                    /** Format: date-time */
+                                    redeemedAt: string;
+                                    /** @description The order was cancelled: the use was given back */
+                                    released: boolean;
+                                }[];
+                                /** @description Coupon uses by orders not cancelled */
+                                redemptions: number;
+                            };
+                            /** @description percentage and buy_x_get_y: basis points (1500 = 15 %); fixed: minor units of `currency`; free_shipping: 0 */
+                            value: number;
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/promotions/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a promotion
+         * @description Applies again (within its dates). Already active: nothing changes. Honours `If-Match`. Errors: 404 PROMOTION_NOT_FOUND, 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description For fixed amounts: `order` = one amount off the qualifying items together; `each_item` = the amount off every qualifying unit. Other types ignore it. */
+                            appliesTo: "order" | "each_item";
+                            /** @description buy_x_get_y: X */
+                            buyQuantity: number;
+                            /** @description Coupon codes it has */
+                            codeCount: number;
+                            /** @description The newest codes; GET /promotions/{id}/codes pages through all of them */
+                            codes: {
+                                items: {
+                                    /** @description Upper case; shoppers may type it in any case */
+                                    code: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    id: string;
+                                    /** @description Uses by orders so far (cancelled orders give theirs back) */
+                                    usageCount: number;
+                                    usageLimit: null | number;
+                                    usageLimitPerCustomer: null | number;
+                                }[];
+                                nextCursor: null | string;
+                                total: number;
+                            };
+                            conditions: {
+                                /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
+                                categoryIds: string[];
+                                /** @description Lines in these categories (or below them) never qualify */
+                                excludeCategoryIds: string[];
+                                /** @description Lines at a special (sale) price never qualify */
+                                excludeOnSale: boolean;
+                                minSubtotal: null | number;
+                                /** @description Lines of these products qualify */
+                                productIds: string[];
+                                /** @description Lines of these variant SKUs qualify */
+                                skus: string[];
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
+                            currency: null | string;
+                            description: string;
+                            endsAt: null | string;
+                            /** @description buy_x_get_y: Y */
+                            getQuantity: number;
+                            id: string;
+                            /** @description False: paused */
+                            isActive: boolean;
+                            maxDiscountAmount: null | number;
+                            name: string;
+                            /** @description Lower applies first */
+                            priority: number;
+                            /** @description The products of conditions.productIds */
+                            products: {
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            /** @description Coupon uses by orders (cancelled orders give theirs back) */
+                            redemptions: number;
+                            /** @description True: applies only with one of its coupon codes; false: applies automatically */
+                            requiresCoupon: boolean;
+                            /** @description Where an imported promotion came from */
+                            sourceKey: null | string;
+                            startsAt: null | string;
+                            /** @description expired: its end has passed (paused or not); paused: switched off by staff; scheduled: starts later; active: applies now */
+                            status: "active" | "scheduled" | "expired" | "paused";
+                            /** @description When it applies, promotions after it (by priority) do not */
+                            stopFurtherPromotions: boolean;
+                            /** @description percentage: `value` basis points off the qualifying items; fixed: `value` minor units of `currency` off (the order's qualifying items together, or each unit with appliesTo each_item); buy_x_get_y: per full group of buyQuantity + getQuantity qualifying units, the getQuantity cheapest get `value` basis points off (10000 = free); free_shipping: the shipping price is discounted to 0 */
+                            type: "percentage" | "fixed" | "buy_x_get_y" | "free_shipping";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            usage: {
+                                /** @description Discount given by it on orders not cancelled, per currency; null when not known */
+                                discountTotals: null | {
+                                    /** @description Discount given, minor units of `currency` */
+                                    amount: number;
+                                    /** @description ISO 4217 code */
+                                    currency: string;
+                                }[];
+                                /** @description Orders it was applied to (not cancelled) */
+                                orders: number;
+                                /** @description The last 10 coupon uses, newest first */
+                                recentRedemptions: {
+                                    code: string;
+                                    orderId: string;
+                                    /** Format: date-time */
+                                    redeemedAt: string;
+                                    /** @description The order was cancelled: the use was given back */
+                                    released: boolean;
+                                }[];
+                                /** @description Coupon uses by orders not cancelled */
+                                redemptions: number;
+                            };
+                            /** @description percentage and buy_x_get_y: basis points (1500 = 15 %); fixed: minor units of `currency`; free_shipping: 0 */
+                            value: number;
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/admin/returns": {
@@ -7200,13 +16007,24 @@ export interface paths {
         };
         /**
          * Reviews to moderate
-         * @description Reviews in one `status` (default `pending`), optionally of one product, `limit` (1-100, default 20) per page: pending ones oldest first, approved and rejected ones newest first. `cursor` is the previous page's `nextCursor` (400 naming `cursor` otherwise). Includes the author's account and e-mail, the shop's reply and the last moderation.
+         * @description Reviews in one `status` (default `pending`), narrowed by `product` (a product id or part of a SKU), `productId`, `rating` (stars), `hasText` (false: a rating alone), `hasPhotos` and `verifiedPurchase`; `limit` (1-100, default 20) per page: pending ones oldest first, approved and rejected ones newest first. `cursor` is the previous page's `nextCursor` (400 naming `cursor` otherwise); `total` counts every match. Includes the product's name and slug, the author's account and e-mail, the shop's reply and the last moderation (`moderatedBy` null with `moderatedAt` set: approved automatically).
          */
         get: {
             parameters: {
                 query?: {
                     status?: "pending" | "approved" | "rejected";
+                    /** @description Reviews of this product only */
                     productId?: string;
+                    /** @description A product id, or part of a SKU (case-insensitive) */
+                    product?: string;
+                    /** @description Stars, 1 to 5 */
+                    rating?: number;
+                    /** @description true: with a title or text; false: a rating alone */
+                    hasText?: boolean;
+                    /** @description With (true) or without (false) photos */
+                    hasPhotos?: boolean;
+                    /** @description By verified buyers (true) or not (false) */
+                    verifiedPurchase?: boolean;
                     limit?: number;
                     cursor?: string;
                 };
@@ -7245,6 +16063,11 @@ export interface paths {
                                     url: string;
                                     width: number | null;
                                 }[];
+                                product: {
+                                    name: string;
+                                    /** @description The product page is /products/<slug> */
+                                    slug: string;
+                                } | null;
                                 productId: string | null;
                                 productSku: string;
                                 /** @description Stars, 1 to 5 */
@@ -7382,6 +16205,540 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/reviews/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject many reviews
+         * @description `action` `approve` or `reject` for 1-200 `reviewIds` (repeats count once), with an optional internal `reason` (at most 500 characters) kept as each review's note. All in one transaction, each review audited like the single actions. Answers how many were `updated` and the ids of no review (`notFound`, left alone). 400 naming the field for a bad body.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: "approve" | "reject";
+                        /** @description Why (internal, never shown to shoppers), kept as each review's moderation note */
+                        reason?: string;
+                        /** @description 1 to 200 review ids; repeats count once */
+                        reviewIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Ids of no review (nothing was done with them) */
+                            notFound: string[];
+                            /** @description Reviews approved or rejected */
+                            updated: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/reviews/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review auto-approve settings
+         * @description Which new or edited shopper reviews skip the moderation queue: a rating alone (`autoApproveWithoutText`), a verified buyer's review (`autoApproveVerifiedBuyers`). Both false until saved (`updatedAt` null).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Which new or edited shopper reviews skip the moderation queue; the rest wait as pending */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Approve at once a review by a verified buyer of the product */
+                            autoApproveVerifiedBuyers: boolean;
+                            /** @description Approve at once a review that is a rating alone (no title, no text) */
+                            autoApproveWithoutText: boolean;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change the review auto-approve settings
+         * @description Both flags, booleans (400 naming the field otherwise). They apply to reviews written or edited from now on; reviews waiting in the queue stay there. Audited with the values before and after.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        autoApproveVerifiedBuyers: boolean;
+                        autoApproveWithoutText: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Which new or edited shopper reviews skip the moderation queue; the rest wait as pending */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Approve at once a review by a verified buyer of the product */
+                            autoApproveVerifiedBuyers: boolean;
+                            /** @description Approve at once a review that is a rating alone (no title, no text) */
+                            autoApproveWithoutText: boolean;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/reviews/{reviewId}": {
         parameters: {
             query?: never;
@@ -7429,6 +16786,11 @@ export interface paths {
                                 url: string;
                                 width: number | null;
                             }[];
+                            product: {
+                                name: string;
+                                /** @description The product page is /products/<slug> */
+                                slug: string;
+                            } | null;
                             productId: string | null;
                             productSku: string;
                             /** @description Stars, 1 to 5 */
@@ -7615,6 +16977,11 @@ export interface paths {
                                 url: string;
                                 width: number | null;
                             }[];
+                            product: {
+                                name: string;
+                                /** @description The product page is /products/<slug> */
+                                slug: string;
+                            } | null;
                             productId: string | null;
                             productSku: string;
                             /** @description Stars, 1 to 5 */
@@ -7805,6 +17172,11 @@ export interface paths {
                                 url: string;
                                 width: number | null;
                             }[];
+                            product: {
+                                name: string;
+                                /** @description The product page is /products/<slug> */
+                                slug: string;
+                            } | null;
                             productId: string | null;
                             productSku: string;
                             /** @description Stars, 1 to 5 */
@@ -8036,6 +17408,11 @@ export interface paths {
                                 url: string;
                                 width: number | null;
                             }[];
+                            product: {
+                                name: string;
+                                /** @description The product page is /products/<slug> */
+                                slug: string;
+                            } | null;
                             productId: string | null;
                             productSku: string;
                             /** @description Stars, 1 to 5 */
@@ -8245,6 +17622,11 @@ export interface paths {
                                 url: string;
                                 width: number | null;
                             }[];
+                            product: {
+                                name: string;
+                                /** @description The product page is /products/<slug> */
+                                slug: string;
+                            } | null;
                             productId: string | null;
                             productSku: string;
                             /** @description Stars, 1 to 5 */
@@ -10637,6 +20019,1167 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List imports and exports
+         * @description Newest first, `limit` per page; pass `nextCursor` as `cursor` for the next page. Lists the transfers the caller may see. Needs, by resource: importing products catalog:write, stock inventory:write; exporting products or stock catalog:read, customers customers:read, orders orders:read (403 PERMISSION_DENIED naming it). Errors: 400 naming `cursor`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Transfers per page */
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description The staff member who started it */
+                                createdBy: null | string;
+                                direction: "import" | "export";
+                                /** @description Why the whole transfer failed (not a row's error) */
+                                error: null | string;
+                                /** @description CSV of the failed rows (row, key, field, message), once an import with failed rows finished */
+                                errorReportUrl: null | string;
+                                /** @description Rows that failed (listed in the error report) */
+                                failed: number;
+                                /** @description The uploaded file's name (imports) or the file to download (exports) */
+                                fileName: string;
+                                /** @description The exported CSV, once an export succeeded */
+                                fileUrl: null | string;
+                                /** @description When it succeeded or failed */
+                                finishedAt: null | string;
+                                /** @description csv or json */
+                                format: string;
+                                /** @description dtr_<ULID> */
+                                id: string;
+                                /** @description Rows done so far */
+                                processed: number;
+                                /** @description products, stock, customers or orders */
+                                resource: string;
+                                /** @description When a worker began it (the latest attempt) */
+                                startedAt: null | string;
+                                /** @description queued: waiting for a worker; running; succeeded (an import may still have failed rows: see `failed`); failed: the whole transfer stopped (see `error`) */
+                                status: "queued" | "running" | "succeeded" | "failed";
+                                /** @description Rows imported or exported */
+                                succeeded: number;
+                                /** @description Outcome by kind once finished: imports `created`, `updated`, `unchanged`, `failed`; exports `rows` */
+                                summary: {
+                                    [key: string]: number;
+                                };
+                                /** @description Rows to process; null while unknown (exports count as they go) */
+                                total: null | number;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            nextCursor: null | string;
+                            /** @description Transfers the caller may see (counted up to 10,001) */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/transfers/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an export
+         * @description Queues a CSV export of products (one row per variant: SKU, name, status, price, stock), stock (per variant and location), customers (e-mail, name, created, orders, amount spent) or orders (number, date, e-mail, statuses, totals); money in minor units with a currency column. 202 with the transfer: poll GET /transfers/{id}, then download its `fileUrl`. Audited. Needs, by resource: importing products catalog:write, stock inventory:write; exporting products or stock catalog:read, customers customers:read, orders orders:read (403 PERMISSION_DENIED naming it). Errors: 400 naming the field.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Exports are CSV (UTF-8, header row, CRLF line ends)
+                         * @enum {string}
+                         */
+                        format: "csv";
+                        /** @description products and stock need catalog:read, customers needs customers:read, orders needs orders:read */
+                        resource: "products" | "stock" | "customers" | "orders";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The staff member who started it */
+                            createdBy: null | string;
+                            direction: "import" | "export";
+                            /** @description Why the whole transfer failed (not a row's error) */
+                            error: null | string;
+                            /** @description CSV of the failed rows (row, key, field, message), once an import with failed rows finished */
+                            errorReportUrl: null | string;
+                            /** @description Rows that failed (listed in the error report) */
+                            failed: number;
+                            /** @description The uploaded file's name (imports) or the file to download (exports) */
+                            fileName: string;
+                            /** @description The exported CSV, once an export succeeded */
+                            fileUrl: null | string;
+                            /** @description When it succeeded or failed */
+                            finishedAt: null | string;
+                            /** @description csv or json */
+                            format: string;
+                            /** @description dtr_<ULID> */
+                            id: string;
+                            /** @description Rows done so far */
+                            processed: number;
+                            /** @description products, stock, customers or orders */
+                            resource: string;
+                            /** @description When a worker began it (the latest attempt) */
+                            startedAt: null | string;
+                            /** @description queued: waiting for a worker; running; succeeded (an import may still have failed rows: see `failed`); failed: the whole transfer stopped (see `error`) */
+                            status: "queued" | "running" | "succeeded" | "failed";
+                            /** @description Rows imported or exported */
+                            succeeded: number;
+                            /** @description Outcome by kind once finished: imports `created`, `updated`, `unchanged`, `failed`; exports `rows` */
+                            summary: {
+                                [key: string]: number;
+                            };
+                            /** @description Rows to process; null while unknown (exports count as they go) */
+                            total: null | number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/transfers/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an import
+         * @description The body is the file itself: `Content-Type` text/csv (UTF-8, header row) or application/json (an array of objects, or an object holding one); at most 50 MB (413 beyond), 415 for another type. Header `x-file-name` (URL-encoded) names it. Products: one simple product per row, columns (or keys) `sku`, `name`, `price` (a decimal in major units of `currency`, default USD) required; optional `currency`, `special_price`, `compare_at_price`, `qty`, `weight_grams`, `category` (path: `A > B`, several with `|`), `brand`, `image` (http(s) URLs), `description`, `short_description`, `slug`, `status`, `meta_title`, `meta_description`, `popularity`, `attr:<code>`; matched by SKU (re-importing updates). Stock: `sku` and `quantity` (units on hand, a count) required, `location` (a location code; default: the default location); each change is a `correction` in the stock ledger. 202 with the transfer: poll GET /transfers/{id}; failed rows are listed in its error report. Audited. Needs, by resource: importing products catalog:write, stock inventory:write; exporting products or stock catalog:read, customers customers:read, orders orders:read (403 PERMISSION_DENIED naming it). Errors: 400 naming `file` (empty, unreadable, no rows, a required column missing) or `format` (not the Content-Type's).
+         */
+        post: {
+            parameters: {
+                query: {
+                    /** @description products: one simple product per row (needs catalog:write); stock: units on hand per SKU and location (needs inventory:write) */
+                    resource: "products" | "stock";
+                    /** @description csv or json; defaults to the one the Content-Type names */
+                    format?: "csv" | "json";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The file */
+            requestBody: {
+                content: {
+                    "application/json": Blob;
+                    "text/csv": Blob;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The staff member who started it */
+                            createdBy: null | string;
+                            direction: "import" | "export";
+                            /** @description Why the whole transfer failed (not a row's error) */
+                            error: null | string;
+                            /** @description CSV of the failed rows (row, key, field, message), once an import with failed rows finished */
+                            errorReportUrl: null | string;
+                            /** @description Rows that failed (listed in the error report) */
+                            failed: number;
+                            /** @description The uploaded file's name (imports) or the file to download (exports) */
+                            fileName: string;
+                            /** @description The exported CSV, once an export succeeded */
+                            fileUrl: null | string;
+                            /** @description When it succeeded or failed */
+                            finishedAt: null | string;
+                            /** @description csv or json */
+                            format: string;
+                            /** @description dtr_<ULID> */
+                            id: string;
+                            /** @description Rows done so far */
+                            processed: number;
+                            /** @description products, stock, customers or orders */
+                            resource: string;
+                            /** @description When a worker began it (the latest attempt) */
+                            startedAt: null | string;
+                            /** @description queued: waiting for a worker; running; succeeded (an import may still have failed rows: see `failed`); failed: the whole transfer stopped (see `error`) */
+                            status: "queued" | "running" | "succeeded" | "failed";
+                            /** @description Rows imported or exported */
+                            succeeded: number;
+                            /** @description Outcome by kind once finished: imports `created`, `updated`, `unchanged`, `failed`; exports `rows` */
+                            summary: {
+                                [key: string]: number;
+                            };
+                            /** @description Rows to process; null while unknown (exports count as they go) */
+                            total: null | number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an import or export
+         * @description Its status and progress (rows processed out of `total`, succeeded, failed), then its summary and links. Poll it while `status` is queued or running. Needs, by resource: importing products catalog:write, stock inventory:write; exporting products or stock catalog:read, customers customers:read, orders orders:read (403 PERMISSION_DENIED naming it). Errors: 404 TRANSFER_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The staff member who started it */
+                            createdBy: null | string;
+                            direction: "import" | "export";
+                            /** @description Why the whole transfer failed (not a row's error) */
+                            error: null | string;
+                            /** @description CSV of the failed rows (row, key, field, message), once an import with failed rows finished */
+                            errorReportUrl: null | string;
+                            /** @description Rows that failed (listed in the error report) */
+                            failed: number;
+                            /** @description The uploaded file's name (imports) or the file to download (exports) */
+                            fileName: string;
+                            /** @description The exported CSV, once an export succeeded */
+                            fileUrl: null | string;
+                            /** @description When it succeeded or failed */
+                            finishedAt: null | string;
+                            /** @description csv or json */
+                            format: string;
+                            /** @description dtr_<ULID> */
+                            id: string;
+                            /** @description Rows done so far */
+                            processed: number;
+                            /** @description products, stock, customers or orders */
+                            resource: string;
+                            /** @description When a worker began it (the latest attempt) */
+                            startedAt: null | string;
+                            /** @description queued: waiting for a worker; running; succeeded (an import may still have failed rows: see `failed`); failed: the whole transfer stopped (see `error`) */
+                            status: "queued" | "running" | "succeeded" | "failed";
+                            /** @description Rows imported or exported */
+                            succeeded: number;
+                            /** @description Outcome by kind once finished: imports `created`, `updated`, `unchanged`, `failed`; exports `rows` */
+                            summary: {
+                                [key: string]: number;
+                            };
+                            /** @description Rows to process; null while unknown (exports count as they go) */
+                            total: null | number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/transfers/{id}/error-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an import's error report
+         * @description CSV (UTF-8, header row) with one line per problem of a failed row: `row` (a CSV counts its header as row 1; a JSON array counts objects from 1), `key` (the row's SKU), `field` (the column at fault; empty when none), `message`. A row with two bad fields has two lines. Needs, by resource: importing products catalog:write, stock inventory:write; exporting products or stock catalog:read, customers customers:read, orders orders:read (403 PERMISSION_DENIED naming it). Errors: 404 TRANSFER_NOT_FOUND, 404 ERROR_REPORT_NOT_FOUND (no row failed, or not finished).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 4180 CSV with a header row */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/transfers/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an export's file
+         * @description The exported CSV as an attachment (UTF-8, header row, CRLF line ends; money in minor units with a currency column). Needs, by resource: importing products catalog:write, stock inventory:write; exporting products or stock catalog:read, customers customers:read, orders orders:read (403 PERMISSION_DENIED naming it). Errors: 404 TRANSFER_NOT_FOUND, 404 TRANSFER_FILE_NOT_FOUND (an import), 409 TRANSFER_NOT_FINISHED (the export is queued, running or failed).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 4180 CSV with a header row */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -21251,7 +31794,7 @@ export interface paths {
         };
         /**
          * Write or replace my review of a product
-         * @description One review per customer per product: 201 when created, 200 when it replaced the earlier one. Rating 1-5 stars, title 1-120 and body 1-5000 characters (trimmed), optional display name (default: the account's name) and up to 3 photos uploaded first with POST /api/store/review-photos. The review is `pending` until staff approve it (again, after an edit). It carries the verified-purchase badge when the customer bought the product. 400 naming the field; 403 REVIEW_PURCHASE_REQUIRED when the shop requires a purchase (REVIEWS_REQUIRE_PURCHASE) and there is none; 404 PRODUCT_NOT_FOUND for an unknown or inactive product.
+         * @description One review per customer per product: 201 when created, 200 when it replaced the earlier one. Rating 1-5 stars, title 1-120 and body 1-5000 characters (trimmed; both left out or empty for a rating alone), optional display name (default: the account's name) and up to 3 photos uploaded first with POST /api/store/review-photos. The review is `pending` until staff approve it (again, after an edit), unless the shop's review settings approve it at once (a rating alone, or a verified buyer's review): then it is `approved` in the answer. It carries the verified-purchase badge when the customer bought the product. 400 naming the field; 403 REVIEW_PURCHASE_REQUIRED when the shop requires a purchase (REVIEWS_REQUIRE_PURCHASE) and there is none; 404 PRODUCT_NOT_FOUND for an unknown or inactive product.
          */
         put: {
             parameters: {
@@ -21267,12 +31810,14 @@ export interface paths {
                     "application/json": {
                         /** @description Name shown with the review (default: the account's name) */
                         authorName?: string;
-                        body: string;
+                        /** @description Required with a title; leave both out (or empty) for a rating alone */
+                        body?: string;
                         /** @description Photos uploaded with POST /api/store/review-photos, in display order */
                         photoIds?: string[];
                         /** @description Stars, 1 to 5 */
                         rating: number;
-                        title: string;
+                        /** @description Required with a body; leave both title and body out (or empty) for a rating alone */
+                        title?: string;
                     };
                 };
             };
@@ -24010,6 +34555,7 @@ export interface paths {
                             addedAt?: string;
                             /** @description Product id */
                             productId: string;
+                            /** @description Variant id */
                             variantId?: string | null;
                         }[];
                     };
@@ -25377,6 +35923,7 @@ export interface paths {
                     "application/json": {
                         /** @description Product id */
                         productId: string;
+                        /** @description Variant id */
                         variantId?: string | null;
                     };
                 };
