@@ -22,7 +22,7 @@ import { sql } from "drizzle-orm";
 import { createApiKey } from "../server/src/modules/staff/api-keys.service.ts";
 import { permissions } from "../server/src/modules/staff/index.ts";
 import { migrationsFolder, queryRows } from "../server/src/platform/db.ts";
-import { importedCatalog } from "./search.ts";
+import { indexedCatalog } from "./search.ts";
 import {
   cachedCatalog,
   seconds as elapsed,
@@ -86,11 +86,11 @@ async function addCustomers(target: { databaseUrl: string | null; dataDir: strin
           (${sql.param(first)}::text[])[1 + i % 10] || ' ' || (${sql.param(last)}::text[])[1 + (i / 10) % 10],
           'customer' || i || '@example.com', i % 3 = 0,
           now() - (i || ' minutes')::interval, now()
-        from generate_series(${from}, ${to - 1}) as i`);
+        from generate_series(${from}::int, ${to - 1}::int) as i`);
       await ctx.db.execute(sql`
         insert into customer_profiles (user_id, marketing_consent, marketing_consent_at)
         select 'usr_bench' || lpad(i::text, 7, '0'), i % 4 = 0, case when i % 4 = 0 then now() end
-        from generate_series(${from}, ${to - 1}) as i`);
+        from generate_series(${from}::int, ${to - 1}::int) as i`);
       await ctx.db.execute(sql`
         insert into orders (id, number, status, payment_status, fulfillment_status, currency, email, user_id,
           prices_include_tax, subtotal, discount_total, shipping_total, shipping_discount, shipping_tax, tax_total,
@@ -100,7 +100,7 @@ async function addCustomers(target: { databaseUrl: string | null; dataDir: strin
           'customer' || i || '@example.com', 'usr_bench' || lpad(i::text, 7, '0'),
           false, 2000 + (i % 50) * 100, 0, 500, 0, 0, 0, 2500 + (i % 50) * 100, 2500 + (i % 50) * 100,
           now() - ((i + k * 7) || ' hours')::interval
-        from generate_series(${from}, ${to - 1}) as i, generate_series(1, 1 + i % 3) as k
+        from generate_series(${from}::int, ${to - 1}::int) as i, generate_series(1, 1 + i % 3) as k
         where i % 3 = 0`);
     }
     await ctx.db.execute(sql`analyze`);
@@ -173,7 +173,8 @@ async function deepCursors(base: string, list: string, key: string, pages: numbe
 }
 
 export async function adminLists(): Promise<void> {
-  const products = await importedCatalog("generated");
+  // With its search index built, so the API starts at once (the admin lists do not use it).
+  const products = await indexedCatalog("generated");
   const catalog = await cachedCatalog(
     `admin-lists-${customerCount}`,
     inputsKey(

@@ -166,7 +166,7 @@ export async function importedCatalog(name: string): Promise<CacheRef> {
 }
 
 /** The imported catalog with its search index built by the current search code (cached too). */
-async function indexedCatalog(name: string): Promise<CacheRef> {
+export async function indexedCatalog(name: string): Promise<CacheRef> {
   const imported = await importedCatalog(name);
   const key = inputsKey(
     [path.join(repoRoot, "server/src/modules/search")],

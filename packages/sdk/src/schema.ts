@@ -1355,6 +1355,5028 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/admin/content/announcement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the announcement bar
+         * @description The one-line bar at the top of every page: text, optional link, tone, enabled; draft and published.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The announcement bar */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description Shown only when enabled (and published) */
+                                enabled: boolean;
+                                /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                linkUrl?: string;
+                                /** @description One line at the top of every page; required when enabled */
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description Shown only when enabled (and published) */
+                                enabled: boolean;
+                                /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                linkUrl?: string;
+                                /** @description One line at the top of every page; required when enabled */
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Save the announcement bar (draft)
+         * @description Replaces the draft (text required while enabled). Send `If-Match` with the ETag you read ("0" before the first save): when someone saved in between, nothing is written (409 STALE_VERSION). Errors: 400 naming the field, 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Shown only when enabled (and published) */
+                        enabled: boolean;
+                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                        linkUrl?: string;
+                        /** @description One line at the top of every page; required when enabled */
+                        text: string;
+                        /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                        tone: "info" | "promo" | "success" | "warning";
+                    };
+                };
+            };
+            responses: {
+                /** @description The announcement bar */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description Shown only when enabled (and published) */
+                                enabled: boolean;
+                                /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                linkUrl?: string;
+                                /** @description One line at the top of every page; required when enabled */
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description Shown only when enabled (and published) */
+                                enabled: boolean;
+                                /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                linkUrl?: string;
+                                /** @description One line at the top of every page; required when enabled */
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/announcement/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the announcement bar
+         * @description Shoppers see the saved bar at once (when enabled). Honours `If-Match`. Errors: 404 CONTENT_NOT_FOUND, 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The announcement bar */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description Shown only when enabled (and published) */
+                                enabled: boolean;
+                                /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                linkUrl?: string;
+                                /** @description One line at the top of every page; required when enabled */
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description Shown only when enabled (and published) */
+                                enabled: boolean;
+                                /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                linkUrl?: string;
+                                /** @description One line at the top of every page; required when enabled */
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/announcement/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish the announcement bar
+         * @description Takes the bar off the store. Honours `If-Match`. Errors: 404 CONTENT_NOT_FOUND, 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The announcement bar */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description Shown only when enabled (and published) */
+                                enabled: boolean;
+                                /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                linkUrl?: string;
+                                /** @description One line at the top of every page; required when enabled */
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description Shown only when enabled (and published) */
+                                enabled: boolean;
+                                /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                linkUrl?: string;
+                                /** @description One line at the top of every page; required when enabled */
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the home page
+         * @description The home page's sections (hero banners, category tiles, product rows, text), draft and published. Before the first save, the draft is the store's default (category tiles and new arrivals), version 0.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The home page's sections */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description The search-engine snippet of the home page */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title of the home page; empty: the store's */
+                                metaTitle: string;
+                                /** @description Top to bottom */
+                                sections: ({
+                                    /** @description The banner's heading */
+                                    heading: string;
+                                    /** @description An uploaded image (POST /api/admin/content/images), or null */
+                                    imageId: string | null;
+                                    /** @description The button's text; empty: no button */
+                                    linkLabel: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                    linkUrl: string;
+                                    /** @description A sentence under the heading */
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "hero";
+                                } | {
+                                    /** @description In display order */
+                                    categoryIds: string[];
+                                    heading: string;
+                                    /** @enum {string} */
+                                    type: "featured_categories";
+                                } | {
+                                    categoryId?: string | null;
+                                    heading: string;
+                                    /** @description At most this many products */
+                                    limit: number;
+                                    productIds?: string[];
+                                    /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                    source: "category" | "new" | "bestsellers" | "products";
+                                    /** @enum {string} */
+                                    type: "product_carousel";
+                                } | {
+                                    /** @description HTML; only safe HTML is kept */
+                                    body: string;
+                                    /** @enum {string} */
+                                    type: "rich_text";
+                                })[];
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            /** @description 320 px thumbnail URL of each image the draft and published sections name, by image id */
+                            imageUrls: {
+                                [key: string]: string;
+                            };
+                            key: string;
+                            published: null | {
+                                /** @description The search-engine snippet of the home page */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title of the home page; empty: the store's */
+                                metaTitle: string;
+                                /** @description Top to bottom */
+                                sections: ({
+                                    /** @description The banner's heading */
+                                    heading: string;
+                                    /** @description An uploaded image (POST /api/admin/content/images), or null */
+                                    imageId: string | null;
+                                    /** @description The button's text; empty: no button */
+                                    linkLabel: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                    linkUrl: string;
+                                    /** @description A sentence under the heading */
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "hero";
+                                } | {
+                                    /** @description In display order */
+                                    categoryIds: string[];
+                                    heading: string;
+                                    /** @enum {string} */
+                                    type: "featured_categories";
+                                } | {
+                                    categoryId?: string | null;
+                                    heading: string;
+                                    /** @description At most this many products */
+                                    limit: number;
+                                    productIds?: string[];
+                                    /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                    source: "category" | "new" | "bestsellers" | "products";
+                                    /** @enum {string} */
+                                    type: "product_carousel";
+                                } | {
+                                    /** @description HTML; only safe HTML is kept */
+                                    body: string;
+                                    /** @enum {string} */
+                                    type: "rich_text";
+                                })[];
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Save the home page (draft)
+         * @description Replaces the draft; shoppers see it once published. Every category, product and image named must exist; rich text keeps only safe HTML; links are site paths or http(s) URLs. Send `If-Match` with the ETag you read ("0" before the first save): when someone saved in between, nothing is written (409 STALE_VERSION). Errors: 400 naming the field (e.g. `sections.0.linkUrl`), 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The search-engine snippet of the home page */
+                        metaDescription?: string;
+                        /** @description The browser and search-engine title of the home page; empty: the store's */
+                        metaTitle?: string;
+                        /** @description Top to bottom */
+                        sections: ({
+                            /** @description The banner's heading */
+                            heading: string;
+                            /** @description An uploaded image (POST /api/admin/content/images), or null */
+                            imageId: string | null;
+                            /** @description The button's text; empty: no button */
+                            linkLabel: string;
+                            /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                            linkUrl: string;
+                            /** @description A sentence under the heading */
+                            text: string;
+                            /** @enum {string} */
+                            type: "hero";
+                        } | {
+                            /** @description In display order */
+                            categoryIds: string[];
+                            heading: string;
+                            /** @enum {string} */
+                            type: "featured_categories";
+                        } | {
+                            categoryId?: string | null;
+                            heading: string;
+                            /** @description At most this many products */
+                            limit: number;
+                            productIds?: string[];
+                            /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                            source: "category" | "new" | "bestsellers" | "products";
+                            /** @enum {string} */
+                            type: "product_carousel";
+                        } | {
+                            /** @description HTML; only safe HTML is kept */
+                            body: string;
+                            /** @enum {string} */
+                            type: "rich_text";
+                        })[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The home page's sections */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description The search-engine snippet of the home page */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title of the home page; empty: the store's */
+                                metaTitle: string;
+                                /** @description Top to bottom */
+                                sections: ({
+                                    /** @description The banner's heading */
+                                    heading: string;
+                                    /** @description An uploaded image (POST /api/admin/content/images), or null */
+                                    imageId: string | null;
+                                    /** @description The button's text; empty: no button */
+                                    linkLabel: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                    linkUrl: string;
+                                    /** @description A sentence under the heading */
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "hero";
+                                } | {
+                                    /** @description In display order */
+                                    categoryIds: string[];
+                                    heading: string;
+                                    /** @enum {string} */
+                                    type: "featured_categories";
+                                } | {
+                                    categoryId?: string | null;
+                                    heading: string;
+                                    /** @description At most this many products */
+                                    limit: number;
+                                    productIds?: string[];
+                                    /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                    source: "category" | "new" | "bestsellers" | "products";
+                                    /** @enum {string} */
+                                    type: "product_carousel";
+                                } | {
+                                    /** @description HTML; only safe HTML is kept */
+                                    body: string;
+                                    /** @enum {string} */
+                                    type: "rich_text";
+                                })[];
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            /** @description 320 px thumbnail URL of each image the draft and published sections name, by image id */
+                            imageUrls: {
+                                [key: string]: string;
+                            };
+                            key: string;
+                            published: null | {
+                                /** @description The search-engine snippet of the home page */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title of the home page; empty: the store's */
+                                metaTitle: string;
+                                /** @description Top to bottom */
+                                sections: ({
+                                    /** @description The banner's heading */
+                                    heading: string;
+                                    /** @description An uploaded image (POST /api/admin/content/images), or null */
+                                    imageId: string | null;
+                                    /** @description The button's text; empty: no button */
+                                    linkLabel: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                    linkUrl: string;
+                                    /** @description A sentence under the heading */
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "hero";
+                                } | {
+                                    /** @description In display order */
+                                    categoryIds: string[];
+                                    heading: string;
+                                    /** @enum {string} */
+                                    type: "featured_categories";
+                                } | {
+                                    categoryId?: string | null;
+                                    heading: string;
+                                    /** @description At most this many products */
+                                    limit: number;
+                                    productIds?: string[];
+                                    /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                    source: "category" | "new" | "bestsellers" | "products";
+                                    /** @enum {string} */
+                                    type: "product_carousel";
+                                } | {
+                                    /** @description HTML; only safe HTML is kept */
+                                    body: string;
+                                    /** @enum {string} */
+                                    type: "rich_text";
+                                })[];
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/home/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the home page
+         * @description Shoppers see the saved draft as the home page at once. Honours `If-Match`. Errors: 404 CONTENT_NOT_FOUND (never saved), 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The home page's sections */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description The search-engine snippet of the home page */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title of the home page; empty: the store's */
+                                metaTitle: string;
+                                /** @description Top to bottom */
+                                sections: ({
+                                    /** @description The banner's heading */
+                                    heading: string;
+                                    /** @description An uploaded image (POST /api/admin/content/images), or null */
+                                    imageId: string | null;
+                                    /** @description The button's text; empty: no button */
+                                    linkLabel: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                    linkUrl: string;
+                                    /** @description A sentence under the heading */
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "hero";
+                                } | {
+                                    /** @description In display order */
+                                    categoryIds: string[];
+                                    heading: string;
+                                    /** @enum {string} */
+                                    type: "featured_categories";
+                                } | {
+                                    categoryId?: string | null;
+                                    heading: string;
+                                    /** @description At most this many products */
+                                    limit: number;
+                                    productIds?: string[];
+                                    /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                    source: "category" | "new" | "bestsellers" | "products";
+                                    /** @enum {string} */
+                                    type: "product_carousel";
+                                } | {
+                                    /** @description HTML; only safe HTML is kept */
+                                    body: string;
+                                    /** @enum {string} */
+                                    type: "rich_text";
+                                })[];
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            /** @description 320 px thumbnail URL of each image the draft and published sections name, by image id */
+                            imageUrls: {
+                                [key: string]: string;
+                            };
+                            key: string;
+                            published: null | {
+                                /** @description The search-engine snippet of the home page */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title of the home page; empty: the store's */
+                                metaTitle: string;
+                                /** @description Top to bottom */
+                                sections: ({
+                                    /** @description The banner's heading */
+                                    heading: string;
+                                    /** @description An uploaded image (POST /api/admin/content/images), or null */
+                                    imageId: string | null;
+                                    /** @description The button's text; empty: no button */
+                                    linkLabel: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                    linkUrl: string;
+                                    /** @description A sentence under the heading */
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "hero";
+                                } | {
+                                    /** @description In display order */
+                                    categoryIds: string[];
+                                    heading: string;
+                                    /** @enum {string} */
+                                    type: "featured_categories";
+                                } | {
+                                    categoryId?: string | null;
+                                    heading: string;
+                                    /** @description At most this many products */
+                                    limit: number;
+                                    productIds?: string[];
+                                    /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                    source: "category" | "new" | "bestsellers" | "products";
+                                    /** @enum {string} */
+                                    type: "product_carousel";
+                                } | {
+                                    /** @description HTML; only safe HTML is kept */
+                                    body: string;
+                                    /** @enum {string} */
+                                    type: "rich_text";
+                                })[];
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/home/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish the home page
+         * @description The store shows its default home page again; the draft stays. Honours `If-Match`. Errors: 404 CONTENT_NOT_FOUND, 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The home page's sections */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description The search-engine snippet of the home page */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title of the home page; empty: the store's */
+                                metaTitle: string;
+                                /** @description Top to bottom */
+                                sections: ({
+                                    /** @description The banner's heading */
+                                    heading: string;
+                                    /** @description An uploaded image (POST /api/admin/content/images), or null */
+                                    imageId: string | null;
+                                    /** @description The button's text; empty: no button */
+                                    linkLabel: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                    linkUrl: string;
+                                    /** @description A sentence under the heading */
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "hero";
+                                } | {
+                                    /** @description In display order */
+                                    categoryIds: string[];
+                                    heading: string;
+                                    /** @enum {string} */
+                                    type: "featured_categories";
+                                } | {
+                                    categoryId?: string | null;
+                                    heading: string;
+                                    /** @description At most this many products */
+                                    limit: number;
+                                    productIds?: string[];
+                                    /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                    source: "category" | "new" | "bestsellers" | "products";
+                                    /** @enum {string} */
+                                    type: "product_carousel";
+                                } | {
+                                    /** @description HTML; only safe HTML is kept */
+                                    body: string;
+                                    /** @enum {string} */
+                                    type: "rich_text";
+                                })[];
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            /** @description 320 px thumbnail URL of each image the draft and published sections name, by image id */
+                            imageUrls: {
+                                [key: string]: string;
+                            };
+                            key: string;
+                            published: null | {
+                                /** @description The search-engine snippet of the home page */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title of the home page; empty: the store's */
+                                metaTitle: string;
+                                /** @description Top to bottom */
+                                sections: ({
+                                    /** @description The banner's heading */
+                                    heading: string;
+                                    /** @description An uploaded image (POST /api/admin/content/images), or null */
+                                    imageId: string | null;
+                                    /** @description The button's text; empty: no button */
+                                    linkLabel: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL; empty for none */
+                                    linkUrl: string;
+                                    /** @description A sentence under the heading */
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "hero";
+                                } | {
+                                    /** @description In display order */
+                                    categoryIds: string[];
+                                    heading: string;
+                                    /** @enum {string} */
+                                    type: "featured_categories";
+                                } | {
+                                    categoryId?: string | null;
+                                    heading: string;
+                                    /** @description At most this many products */
+                                    limit: number;
+                                    productIds?: string[];
+                                    /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                    source: "category" | "new" | "bestsellers" | "products";
+                                    /** @enum {string} */
+                                    type: "product_carousel";
+                                } | {
+                                    /** @description HTML; only safe HTML is kept */
+                                    body: string;
+                                    /** @enum {string} */
+                                    type: "rich_text";
+                                })[];
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a banner image
+         * @description The body is the image file itself (`Content-Type` image/jpeg, png, webp, gif or avif; at most 20 MB: 413 beyond, 415 for another type). Stored once by content (the same file twice is one image); responsive WebP sizes are made on first request. 201 with its id: put it in a hero section's `imageId`. Header `x-alt-text` (URL-encoded) sets its alt text. Errors: 400 naming `image` when the bytes are not such an image.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The image file */
+            requestBody: {
+                content: {
+                    "image/avif": Blob;
+                    "image/gif": Blob;
+                    "image/jpeg": Blob;
+                    "image/png": Blob;
+                    "image/webp": Blob;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            height: null | number;
+                            id: string;
+                            /** @description A 320 px wide WebP */
+                            thumbnailUrl: string;
+                            /** @description The original file */
+                            url: string;
+                            width: null | number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/menus/{menu}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a menu
+         * @description The menu's links (each with an optional dropdown of links), draft and published; empty before the first save.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description main: the header's links; footer: the footer's */
+                    menu: "main" | "footer";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A navigation menu */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Save a menu (draft)
+         * @description Replaces the draft: labels and URLs (site paths such as `/categories/women` or http(s) URLs), one level of dropdown. Send `If-Match` with the ETag you read ("0" before the first save): when someone saved in between, nothing is written (409 STALE_VERSION). Errors: 400 naming the field (e.g. `items.2.url`), 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    /** @description main: the header's links; footer: the footer's */
+                    menu: "main" | "footer";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description In display order */
+                        items: {
+                            /** @description A dropdown under the item (one level) */
+                            children?: {
+                                label: string;
+                                /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                url: string;
+                            }[];
+                            label: string;
+                            /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                            url: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description A navigation menu */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/menus/{menu}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a menu
+         * @description Shoppers see the saved links at once (the main menu replaces the category navigation; an empty one leaves it). Honours `If-Match`. Errors: 404 CONTENT_NOT_FOUND, 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    /** @description main: the header's links; footer: the footer's */
+                    menu: "main" | "footer";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A navigation menu */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/menus/{menu}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish a menu
+         * @description The store goes back to its default (the category navigation; no footer links). Honours `If-Match`. Errors: 404 CONTENT_NOT_FOUND, 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    /** @description main: the header's links; footer: the footer's */
+                    menu: "main" | "footer";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A navigation menu */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List pages
+         * @description Every page, published or not, by slug; `q` keeps those whose title or slug contains it. Pass `nextCursor` as `cursor` for the next page. Errors: 400 naming the parameter.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Words of the title or the slug */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                publishedAt: null | string;
+                                slug: string;
+                                /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                                sourceKey: null | string;
+                                /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                                status: "draft" | "published" | "changed";
+                                title: string;
+                                updatedAt: null | string;
+                                /** @description The staff member who saved it last; null for an import */
+                                updatedBy: null | string;
+                                /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                                version: number;
+                            }[];
+                            nextCursor: null | string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a page
+         * @description A draft page at /pages/<slug> (shoppers see it once published). The body is HTML; only safe HTML is kept. 201 with the page and its ETag. Errors: 400 naming the field (a slug another page has, a blank title).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                        body?: string;
+                        /** @description The search-engine snippet; empty: the body's first words */
+                        metaDescription?: string;
+                        /** @description The browser and search-engine title; empty: the title */
+                        metaTitle?: string;
+                        /** @description URL slug: the page is at /pages/<slug> (lower-case letters, digits and hyphens) */
+                        slug: string;
+                        /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A page (its URL is /pages/<slug>) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/pages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a page
+         * @description Its draft, what is published, and the version (also the `ETag` header). Errors: 404 PAGE_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page (its URL is /pages/<slug>) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Save a page's draft
+         * @description Replaces the draft (and the slug: a published page moves to its new URL at once). Shoppers keep seeing the published copy until you publish. Send `If-Match` with the ETag you read: when someone saved in between, nothing is written (409 STALE_VERSION). Errors: 400 naming the field, 404 PAGE_NOT_FOUND, 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                        body?: string;
+                        /** @description The search-engine snippet; empty: the body's first words */
+                        metaDescription?: string;
+                        /** @description The browser and search-engine title; empty: the title */
+                        metaTitle?: string;
+                        /** @description URL slug: the page is at /pages/<slug> (lower-case letters, digits and hyphens) */
+                        slug: string;
+                        /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A page (its URL is /pages/<slug>) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a page
+         * @description Deletes the page, published or not; its URL answers 404 from then on. Honours `If-Match`. Errors: 404 PAGE_NOT_FOUND, 409 STALE_VERSION.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/pages/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a page
+         * @description Shoppers see the draft as it is now at /pages/<slug>. Honours `If-Match`. Errors: 404 PAGE_NOT_FOUND, 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page (its URL is /pages/<slug>) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/pages/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish a page
+         * @description Takes the page off the store (its URL answers 404); the draft stays. Honours `If-Match`. Errors: 404 PAGE_NOT_FOUND, 409 STALE_VERSION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page (its URL is /pages/<slug>) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            /** @description null until first saved */
+                            id: null | string;
+                            key: string;
+                            published: null | {
+                                /** @description HTML; only safe HTML is kept (see the rich-text rules) */
+                                body: string;
+                                /** @description The search-engine snippet; empty: the body's first words */
+                                metaDescription: string;
+                                /** @description The browser and search-engine title; empty: the title */
+                                metaTitle: string;
+                                /** @description The page's heading (and title, unless `metaTitle` says otherwise) */
+                                title: string;
+                            };
+                            publishedAt: null | string;
+                            slug: null | string;
+                            /** @description Where an imported entry came from, e.g. `luma:cms_page:about-us` */
+                            sourceKey: null | string;
+                            /** @description draft: never published (or unpublished); published: shoppers see the draft as it is; changed: published, and the draft has changes shoppers do not see yet */
+                            status: "draft" | "published" | "changed";
+                            updatedAt: null | string;
+                            /** @description The staff member who saved it last; null for an import */
+                            updatedBy: null | string;
+                            /** @description The ETag: send it as If-Match when saving; 0 before the first save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/preview/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview the home page's draft
+         * @description What GET /api/store/content/home would answer once the draft is published (the store's default sections while nothing is saved).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description True while no home page is published: these are the store's default sections */
+                            isDefault: boolean;
+                            metaDescription: string;
+                            metaTitle: string;
+                            sections: ({
+                                heading: string;
+                                image: null | {
+                                    alt: string;
+                                    height: null | number;
+                                    id: string;
+                                    /** @description WebP sizes, 320, 640 and 1280 pixels wide; empty for an external image */
+                                    srcset: {
+                                        url: string;
+                                        width: number;
+                                    }[];
+                                    url: string;
+                                    width: null | number;
+                                };
+                                linkLabel: string;
+                                linkUrl: string;
+                                text: string;
+                                /** @enum {string} */
+                                type: "hero";
+                            } | {
+                                categories: {
+                                    id: string;
+                                    image: null | {
+                                        alt: string;
+                                        height: null | number;
+                                        id: string;
+                                        /** @description WebP sizes, 320, 640 and 1280 pixels wide; empty for an external image */
+                                        srcset: {
+                                            url: string;
+                                            width: number;
+                                        }[];
+                                        url: string;
+                                        width: null | number;
+                                    };
+                                    name: string;
+                                    productCount: number;
+                                    slug: string;
+                                }[];
+                                heading: string;
+                                /** @enum {string} */
+                                type: "featured_categories";
+                            } | {
+                                heading: string;
+                                /** @description The category's page, for a category row */
+                                linkUrl: null | string;
+                                products: {
+                                    compareAtPrice: {
+                                        /** @description Integer amount in minor units of the currency */
+                                        amount: number;
+                                        /** @description ISO 4217 currency code */
+                                        currency: string;
+                                    } | null;
+                                    id: string;
+                                    inStock: boolean;
+                                    /** @description Money in integer minor units of an ISO 4217 currency */
+                                    maxPrice: {
+                                        /** @description Integer amount in minor units of the currency */
+                                        amount: number;
+                                        /** @description ISO 4217 currency code */
+                                        currency: string;
+                                    };
+                                    name: string;
+                                    optionValues: {
+                                        [key: string]: string[];
+                                    };
+                                    /** @description Money in integer minor units of an ISO 4217 currency */
+                                    price: {
+                                        /** @description Integer amount in minor units of the currency */
+                                        amount: number;
+                                        /** @description ISO 4217 currency code */
+                                        currency: string;
+                                    };
+                                    ratingAverage: number | null;
+                                    reviewCount: number;
+                                    slug: string;
+                                    thumbnail: {
+                                        alt: string;
+                                        /** @description Original height in pixels */
+                                        height: number | null;
+                                        id: string;
+                                        /** @description WebP sizes, 320, 640 and 1280 pixels wide (never wider than the original); empty for an external image */
+                                        srcset: {
+                                            url: string;
+                                            width: number;
+                                        }[];
+                                        /** @description URL of the original file; for an external image (e.g. an imported supplier's CDN), its absolute http(s) URL, which may fail to load */
+                                        url: string;
+                                        /** @description Original width in pixels */
+                                        width: number | null;
+                                    } | null;
+                                    type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                                }[];
+                                /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                source: "category" | "new" | "bestsellers" | "products";
+                                /** @enum {string} */
+                                type: "product_carousel";
+                            } | {
+                                /** @description Safe HTML */
+                                body: string;
+                                /** @enum {string} */
+                                type: "rich_text";
+                            })[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/preview/layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview the menus and announcement bar drafts
+         * @description What GET /api/store/content/layout would answer once the drafts are published.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null when none is published or it is disabled */
+                            announcement: null | {
+                                linkUrl: null | string;
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            /** @description The footer's links; null: none published */
+                            footerMenu: null | {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            /** @description The header's links; null: none published (show the category navigation) */
+                            mainMenu: null | {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/preview/pages/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview a page's draft
+         * @description What GET /api/store/content/pages/{slug} would answer once the draft is published. Errors: 404 PAGE_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description URL slug: the page is at /pages/<slug> (lower-case letters, digits and hyphens) */
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Safe HTML */
+                            body: string;
+                            metaDescription: string;
+                            metaTitle: string;
+                            publishedAt: null | string;
+                            slug: string;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers": {
         parameters: {
             query?: never;
@@ -19480,6 +24502,3198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/settings/payment-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List payment providers
+         * @description Every provider the shop knows, in checkout order: switched on or off, test mode, whether it is offered now, and its keys as masked hints (never their values), from the admin's settings or the environment.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description May be switched on on this server */
+                                available: boolean;
+                                /** @description stripe, paypal, test, bank_transfer, cash_on_delivery */
+                                code: string;
+                                credentials: {
+                                    help: string;
+                                    hint: null | string;
+                                    label: string;
+                                    /** @description The key's field, e.g. secretKey */
+                                    name: string;
+                                    /** @description A secret (never shown) rather than a public id */
+                                    secret: boolean;
+                                    set: boolean;
+                                    source: null | ("settings" | "environment");
+                                }[];
+                                description: string;
+                                enabled: boolean;
+                                name: string;
+                                /** @description Offered at checkout now */
+                                offered: boolean;
+                                problem: null | string;
+                                source: "settings" | "environment";
+                                supportsTestMode: boolean;
+                                testMode: boolean;
+                                updatedAt: null | string;
+                                /** @description 0 until first saved in the admin; also the ETag */
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/payment-providers/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a payment provider's settings
+         * @description With its ETag (version 0 until first saved). Errors: 404 PAYMENT_PROVIDER_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description May be switched on on this server */
+                            available: boolean;
+                            /** @description stripe, paypal, test, bank_transfer, cash_on_delivery */
+                            code: string;
+                            credentials: {
+                                help: string;
+                                hint: null | string;
+                                label: string;
+                                /** @description The key's field, e.g. secretKey */
+                                name: string;
+                                /** @description A secret (never shown) rather than a public id */
+                                secret: boolean;
+                                set: boolean;
+                                source: null | ("settings" | "environment");
+                            }[];
+                            description: string;
+                            enabled: boolean;
+                            name: string;
+                            /** @description Offered at checkout now */
+                            offered: boolean;
+                            problem: null | string;
+                            source: "settings" | "environment";
+                            supportsTestMode: boolean;
+                            testMode: boolean;
+                            updatedAt: null | string;
+                            /** @description 0 until first saved in the admin; also the ETag */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change a payment provider's settings
+         * @description Switches it on or off, sets test mode, and sets (string) or removes (null) keys; fields left out keep their value. Keys are sealed (AES-256-GCM) and only masked hints are answered. A provider switched off is no longer offered at checkout (its payments still settle and refund). Keys come all from here or all from the environment. Send `If-Match` with the ETag you read. Errors: 400 naming the field (`credentials.secretKey`: missing, a live key in test mode; `enabled`: no keys), 404 PAYMENT_PROVIDER_NOT_FOUND, 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Keys by field name (see `credentials` of the provider): a string sets one, null removes it, a field left out keeps its value. Keys come all from here or all from the environment. */
+                        credentials?: {
+                            [key: string]: string | null;
+                        };
+                        enabled?: boolean;
+                        testMode?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description May be switched on on this server */
+                            available: boolean;
+                            /** @description stripe, paypal, test, bank_transfer, cash_on_delivery */
+                            code: string;
+                            credentials: {
+                                help: string;
+                                hint: null | string;
+                                label: string;
+                                /** @description The key's field, e.g. secretKey */
+                                name: string;
+                                /** @description A secret (never shown) rather than a public id */
+                                secret: boolean;
+                                set: boolean;
+                                source: null | ("settings" | "environment");
+                            }[];
+                            description: string;
+                            enabled: boolean;
+                            name: string;
+                            /** @description Offered at checkout now */
+                            offered: boolean;
+                            problem: null | string;
+                            source: "settings" | "environment";
+                            supportsTestMode: boolean;
+                            testMode: boolean;
+                            updatedAt: null | string;
+                            /** @description 0 until first saved in the admin; also the ETag */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/shipping-zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List shipping zones with their methods
+         * @description Every zone in order (countries, regions) with its methods and their prices: amounts in minor units of each method's currency; table rates with their rows sorted by destination and threshold.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description ISO 3166-1 alpha-2 codes, or ["*"] for every country */
+                                countries: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                methods: {
+                                    amount: number;
+                                    amountPerItem: number;
+                                    carrier: null | string;
+                                    code: string;
+                                    /** @description ISO 4217 */
+                                    currency: string;
+                                    description: string;
+                                    estimatedDays: null | string;
+                                    freeAbove: null | number;
+                                    id: string;
+                                    isActive: boolean;
+                                    name: string;
+                                    pickupAddress: null | string;
+                                    position: number;
+                                    /** @description What table rows' `from` measures: subtotal (minor units), weight (grams) or quantity (units) */
+                                    rateBasis: "subtotal" | "weight" | "quantity";
+                                    tableRates: {
+                                        /** @description Price in minor units */
+                                        amount: number;
+                                        /** @description Lower bound (inclusive) of the rate basis */
+                                        from: number;
+                                        /** @description Exact postcode or prefix "48*"; null = any */
+                                        postcode: string | null;
+                                        /** @description Region code; null = any */
+                                        region: string | null;
+                                    }[];
+                                    /** @description flat_rate: `amount` per order + `amountPerItem` per unit; table_rate: `tableRates` by `rateBasis`; pickup: collected at `pickupAddress` for `amount`; carrier: live rates from the `carrier` strategy */
+                                    type: "flat_rate" | "table_rate" | "pickup" | "carrier";
+                                }[];
+                                name: string;
+                                position: number;
+                                /** @description Region codes; empty = every region */
+                                regions: string[];
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a shipping zone with its methods
+         * @description Countries are ISO 3166-1 alpha-2 codes (or "*" alone for every country), regions narrow them. Each method is checked by its type: a flat rate needs `amount`; a table rate rows of whole, non-negative `from` and `amount` (sorted on save, no two for the same destination and threshold); a pickup an address; a carrier its strategy id. New carts offer it at once. 201 with the zone and its ETag. Errors: 400 naming the field (`methods.0.tableRates.2.amount`), e.g. a zone name or method code in use.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        countries: string[];
+                        methods: {
+                            /** @description Minor units */
+                            amount?: number;
+                            /** @description Minor units */
+                            amountPerItem?: number;
+                            carrier?: string | null;
+                            /** @description Unique across zones, e.g. best_way */
+                            code: string;
+                            /** @description ISO 4217 */
+                            currency: string;
+                            description?: string;
+                            estimatedDays?: string | null;
+                            /** @description Minor units */
+                            freeAbove?: number | null;
+                            id?: string;
+                            isActive?: boolean;
+                            name: string;
+                            pickupAddress?: string | null;
+                            /** @description What table rows' `from` measures: subtotal (minor units), weight (grams) or quantity (units) */
+                            rateBasis?: "subtotal" | "weight" | "quantity";
+                            tableRates?: {
+                                /** @description Price in minor units */
+                                amount: number;
+                                /** @description Lower bound (inclusive) of the rate basis */
+                                from: number;
+                                /** @description Exact postcode or prefix "48*"; null = any */
+                                postcode: string | null;
+                                /** @description Region code; null = any */
+                                region: string | null;
+                            }[];
+                            /** @description flat_rate: `amount` per order + `amountPerItem` per unit; table_rate: `tableRates` by `rateBasis`; pickup: collected at `pickupAddress` for `amount`; carrier: live rates from the `carrier` strategy */
+                            type: "flat_rate" | "table_rate" | "pickup" | "carrier";
+                        }[];
+                        name: string;
+                        position?: number;
+                        regions?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO 3166-1 alpha-2 codes, or ["*"] for every country */
+                            countries: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            methods: {
+                                amount: number;
+                                amountPerItem: number;
+                                carrier: null | string;
+                                code: string;
+                                /** @description ISO 4217 */
+                                currency: string;
+                                description: string;
+                                estimatedDays: null | string;
+                                freeAbove: null | number;
+                                id: string;
+                                isActive: boolean;
+                                name: string;
+                                pickupAddress: null | string;
+                                position: number;
+                                /** @description What table rows' `from` measures: subtotal (minor units), weight (grams) or quantity (units) */
+                                rateBasis: "subtotal" | "weight" | "quantity";
+                                tableRates: {
+                                    /** @description Price in minor units */
+                                    amount: number;
+                                    /** @description Lower bound (inclusive) of the rate basis */
+                                    from: number;
+                                    /** @description Exact postcode or prefix "48*"; null = any */
+                                    postcode: string | null;
+                                    /** @description Region code; null = any */
+                                    region: string | null;
+                                }[];
+                                /** @description flat_rate: `amount` per order + `amountPerItem` per unit; table_rate: `tableRates` by `rateBasis`; pickup: collected at `pickupAddress` for `amount`; carrier: live rates from the `carrier` strategy */
+                                type: "flat_rate" | "table_rate" | "pickup" | "carrier";
+                            }[];
+                            name: string;
+                            position: number;
+                            /** @description Region codes; empty = every region */
+                            regions: string[];
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/shipping-zones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a shipping zone with its methods
+         * @description With its ETag. Errors: 404 SHIPPING_ZONE_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO 3166-1 alpha-2 codes, or ["*"] for every country */
+                            countries: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            methods: {
+                                amount: number;
+                                amountPerItem: number;
+                                carrier: null | string;
+                                code: string;
+                                /** @description ISO 4217 */
+                                currency: string;
+                                description: string;
+                                estimatedDays: null | string;
+                                freeAbove: null | number;
+                                id: string;
+                                isActive: boolean;
+                                name: string;
+                                pickupAddress: null | string;
+                                position: number;
+                                /** @description What table rows' `from` measures: subtotal (minor units), weight (grams) or quantity (units) */
+                                rateBasis: "subtotal" | "weight" | "quantity";
+                                tableRates: {
+                                    /** @description Price in minor units */
+                                    amount: number;
+                                    /** @description Lower bound (inclusive) of the rate basis */
+                                    from: number;
+                                    /** @description Exact postcode or prefix "48*"; null = any */
+                                    postcode: string | null;
+                                    /** @description Region code; null = any */
+                                    region: string | null;
+                                }[];
+                                /** @description flat_rate: `amount` per order + `amountPerItem` per unit; table_rate: `tableRates` by `rateBasis`; pickup: collected at `pickupAddress` for `amount`; carrier: live rates from the `carrier` strategy */
+                                type: "flat_rate" | "table_rate" | "pickup" | "carrier";
+                            }[];
+                            name: string;
+                            position: number;
+                            /** @description Region codes; empty = every region */
+                            regions: string[];
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Replace a shipping zone and its methods
+         * @description Replaces the zone and all its methods with the body: methods named by `id` are updated, those without one created, those left out deleted (carts that chose one choose again; orders keep their copy). New carts see the change at once. Send `If-Match` with the ETag you read. Errors: 400 naming the field, 404 SHIPPING_ZONE_NOT_FOUND, 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        countries: string[];
+                        methods: {
+                            /** @description Minor units */
+                            amount?: number;
+                            /** @description Minor units */
+                            amountPerItem?: number;
+                            carrier?: string | null;
+                            /** @description Unique across zones, e.g. best_way */
+                            code: string;
+                            /** @description ISO 4217 */
+                            currency: string;
+                            description?: string;
+                            estimatedDays?: string | null;
+                            /** @description Minor units */
+                            freeAbove?: number | null;
+                            id?: string;
+                            isActive?: boolean;
+                            name: string;
+                            pickupAddress?: string | null;
+                            /** @description What table rows' `from` measures: subtotal (minor units), weight (grams) or quantity (units) */
+                            rateBasis?: "subtotal" | "weight" | "quantity";
+                            tableRates?: {
+                                /** @description Price in minor units */
+                                amount: number;
+                                /** @description Lower bound (inclusive) of the rate basis */
+                                from: number;
+                                /** @description Exact postcode or prefix "48*"; null = any */
+                                postcode: string | null;
+                                /** @description Region code; null = any */
+                                region: string | null;
+                            }[];
+                            /** @description flat_rate: `amount` per order + `amountPerItem` per unit; table_rate: `tableRates` by `rateBasis`; pickup: collected at `pickupAddress` for `amount`; carrier: live rates from the `carrier` strategy */
+                            type: "flat_rate" | "table_rate" | "pickup" | "carrier";
+                        }[];
+                        name: string;
+                        position?: number;
+                        regions?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO 3166-1 alpha-2 codes, or ["*"] for every country */
+                            countries: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            methods: {
+                                amount: number;
+                                amountPerItem: number;
+                                carrier: null | string;
+                                code: string;
+                                /** @description ISO 4217 */
+                                currency: string;
+                                description: string;
+                                estimatedDays: null | string;
+                                freeAbove: null | number;
+                                id: string;
+                                isActive: boolean;
+                                name: string;
+                                pickupAddress: null | string;
+                                position: number;
+                                /** @description What table rows' `from` measures: subtotal (minor units), weight (grams) or quantity (units) */
+                                rateBasis: "subtotal" | "weight" | "quantity";
+                                tableRates: {
+                                    /** @description Price in minor units */
+                                    amount: number;
+                                    /** @description Lower bound (inclusive) of the rate basis */
+                                    from: number;
+                                    /** @description Exact postcode or prefix "48*"; null = any */
+                                    postcode: string | null;
+                                    /** @description Region code; null = any */
+                                    region: string | null;
+                                }[];
+                                /** @description flat_rate: `amount` per order + `amountPerItem` per unit; table_rate: `tableRates` by `rateBasis`; pickup: collected at `pickupAddress` for `amount`; carrier: live rates from the `carrier` strategy */
+                                type: "flat_rate" | "table_rate" | "pickup" | "carrier";
+                            }[];
+                            name: string;
+                            position: number;
+                            /** @description Region codes; empty = every region */
+                            regions: string[];
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a shipping zone and its methods
+         * @description New carts stop offering its methods at once. Honours `If-Match`. Errors: 404 SHIPPING_ZONE_NOT_FOUND, 409 STALE_VERSION.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/store": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The store settings
+         * @description Store details (name, sender e-mail, phone, address, logo), currencies and locales, whether prices include tax and the shipping tax class, checkout options (guest checkout, phone required), the order number prefix, the stock reservation time and the cart lifetime. The `ETag` header (and `version`) name this version.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Days an untouched cart lives */
+                            cartLifetimeDays: number;
+                            /** @description ISO 4217 codes, the default first */
+                            currencies: string[];
+                            /** @description ISO 4217; the catalog's prices and new carts */
+                            defaultCurrency: string;
+                            /** @description Guests may check out without an account */
+                            guestCheckout: boolean;
+                            /** @description Canonical BCP 47 tags, the default first */
+                            locales: string[];
+                            logoImageId: null | string;
+                            logoUrl: null | string;
+                            /** @description Before new order numbers: "BZ-" gives BZ-100042 */
+                            orderNumberPrefix: string;
+                            /** @description Catalog prices include tax (EU style) */
+                            pricesIncludeTax: boolean;
+                            /** @description A phone number is required with the shipping address */
+                            requirePhone: boolean;
+                            /** @description Minutes an unpaid order holds its stock */
+                            reservationMinutes: number;
+                            /** @description Sender of shop e-mails; "" = the server's MAIL_FROM */
+                            senderEmail: string;
+                            shippingTaxClass: null | string;
+                            storeAddress: null | {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            };
+                            /** @description The shop's name (e-mails, page titles, invoices) */
+                            storeName: string;
+                            supportPhone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Bumped by every save; also the ETag */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change the store settings
+         * @description Saves the given fields; fields left out keep their value. Currencies are ISO 4217 codes (the default one among them; it is moved first), locales BCP 47 tags (stored canonical: en-us -> en-US), the sender e-mail an address or empty, `reservationMinutes` 5..1440, `orderNumberPrefix` up to 10 of A-Z, 0-9 and -. New carts and checkouts use the settings at once. Send `If-Match` with the ETag you read. Errors: 400 naming the field, 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cartLifetimeDays?: number;
+                        currencies?: string[];
+                        defaultCurrency?: string;
+                        guestCheckout?: boolean;
+                        locales?: string[];
+                        logoImageId?: string | null;
+                        /** @description Up to 10 of A-Z, 0-9 and - */
+                        orderNumberPrefix?: string;
+                        pricesIncludeTax?: boolean;
+                        requirePhone?: boolean;
+                        reservationMinutes?: number;
+                        senderEmail?: string;
+                        shippingTaxClass?: string | null;
+                        storeAddress?: null | {
+                            city: string;
+                            company?: string | null;
+                            /** @description ISO 3166-1 alpha-2 */
+                            country: string;
+                            firstName: string;
+                            lastName: string;
+                            line1: string;
+                            line2?: string | null;
+                            phone?: string | null;
+                            postalCode?: string | null;
+                            region?: string | null;
+                        };
+                        storeName?: string;
+                        supportPhone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Days an untouched cart lives */
+                            cartLifetimeDays: number;
+                            /** @description ISO 4217 codes, the default first */
+                            currencies: string[];
+                            /** @description ISO 4217; the catalog's prices and new carts */
+                            defaultCurrency: string;
+                            /** @description Guests may check out without an account */
+                            guestCheckout: boolean;
+                            /** @description Canonical BCP 47 tags, the default first */
+                            locales: string[];
+                            logoImageId: null | string;
+                            logoUrl: null | string;
+                            /** @description Before new order numbers: "BZ-" gives BZ-100042 */
+                            orderNumberPrefix: string;
+                            /** @description Catalog prices include tax (EU style) */
+                            pricesIncludeTax: boolean;
+                            /** @description A phone number is required with the shipping address */
+                            requirePhone: boolean;
+                            /** @description Minutes an unpaid order holds its stock */
+                            reservationMinutes: number;
+                            /** @description Sender of shop e-mails; "" = the server's MAIL_FROM */
+                            senderEmail: string;
+                            shippingTaxClass: null | string;
+                            storeAddress: null | {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            };
+                            /** @description The shop's name (e-mails, page titles, invoices) */
+                            storeName: string;
+                            supportPhone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Bumped by every save; also the ETag */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/tax-classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tax classes in use
+         * @description The tax classes the tax rates apply to, the shipping tax class, and "standard" (the default class of products), with how many rates each has.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                rateCount: number;
+                                usedForShipping: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/tax-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tax rates
+         * @description Every tax rate (or those of `countryCode`), by country, region, class and code. A rate applies to products of its tax class shipped to its country (and region and postcodes, when given); rates of one class that match an address add up.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    countryCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                /** @description ISO 3166-1 alpha-2 */
+                                countryCode: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                name: string;
+                                postcodePattern: null | string;
+                                /** @description 600 = 6 % */
+                                rateBasisPoints: number;
+                                region: null | string;
+                                taxClass: string;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a tax rate
+         * @description A rate in basis points (600 = 6 %) for one tax class in a country, optionally narrowed to a region and postcodes ("48*", "48000-48999", exact codes, comma-separated). New carts use it at once. 201 with the rate and its ETag. Errors: 400 naming the field (a code another rate has, a country that is not ISO 3166-1 alpha-2, a postcode pattern that does not parse).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Unique, e.g. US-MI */
+                        code: string;
+                        /** @description ISO 3166-1 alpha-2 */
+                        countryCode: string;
+                        name: string;
+                        postcodePattern?: string | null;
+                        /** @description 600 = 6 % */
+                        rateBasisPoints: number;
+                        region?: string | null;
+                        /** @default standard */
+                        taxClass?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** @description ISO 3166-1 alpha-2 */
+                            countryCode: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            name: string;
+                            postcodePattern: null | string;
+                            /** @description 600 = 6 % */
+                            rateBasisPoints: number;
+                            region: null | string;
+                            taxClass: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/tax-rates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a tax rate
+         * @description With its ETag. Errors: 404 TAX_RATE_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** @description ISO 3166-1 alpha-2 */
+                            countryCode: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            name: string;
+                            postcodePattern: null | string;
+                            /** @description 600 = 6 % */
+                            rateBasisPoints: number;
+                            region: null | string;
+                            taxClass: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Replace a tax rate
+         * @description Replaces every field with the body (as POST takes it). New carts use it at once. Send `If-Match` with the ETag you read. Errors: 400 naming the field, 404 TAX_RATE_NOT_FOUND, 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Unique, e.g. US-MI */
+                        code: string;
+                        /** @description ISO 3166-1 alpha-2 */
+                        countryCode: string;
+                        name: string;
+                        postcodePattern?: string | null;
+                        /** @description 600 = 6 % */
+                        rateBasisPoints: number;
+                        region?: string | null;
+                        /** @default standard */
+                        taxClass?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** @description ISO 3166-1 alpha-2 */
+                            countryCode: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            name: string;
+                            postcodePattern: null | string;
+                            /** @description 600 = 6 % */
+                            rateBasisPoints: number;
+                            region: null | string;
+                            taxClass: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a tax rate
+         * @description New carts stop using it at once (orders keep the taxes they were placed with). Honours `If-Match`. Errors: 404 TAX_RATE_NOT_FOUND, 409 STALE_VERSION.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/staff": {
         parameters: {
             query?: never;
@@ -27585,7 +35799,7 @@ export interface paths {
         put?: never;
         /**
          * Place the order
-         * @description Turns the cart into an order at the prices the server computes (the client never sends prices), reserves stock, redeems coupons and starts the payment. Requires an `Idempotency-Key` header: the same key returns the same order (200), concurrent duplicates create one order. Errors: 400 VALIDATION_FAILED naming what is missing, 402 PAYMENT_DECLINED (the cart is kept), 409 OUT_OF_STOCK, 409 CHECKOUT_IN_PROGRESS, 409 IDEMPOTENCY_KEY_REUSED, 422 COUPON_*.
+         * @description Turns the cart into an order at the prices the server computes (the client never sends prices), reserves stock, redeems coupons and starts the payment. Requires an `Idempotency-Key` header: the same key returns the same order (200), concurrent duplicates create one order. Errors: 400 VALIDATION_FAILED naming what is missing, 402 PAYMENT_DECLINED (the cart is kept), 403 GUEST_CHECKOUT_DISABLED when the shop requires an account, 409 OUT_OF_STOCK, 409 CHECKOUT_IN_PROGRESS, 409 IDEMPOTENCY_KEY_REUSED, 422 COUPON_*.
          */
         post: {
             parameters: {
@@ -28143,6 +36357,384 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/content/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the home page
+         * @description The published home page's sections, top to bottom: hero banners (image, heading, link), category tiles, product rows (with product summaries; prices in minor units) and rich text. Sections with nothing to show are left out. While no home page is published, the store's default sections (`isDefault`: category tiles and new arrivals).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description True while no home page is published: these are the store's default sections */
+                            isDefault: boolean;
+                            metaDescription: string;
+                            metaTitle: string;
+                            sections: ({
+                                heading: string;
+                                image: null | {
+                                    alt: string;
+                                    height: null | number;
+                                    id: string;
+                                    /** @description WebP sizes, 320, 640 and 1280 pixels wide; empty for an external image */
+                                    srcset: {
+                                        url: string;
+                                        width: number;
+                                    }[];
+                                    url: string;
+                                    width: null | number;
+                                };
+                                linkLabel: string;
+                                linkUrl: string;
+                                text: string;
+                                /** @enum {string} */
+                                type: "hero";
+                            } | {
+                                categories: {
+                                    id: string;
+                                    image: null | {
+                                        alt: string;
+                                        height: null | number;
+                                        id: string;
+                                        /** @description WebP sizes, 320, 640 and 1280 pixels wide; empty for an external image */
+                                        srcset: {
+                                            url: string;
+                                            width: number;
+                                        }[];
+                                        url: string;
+                                        width: null | number;
+                                    };
+                                    name: string;
+                                    productCount: number;
+                                    slug: string;
+                                }[];
+                                heading: string;
+                                /** @enum {string} */
+                                type: "featured_categories";
+                            } | {
+                                heading: string;
+                                /** @description The category's page, for a category row */
+                                linkUrl: null | string;
+                                products: {
+                                    compareAtPrice: {
+                                        /** @description Integer amount in minor units of the currency */
+                                        amount: number;
+                                        /** @description ISO 4217 currency code */
+                                        currency: string;
+                                    } | null;
+                                    id: string;
+                                    inStock: boolean;
+                                    /** @description Money in integer minor units of an ISO 4217 currency */
+                                    maxPrice: {
+                                        /** @description Integer amount in minor units of the currency */
+                                        amount: number;
+                                        /** @description ISO 4217 currency code */
+                                        currency: string;
+                                    };
+                                    name: string;
+                                    optionValues: {
+                                        [key: string]: string[];
+                                    };
+                                    /** @description Money in integer minor units of an ISO 4217 currency */
+                                    price: {
+                                        /** @description Integer amount in minor units of the currency */
+                                        amount: number;
+                                        /** @description ISO 4217 currency code */
+                                        currency: string;
+                                    };
+                                    ratingAverage: number | null;
+                                    reviewCount: number;
+                                    slug: string;
+                                    thumbnail: {
+                                        alt: string;
+                                        /** @description Original height in pixels */
+                                        height: number | null;
+                                        id: string;
+                                        /** @description WebP sizes, 320, 640 and 1280 pixels wide (never wider than the original); empty for an external image */
+                                        srcset: {
+                                            url: string;
+                                            width: number;
+                                        }[];
+                                        /** @description URL of the original file; for an external image (e.g. an imported supplier's CDN), its absolute http(s) URL, which may fail to load */
+                                        url: string;
+                                        /** @description Original width in pixels */
+                                        width: number | null;
+                                    } | null;
+                                    type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                                }[];
+                                /** @description category: products of `categoryId` (and its subcategories); new: newest first; bestsellers: most ordered lately (newest while there are no orders); products: the `productIds`, in that order */
+                                source: "category" | "new" | "bestsellers" | "products";
+                                /** @enum {string} */
+                                type: "product_carousel";
+                            } | {
+                                /** @description Safe HTML */
+                                body: string;
+                                /** @enum {string} */
+                                type: "rich_text";
+                            })[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/content/layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the menus and announcement bar
+         * @description What every page shows around its content: the main (header) and footer menus as published (null: none, show the category navigation) and the announcement bar (null when none is published or it is disabled).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null when none is published or it is disabled */
+                            announcement: null | {
+                                linkUrl: null | string;
+                                text: string;
+                                /** @description Colour: info (dark), promo (accent), success (green), warning (amber) */
+                                tone: "info" | "promo" | "success" | "warning";
+                            };
+                            /** @description The footer's links; null: none published */
+                            footerMenu: null | {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                            /** @description The header's links; null: none published (show the category navigation) */
+                            mainMenu: null | {
+                                /** @description In display order */
+                                items: {
+                                    /** @description A dropdown under the item (one level) */
+                                    children?: {
+                                        label: string;
+                                        /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                        url: string;
+                                    }[];
+                                    label: string;
+                                    /** @description A path on this site (`/categories/women`, `/pages/about-us`) or an absolute http(s) URL */
+                                    url: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/content/pages/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a page
+         * @description A published page (title, safe HTML body, SEO texts). Drafts and unpublished pages are not found. Errors: 404 PAGE_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description URL slug: the page is at /pages/<slug> (lower-case letters, digits and hyphens) */
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Safe HTML */
+                            body: string;
+                            metaDescription: string;
+                            metaTitle: string;
+                            publishedAt: null | string;
+                            slug: string;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -30891,7 +39483,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Payment methods offered */
+        /**
+         * Payment methods offered
+         * @description The providers switched on (in the admin's payment settings, or by the environment) and able to run, in order.
+         */
         get: {
             parameters: {
                 query?: never;

@@ -16,18 +16,24 @@ import {
   upsertProduct,
   type VariantInput,
 } from "../modules/catalog/index.ts";
+import type { ContentImportCounts } from "../modules/content/index.ts";
 import { addReviews, type ReviewInput } from "../modules/reviews/index.ts";
 import type { AppContext } from "../platform/context.ts";
 import { analyzeDatabase } from "../platform/db.ts";
 import { AppError } from "../platform/errors.ts";
 import { parseMajorUnits } from "../platform/money.ts";
 import { type Row, readCsv } from "./csv-records.ts";
+import { emptyContentCounts, importLumaContent } from "./luma-content.ts";
 import { emptyPricingCounts, importLumaPricing, type LumaPricingCounts } from "./luma-pricing.ts";
 import { emptySummary, type ImportSummary, progressBar } from "./report.ts";
 
-/** What a Luma import did: the catalog counts, plus what its pricing part wrote (warnings are shared). */
+/**
+ * What a Luma import did: the catalog counts, plus what its pricing and content (CMS pages, footer
+ * menu, first home page) parts wrote (warnings are shared).
+ */
 export interface LumaImportSummary extends ImportSummary {
   pricing: LumaPricingCounts;
+  content: ContentImportCounts;
 }
 
 /** Plain text from the sample data's entity-encoded fields ("CoolTech&trade;" -> "CoolTech™"). */
@@ -716,7 +722,8 @@ async function importReviews(c: Context): Promise<void> {
  * Imports the Magento 2 Luma sample store from its folder (`fixtures/` + `media/`): categories (with
  * banner images), attributes, simple gear products, configurable products with every variant,
  * the bundle, the grouped product, the downloadable videos, product links and reviews; then the
- * pricing (store price settings, tax, shipping, cart price rules: see {@link importLumaPricing}). Prices
+ * pricing (store price settings, tax, shipping, cart price rules: see {@link importLumaPricing}) and
+ * the CMS pages and blocks (pages, footer links, a first home page: see {@link importLumaContent}). Prices
  * are US dollars. Each product is one transaction; a bad row is reported (file, row number, reason) and
  * skipped. Re-running updates by SKU (pricing by code / source key) and creates no duplicates.
  * @throws Error when the folder is not a Luma sample-data folder.
@@ -735,7 +742,11 @@ export async function importLuma(
   const c: Context = {
     ctx,
     root,
-    summary: { ...emptySummary(`luma (${root})`), pricing: emptyPricingCounts() },
+    summary: {
+      ...emptySummary(`luma (${root})`),
+      pricing: emptyPricingCounts(),
+      content: emptyContentCounts(),
+    },
     slugByPath: new Map(),
     slugsByName: new Map(),
     categoryIdBySlug: new Map(),
@@ -787,6 +798,13 @@ export async function importLuma(
     c.summary.pricing = pricing;
     c.summary.warnings.push(...warnings);
     c.summary.failed.push(...failed);
+    // Content last: its home page names categories, products and images.
+    const content = await importLumaContent(ctx, root, {
+      categoryIdBySlug: c.categoryIdBySlug,
+      storeImage: (file, alt) => storeImage(c, file, alt),
+    });
+    c.summary.content = content.counts;
+    c.summary.warnings.push(...content.warnings);
     // Fresh planner statistics: until autovacuum gets to them (if it runs at all), the new tables look
     // empty and the planner picks plans that scan them whole (pg_restore advises the same after a load).
     await analyzeDatabase(ctx.db);

@@ -1,6 +1,8 @@
 import fs from "node:fs";
+import { decodeHTML } from "entities";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { catalogCacheNamespace, getCategoryBySlug, getProductBySlug } from "../modules/catalog/index.ts";
+import { contentCacheNamespace, publishedPage, publishedSingletons } from "../modules/content/index.ts";
 import type { AppContext } from "../platform/context.ts";
 import { AppError, problemNotFoundHandler } from "../platform/errors.ts";
 import { currencyDigits } from "../platform/money.ts";
@@ -56,16 +58,44 @@ function decimalPrice(amount: number, currency: string): string {
 /**
  * Serves the storefront single-page app for every non-API GET that accepts HTML, with the page's
  * title, meta description, canonical link and (for products) schema.org Product JSON-LD rendered into
- * the HTML head, so that crawlers and link previews see them without running JavaScript.
+ * the HTML head, so that crawlers and link previews see them without running JavaScript. The home
+ * page's and content pages' (/pages/<slug>) heads come from what staff published; a staff preview
+ * (`?preview=1`) is never indexed.
  * Product JSON-LD follows https://schema.org/Product and Google's merchant listing guidelines.
  */
 export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPluginAsync {
   return async (app) => {
     const storeName = "Bazaar";
     const base = ctx.config.publicUrl;
+    const defaultTitle = `${storeName}: sportswear, gear and training`;
+    const defaultDescription = "Shop activewear, gear and training videos.";
 
     async function headFor(url: string): Promise<{ head: PageHead; status: number }> {
       const pathname = url.split("?")[0] ?? "/";
+      const query = new URLSearchParams(url.split("?")[1] ?? "");
+      if (query.has("preview") && (pathname === "/" || pathname.startsWith("/pages/"))) {
+        // A staff member's preview of a draft: the page renders it; search engines stay out.
+        return {
+          status: 200,
+          head: {
+            title: `Preview | ${storeName}`,
+            description: "",
+            canonical: `${base}${pathname}`,
+            noindex: true,
+          },
+        };
+      }
+      if (pathname === "/") {
+        const { home } = await publishedSingletons(ctx.db, ["home"]);
+        return {
+          status: 200,
+          head: {
+            title: home?.metaTitle ? `${home.metaTitle} | ${storeName}` : defaultTitle,
+            description: home?.metaDescription || defaultDescription,
+            canonical: `${base}/`,
+          },
+        };
+      }
       if (pathname === "/search" || pathname === "/search/") {
         // Search results pages are for shoppers, not for search engines' indexes.
         return {
@@ -80,7 +110,19 @@ export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPlu
       }
       const product = /^\/products\/([a-z0-9][a-z0-9-]*)\/?$/.exec(pathname);
       const category = /^\/categories\/([a-z0-9][a-z0-9-]*)\/?$/.exec(pathname);
+      const contentPage = /^\/pages\/([a-z0-9][a-z0-9-]*)\/?$/.exec(pathname);
       try {
+        if (contentPage) {
+          const { content } = await publishedPage(ctx.db, contentPage[1]!);
+          return {
+            status: 200,
+            head: {
+              title: `${content.metaTitle || content.title} | ${storeName}`,
+              description: content.metaDescription || decodeHTML(stripTags(content.body)).slice(0, 160),
+              canonical: `${base}/pages/${contentPage[1]}`,
+            },
+          };
+        }
         if (product) {
           const p = await getProductBySlug(ctx.db, product[1]!);
           const description =
@@ -146,18 +188,16 @@ export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPlu
       }
       return {
         status: 200,
-        head: {
-          title: `${storeName}: sportswear, gear and training`,
-          description: "Shop activewear, gear and training videos.",
-          canonical: `${base}${pathname}`,
-        },
+        head: { title: defaultTitle, description: defaultDescription, canonical: `${base}${pathname}` },
       };
     }
 
     async function servePage(request: FastifyRequest, reply: FastifyReply) {
       // Search pages differ only by their query string, which the head does not use: one entry for all.
       const key = /^\/search\/?(\?|$)/.test(request.url) ? "/search" : request.url;
-      const page = await ctx.cache.get(catalogCacheNamespace, `html:${key}`, async () => {
+      // The home page's and content pages' heads are staff content: publishing drops them.
+      const namespace = /^\/(pages\/|\?|$)/.test(request.url) ? contentCacheNamespace : catalogCacheNamespace;
+      const page = await ctx.cache.get(namespace, `html:${key}`, async () => {
         const { head, status } = await headFor(request.url);
         // Read on every cache miss, so a rebuilt storefront is served without a restart.
         const template = await fs.promises.readFile(indexPath, "utf8");

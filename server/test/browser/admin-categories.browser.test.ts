@@ -9,7 +9,7 @@ import { assignRole, ensureBuiltInRoles, saveCustomRole } from "../../src/module
 import { queryRows } from "../../src/platform/db.ts";
 import { seedShop } from "../commerce-fixtures.ts";
 import { testApp } from "../helpers.ts";
-import { freePort, launchChromium, seriousViolations } from "./support.ts";
+import { freePort, launchChromium, openAdminSection, seriousViolations } from "./support.ts";
 
 /**
  * The category tree editor in the admin, in Chromium: a staff member whose only role is the built-in
@@ -44,11 +44,7 @@ async function signIn(context: BrowserContext, person: { email: string; password
   await page.getByLabel("Password").fill(person.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(/\/admin\/?$/);
-  await page
-    .getByRole("navigation", { name: "Admin sections" })
-    .getByRole("link", { name: "Categories", exact: true })
-    .click();
-  await page.getByRole("heading", { level: 1, name: "Categories" }).waitFor();
+  await openAdminSection(page, "Categories");
   return page;
 }
 

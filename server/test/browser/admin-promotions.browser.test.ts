@@ -8,7 +8,7 @@ import { assignRole, bootstrapOwner, saveCustomRole } from "../../src/modules/st
 import { queryRows } from "../../src/platform/db.ts";
 import { seedShop } from "../commerce-fixtures.ts";
 import { testApp } from "../helpers.ts";
-import { freePort, launchChromium, seriousViolations } from "./support.ts";
+import { freePort, launchChromium, openAdminSection, seriousViolations } from "./support.ts";
 
 /**
  * Promotions in the admin, in Chromium: a staff member holding only catalog:read and catalog:write
@@ -78,12 +78,7 @@ async function signIn(context: BrowserContext): Promise<Page> {
 }
 
 async function openPromotions(page: Page) {
-  const nav = page.getByRole("navigation", { name: "Admin sections" });
-  const link = nav.getByRole("link", { name: "Promotions", exact: true });
-  // At 390 px the navigation sits behind a menu button.
-  if (!(await link.isVisible())) await page.getByRole("button", { name: /menu/i }).first().click();
-  await link.click();
-  await page.getByRole("heading", { level: 1, name: "Promotions" }).waitFor();
+  await openAdminSection(page, "Promotions");
   await page
     .getByRole("grid", { name: "Promotions" })
     .getByRole("row")

@@ -68,3 +68,19 @@ export async function seriousViolations(
   });
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
+
+/**
+ * Opens an admin section from the navigation, as a person would at any width: on a phone the list
+ * sits behind the Menu button, which is pressed first. Waits for the section's heading.
+ */
+export async function openAdminSection(page: Page, name: string): Promise<void> {
+  const nav = page.getByRole("navigation", { name: "Admin sections" });
+  const link = nav.getByRole("link", { name, exact: true });
+  // Below Tailwind's md breakpoint (768 px) the list is folded away until Menu is pressed.
+  if ((page.viewportSize()?.width ?? 1280) < 768) {
+    const menu = nav.getByRole("button", { name: "Menu" });
+    if ((await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
+  }
+  await link.click();
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+}

@@ -27,6 +27,7 @@ export const router = createBrowserRouter([
           { index: true, loader: home.loader, Component: home.Component },
           { path: "categories/:slug", lazy: () => import("./routes/category") },
           { path: "products/:slug", lazy: () => import("./routes/product") },
+          { path: "pages/:slug", lazy: () => import("./routes/page") },
           { path: "search", lazy: () => import("./routes/search") },
           { path: "sign-in", lazy: () => import("./routes/sign-in") },
           { path: "sign-up", lazy: () => import("./routes/sign-up") },

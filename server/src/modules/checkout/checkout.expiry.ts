@@ -18,9 +18,10 @@ export async function sweepExpired(
   let cancelled = 0;
   for (const orderId of await expiredUnpaidOrders(ctx.db, now, 500)) {
     for (const payment of await paymentsOfOrder(ctx.db, orderId)) {
-      if (!payment.reference || !ctx.payments.has(payment.provider)) continue;
+      if (!payment.reference || !(await ctx.payments.available(ctx.db, payment.provider))) continue;
       try {
-        const current = await ctx.payments.get(payment.provider).getPayment(payment.reference);
+        const provider = await ctx.payments.provider(ctx.db, payment.provider);
+        const current = await provider.getPayment(payment.reference);
         if (current.status === "captured" || current.status === "authorized") {
           await settlePayment(ctx, orderId, payment.id, current, "system");
           settled++;

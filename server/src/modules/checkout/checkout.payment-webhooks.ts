@@ -32,11 +32,11 @@ export async function receiveWebhook(
   rawBody: Buffer,
   headers: Record<string, string | string[] | undefined>,
 ): Promise<{ eventId: string; duplicate: boolean }> {
-  if (!ctx.payments.has(providerId))
+  if (!(await ctx.payments.available(ctx.db, providerId)))
     throw new NotFoundError("WEBHOOK_PROVIDER_UNKNOWN", `No payment provider "${providerId}".`);
   let event: ProviderWebhookEvent;
   try {
-    event = await ctx.payments.get(providerId).parseWebhook(rawBody, headers);
+    event = await (await ctx.payments.provider(ctx.db, providerId)).parseWebhook(rawBody, headers);
   } catch (error) {
     if (error instanceof WebhookSignatureError)
       throw new AppError(400, "WEBHOOK_SIGNATURE_INVALID", error.message);
@@ -64,7 +64,7 @@ export async function processWebhookEvent(ctx: CheckoutContext, webhookEventId: 
   const stored = await getWebhookEvent(ctx.db, webhookEventId);
   if (!stored || stored.row.status === "processed") return;
   const { row, event } = stored;
-  const provider = ctx.payments.get(row.provider);
+  const provider = await ctx.payments.provider(ctx.db, row.provider);
   const actor = `provider:${row.provider}`;
   try {
     const payment = event.paymentReference

@@ -8,14 +8,6 @@ import { findOrderByNumberAndEmail, OrderSchema, orderDto, orderLookupFields } f
 import type { CheckoutContext } from "./checkout.context.ts";
 import { completeOrderPayment, placeOrder } from "./checkout.service.ts";
 
-const paymentNames: Record<string, string> = {
-  test: "Test card",
-  stripe: "Card (Stripe)",
-  paypal: "PayPal",
-  bank_transfer: "Bank transfer",
-  cash_on_delivery: "Cash on delivery",
-};
-
 /**
  * Checkout under /api/store: the payment methods offered, placing the order (idempotent by key), and
  * finishing a payment after the shopper returns from the provider.
@@ -39,6 +31,8 @@ export function checkoutRoutes(ctx: CheckoutContext): FastifyPluginAsyncTypebox 
       {
         schema: {
           summary: "Payment methods offered",
+          description:
+            "The providers switched on (in the admin's payment settings, or by the environment) and able to run, in order.",
           tags: ["checkout"],
           response: {
             200: Type.Array(
@@ -53,12 +47,7 @@ export function checkoutRoutes(ctx: CheckoutContext): FastifyPluginAsyncTypebox 
           },
         },
       },
-      async () =>
-        ctx.payments.ids().map((id) => ({
-          id,
-          name: paymentNames[id] ?? id,
-          publishableKey: id === "stripe" ? (ctx.config.stripe?.publishableKey ?? null) : null,
-        })),
+      async () => ctx.payments.offered(ctx.db),
     );
 
     app.post(
@@ -71,6 +60,7 @@ export function checkoutRoutes(ctx: CheckoutContext): FastifyPluginAsyncTypebox 
             "reserves stock, redeems coupons and starts the payment. Requires an `Idempotency-Key` header:",
             "the same key returns the same order (200), concurrent duplicates create one order.",
             "Errors: 400 VALIDATION_FAILED naming what is missing, 402 PAYMENT_DECLINED (the cart is kept),",
+            "403 GUEST_CHECKOUT_DISABLED when the shop requires an account,",
             "409 OUT_OF_STOCK, 409 CHECKOUT_IN_PROGRESS, 409 IDEMPOTENCY_KEY_REUSED, 422 COUPON_*.",
           ].join(" "),
           tags: ["checkout"],

@@ -43,6 +43,7 @@ import {
   promotionsFor,
   redeemCoupons,
   releaseCoupons,
+  type StoreSettings,
 } from "../pricing/index.ts";
 import type { CheckoutContext } from "./checkout.context.ts";
 import {
@@ -121,16 +122,23 @@ function requestHash(input: PlaceOrderInput): string {
 
 /**
  * Checks that a cart can become an order as it is.
- * @throws ValidationError naming what is missing (email, shippingAddress, shippingMethodId, lines),
- *   AppError 409 CART_ITEM_UNAVAILABLE for a line whose product is no longer for sale, CouponError for
- *   an entered code that no longer works.
+ * @throws ValidationError naming what is missing (email, shippingAddress, shippingAddress.phone when
+ *   the shop requires a phone, shippingMethodId, lines), AppError 409 CART_ITEM_UNAVAILABLE for a line
+ *   whose product is no longer for sale, CouponError for an entered code that no longer works.
  */
-function checkReady(view: CartView): void {
+function checkReady(view: CartView, settings: StoreSettings): void {
   const errors: { field: string; message: string }[] = [];
   if (view.lines.length === 0) errors.push({ field: "lines", message: "the cart is empty" });
   if (!view.email) errors.push({ field: "email", message: "enter an e-mail address" });
   if (view.requiresShipping && !view.shippingAddress)
     errors.push({ field: "shippingAddress", message: "enter a shipping address" });
+  if (
+    settings.requirePhone &&
+    view.requiresShipping &&
+    view.shippingAddress &&
+    !view.shippingAddress.phone?.trim()
+  )
+    errors.push({ field: "shippingAddress.phone", message: "enter a phone number for the delivery" });
   if (view.requiresShipping && view.shippingAddress && !view.shippingMethod)
     errors.push({ field: "shippingMethodId", message: "choose a shipping method" });
   if (!view.requiresShipping && !view.billingAddress && !view.shippingAddress)
@@ -177,7 +185,10 @@ async function replay(db: Db, input: PlaceOrderInput): Promise<string | null> {
  *    webhook or the shopper's return, or until the reservation expires.
  * Concurrent calls with one key: the key's primary key lets one transaction win; the others wait for
  * it and replay its order.
- * @throws ValidationError (cart not ready, unknown provider), CouponError, OutOfStockError (409
+ * The shop's settings apply as they are now: the payment provider must be offered (switched on),
+ * guests may be refused (403 GUEST_CHECKOUT_DISABLED), a phone may be required, and the order number
+ * takes the shop's prefix.
+ * @throws ValidationError (cart not ready, provider not offered), CouponError, OutOfStockError (409
  *   OUT_OF_STOCK), ConflictError CHECKOUT_IN_PROGRESS / IDEMPOTENCY_KEY_REUSED, PaymentDeclinedError.
  */
 export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): Promise<PlaceOrderResult> {
@@ -186,7 +197,7 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
       { field: "Idempotency-Key", message: "send 1-255 visible ASCII characters, e.g. a UUID" },
     ]);
   }
-  const provider = ctx.payments.get(input.payment.provider);
+  const provider = await ctx.payments.forCheckout(ctx.db, input.payment.provider);
   const cart = input.cart;
   if (!cart) {
     // The cart became an order (or went away): only a replay of a key can answer.
@@ -197,16 +208,23 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
   // With an active cart the key is checked when it is claimed in the order's transaction; a key that
   // already has an order (a replay while the cart is held, or after a declined payment) answers there.
   // Stock is not read here: the reservation checks it with the row locked.
+  const settings = await getStoreSettings(ctx.db);
+  if (!input.actor.userId && !settings.guestCheckout) {
+    throw new AppError(
+      403,
+      "GUEST_CHECKOUT_DISABLED",
+      "This shop asks you to sign in or create an account to check out.",
+    );
+  }
   const view = await viewCart(ctx.db, cart, new Date(), { stock: false });
   try {
-    checkReady(view);
+    checkReady(view, settings);
   } catch (error) {
     // A retry whose key already made an order answers with that order even if the cart changed since.
     const existing = await replay(ctx.db, input);
     if (existing) return replayResult(ctx, existing, input);
     throw error;
   }
-  const settings = await getStoreSettings(ctx.db);
   const orderId = newId("ord");
   const email = view.email!;
   const actor: OrderActor = input.actor.userId ? "customer" : "guest";
@@ -255,6 +273,7 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
         tx,
         {
           id: orderId,
+          numberPrefix: settings.orderNumberPrefix,
           status: "pending_payment",
           paymentStatus: "pending",
           fulfillmentStatus: view.requiresShipping ? "unfulfilled" : "not_required",
@@ -384,7 +403,7 @@ async function attemptPayment(
   placed: { orderId: string; number: string; payment: PaymentRow; email: string },
   screened?: ScreenedOrder,
 ): Promise<Settled> {
-  const provider = ctx.payments.get(placed.payment.provider);
+  const provider = await ctx.payments.provider(ctx.db, placed.payment.provider);
   let outcome: ProviderPayment;
   try {
     outcome = await provider.createPayment(
@@ -531,7 +550,7 @@ async function settle(
     : await settleUntaken(ctx, orderId, paymentId, outcome, actor);
   if (!result.orphaned || !result.payment.reference) return result;
   const orphaned = result.payment;
-  const provider = ctx.payments.get(orphaned.provider);
+  const provider = await ctx.payments.provider(ctx.db, orphaned.provider);
   if (outcome.status === "authorized") {
     await recordVoid(ctx, orphaned.id, await provider.void(orphaned.reference!, `void_${orphaned.id}`));
   } else {
@@ -720,7 +739,7 @@ export async function completeOrderPayment(
 ): Promise<PaymentRow | null> {
   const [payment] = await paymentsOfOrder(ctx.db, orderId);
   if (!payment?.reference || !["pending", "requires_action"].includes(payment.status)) return payment ?? null;
-  const provider = ctx.payments.get(payment.provider);
+  const provider = await ctx.payments.provider(ctx.db, payment.provider);
   let outcome: ProviderPayment;
   try {
     outcome = await provider.completePayment(payment.reference, `complete_${payment.id}`);

@@ -51,7 +51,7 @@ export async function cancelOrder(
     return updated!;
   });
   for (const payment of await paymentsOfOrder(ctx.db, orderId)) {
-    const provider = ctx.payments.get(payment.provider);
+    const provider = await ctx.payments.provider(ctx.db, payment.provider);
     if (payment.status === "authorized" && payment.reference) {
       const voided = await provider.void(payment.reference, `void_${payment.id}`);
       await ctx.db.transaction(async (tx) => {
@@ -96,9 +96,11 @@ export async function approveHeldOrder(
   let captured = payment?.status === "captured" ? payment.capturedAmount : 0;
   if (payment?.status === "authorized" && payment.reference) {
     try {
-      const result = await ctx.payments
-        .get(payment.provider)
-        .capture(payment.reference, payment.authorizedAmount, `capture_${payment.id}`);
+      const result = await (await ctx.payments.provider(ctx.db, payment.provider)).capture(
+        payment.reference,
+        payment.authorizedAmount,
+        `capture_${payment.id}`,
+      );
       await ctx.db.transaction((tx) => recordProviderPayment(tx, payment.id, result));
       captured = result.capturedAmount;
     } catch (error) {

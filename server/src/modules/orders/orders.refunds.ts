@@ -86,7 +86,7 @@ export async function refundOrder(
     });
     return { refund, payment };
   });
-  const provider = ctx.payments.get(started.payment.provider);
+  const provider = await ctx.payments.provider(ctx.db, started.payment.provider);
   try {
     const result = await provider.refund(
       started.payment.reference!,

@@ -22,38 +22,118 @@ import {
 
 export type PaymentRow = typeof payments.$inferSelect;
 
-/** The payment providers this shop offers, by id. */
+/** A payment method offered at checkout: the provider's id, its name for shoppers, Stripe's publishable key. */
+export interface OfferedPaymentMethod {
+  id: string;
+  name: string;
+  /** Stripe's publishable key (for Stripe.js in the browser); null for other providers. */
+  publishableKey: string | null;
+}
+
+/**
+ * Where providers' switches and keys come from once staff manage them in the admin
+ * (payment_provider_settings; see payments.settings.ts). Reads through `db`, cached a few seconds.
+ */
+export interface ProviderSettingsResolver {
+  /** The providers to offer at checkout now, in order: switched on and able to run. */
+  offered(db: Db): Promise<(OfferedPaymentMethod & { provider: PaymentProvider })[]>;
+  /** The provider of an id with its current keys, switched on or not; null when it cannot run. */
+  provider(db: Db, id: string): Promise<PaymentProvider | null>;
+}
+
+/** Names of the payment methods for shoppers. */
+export const paymentMethodNames: Record<string, string> = {
+  test: "Test card",
+  stripe: "Card (Stripe)",
+  paypal: "PayPal",
+  bank_transfer: "Bank transfer",
+  cash_on_delivery: "Cash on delivery",
+};
+
+/**
+ * The payment providers of this shop, by id: those the environment configures (registered at start)
+ * and, with a settings resolver, the switches and keys staff set in the admin, which win over the
+ * environment for the providers they name. The checkout asks `offered` / `forCheckout`; payments
+ * already made (capture, refund, webhooks, expiry) ask `provider`, which works for a provider switched
+ * off since (its keys still settle what it took).
+ */
 export class PaymentProviders {
   private readonly providers = new Map<string, PaymentProvider>();
 
-  /** Adds a provider (one per id). */
+  constructor(private readonly settings: ProviderSettingsResolver | null = null) {}
+
+  /** Adds a provider configured by the environment (one per id). */
   register(provider: PaymentProvider): this {
     this.providers.set(provider.id, provider);
     return this;
   }
 
-  /** Provider ids, in the order registered. */
+  /** Ids of the providers the environment configures, in the order registered. */
   ids(): string[] {
     return [...this.providers.keys()];
   }
 
-  /** The provider of an id. @throws ValidationError (field `payment.provider`) for an unknown one. */
+  /**
+   * The provider the environment configures for an id (not the admin's settings: see `provider`).
+   * @throws ValidationError (field `payment.provider`) for an unknown one.
+   */
   get(id: string): PaymentProvider {
     const provider = this.providers.get(id);
-    if (!provider) {
-      throw new ValidationError([
-        {
-          field: "payment.provider",
-          message: `must be one of: ${this.ids().join(", ") || "(none configured)"}`,
-        },
-      ]);
-    }
+    if (!provider) throw unknownProvider(this.ids());
     return provider;
   }
 
+  /** Whether the environment configures a provider of this id. */
   has(id: string): boolean {
     return this.providers.has(id);
   }
+
+  /** The payment methods to offer at checkout now (switched on, with their keys), in order. */
+  async offered(db: Db): Promise<OfferedPaymentMethod[]> {
+    if (!this.settings)
+      return this.ids().map((id) => ({ id, name: paymentMethodNames[id] ?? id, publishableKey: null }));
+    return (await this.settings.offered(db)).map(({ id, name, publishableKey }) => ({
+      id,
+      name,
+      publishableKey,
+    }));
+  }
+
+  /**
+   * The provider to pay a new order with.
+   * @throws ValidationError (field `payment.provider`) when it is not offered (unknown, switched off or
+   *   without its keys), listing those that are.
+   */
+  async forCheckout(db: Db, id: string): Promise<PaymentProvider> {
+    if (!this.settings) return this.get(id);
+    const offered = await this.settings.offered(db);
+    const found = offered.find((o) => o.id === id);
+    if (!found) throw unknownProvider(offered.map((o) => o.id));
+    return found.provider;
+  }
+
+  /**
+   * The provider of an existing payment, with its current keys (also when switched off since).
+   * @throws ValidationError (field `payment.provider`) when no such provider can run.
+   */
+  async provider(db: Db, id: string): Promise<PaymentProvider> {
+    if (!this.settings) return this.get(id);
+    const provider = await this.settings.provider(db, id);
+    if (!provider) throw unknownProvider((await this.settings.offered(db)).map((o) => o.id));
+    return provider;
+  }
+
+  /** Whether a provider of this id can run now (configured by the environment or the admin). */
+  async available(db: Db, id: string): Promise<boolean> {
+    if (!this.settings) return this.has(id);
+    return (await this.settings.provider(db, id)) !== null;
+  }
+}
+
+function unknownProvider(ids: string[]): ValidationError {
+  return new ValidationError([
+    { field: "payment.provider", message: `must be one of: ${ids.join(", ") || "(none configured)"}` },
+  ]);
 }
 
 /** A payment record's fields as the checkout gives them: amount in minor units of `currency`. */

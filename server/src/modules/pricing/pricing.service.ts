@@ -14,13 +14,19 @@ import {
   taxRates,
 } from "./pricing.schema.ts";
 
-/** Shop-wide pricing settings. */
+/** Shop-wide pricing and checkout settings, as carts and the checkout read them. */
 export interface StoreSettings {
   defaultCurrency: string;
   pricesIncludeTax: boolean;
   shippingTaxClass: string | null;
   reservationMinutes: number;
   cartLifetimeDays: number;
+  /** Put before new order numbers ("" = none): up to 10 of A-Z, 0-9 and "-". */
+  orderNumberPrefix: string;
+  /** Guests may check out without an account (true by default). */
+  guestCheckout: boolean;
+  /** A phone number is required with the shipping address (false by default). */
+  requirePhone: boolean;
 }
 
 const settingsId = "default";
@@ -45,15 +51,18 @@ async function loadStoreSettings(db: Db): Promise<StoreSettings> {
     shippingTaxClass: row!.shippingTaxClass,
     reservationMinutes: row!.reservationMinutes,
     cartLifetimeDays: row!.cartLifetimeDays,
+    orderNumberPrefix: row!.orderNumberPrefix,
+    guestCheckout: row!.guestCheckout,
+    requirePhone: row!.requirePhone,
   };
 }
 
-/** Changes pricing settings (only the given fields). */
+/** Changes pricing settings (only the given fields), bumping their version (the admin's ETag). */
 export async function updateStoreSettings(db: Db, changes: Partial<StoreSettings>): Promise<StoreSettings> {
   await getStoreSettings(db);
   await db
     .update(storeSettings)
-    .set({ ...changes, updatedAt: new Date() })
+    .set({ ...changes, version: sql`${storeSettings.version} + 1`, updatedAt: new Date() })
     .where(eq(storeSettings.id, settingsId));
   invalidateShopCache("settings");
   return getStoreSettings(db);
@@ -294,7 +303,7 @@ export interface TaxRateInput {
   taxClass?: string;
 }
 
-/** Creates or updates tax rates by code. Rates are basis points (825 = 8.25 %). */
+/** Creates or updates tax rates by code (an update bumps its version). Rates are basis points (825 = 8.25 %). */
 export async function upsertTaxRates(db: Db, rates: TaxRateInput[]): Promise<void> {
   for (const r of rates) {
     const values = {
@@ -309,7 +318,10 @@ export async function upsertTaxRates(db: Db, rates: TaxRateInput[]): Promise<voi
     await db
       .insert(taxRates)
       .values({ id: newId("tax"), ...values })
-      .onConflictDoUpdate({ target: taxRates.code, set: values });
+      .onConflictDoUpdate({
+        target: taxRates.code,
+        set: { ...values, version: sql`${taxRates.version} + 1` },
+      });
   }
   invalidateShopCache("tax_rates");
 }

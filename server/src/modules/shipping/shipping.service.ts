@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { newId } from "../../platform/ids.ts";
 import { invalidateShopCache, shopCached } from "../../platform/shop-cache.ts";
@@ -186,7 +186,10 @@ export interface ShippingZoneInput {
   }[];
 }
 
-/** Creates a zone (or reuses one of the same name) and creates or updates its methods by code. */
+/**
+ * Creates a zone (or reuses one of the same name, bumping its version) and creates or updates its
+ * methods by code.
+ */
 export async function upsertShippingZone(db: Db, input: ShippingZoneInput): Promise<string> {
   const zone = await db.transaction(async (tx) => {
     const [existing] = await tx.select().from(shippingZones).where(eq(shippingZones.name, input.name));
@@ -194,7 +197,11 @@ export async function upsertShippingZone(db: Db, input: ShippingZoneInput): Prom
     if (existing) {
       await tx
         .update(shippingZones)
-        .set({ countries: input.countries, regions: input.regions ?? [] })
+        .set({
+          countries: input.countries,
+          regions: input.regions ?? [],
+          version: sql`${shippingZones.version} + 1`,
+        })
         .where(eq(shippingZones.id, zoneId));
     } else {
       await tx

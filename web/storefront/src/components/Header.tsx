@@ -4,6 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FocusEvent, useEffect, useId, useRef, useState } from "react";
 import { Link, NavLink, useLocation, useNavigate } from "react-router";
 import { authApi } from "../api";
+import { isExternal, isPreview, layoutQuery, type Menu } from "../content";
 import { menuCategories } from "../menu";
 import { cartQuery, categoriesQuery, queryClient, sessionQuery } from "../queries";
 import { categoryHref } from "./AppLink";
@@ -13,9 +14,61 @@ import { WishlistHeaderLink } from "./WishlistButton";
 
 const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600";
 
-export function Header() {
+/** One link of the main navigation, with its dropdown (two levels for categories, one for a menu). */
+interface NavEntry {
+  key: string;
+  label: string;
+  /** None for the "More" item, which only opens its dropdown. */
+  href?: string;
+  children: NavEntry[];
+}
+
+function categoryEntries(items: Category[]): NavEntry[] {
+  return items.map((c) => ({
+    key: c.id,
+    label: c.name,
+    href: categoryHref(c.slug),
+    children: categoryEntries(c.children),
+  }));
+}
+
+function menuEntries(menu: Menu): NavEntry[] {
+  return menu.items.map((item, i) => ({
+    key: `${i}:${item.url}`,
+    label: item.label,
+    href: item.url,
+    children: (item.children ?? []).map((child, j) => ({
+      key: `${i}.${j}:${child.url}`,
+      label: child.label,
+      href: child.url,
+      children: [],
+    })),
+  }));
+}
+
+/**
+ * The main navigation: the main menu staff published, or else the category tree (departments, their
+ * subcategories, and "More" for the rest).
+ */
+function useNavEntries(): NavEntry[] {
+  const { search } = useLocation();
+  const layout = useQuery(layoutQuery(isPreview(search)));
   const { data } = useQuery(categoriesQuery());
+  const mainMenu = layout.data?.mainMenu;
+  if (mainMenu) return menuEntries(mainMenu);
+  // Until the layout answers, nothing: the categories would flash and be replaced by the menu.
+  if (layout.isPending) return [];
   const { primary, more } = menuCategories(data?.items ?? []);
+  return [
+    ...categoryEntries(primary),
+    ...(more.length > 0
+      ? [{ key: "more", label: "More", children: categoryEntries(more).map((c) => ({ ...c, children: [] })) }]
+      : []),
+  ];
+}
+
+export function Header() {
+  const entries = useNavEntries();
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
   const navId = useId();
@@ -81,15 +134,9 @@ export function Header() {
           )}
         >
           <ul className="flex flex-col px-4 py-2 sm:px-6 lg:flex-row lg:items-center lg:gap-1 lg:px-0 lg:py-0">
-            {primary.map((category) => (
-              <NavItem
-                key={category.id}
-                label={category.name}
-                href={categoryHref(category.slug)}
-                items={category.children}
-              />
+            {entries.map((entry) => (
+              <NavItem key={entry.key} label={entry.label} href={entry.href} items={entry.children} />
             ))}
-            {more.length > 0 && <NavItem label="More" items={more.map((c) => ({ ...c, children: [] }))} />}
           </ul>
         </nav>
         <SearchBox className="order-last w-full pb-3 xl:order-none xl:w-auto xl:max-w-sm xl:flex-1 xl:pb-0" />
@@ -194,18 +241,45 @@ function CartButton() {
   );
 }
 
+/** A link of the navigation: through the router in the shop, a plain link to another site. */
+function MenuLink({
+  href,
+  className,
+  children,
+}: {
+  href: string;
+  className: string | ((state: { isActive: boolean }) => string);
+  children: React.ReactNode;
+}) {
+  if (isExternal(href))
+    return (
+      <a
+        href={href}
+        rel="noopener"
+        className={typeof className === "function" ? className({ isActive: false }) : className}
+      >
+        {children}
+      </a>
+    );
+  return (
+    <NavLink to={href} end={href === "/"} className={className}>
+      {children}
+    </NavLink>
+  );
+}
+
 /**
- * A top-level category link plus, when it has children, a disclosure button for its dropdown.
+ * A top-level link plus, when it has children, a disclosure button for its dropdown.
  * Without `href` (the "More" item) the button itself carries the label.
  */
-function NavItem({ label, href, items }: { label: string; href?: string; items: Category[] }) {
+function NavItem({ label, href, items }: { label: string; href?: string; items: NavEntry[] }) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const itemRef = useRef<HTMLLIElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const location = useLocation();
   const hasChildren = items.length > 0;
-  const nested = items.some((c) => c.children.length > 0);
+  const nested = items.some((entry) => entry.children.length > 0);
 
   useEffect(() => {
     setOpen(false);
@@ -251,8 +325,8 @@ function NavItem({ label, href, items }: { label: string; href?: string; items: 
     >
       <div className="flex items-center justify-between">
         {href ? (
-          <NavLink
-            to={href}
+          <MenuLink
+            href={href}
             className={({ isActive }) =>
               cn(
                 "block flex-1 rounded-md px-2 py-3 text-sm font-medium text-neutral-800 hover:text-accent-700 lg:px-3",
@@ -262,7 +336,7 @@ function NavItem({ label, href, items }: { label: string; href?: string; items: 
             }
           >
             {label}
-          </NavLink>
+          </MenuLink>
         ) : (
           <button
             ref={buttonRef}
@@ -312,30 +386,30 @@ function NavItem({ label, href, items }: { label: string; href?: string; items: 
             )}
           >
             {items.map((child) => (
-              <li key={child.id} className="min-w-40">
-                <Link
-                  to={categoryHref(child.slug)}
+              <li key={child.key} className="min-w-40">
+                <MenuLink
+                  href={child.href ?? "/"}
                   className={cn(
                     "block rounded-sm py-1 text-sm hover:text-accent-700",
                     nested ? "font-semibold text-neutral-900" : "text-neutral-800",
                     focusRing,
                   )}
                 >
-                  {child.name}
-                </Link>
+                  {child.label}
+                </MenuLink>
                 {child.children.length > 0 && (
                   <ul className="mt-1 space-y-0.5">
                     {child.children.map((grandchild) => (
-                      <li key={grandchild.id}>
-                        <Link
-                          to={categoryHref(grandchild.slug)}
+                      <li key={grandchild.key}>
+                        <MenuLink
+                          href={grandchild.href ?? "/"}
                           className={cn(
                             "block rounded-sm py-1 text-sm text-neutral-700 hover:text-accent-700",
                             focusRing,
                           )}
                         >
-                          {grandchild.name}
-                        </Link>
+                          {grandchild.label}
+                        </MenuLink>
                       </li>
                     ))}
                   </ul>
@@ -344,15 +418,15 @@ function NavItem({ label, href, items }: { label: string; href?: string; items: 
             ))}
           </ul>
           {href && (
-            <Link
-              to={href}
+            <MenuLink
+              href={href}
               className={cn(
                 "mt-3 inline-block rounded-sm text-sm font-medium text-accent-700 hover:underline",
                 focusRing,
               )}
             >
-              Shop all {label}
-            </Link>
+              {href.startsWith("/categories/") ? `Shop all ${label}` : `View ${label}`}
+            </MenuLink>
           )}
         </div>
       )}

@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import { Outlet, ScrollRestoration, useLocation, useNavigation } from "react-router";
 import { CartDrawer } from "./cart/CartDrawer";
 import { CartAnnouncer, CartUiProvider } from "./cart/CartUi";
+import { AnnouncementBar } from "./content/AnnouncementBar";
 import { Footer } from "./Footer";
 import { Header } from "./Header";
 
@@ -35,6 +36,7 @@ export function Layout() {
           aria-hidden="true"
           className={`pointer-events-none fixed inset-x-0 top-0 z-50 h-0.5 origin-left bg-accent-600 transition-transform duration-500 ${busy ? "scale-x-75" : "scale-x-0"}`}
         />
+        <AnnouncementBar />
         <Header />
         <main id="main" ref={mainRef} tabIndex={-1} aria-busy={busy} className="flex-1 outline-none">
           <Outlet />
