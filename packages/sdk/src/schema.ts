@@ -3324,7 +3324,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a banner image
-         * @description The body is the image file itself (`Content-Type` image/jpeg, png, webp, gif or avif; at most 20 MB: 413 beyond, 415 for another type). Stored once by content (the same file twice is one image); responsive WebP sizes are made on first request. 201 with its id: put it in a hero section's `imageId`. Header `x-alt-text` (URL-encoded) sets its alt text. Errors: 400 naming `image` when the bytes are not such an image.
+         * @description The body is the image file itself (`Content-Type` image/jpeg, png, webp, gif or avif; at most 20 MB: 413 beyond, 415 for another type). Stored once by content (the same file uploaded twice is one image); responsive WebP sizes are made on first request. 201 with its id: put it in a hero section's `imageId`. Header `x-alt-text` (URL-encoded) sets its default alt text. Errors: 400 naming `image` when the bytes are not such an image.
          */
         post: {
             parameters: {
@@ -3353,9 +3353,7 @@ export interface paths {
                         "application/json": {
                             height: null | number;
                             id: string;
-                            /** @description A 320 px wide WebP */
                             thumbnailUrl: string;
-                            /** @description The original file */
                             url: string;
                             width: null | number;
                         };
@@ -3405,27 +3403,6 @@ export interface paths {
                 };
                 /** @description Problem details (RFC 9457) */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            /** @description Stable machine-readable error code */
-                            code: string;
-                            detail: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            instance?: string;
-                            status: number;
-                            title: string;
-                            type: string;
-                        };
-                    };
-                };
-                /** @description Problem details (RFC 9457) */
-                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8159,27 +8136,6 @@ export interface paths {
                 };
                 /** @description Problem details (RFC 9457) */
                 403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            /** @description Stable machine-readable error code */
-                            code: string;
-                            detail: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            instance?: string;
-                            status: number;
-                            title: string;
-                            type: string;
-                        };
-                    };
-                };
-                /** @description Problem details (RFC 9457) */
-                404: {
                     headers: {
                         [name: string]: unknown;
                     };

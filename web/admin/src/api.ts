@@ -18,9 +18,25 @@ export const client = createBazaarClient();
 const path = <T>(p: T) => ({ params: { path: p } });
 
 /** A query without its empty values (a cleared filter is not sent). */
-function present<T extends object>(query: T): T {
+export function present<T extends object>(query: T): T {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== "")) as T;
 }
+
+/**
+ * Uploads an image file as it is (the body is the file) to the catalog's images; `alt` becomes its
+ * default alt text. Answers its id and URLs (product photos, category images, the shop's logo).
+ */
+export const uploadImage = (file: Blob, alt?: string) =>
+  ok(
+    client.POST("/api/admin/images", {
+      body: file,
+      bodySerializer: (body: Blob) => body,
+      headers: {
+        "content-type": file.type || "application/octet-stream",
+        ...(alt ? { "x-alt-text": encodeURIComponent(alt.slice(0, 500)) } : {}),
+      },
+    }),
+  );
 
 export const authApi = {
   signIn: (body: { email: string; password: string }): Promise<SignInResult> =>

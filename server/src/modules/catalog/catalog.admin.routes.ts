@@ -3,8 +3,6 @@ import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import type { Db } from "../../platform/db.ts";
-import { ValidationError } from "../../platform/errors.ts";
-import { originalUrl, sizeUrl } from "../../platform/images.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { invalidateShopCache } from "../../platform/shop-cache.ts";
 import { assertVersion, etagOf, expectedVersion, IfMatchHeaders } from "../../platform/versioning.ts";
@@ -20,7 +18,6 @@ import {
   StaffCategorySchema,
   StaffProductListSchema,
   StaffProductQuerySchema,
-  UploadedImageSchema,
   VisibilitySchema,
 } from "./catalog.admin.types.ts";
 import {
@@ -37,8 +34,9 @@ import {
   saveProductDocument,
   setProductsStatus,
 } from "./catalog.editor.ts";
+import { imageUploadRoute } from "./catalog.images.routes.ts";
 import { catalogCacheNamespace } from "./catalog.queries.ts";
-import { saveImage, updateProductDetails } from "./catalog.service.ts";
+import { updateProductDetails } from "./catalog.service.ts";
 import { listProductsForStaff } from "./catalog.staff-list.ts";
 
 /** What the staff catalog routes need from outside the catalog (implemented where orders are known). */
@@ -62,10 +60,6 @@ const ProductPatchSchema = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-
-/** Image types staff may upload (the bytes are the request body). */
-const imageTypes = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"];
-const imageBytesMax = 20 * 1024 * 1024;
 
 /**
  * What changed between two versions of a product, for the audit log: top-level fields, and per
@@ -340,75 +334,16 @@ export function adminCatalogRoutes(ctx: AppContext, ports: CatalogPorts): Fastif
       },
     );
 
-    await app.register(async (upload) => {
-      // Images come as the raw file; nothing else is parsed here (415 for other types).
-      upload.removeAllContentTypeParsers();
-      upload.addContentTypeParser(
-        imageTypes,
-        { parseAs: "buffer", bodyLimit: imageBytesMax },
-        (_r, body, done) => done(null, body),
-      );
-      upload.post(
-        "/images",
-        {
-          config: { permission: "catalog:write" },
-          schema: {
-            summary: "Upload a product or category image",
-            description:
-              "The body is the image file itself (`Content-Type` image/jpeg, png, webp, gif or avif; at most 20 MB: 413 " +
-              "beyond, 415 for another type). Stored once by content (the same file uploaded twice is one image); " +
-              "responsive WebP sizes are made on first request. 201 with its id: put it in a product's `images` or a " +
-              "category's `imageId`. Header `x-alt-text` (URL-encoded) sets its default alt text. Errors: 400 naming " +
-              "`image` when the bytes are not such an image.",
-            tags,
-            consumes: imageTypes,
-            body: Type.Unsafe<Buffer>({ type: "string", format: "binary", description: "The image file" }),
-            response: { 201: UploadedImageSchema, ...errors, 413: ProblemSchema, 415: ProblemSchema },
-          },
-          // Raw bytes: the schema documents them; the image checks are below.
-          validatorCompiler: () => () => true,
-        },
-        async (request, reply) => {
-          if (!Buffer.isBuffer(request.body) || request.body.length === 0)
-            throw new ValidationError([
-              { field: "image", message: "send the image file as the request body" },
-            ]);
-          let stored: Awaited<ReturnType<typeof ctx.images.storeOriginal>>;
-          try {
-            stored = await ctx.images.storeOriginal(request.body);
-          } catch {
-            throw new ValidationError([
-              { field: "image", message: "is not a JPEG, PNG, WebP, GIF or AVIF image" },
-            ]);
-          }
-          const rawAlt = request.headers["x-alt-text"];
-          let alt = "";
-          try {
-            alt = typeof rawAlt === "string" ? decodeURIComponent(rawAlt).slice(0, 500) : "";
-          } catch {
-            throw new ValidationError([{ field: "x-alt-text", message: "must be URL-encoded text" }]);
-          }
-          const id = await ctx.db.transaction(async (tx) => {
-            const imageId = await saveImage(tx, stored, alt);
-            await recordStaffAction(tx, request, {
-              action: "catalog.image.upload",
-              targetType: "image",
-              targetId: imageId,
-              metadata: { bytes: stored.bytes, mimeType: stored.mimeType, sha256: stored.sha256 },
-            });
-            return imageId;
-          });
-          const extension = stored.storageKey.slice(stored.storageKey.lastIndexOf(".") + 1);
-          return reply.status(201).send({
-            id,
-            url: originalUrl(stored.sha256, extension),
-            thumbnailUrl: sizeUrl(stored.sha256, 320),
-            width: stored.width,
-            height: stored.height,
-          });
-        },
-      );
-    });
+    await app.register(
+      imageUploadRoute(ctx, {
+        url: "/images",
+        permission: "catalog:write",
+        action: "catalog.image.upload",
+        summary: "Upload a product or category image",
+        use: "a product's `images` or a category's `imageId`",
+        tags,
+      }),
+    );
 
     app.get(
       "/categories",

@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { sanitizeRichText } from "../../platform/html.ts";
 import { newId } from "../../platform/ids.ts";
 import { externalImageMimeType, isExternalImageUrl } from "../../platform/images.ts";
+import { escapeLike } from "../../platform/keyset.ts";
 import { assertMinorUnits, isCurrencyCode } from "../../platform/money.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import { invalidateShopCache } from "../../platform/shop-cache.ts";
@@ -794,7 +795,7 @@ export async function listVariantsBySku(
   db: Db,
   options: { search?: string; after?: string; limit: number },
 ): Promise<{ items: VariantPriceRow[]; nextCursor: string | null }> {
-  const pattern = options.search ? `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const pattern = options.search ? `%${escapeLike(options.search)}%` : null;
   const rows = await db
     .select({
       variantId: variants.id,

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../platform/db.ts";
-import { ValidationError } from "../../platform/errors.ts";
 import { thumbnailUrlOf } from "../../platform/images.ts";
+import { decodeKeysetCursor, encodeKeysetCursor, escapeLike } from "../../platform/keyset.ts";
 import { getAvailability, purchasableVariantCondition, type StockStatus } from "../inventory/index.ts";
 import {
   categories,
@@ -70,36 +70,16 @@ const sortSpecs: Record<StaffProductSort, SortSpec> = {
   sku: { column: sql`p.sku`, descending: false, kind: "text" },
 };
 
-function encodeCursor(key: string, id: string): string {
-  return Buffer.from(JSON.stringify([key, id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string"))
-      return value as [string, string];
-  } catch {
-    // falls through to the validation error
-  }
-  throw new ValidationError([{ field: "cursor", message: "is not a cursor returned by this API" }]);
-}
-
-/** `%` and `_` taken literally in a LIKE pattern. */
-function likeEscape(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 function conditions(query: StaffProductQuery): SQL[] {
   const where: SQL[] = [];
   const q = query.q?.trim();
   if (q) {
     const words = q.split(/\s+/).slice(0, 8);
     const nameMatch = sql.join(
-      words.map((w) => sql`p.name ilike ${`%${likeEscape(w)}%`}`),
+      words.map((w) => sql`p.name ilike ${`%${escapeLike(w)}%`}`),
       sql` and `,
     );
-    const skuPrefix = `${likeEscape(q)}%`;
+    const skuPrefix = `${escapeLike(q)}%`;
     where.push(sql`((${nameMatch}) or p.sku ilike ${skuPrefix}
       or exists (select 1 from ${variants} v where v.product_id = p.id and v.sku ilike ${skuPrefix}))`);
   }
@@ -131,7 +111,7 @@ export async function listProductsForStaff(
   const filtered = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
   const paged = [...where];
   if (query.cursor) {
-    const [key, id] = decodeCursor(query.cursor);
+    const [key, id] = decodeKeysetCursor(query.cursor);
     const keyValue = spec.kind === "time" ? sql`${key}::timestamptz` : sql`${key}`;
     paged.push(
       spec.descending
@@ -221,7 +201,7 @@ export async function listProductsForStaff(
   const last = page.at(-1);
   return {
     items,
-    nextCursor: rows.length > query.limit && last ? encodeCursor(String(last.sort_key), last.id) : null,
+    nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(String(last.sort_key), last.id) : null,
     total: Number(count[0]?.n ?? 0),
   };
 }

@@ -5,6 +5,7 @@ import { Type } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { NotFoundError } from "../../platform/errors.ts";
+import { escapeLike } from "../../platform/keyset.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { etagOf, expectedVersion, IfMatchHeaders } from "../../platform/versioning.ts";
 import { changedFields, recordStaffAction } from "../audit/index.ts";
@@ -77,7 +78,7 @@ async function variantLabel(db: Db, variantId: string): Promise<VariantLabel> {
 
 /** A subquery of the ids of variants whose SKU or product name contains `search` (any case). */
 function variantsMatching(search: string): SQL {
-  const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `%${escapeLike(search)}%`;
   return sql`select v.id from ${variants} v join ${products} p on p.id = v.product_id
     where v.sku ilike ${pattern} or p.name ilike ${pattern}`;
 }

@@ -11,6 +11,7 @@ export {
 } from "./catalog.bulk.ts";
 export { publishScheduledProducts } from "./catalog.editor.ts";
 export { type ProductsChangedEvent, productsChangedTopic } from "./catalog.events.ts";
+export { type ImageUploadRoute, imageUploadRoute } from "./catalog.images.routes.ts";
 export {
   catalogCacheNamespace,
   currentPrice,

@@ -3,12 +3,10 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { type TSchema, Type } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import type { Db } from "../../platform/db.ts";
-import { ValidationError } from "../../platform/errors.ts";
-import { originalUrl, sizeUrl } from "../../platform/images.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { etagOf, expectedVersion, IfMatchHeaders } from "../../platform/versioning.ts";
 import { type AuditedRequest, changedFields, recordStaffAction } from "../audit/index.ts";
-import { catalogCacheNamespace, saveImage, thumbnailUrls } from "../catalog/index.ts";
+import { catalogCacheNamespace, imageUploadRoute, thumbnailUrls } from "../catalog/index.ts";
 import { defaultHome, resolveHome, storeLayout, storePage } from "./content.render.ts";
 import {
   type ContentEntry,
@@ -49,13 +47,10 @@ import {
   StoreHomeSchema,
   StoreLayoutSchema,
   StorePageSchema,
-  UploadedContentImageSchema,
 } from "./content.types.ts";
 import { checkHomeShape } from "./content.validate.ts";
 
 /** Image types staff may upload (the bytes are the request body). */
-const imageTypes = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"];
-const imageBytesMax = 20 * 1024 * 1024;
 
 const actorOf = (request: FastifyRequest) => (request as unknown as AuditedRequest).staff?.userId ?? null;
 
@@ -550,74 +545,15 @@ export function adminContentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     // -------------------------------------------------------------------------------------------------
     // Images for banners
 
-    await app.register(async (upload) => {
-      // Images come as the raw file; nothing else is parsed here (415 for other types).
-      upload.removeAllContentTypeParsers();
-      upload.addContentTypeParser(
-        imageTypes,
-        { parseAs: "buffer", bodyLimit: imageBytesMax },
-        (_r, body, done) => done(null, body),
-      );
-      upload.post(
-        "/content/images",
-        {
-          config,
-          schema: {
-            summary: "Upload a banner image",
-            description:
-              "The body is the image file itself (`Content-Type` image/jpeg, png, webp, gif or avif; at most 20 MB: " +
-              "413 beyond, 415 for another type). Stored once by content (the same file twice is one image); " +
-              "responsive WebP sizes are made on first request. 201 with its id: put it in a hero section's " +
-              "`imageId`. Header `x-alt-text` (URL-encoded) sets its alt text. Errors: 400 naming `image` when " +
-              "the bytes are not such an image.",
-            tags,
-            consumes: imageTypes,
-            body: Type.Unsafe<Buffer>({ type: "string", format: "binary", description: "The image file" }),
-            response: { 201: UploadedContentImageSchema, ...errors, 413: ProblemSchema, 415: ProblemSchema },
-          },
-          // Raw bytes: the schema documents them; the image checks are below.
-          validatorCompiler: () => () => true,
-        },
-        async (request, reply) => {
-          if (!Buffer.isBuffer(request.body) || request.body.length === 0)
-            throw new ValidationError([
-              { field: "image", message: "send the image file as the request body" },
-            ]);
-          let stored: Awaited<ReturnType<typeof ctx.images.storeOriginal>>;
-          try {
-            stored = await ctx.images.storeOriginal(request.body);
-          } catch {
-            throw new ValidationError([
-              { field: "image", message: "is not a JPEG, PNG, WebP, GIF or AVIF image" },
-            ]);
-          }
-          const rawAlt = request.headers["x-alt-text"];
-          let alt = "";
-          try {
-            alt = typeof rawAlt === "string" ? decodeURIComponent(rawAlt).slice(0, 500) : "";
-          } catch {
-            throw new ValidationError([{ field: "x-alt-text", message: "must be URL-encoded text" }]);
-          }
-          const id = await ctx.db.transaction(async (tx) => {
-            const imageId = await saveImage(tx, stored, alt);
-            await recordStaffAction(tx, request, {
-              action: "content.image.upload",
-              targetType: "image",
-              targetId: imageId,
-              metadata: { bytes: stored.bytes, mimeType: stored.mimeType, sha256: stored.sha256 },
-            });
-            return imageId;
-          });
-          const extension = stored.storageKey.slice(stored.storageKey.lastIndexOf(".") + 1);
-          return reply.status(201).send({
-            id,
-            url: originalUrl(stored.sha256, extension),
-            thumbnailUrl: sizeUrl(stored.sha256, 320),
-            width: stored.width,
-            height: stored.height,
-          });
-        },
-      );
-    });
+    await app.register(
+      imageUploadRoute(ctx, {
+        url: "/content/images",
+        permission: "cms:write",
+        action: "content.image.upload",
+        summary: "Upload a banner image",
+        use: "a hero section's `imageId`",
+        tags,
+      }),
+    );
   };
 }

@@ -3,6 +3,7 @@ import type { Db } from "../../platform/db.ts";
 import { NotFoundError } from "../../platform/errors.ts";
 import { sanitizeRichText } from "../../platform/html.ts";
 import { newId } from "../../platform/ids.ts";
+import { escapeLike } from "../../platform/keyset.ts";
 import { assertVersion } from "../../platform/versioning.ts";
 import { searchCategories, summarize, thumbnailUrls } from "../catalog/index.ts";
 import { type ContentKind, contentEntries } from "./content.schema.ts";
@@ -310,7 +311,7 @@ export async function listPages(
   const filters: SQL[] = [eq(contentEntries.kind, "page")];
   const q = query.q?.trim();
   if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = `%${escapeLike(q)}%`;
     filters.push(
       sql`((${contentEntries.draft}->>'title') ilike ${pattern} or ${contentEntries.slug} ilike ${pattern})`,
     );

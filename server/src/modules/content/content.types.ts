@@ -268,14 +268,6 @@ export const PageListQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const UploadedContentImageSchema = Type.Object({
-  id: Type.String(),
-  url: Type.String({ description: "The original file" }),
-  thumbnailUrl: Type.String({ description: "A 320 px wide WebP" }),
-  width: Type.Union([Type.Null(), Type.Integer()]),
-  height: Type.Union([Type.Null(), Type.Integer()]),
-});
-
 // ---------------------------------------------------------------------------------------------------
 // Store API
 

@@ -2,6 +2,7 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { decodeKeysetCursor, encodeKeysetCursor, escapeLike } from "../../platform/keyset.ts";
 import { customerNotes, customerProfiles, sessions, users } from "./customers.schema.ts";
 
 /** Sort orders of the staff customer list. */
@@ -38,19 +39,6 @@ const sortSpecs: Record<CustomerSort, { column: SQL; descending: boolean; time: 
   email: { column: sql`u.email`, descending: false, time: false },
 };
 
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string"))
-      return value as [string, string];
-  } catch {
-    // falls through
-  }
-  throw new ValidationError([{ field: "cursor", message: "is not a cursor returned by this API" }]);
-}
-
-const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * The staff customer list: every account, searched by name or e-mail, filtered, sorted and
  * keyset-paged (no OFFSET). `total` counts every match.
@@ -64,7 +52,7 @@ export async function listCustomersForStaff(
   const where: SQL[] = [];
   const q = query.q?.trim();
   if (q) {
-    const pattern = `%${likeEscape(q)}%`;
+    const pattern = `%${escapeLike(q)}%`;
     where.push(sql`(u.name ilike ${pattern} or u.email ilike ${pattern})`);
   }
   if (query.marketingConsent !== undefined)
@@ -73,7 +61,7 @@ export async function listCustomersForStaff(
   if (query.extra) where.push(query.extra);
   const paged = [...where];
   if (query.cursor) {
-    const [key, id] = decodeCursor(query.cursor);
+    const [key, id] = decodeKeysetCursor(query.cursor);
     const value = spec.time ? sql`${key}::timestamptz` : sql`${key}`;
     paged.push(
       spec.descending
@@ -114,10 +102,7 @@ export async function listCustomersForStaff(
       marketingConsent: r.marketing_consent === true,
       createdAt: new Date(r.created_at).toISOString(),
     })),
-    nextCursor:
-      rows.length > query.limit && last
-        ? Buffer.from(JSON.stringify([String(last.sort_key), last.id])).toString("base64url")
-        : null,
+    nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(String(last.sort_key), last.id) : null,
     total: Number(count[0]?.n ?? 0),
   };
 }

@@ -9,6 +9,7 @@ import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { type FieldError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { escapeLike } from "../../platform/keyset.ts";
 import { isCurrencyCode } from "../../platform/money.ts";
 import { assertVersion } from "../../platform/versioning.ts";
 import { productSearchSources, searchCategories, variantIdsBySku } from "../catalog/index.ts";
@@ -188,11 +189,6 @@ function toStaff(row: PromotionRow, codeCount: number, redemptions: number, now:
   };
 }
 
-/** `%` and `_` taken literally in a LIKE pattern. */
-export function likeEscape(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 const promotionCursor = /^promo_[0-9A-Z]{26}$/;
 
 /** Filters of the staff promotion list. */
@@ -222,10 +218,10 @@ export async function listPromotionsForStaff(
   if (q) {
     const words = q.split(/\s+/).slice(0, 8);
     const name = sql.join(
-      words.map((w) => sql`${promotions.name} ilike ${`%${likeEscape(w)}%`}`),
+      words.map((w) => sql`${promotions.name} ilike ${`%${escapeLike(w)}%`}`),
       sql` and `,
     );
-    const code = `${likeEscape(q.toUpperCase())}%`;
+    const code = `${escapeLike(q.toUpperCase())}%`;
     where.push(
       sql`((${name}) or exists (select 1 from ${couponCodes} c where c.promotion_id = ${outerId} and c.code like ${code}))`,
     );

@@ -9,9 +9,9 @@ import { and, asc, desc, eq, gt, like, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { escapeLike } from "../../platform/keyset.ts";
 import { couponCodes, couponRedemptions, promotions } from "./pricing.schema.ts";
 import { normaliseCouponCode } from "./pricing.service.ts";
-import { likeEscape } from "./promotions.admin.ts";
 
 /** A coupon code as the staff API answers it. */
 export interface StaffCouponCode {
@@ -126,7 +126,7 @@ export async function listCouponCodes(
   await requirePromotion(db, promotionId);
   const where: SQL[] = [eq(couponCodes.promotionId, promotionId)];
   const q = query.q ? normaliseCouponCode(query.q) : "";
-  if (q) where.push(like(couponCodes.code, `${likeEscape(q)}%`));
+  if (q) where.push(like(couponCodes.code, `${escapeLike(q)}%`));
   const paged = query.cursor ? [...where, lt(couponCodes.id, query.cursor)] : where;
   const [rows, count] = await Promise.all([
     db

@@ -4,6 +4,7 @@ import { anyText, type Db, queryRows } from "../../platform/db.ts";
 import { AppError, type FieldError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { type ImageService, originalUrl, sizeUrl } from "../../platform/images.ts";
+import { escapeLike } from "../../platform/keyset.ts";
 import {
   type ReviewStatus,
   reviewPhotos,
@@ -494,7 +495,6 @@ export async function setHelpfulVote(
 }
 
 /** `%`, `_` and backslashes taken literally in a LIKE pattern. */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The moderation queue: reviews in one status (default `pending`), narrowed by the filters given:
@@ -520,7 +520,7 @@ export async function listReviewsForModeration(
     eq(reviews.status, status),
     query.productId ? eq(reviews.productId, query.productId) : undefined,
     product
-      ? or(eq(reviews.productId, product), sql`${reviews.productSku} ilike ${`%${likeLiteral(product)}%`}`)
+      ? or(eq(reviews.productId, product), sql`${reviews.productSku} ilike ${`%${escapeLike(product)}%`}`)
       : undefined,
     query.rating !== undefined ? eq(reviews.rating, query.rating) : undefined,
     query.hasText === undefined ? undefined : query.hasText ? hasText : sql`not ${hasText}`,

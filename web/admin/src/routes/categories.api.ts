@@ -5,7 +5,7 @@
  * over someone else's change answers 409 STALE_VERSION instead of overwriting it.
  */
 import { type BodyOf, done, type Item, isApiError, ok, type ResponseOf } from "@bazaar/sdk";
-import { client } from "../api";
+import { client, uploadImage } from "../api";
 
 /** A category as staff edit it: texts, URL slug, place (parent, position), flags, image, version. */
 export type StaffCategory = Item<ResponseOf<"/api/admin/categories">>;
@@ -46,16 +46,5 @@ export const categoriesApi = {
         params: { path: { id }, header: ifMatch(version) },
       }),
     ),
-  /** Uploads an image file as it is (the body is the file); `alt` becomes its default alt text. */
-  uploadImage: (file: Blob, alt?: string) =>
-    ok(
-      client.POST("/api/admin/images", {
-        body: file,
-        bodySerializer: (body: Blob) => body,
-        headers: {
-          "content-type": file.type,
-          ...(alt ? { "x-alt-text": encodeURIComponent(alt.slice(0, 500)) } : {}),
-        },
-      }),
-    ),
+  uploadImage,
 };

@@ -4,7 +4,7 @@
  * answered 409 STALE_VERSION (nothing is written).
  */
 import { type BodyOf, errorFromResponse, ok, type QueryOf, type ResponseOf } from "@bazaar/sdk";
-import { client } from "../api";
+import { client, present } from "../api";
 
 export type PageEntry = ResponseOf<"/api/admin/content/pages/{id}">;
 export type PageContent = PageEntry["draft"];
@@ -24,11 +24,6 @@ export type UploadedImage = ResponseOf<"/api/admin/content/images", "post">;
 export type PublicationStatus = PageEntry["status"];
 
 const ifMatch = (version: number) => ({ "if-match": `"${version}"` });
-
-/** A query without its empty values (a cleared filter is not sent). */
-function present<T extends object>(query: T): T {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== "")) as T;
-}
 
 const page = (id: string, version: number) => ({ params: { path: { id }, header: ifMatch(version) } });
 const menu = (name: MenuName, version: number) => ({

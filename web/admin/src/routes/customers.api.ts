@@ -1,6 +1,6 @@
 /** The customer list's and customer page's calls of the staff API, on the typed client. */
 import { done, ok, type QueryOf, type ResponseOf } from "@bazaar/sdk";
-import { client } from "../api";
+import { client, present } from "../api";
 
 export type CustomerList = ResponseOf<"/api/admin/customers">;
 export type CustomerRow = CustomerList["items"][number];
@@ -8,10 +8,6 @@ export type CustomerDetail = ResponseOf<"/api/admin/customers/{id}">;
 export type CustomerListQuery = Partial<QueryOf<"/api/admin/customers">>;
 
 const path = (id: string) => ({ path: { id } });
-
-function present<T extends object>(query: T): T {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== "")) as T;
-}
 
 export const customersApi = {
   list: (query: CustomerListQuery, signal?: AbortSignal) =>

@@ -5,7 +5,7 @@
  * save over someone else's change answers 409 STALE_VERSION instead of overwriting it.
  */
 import { type BodyOf, done, type Item, ok, type QueryOf, type ResponseOf } from "@bazaar/sdk";
-import { client } from "../api";
+import { client, present } from "../api";
 
 /** A stock location with its version and what it holds. */
 export type StockLocation = Item<ResponseOf<"/api/admin/inventory/locations">>;
@@ -28,11 +28,6 @@ export type LedgerPage = ResponseOf<"/api/admin/inventory/adjustments">;
 /** One ledger row: who, when, why, before → after. */
 export type LedgerRow = Item<LedgerPage>;
 export type LedgerReason = LedgerRow["reason"];
-
-/** A query without its empty values (a cleared filter is not sent). */
-function present<T extends object>(query: T): T {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== "")) as T;
-}
 
 /** The If-Match header for the version the screen shows. */
 const ifMatch = (version: number) => ({ "if-match": `"${version}"` });

@@ -2,8 +2,8 @@
  * The product list's and product editor's calls of the staff catalog API, on the typed client.
  * Saves send the version read as `If-Match`: a stale one is answered 409 STALE_VERSION.
  */
-import { type BodyOf, errorFromResponse, ok, type QueryOf, type ResponseOf } from "@bazaar/sdk";
-import { client } from "../api";
+import { type BodyOf, ok, type QueryOf, type ResponseOf } from "@bazaar/sdk";
+import { client, present, uploadImage } from "../api";
 
 export type ProductDocument = ResponseOf<"/api/admin/products/{id}">;
 export type ProductInput = BodyOf<"/api/admin/products">;
@@ -16,11 +16,6 @@ export type BulkAction = BodyOf<"/api/admin/products/bulk">["action"];
 
 const path = (id: string) => ({ path: { id } });
 const ifMatch = (version: number) => ({ "if-match": `"${version}"` });
-
-/** A query without its empty values (a cleared filter is not sent). */
-function present<T extends object>(query: T): T {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== "")) as T;
-}
 
 export const productsApi = {
   list: (query: ProductListQuery, signal?: AbortSignal) =>
@@ -35,18 +30,5 @@ export const productsApi = {
     ok(client.POST("/api/admin/products/bulk", { body: { productIds, action } })),
   categories: async (signal?: AbortSignal) =>
     (await ok(client.GET("/api/admin/categories", { signal }))).items,
-  /** Uploads one image file (its bytes are the body); answers its id and URLs. */
-  uploadImage: async (file: File): Promise<UploadedImage> => {
-    const response = await fetch("/api/admin/images", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "content-type": file.type || "application/octet-stream",
-        "x-alt-text": encodeURIComponent(""),
-      },
-      body: file,
-    });
-    if (!response.ok) throw await errorFromResponse(response);
-    return (await response.json()) as UploadedImage;
-  },
+  uploadImage: (file: File) => uploadImage(file),
 };

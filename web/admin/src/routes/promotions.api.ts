@@ -3,7 +3,7 @@
  * deletes send the version read as `If-Match`: a stale one is answered 409 STALE_VERSION.
  */
 import { type BodyOf, done, ok, type QueryOf, type ResponseOf } from "@bazaar/sdk";
-import { client } from "../api";
+import { client, present } from "../api";
 
 export type PromotionList = ResponseOf<"/api/admin/promotions">;
 export type PromotionRow = PromotionList["items"][number];
@@ -19,11 +19,6 @@ export type GenerateCodesInput = BodyOf<"/api/admin/promotions/{id}/codes/genera
 export type StaffCategory = ResponseOf<"/api/admin/categories">["items"][number];
 
 const ifMatch = (version: number) => ({ "if-match": `"${version}"` });
-
-/** A query without its empty values (a cleared filter is not sent). */
-function present<T extends object>(query: T): T {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== "")) as T;
-}
 
 export const promotionsApi = {
   list: (query: PromotionListQuery, signal?: AbortSignal) =>

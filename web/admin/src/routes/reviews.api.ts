@@ -3,7 +3,7 @@
  * dashboard's typed client, and the shapes they answer (derived from the generated OpenAPI types).
  */
 import { type BodyOf, done, type Item, ok, type QueryOf, type ResponseOf } from "@bazaar/sdk";
-import { client } from "../api";
+import { client, present } from "../api";
 
 /** Filters and paging of the moderation queue (`status` defaults to pending). */
 export type ReviewQueueQuery = Partial<QueryOf<"/api/admin/reviews">>;
@@ -21,11 +21,6 @@ export type BulkModeration = BodyOf<"/api/admin/reviews/bulk">;
 export type BulkModerationResult = ResponseOf<"/api/admin/reviews/bulk", "post">;
 
 const review = (reviewId: string) => ({ params: { path: { reviewId } } });
-
-/** A query without its empty values (a cleared filter is not sent). */
-function present<T extends object>(query: T): T {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== "")) as T;
-}
 
 export const reviewsApi = {
   queue: (query: ReviewQueueQuery, signal?: AbortSignal) =>

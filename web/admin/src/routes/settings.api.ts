@@ -6,7 +6,7 @@
  * units; tax rates basis points (600 = 6 %).
  */
 import { type BodyOf, done, type Item, isApiError, ok, type ResponseOf } from "@bazaar/sdk";
-import { client } from "../api";
+import { client, uploadImage } from "../api";
 
 /** Store details, currencies and locales, tax display, checkout options (one resource, one version). */
 export type StoreSettings = ResponseOf<"/api/admin/settings/store">;
@@ -84,13 +84,5 @@ export const settingsApi = {
       }),
     ),
 
-  /** Uploads an image file as it is (the logo); answers its id and thumbnail URL. */
-  uploadImage: (file: Blob, alt: string) =>
-    ok(
-      client.POST("/api/admin/images", {
-        body: file,
-        bodySerializer: (body: Blob) => body,
-        headers: { "content-type": file.type, "x-alt-text": encodeURIComponent(alt.slice(0, 500)) },
-      }),
-    ),
+  uploadImage,
 };
