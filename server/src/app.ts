@@ -31,11 +31,20 @@ import {
   registerWebhookProcessing,
 } from "./modules/checkout/index.ts";
 import { adminContentRoutes, storeContentRoutes } from "./modules/content/index.ts";
-import { accountRoutes, accountSummaries, authRoutes, createAuth } from "./modules/customers/index.ts";
 import {
+  accountRoutes,
+  accountSummaries,
+  adminCustomerGroupRoutes,
+  authRoutes,
+  createAuth,
+} from "./modules/customers/index.ts";
+import {
+  adminOrderDocumentRoutes,
+  adminOrderEditRoutes,
   adminOrderRoutes,
   promotionUsage,
   registerOrderEmails,
+  storeOrderDocumentRoutes,
   storeOrderRoutes,
 } from "./modules/orders/index.ts";
 import { adminPaymentSettingsRoutes, paymentProvidersFor } from "./modules/payments/index.ts";
@@ -330,6 +339,7 @@ export async function buildApp(
       await store.register(cartRoutes(ctx));
       await store.register(checkoutRoutes(ctx));
       await store.register(storeOrderRoutes(ctx));
+      await store.register(storeOrderDocumentRoutes(ctx));
       await store.register(storeReviewRoutes(ctx, reviews));
       await store.register(wishlistRoutes(ctx));
       await store.register(wishlistCartRoutes(ctx));
@@ -371,6 +381,8 @@ export async function buildApp(
       await admin.register(mailOutboxRoutes(ctx.db));
       await admin.register(adminVendorRoutes(auth, ctx.db));
       await admin.register(adminOrderRoutes(ctx));
+      await admin.register(adminOrderEditRoutes(ctx));
+      await admin.register(adminOrderDocumentRoutes(ctx));
       await admin.register(adminPriceListRoutes(ctx));
       await admin.register(adminInventoryRoutes(ctx));
       await admin.register(adminReviewRoutes(ctx, reviews));
@@ -384,6 +396,7 @@ export async function buildApp(
       await admin.register(adminContentRoutes(ctx));
       await admin.register(adminTransferRoutes(ctx));
       await admin.register(adminCustomerRoutes(ctx));
+      await admin.register(adminCustomerGroupRoutes(ctx.db));
       await admin.register(adminDashboardRoutes(ctx));
     },
     { prefix: "/api/admin" },

@@ -71,7 +71,9 @@ export type IdPrefix =
   | "stx"
   | "cms"
   | "dtr"
-  | "view";
+  | "view"
+  | "onote"
+  | "cgrp";
 
 /**
  * A new prefixed, time-sortable id such as `prod_01JD5V3M8Q7X2K9W4E6R1T0Y3B`:

@@ -5,6 +5,7 @@ import { AuditPage } from "./routes/audit";
 import { CategoriesPage } from "./routes/categories";
 import { ContentPage } from "./routes/content";
 import { CustomerDetailPage } from "./routes/customer-detail";
+import { CustomerGroupsPage } from "./routes/customer-groups";
 import { CustomersPage } from "./routes/customers";
 import { DisputesPage } from "./routes/disputes";
 import { HomePage } from "./routes/home";
@@ -130,6 +131,14 @@ export const router = createBrowserRouter(
           element: (
             <RequirePermission permission="customers:read" title="Customers">
               <CustomersPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "customer-groups",
+          element: (
+            <RequirePermission permission="customers:read" title="Customer groups">
+              <CustomerGroupsPage />
             </RequirePermission>
           ),
         },

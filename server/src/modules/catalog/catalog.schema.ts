@@ -90,6 +90,8 @@ export const products = pgTable(
     index("products_updated_idx").on(t.updatedAt, t.id),
     // The staff product list searches inside names ("%word%").
     index("products_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
+    // ... and finds SKUs by their start ("GEN0042%", case-insensitive).
+    index("products_sku_trgm_idx").using("gin", sql`${t.sku} gin_trgm_ops`),
     index("products_publish_at_idx").on(t.publishAt),
   ],
 );
@@ -153,7 +155,12 @@ export const variants = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("variants_sku_key").on(t.sku), index("variants_product_idx").on(t.productId)],
+  (t) => [
+    uniqueIndex("variants_sku_key").on(t.sku),
+    index("variants_product_idx").on(t.productId),
+    // The staff product list and stock screens find variants by SKU start, case-insensitive.
+    index("variants_sku_trgm_idx").using("gin", sql`${t.sku} gin_trgm_ops`),
+  ],
 );
 
 export const variantOptionValues = pgTable(

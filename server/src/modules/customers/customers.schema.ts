@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * Accounts (shoppers and staff alike), their sessions, sign-in methods and one-time tokens. The shape
@@ -141,6 +141,8 @@ export const customerProfiles = pgTable("customer_profiles", {
   marketingConsent: boolean("marketing_consent").notNull().default(false),
   /** When consent was last given or withdrawn (UTC); null when never asked. */
   marketingConsentAt: tz("marketing_consent_at"),
+  /** Staff labels, lower case, e.g. ["wholesale", "vip"]; the staff customer list filters by them. */
+  tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   updatedAt: tz("updated_at").notNull().defaultNow(),
 });
 
@@ -185,4 +187,36 @@ export const customerNotes = pgTable(
     createdAt: tz("created_at").notNull().defaultNow(),
   },
   (t) => [index("customer_notes_user_idx").on(t.userId, t.createdAt)],
+);
+
+/**
+ * A customer group (e.g. "Wholesale", "VIP"): promotions can be limited to it and a price list can
+ * give its members their own prices.
+ */
+export const customerGroups = pgTable("customer_groups", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  /** Bumped by every staff save; the admin API's ETag. */
+  version: integer("version").notNull().default(1),
+  createdAt: tz("created_at").notNull().defaultNow(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
+/** Which accounts belong to which customer group. */
+export const customerGroupMembers = pgTable(
+  "customer_group_members",
+  {
+    groupId: text("group_id")
+      .notNull()
+      .references(() => customerGroups.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.userId] }),
+    index("customer_group_members_user_idx").on(t.userId),
+  ],
 );

@@ -24,6 +24,7 @@ export {
   isCommonPassword,
   resolveAuthSecret,
 } from "./customers.auth.ts";
+export { adminCustomerGroupRoutes } from "./customers.groups.routes.ts";
 export { customersPersonalData } from "./customers.personal-data.ts";
 export { authRoutes } from "./customers.routes.ts";
 export {

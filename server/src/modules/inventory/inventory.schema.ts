@@ -71,6 +71,7 @@ export const reservations = pgTable(
   (t) => [
     index("reservations_order_idx").on(t.orderId),
     index("reservations_variant_idx").on(t.variantId, t.status),
+    index("reservations_location_idx").on(t.locationId, t.status),
   ],
 );
 

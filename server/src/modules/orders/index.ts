@@ -3,7 +3,9 @@
 export { adminOrderRoutes } from "./orders.admin.routes.ts";
 export { approveHeldOrder, cancelOrder } from "./orders.cancel.ts";
 export { type OrderDashboardFigures, orderDashboardFigures, promotionUsage } from "./orders.dashboard.ts";
+export { adminOrderDocumentRoutes, storeOrderDocumentRoutes } from "./orders.documents.routes.ts";
 export { type DownloadLink, downloadLinkHours, downloadLinks, resolveDownload } from "./orders.downloads.ts";
+export { adminOrderEditRoutes } from "./orders.edit.routes.ts";
 export { registerOrderEmails } from "./orders.emails.ts";
 export {
   applyShipmentUpdate,

@@ -84,10 +84,15 @@ export const orders = pgTable(
     reservationExpiresAt: tz("reservation_expires_at"),
     placedAt: tz("placed_at").notNull().defaultNow(),
     cancelledAt: tz("cancelled_at"),
+    /** Staff labels, lower case, e.g. ["vip", "gift"]; the staff list filters by them. */
+    tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Bumped by every staff edit of the order (tags, lines); the admin API's ETag. */
+    version: integer("version").notNull().default(1),
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("orders_number_key").on(t.number),
+    index("orders_tags_idx").using("gin", sql`${t.tags} jsonb_path_ops`),
     index("orders_user_idx").on(t.userId, t.placedAt),
     index("orders_email_idx").on(t.email, t.placedAt),
     index("orders_ip_idx").on(t.ipAddress, t.placedAt),
@@ -133,6 +138,8 @@ export const orderLineItems = pgTable(
     isDigital: boolean("is_digital").notNull(),
     fulfilledQuantity: integer("fulfilled_quantity").notNull().default(0),
     returnedQuantity: integer("returned_quantity").notNull().default(0),
+    /** Units refunded line by line (per-item refunds), whether or not they came back. */
+    refundedQuantity: integer("refunded_quantity").notNull().default(0),
   },
   (t) => [
     index("order_line_items_order_idx").on(t.orderId),
@@ -156,6 +163,22 @@ export const orderEvents = pgTable(
     createdAt: tz("created_at").notNull().defaultNow(),
   },
   (t) => [index("order_events_order_idx").on(t.orderId, t.createdAt)],
+);
+
+/** A staff note on an order (internal, never shown to the shopper). */
+export const orderNotes = pgTable(
+  "order_notes",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    /** The staff member who wrote it. */
+    authorId: text("author_id"),
+    body: text("body").notNull(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("order_notes_order_idx").on(t.orderId, t.createdAt)],
 );
 
 /**

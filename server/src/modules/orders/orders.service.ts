@@ -67,7 +67,10 @@ export interface NewOrder {
   promotions: AppliedPromotionSnapshot[];
   ipAddress: string | null;
   reservationExpiresAt: Date | null;
-  lines: Omit<OrderLineRow, "id" | "orderId" | "position" | "fulfilledQuantity" | "returnedQuantity">[];
+  lines: Omit<
+    OrderLineRow,
+    "id" | "orderId" | "position" | "fulfilledQuantity" | "returnedQuantity" | "refundedQuantity"
+  >[];
 }
 
 /** Who changed an order: "system", "customer", "guest", "provider:<id>", "staff:<user id>". */

@@ -112,6 +112,11 @@ export const refunds = pgTable(
     /** The caller's Idempotency-Key: the same key on the same order returns the same refund. */
     requestKey: text("request_key"),
     failureMessage: text("failure_message"),
+    /** The order lines a per-item refund is for, and whether their units went back to stock. */
+    lines: jsonb("lines")
+      .$type<{ lineId: string; quantity: number; restock: boolean }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     createdAt: tz("created_at").notNull().defaultNow(),
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },

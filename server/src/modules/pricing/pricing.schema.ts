@@ -9,6 +9,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { PromotionConditions, PromotionType } from "./pricing.calculator.ts";
@@ -170,15 +171,24 @@ export const couponRedemptions = pgTable(
  * shopper can choose. Prices are never converted with exchange rates: a variant without a price in
  * the list is not for sale in that currency.
  */
-export const priceLists = pgTable("price_lists", {
-  id: text("id").primaryKey(),
-  /** ISO 4217 code, upper case. */
-  currency: text("currency").notNull().unique(),
-  name: text("name").notNull(),
-  isActive: boolean("is_active").notNull().default(true),
-  createdAt: tz("created_at").notNull().defaultNow(),
-  updatedAt: tz("updated_at").notNull().defaultNow(),
-});
+export const priceLists = pgTable(
+  "price_lists",
+  {
+    id: text("id").primaryKey(),
+    /** ISO 4217 code, upper case. */
+    currency: text("currency").notNull(),
+    name: text("name").notNull(),
+    /**
+     * The customer group whose members get these prices (customers module's `customer_groups.id`);
+     * null: everyone shopping in this currency. One list per currency and group.
+     */
+    customerGroupId: text("customer_group_id"),
+    isActive: boolean("is_active").notNull().default(true),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [unique("price_lists_currency_group_key").on(t.currency, t.customerGroupId).nullsNotDistinct()],
+);
 
 /** A variant's price in a price list, in minor units of the list's currency. */
 export const priceListPrices = pgTable(

@@ -13,6 +13,12 @@ export const sections = [
     description: "Accounts, their orders, notes and data.",
   },
   {
+    to: "/customer-groups",
+    label: "Customer groups",
+    permission: "customers:read",
+    description: "Groups for their own prices and promotions.",
+  },
+  {
     to: "/returns",
     label: "Returns",
     permission: "orders:read",
