@@ -5,6 +5,7 @@ export {
   basketsByCustomer,
   type ContentItem,
   contentNeighbours,
+  contentNeighboursInSlices,
   defaultModelOptions,
   type HeldOut,
   hitRateAndNdcg,

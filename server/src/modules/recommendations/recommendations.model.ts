@@ -267,6 +267,12 @@ export function terms(text: string): string[] {
     .filter((t) => t.length >= 2 && !stopWords.has(t));
 }
 
+/** Options of {@link contentNeighbours}: neighbours kept per product, and the document-frequency cap. */
+export interface ContentNeighbourOptions {
+  k?: number;
+  maxDf?: number;
+}
+
 /**
  * Content-based top-K neighbours: cosine similarity of TF-IDF vectors built from category ids
  * (weight 3 each), facets (`code=value`, weight 2 each), name terms (weight 2) and description terms
@@ -276,26 +282,61 @@ export function terms(text: string): string[] {
  */
 export function contentNeighbours(
   items: ContentItem[],
-  options: { k?: number; maxDf?: number } = {},
+  options: ContentNeighbourOptions = {},
 ): Map<string, Scored[]> {
+  const result = new Map<string, Scored[]>();
+  for (const row of contentNeighbourSteps(items, options)) if (row) result.set(row[0], row[1]);
+  return result;
+}
+
+/**
+ * {@link contentNeighbours} for a running server: the same result, computed in slices of at most
+ * `sliceMs` milliseconds (default 20) with the event loop free in between. At 100,000 products the
+ * computation takes minutes; done in one go it froze every request of the API meanwhile.
+ */
+export async function contentNeighboursInSlices(
+  items: ContentItem[],
+  options: ContentNeighbourOptions & { sliceMs?: number } = {},
+): Promise<Map<string, Scored[]>> {
+  const sliceMs = options.sliceMs ?? 20;
+  const result = new Map<string, Scored[]>();
+  let sliceStart = performance.now();
+  for (const row of contentNeighbourSteps(items, options)) {
+    if (row) result.set(row[0], row[1]);
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return result;
+}
+
+/** The work of {@link contentNeighbours} in small steps: each yields a product's row, or null. */
+function* contentNeighbourSteps(
+  items: ContentItem[],
+  options: ContentNeighbourOptions,
+): Generator<[string, Scored[]] | null> {
   const k = options.k ?? 20;
   const maxDf = options.maxDf ?? 2000;
-  const raw: Map<string, number>[] = items.map((item) => {
+  const raw: Map<string, number>[] = [];
+  for (const item of items) {
     const tf = new Map<string, number>();
     const add = (f: string, w: number) => tf.set(f, (tf.get(f) ?? 0) + w);
     for (const c of item.categoryIds) add(`c:${c}`, 3);
     for (const f of item.facets) add(`f:${f.toLowerCase()}`, 2);
     for (const t of terms(item.name)) add(`t:${t}`, 2);
     for (const t of terms(item.description).slice(0, 200)) add(`t:${t}`, 1);
-    return tf;
-  });
+    raw.push(tf);
+    yield null;
+  }
   const df = new Map<string, number>();
   for (const tf of raw) for (const f of tf.keys()) df.set(f, (df.get(f) ?? 0) + 1);
   const n = items.length;
   const postings = new Map<string, { doc: number; w: number }[]>();
   // Each product's weighted features, kept to score its row alone (memory stays O(products + postings)).
   const features: [{ doc: number; w: number }[], number][][] = [];
-  raw.forEach((tf, doc) => {
+  for (let doc = 0; doc < n; doc++) {
+    const tf = raw[doc]!;
     const weights: [string, number][] = [];
     let norm = 0;
     for (const [f, count] of tf) {
@@ -318,11 +359,11 @@ export function contentNeighbours(
       own.push([list, w / norm]);
     }
     features[doc] = own;
-  });
+    yield null;
+  }
   // One product's row of dot products at a time (a whole matrix of rows exhausts memory at 100,000 products).
   const dots = new Float64Array(n);
   const touched: number[] = [];
-  const result = new Map<string, Scored[]>();
   for (let doc = 0; doc < n; doc++) {
     for (const [list, w] of features[doc] ?? []) {
       for (const y of list) {
@@ -331,18 +372,18 @@ export function contentNeighbours(
         dots[y.doc]! += w * y.w;
       }
     }
-    if (touched.length === 0) continue;
-    result.set(
-      items[doc]!.id,
-      topK(
-        touched.map((other) => ({ productId: items[other]!.id, score: dots[other]! })),
-        k,
-      ),
+    if (touched.length === 0) {
+      yield null;
+      continue;
+    }
+    const row = topK(
+      touched.map((other) => ({ productId: items[other]!.id, score: dots[other]! })),
+      k,
     );
     for (const other of touched) dots[other] = 0;
     touched.length = 0;
+    yield [items[doc]!.id, row];
   }
-  return result;
 }
 
 /** A customer's held-out purchase for offline evaluation. */

@@ -13,7 +13,7 @@ import { productsBoughtBy, purchasedProducts } from "../orders/index.ts";
 import {
   basketsByCustomer,
   type ContentItem,
-  contentNeighbours,
+  contentNeighboursInSlices,
   defaultModelOptions,
   itemNeighbours,
   popularByCategory,
@@ -115,7 +115,7 @@ export async function trainRecommendations(
         .flatMap((a) => (Array.isArray(a.value) ? a.value : [a.value]).map((v) => `${a.code}=${String(v)}`)),
     ],
   }));
-  const similar = contentNeighbours(items, { k: m.k });
+  const similar = await contentNeighboursInSlices(items, { k: m.k });
   progress({ stage: "model", done: 2, total: 3 });
   const now = (options.now ?? new Date()).getTime();
   const popular = popularity(purchases, { asOf: now, halfLifeDays: m.halfLifeDays }).filter((p) =>
