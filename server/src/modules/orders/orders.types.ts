@@ -33,6 +33,7 @@ export const OrderLineSchema = Type.Object({
   isDigital: Type.Boolean(),
   fulfilledQuantity: Type.Integer(),
   returnedQuantity: Type.Integer(),
+  refundedQuantity: Type.Integer({ description: "Units refunded item by item" }),
 });
 
 export const OrderPaymentSchema = Type.Object({
@@ -138,6 +139,8 @@ export const AdminOrderSchema = Type.Object({
     userId: Nullable(Type.String()),
     ipAddress: Nullable(Type.String()),
     holdReason: Nullable(Type.String()),
+    tags: Type.Array(Type.String(), { description: "Staff labels, lower case" }),
+    version: Type.Integer({ description: "Bumped by every staff edit; send it back as If-Match" }),
     payments: Type.Array(
       Type.Object({
         id: Type.String(),
@@ -160,6 +163,10 @@ export const AdminOrderSchema = Type.Object({
         note: Type.String(),
         status: Type.String(),
         actor: Type.String(),
+        lines: Type.Array(
+          Type.Object({ lineId: Type.String(), quantity: Type.Integer(), restock: Type.Boolean() }),
+          { description: "The order lines of a per-item refund; empty for an amount-only refund" },
+        ),
         createdAt: Type.String({ format: "date-time" }),
       }),
     ),

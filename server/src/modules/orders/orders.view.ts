@@ -104,6 +104,7 @@ export async function orderDto(ctx: AppContext, from: string | OrderParts): Prom
       isDigital: l.isDigital,
       fulfilledQuantity: l.fulfilledQuantity,
       returnedQuantity: l.returnedQuantity,
+      refundedQuantity: l.refundedQuantity,
     })),
     promotions: order.promotions,
     couponCodes: order.couponCodes,
@@ -165,6 +166,8 @@ export async function adminOrderDto(ctx: AppContext, orderId: string): Promise<A
     userId: order.userId,
     ipAddress: order.ipAddress,
     holdReason: order.holdReason,
+    tags: order.tags,
+    version: order.version,
     payments: payments.map((p) => ({
       id: p.id,
       provider: p.provider,
@@ -184,6 +187,7 @@ export async function adminOrderDto(ctx: AppContext, orderId: string): Promise<A
       note: r.note,
       status: r.status,
       actor: r.actor,
+      lines: r.lines,
       createdAt: r.createdAt.toISOString(),
     })),
     disputes: disputes.map((d) => ({
