@@ -31,7 +31,10 @@ export interface OrderShippingMethod {
   id: string;
   code: string;
   name: string;
+  /** flat_rate, table_rate, free, pickup or carrier (the shipping module's method types). */
   type: string;
+  /** Where the shopper collects a pickup order (the method's address when the order was placed). */
+  pickupAddress?: string | null;
 }
 
 /** A promotion as applied to the order (a snapshot). */

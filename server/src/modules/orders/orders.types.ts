@@ -72,7 +72,14 @@ export const OrderSchema = Type.Object({
   placedAt: Type.String({ format: "date-time" }),
   shippingAddress: Nullable(PostalAddressSchema),
   billingAddress: Nullable(PostalAddressSchema),
-  shippingMethod: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  shippingMethod: Nullable(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      type: Type.String({ description: "flat_rate, table_rate, free, pickup or carrier" }),
+      pickupAddress: Nullable(Type.String({ description: "Where a pickup order is collected" })),
+    }),
+  ),
   lines: Type.Array(OrderLineSchema),
   promotions: Type.Array(AppliedPromotionSchema),
   couponCodes: Type.Array(Type.String()),

@@ -83,7 +83,12 @@ export async function orderDto(ctx: AppContext, from: string | OrderParts): Prom
     shippingAddress: order.shippingAddress,
     billingAddress: order.billingAddress,
     shippingMethod: order.shippingMethod
-      ? { code: order.shippingMethod.code, name: order.shippingMethod.name }
+      ? {
+          code: order.shippingMethod.code,
+          name: order.shippingMethod.name,
+          type: order.shippingMethod.type,
+          pickupAddress: order.shippingMethod.pickupAddress ?? null,
+        }
       : null,
     lines: lines.map((l) => ({
       id: l.id,
