@@ -105,6 +105,9 @@ async function addCustomers(target: { databaseUrl: string | null; dataDir: strin
     }
     await ctx.db.execute(sql`analyze`);
     console.log(`  added ${customerCount.toLocaleString("en-US")} customers in ${elapsed(started)}`);
+    // The steady state of a live shop: autovacuum has set the visibility map (index-only scans) and
+    // fresh statistics after a bulk load; the copies each run measures start from here.
+    await ctx.db.execute(sql`vacuum analyze`);
   } finally {
     await app.close();
   }

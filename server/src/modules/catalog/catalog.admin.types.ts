@@ -74,7 +74,9 @@ export const StaffProductRowSchema = Type.Object({
 export const StaffProductListSchema = Type.Object({
   items: Type.Array(StaffProductRowSchema),
   nextCursor: Nullable(Type.String()),
-  total: Type.Integer(),
+  total: Type.Integer({
+    description: "Matching products; counting stops at 10,001 (read it as “over 10,000”)",
+  }),
 });
 
 export const StaffProductQuerySchema = Type.Object(
