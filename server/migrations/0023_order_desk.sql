@@ -39,4 +39,5 @@ CREATE INDEX "products_sku_trgm_idx" ON "products" USING gin ("sku" gin_trgm_ops
 CREATE INDEX "variants_sku_trgm_idx" ON "variants" USING gin ("sku" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "reservations_location_idx" ON "reservations" USING btree ("location_id","status");--> statement-breakpoint
 CREATE INDEX "orders_tags_idx" ON "orders" USING gin ("tags" jsonb_path_ops);--> statement-breakpoint
-ALTER TABLE "price_lists" ADD CONSTRAINT "price_lists_currency_group_key" UNIQUE NULLS NOT DISTINCT("currency","customer_group_id");
+ALTER TABLE "price_lists" ADD CONSTRAINT "price_lists_currency_group_key" UNIQUE NULLS NOT DISTINCT("currency","customer_group_id");--> statement-breakpoint
+UPDATE "orders" SET "status" = 'payment_failed' WHERE "status" = 'cancelled' AND "payment_status" = 'failed' AND EXISTS (SELECT 1 FROM "payments" WHERE "payments"."order_id" = "orders"."id" AND "payments"."status" = 'failed');

@@ -209,6 +209,11 @@ describe("checkout", () => {
     expect(response.statusCode).toBe(402);
     expect(response.json()).toMatchObject({ code: "PAYMENT_DECLINED", detail: "Your card was declined." });
     expect(await stock("MUG")).toEqual(before);
+    // A declined checkout, not a cancellation (WooCommerce's "Failed").
+    const declined = (await t.ctx.db.execute(
+      `select status, payment_status from orders where email = 'declined@example.com'`,
+    )) as unknown as { rows: { status: string; payment_status: string }[] };
+    expect(declined.rows).toEqual([{ status: "payment_failed", payment_status: "failed" }]);
     const cart = (await guest.call("GET", "/api/store/cart")).json();
     expect(cart.lines).toHaveLength(1);
     expect(cart.couponCodes).toEqual(["TEN"]);

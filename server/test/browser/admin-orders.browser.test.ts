@@ -220,7 +220,9 @@ describe("orders in the admin dashboard (Chromium)", () => {
     const timeline = page.getByTestId("order-timeline");
     const shipped = timeline.locator('li[data-type="order.shipped"]');
     await shipped.waitFor();
-    expect(await shipped.textContent()).toContain("Partly shipped with ups (1Z999AA10123456784)");
+    expect(await shipped.textContent()).toContain(
+      "Partly shipped 2 items with UPS, tracking 1Z999AA10123456784",
+    );
     expect(await shipped.textContent()).toContain(`You (${ownerEmail})`);
     const refunded = timeline.locator('li[data-type="order.refunded"]');
     await refunded.waitFor();

@@ -54,6 +54,7 @@ export {
   purchasableVariantCondition,
   type ReservedLine,
   releaseReservations,
+  releaseReservedUnits,
   reservedForOrder,
   reserveStock,
   reserveStockPart,

@@ -402,6 +402,73 @@ export async function releaseReservations(tx: Db, orderId: string): Promise<numb
   return result.rows.reduce((sum, r) => sum + Number(r.quantity), 0);
 }
 
+/**
+ * Releases up to `quantity` units of an order's active reservations of one variant (an order edit
+ * removed units, a per-item refund put unshipped units back), in the caller's transaction: the newest
+ * reservations shrink first (a reservation reaching 0 closes as `released`, a partly released one
+ * keeps the rest active and a `released` row records the units let go), and each level's reserved
+ * quantity drops by what was released there. Untracked variants have no reservation: nothing happens.
+ * @param quantity whole units, 0 or more
+ * @returns units released (at most `quantity`; less when fewer were reserved)
+ */
+export async function releaseReservedUnits(
+  tx: Db,
+  orderId: string,
+  variantId: string,
+  quantity: number,
+): Promise<number> {
+  if (quantity <= 0) return 0;
+  const held = await tx
+    .select()
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.orderId, orderId),
+        eq(reservations.variantId, variantId),
+        eq(reservations.status, "active"),
+      ),
+    )
+    .orderBy(sql`${reservations.createdAt} desc, ${reservations.id} desc`)
+    .for("update");
+  let left = quantity;
+  for (const reservation of held) {
+    if (left === 0) break;
+    const taken = Math.min(left, reservation.quantity);
+    if (taken === 0) continue;
+    left -= taken;
+    if (taken === reservation.quantity) {
+      await tx
+        .update(reservations)
+        .set({ status: "released", closedAt: new Date() })
+        .where(eq(reservations.id, reservation.id));
+    } else {
+      await tx
+        .update(reservations)
+        .set({ quantity: reservation.quantity - taken })
+        .where(eq(reservations.id, reservation.id));
+      await tx.insert(reservations).values({
+        id: newId("res"),
+        variantId,
+        locationId: reservation.locationId,
+        orderId,
+        quantity: taken,
+        status: "released",
+        closedAt: new Date(),
+      });
+    }
+    await tx
+      .update(inventoryLevels)
+      .set({
+        reservedQuantity: sql`greatest(${inventoryLevels.reservedQuantity} - ${taken}, 0)`,
+        updatedAt: new Date(),
+      })
+      .where(
+        and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, reservation.locationId)),
+      );
+  }
+  return quantity - left;
+}
+
 /** Units reserved for an order (active reservations), by variant. */
 export async function reservedForOrder(db: Db, orderId: string): Promise<Map<string, number>> {
   const rows = await db
@@ -413,8 +480,9 @@ export async function reservedForOrder(db: Db, orderId: string): Promise<Map<str
 }
 
 /**
- * Ships reserved units (fulfilment) in the caller's transaction: the order's reservation of the variant
- * shrinks by `quantity` (closing as `fulfilled` at 0) and the level's on-hand and reserved quantities
+ * Ships reserved units (fulfilment) in the caller's transaction: the order's reservations of the variant
+ * shrink by `quantity` in all, oldest first (each closing as `fulfilled` at 0; an edited order may hold
+ * several) and the level's on-hand and reserved quantities
  * both drop by it; the ledger records the sale (reason `sale`, no actor). Untracked variants have no
  * reservation and are skipped. Returns units shipped from stock.
  */
@@ -424,7 +492,8 @@ export async function fulfilReservedStock(
   variantId: string,
   quantity: number,
 ): Promise<number> {
-  const [reservation] = await tx
+  // An edited order may hold several reservations of one variant (units added later): oldest first.
+  const held = await tx
     .select()
     .from(reservations)
     .where(
@@ -434,35 +503,39 @@ export async function fulfilReservedStock(
         eq(reservations.status, "active"),
       ),
     )
-    .limit(1)
+    .orderBy(reservations.createdAt, reservations.id)
     .for("update");
-  if (!reservation) return 0;
-  const shipped = Math.min(quantity, reservation.quantity);
-  const left = reservation.quantity - shipped;
-  await tx
-    .update(reservations)
-    .set(left === 0 ? { quantity: 0, status: "fulfilled", closedAt: new Date() } : { quantity: left })
-    .where(eq(reservations.id, reservation.id));
-  await tx.insert(reservations).values({
-    id: newId("res"),
-    variantId,
-    locationId: reservation.locationId,
-    orderId,
-    quantity: shipped,
-    status: "fulfilled",
-    closedAt: new Date(),
-  });
-  if (shipped > 0) {
-    // The level's new count and the ledger row in one statement: `before` is read off the row as updated.
-    await runSql(tx, fulfilSql, [
+  let total = 0;
+  for (const reservation of held) {
+    if (total >= quantity) break;
+    const shipped = Math.min(quantity - total, reservation.quantity);
+    const left = reservation.quantity - shipped;
+    await tx
+      .update(reservations)
+      .set(left === 0 ? { quantity: 0, status: "fulfilled", closedAt: new Date() } : { quantity: left })
+      .where(eq(reservations.id, reservation.id));
+    await tx.insert(reservations).values({
+      id: newId("res"),
       variantId,
-      reservation.locationId,
-      shipped,
-      ledgerId("adj"),
-      `Order ${orderId}`,
-    ]);
+      locationId: reservation.locationId,
+      orderId,
+      quantity: shipped,
+      status: "fulfilled",
+      closedAt: new Date(),
+    });
+    if (shipped > 0) {
+      // The level's new count and the ledger row in one statement: `before` is read off the row as updated.
+      await runSql(tx, fulfilSql, [
+        variantId,
+        reservation.locationId,
+        shipped,
+        ledgerId("adj"),
+        `Order ${orderId}`,
+      ]);
+    }
+    total += shipped;
   }
-  return shipped;
+  return total;
 }
 
 /** $1 variant, $2 location, $3 units shipped, $4 ledger id, $5 note: ships units and records the sale. */

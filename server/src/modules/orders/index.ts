@@ -25,6 +25,15 @@ export {
   purchasedProducts,
 } from "./orders.history.ts";
 export {
+  addOrderNote,
+  deleteOrderNote,
+  maxNoteLength,
+  type OrderNote,
+  orderNotesOf,
+  staffNames,
+} from "./orders.notes.ts";
+export { adminOrderPickupRoutes } from "./orders.pickup.routes.ts";
+export {
   type CustomerOrderStats,
   hasOrderedCondition,
   hasPurchasedProduct,
@@ -84,15 +93,42 @@ export {
   transitionOrderWithParts,
   transitionReturn,
 } from "./orders.service.ts";
-export { type OrderStatus, orderStatuses, type ShipmentStatus, shipmentStatuses } from "./orders.statuses.ts";
+export {
+  notPlacedStatuses,
+  type OrderStatus,
+  orderStatuses,
+  type ShipmentStatus,
+  shipmentStatuses,
+} from "./orders.statuses.ts";
 export { orderLookupFields, storeOrderRoutes } from "./orders.store.routes.ts";
+export { orderTagsInUse, setOrderTags, type TagUse } from "./orders.tags.ts";
+export {
+  actorName,
+  carrierName,
+  describeOrderEvent,
+  providerName,
+  type RenderedEvent,
+  renderOrderEvent,
+  type TimelineAudience,
+  type TimelineContext,
+  type TimelineEvent,
+} from "./orders.timeline.ts";
 export {
   type AdminOrderDto,
   AdminOrderSchema,
+  type AdminOrderSummaryDto,
+  AdminOrderSummarySchema,
   type OrderDto,
   OrderLineSchema,
   OrderSchema,
   type OrderSummaryDto,
   OrderSummarySchema,
 } from "./orders.types.ts";
-export { adminOrderDto, loadOrderParts, type OrderParts, orderDto, orderSummaryPage } from "./orders.view.ts";
+export {
+  adminOrderDto,
+  adminOrderSummaryPage,
+  loadOrderParts,
+  type OrderParts,
+  orderDto,
+  orderSummaryPage,
+} from "./orders.view.ts";

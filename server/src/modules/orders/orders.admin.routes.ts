@@ -3,28 +3,34 @@ import { Type } from "typebox";
 import { AppError } from "../../platform/errors.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
-import { type AuditedRequest, recordStaffAction } from "../audit/index.ts";
+import { maxTagLength, maxTags, normaliseTag } from "../../platform/tags.ts";
+import { etagOf, expectedVersion, IfMatchHeaders } from "../../platform/versioning.ts";
+import { type AuditedRequest, changedFields, recordStaffAction } from "../audit/index.ts";
 import type { PaymentsContext } from "../payments/index.ts";
 import { markCaptured, openDisputes, paymentsOfOrder, type RefundReason } from "../payments/index.ts";
 import { approveHeldOrder, cancelOrder } from "./orders.cancel.ts";
 import { fulfilOrder } from "./orders.fulfilment.ts";
+import { addOrderNote, deleteOrderNote, orderNotesOf } from "./orders.notes.ts";
 import { refundOrder, refundReasons } from "./orders.refunds.ts";
 import { decideReturn, receiveReturn } from "./orders.returns.ts";
 import {
   addOrderEvent,
   findOrder,
+  getOrderAndLines,
   listOrders,
   openReturns,
   type ReturnRow,
   transitionOrder,
 } from "./orders.service.ts";
 import { orderStatuses, statusSchema } from "./orders.statuses.ts";
-import { AdminOrderSchema, OrderSummarySchema } from "./orders.types.ts";
-import { adminOrderDto, decodeOrderCursor, orderSummaryPage } from "./orders.view.ts";
+import { orderTagsInUse, setOrderTags } from "./orders.tags.ts";
+import { AdminOrderSchema, AdminOrderSummarySchema, OrderNoteSchema } from "./orders.types.ts";
+import { adminOrderDto, adminOrderSummaryPage, decodeOrderCursor } from "./orders.view.ts";
 
 /**
- * Order management for staff under /api/admin: list and search, full detail, cancel, refund, ship,
- * mark a manual payment paid, open disputes. Every change is audited with the staff member.
+ * Order management for staff under /api/admin: list and search (by status, number, e-mail or tag),
+ * full detail with a plain-language timeline, internal notes, tags, cancel, refund, ship, mark a
+ * manual payment paid, open disputes. Every change is audited with the staff member.
  */
 export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -46,6 +52,19 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
       orderId: string,
       metadata: Record<string, unknown> = {},
     ) => recordStaffAction(ctx.db, request, { action, targetType: "order", targetId: orderId, metadata });
+    /** What a refund changes on an order, for the audit entry's before/after. */
+    const refundAuditSnapshot = async (orderId: string): Promise<Record<string, unknown> | null> => {
+      const found = await getOrderAndLines(ctx.db, orderId).catch(() => null);
+      if (!found) return null;
+      const { order, lines } = found;
+      return {
+        status: order.status,
+        paymentStatus: order.paymentStatus,
+        paidTotal: order.paidTotal,
+        refundedTotal: order.refundedTotal,
+        refundedQuantities: Object.fromEntries(lines.map((l) => [l.id, l.refundedQuantity])),
+      };
+    };
 
     app.get(
       "/orders",
@@ -53,12 +72,17 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
         config: { permission: "orders:read" },
         schema: {
           summary: "Orders",
-          description: "Newest first. `q` finds an order number or part of an e-mail.",
+          description:
+            "Newest first. `q` finds an order number or part of an e-mail; `tag` the orders carrying a staff tag " +
+            "(normalised like the tags: trimmed, lower case). Declined checkouts (status `payment_failed`: the " +
+            "payment failed or was declined, nothing was taken) are listed only when `status=payment_failed` is " +
+            "asked for. Errors: 400 naming the field.",
           tags,
           querystring: Type.Object(
             {
               status: Type.Optional(statusSchema(orderStatuses)),
               q: Type.Optional(Type.String({ maxLength: 100 })),
+              tag: Type.Optional(Type.String({ maxLength: 100 })),
               limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
               cursor: Type.Optional(Type.String({ maxLength: 200 })),
             },
@@ -66,7 +90,7 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
           ),
           response: {
             200: Type.Object({
-              items: Type.Array(OrderSummarySchema),
+              items: Type.Array(AdminOrderSummarySchema),
               nextCursor: Type.Union([Type.String(), Type.Null()]),
             }),
             ...errors,
@@ -75,8 +99,147 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
       },
       async (request) => {
         const { limit, cursor, status, q } = request.query;
-        const rows = await listOrders(ctx.db, { status, q }, limit + 1, decodeOrderCursor(cursor));
-        return orderSummaryPage(ctx.db, rows, limit);
+        const tag = request.query.tag === undefined ? undefined : normaliseTag(request.query.tag, "tag");
+        const rows = await listOrders(ctx.db, { status, q, tag }, limit + 1, decodeOrderCursor(cursor));
+        return adminOrderSummaryPage(ctx.db, rows, limit);
+      },
+    );
+
+    app.get(
+      "/order-tags",
+      {
+        config: { permission: "orders:read" },
+        schema: {
+          summary: "Order tags in use",
+          description:
+            "The tags on orders, most used first (then A-Z), at most 100: suggestions for the tag editor.",
+          tags,
+          response: {
+            200: Type.Object({
+              items: Type.Array(Type.Object({ tag: Type.String(), orders: Type.Integer() })),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async () => ({ items: await orderTagsInUse(ctx.db) }),
+    );
+
+    app.put(
+      "/orders/:id/tags",
+      {
+        config: { permission: "orders:write" },
+        schema: {
+          summary: "Set an order's tags",
+          description:
+            `Replaces the order's staff tags. Each is trimmed and lower-cased, then 1-${maxTagLength} letters, digits, ` +
+            `spaces, "-" or "_"; duplicates are dropped; at most ${maxTags}. Send \`If-Match\` with the order's ` +
+            "version (its ETag): when someone changed the order since, nothing is saved and the answer is 409 " +
+            "STALE_VERSION. A change bumps `version`. Audited with the tags before and after. Errors: 400 naming " +
+            "`tags[i]`, 404 ORDER_NOT_FOUND, 409 STALE_VERSION.",
+          tags,
+          params: Id,
+          headers: IfMatchHeaders,
+          body: Type.Object(
+            { tags: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: AdminOrderSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const orderId = request.params.id;
+        const expected = expectedVersion(request.headers);
+        const { before, order } = await setOrderTags(ctx.db, orderId, request.body.tags, expected);
+        const changes = changedFields({ tags: before }, { tags: order.tags });
+        if (Object.keys(changes).length > 0)
+          await audit(request, "order.tags.set", orderId, { changes, version: order.version });
+        const dto = await adminOrderDto(ctx, orderId);
+        reply.header("etag", etagOf(dto.version)).header("cache-control", "no-store");
+        return dto;
+      },
+    );
+
+    const NoteList = Type.Object({ items: Type.Array(OrderNoteSchema) });
+
+    app.get(
+      "/orders/:id/notes",
+      {
+        config: { permission: "orders:read" },
+        schema: {
+          summary: "An order's notes",
+          description:
+            "Internal staff notes, newest first, with their authors' names. Shoppers never see them. Errors: 404 ORDER_NOT_FOUND.",
+          tags,
+          params: Id,
+          response: { 200: NoteList, ...errors },
+        },
+      },
+      async (request, reply) => {
+        reply.header("cache-control", "no-store");
+        return { items: await orderNotesOf(ctx.db, request.params.id) };
+      },
+    );
+
+    app.post(
+      "/orders/:id/notes",
+      {
+        config: { permission: "orders:write" },
+        schema: {
+          summary: "Add a note to an order",
+          description:
+            "Internal: only staff see notes. `body` is trimmed, 1-5000 characters. Answers the order's notes, newest " +
+            "first. Audited. Errors: 400 (field `body`), 404 ORDER_NOT_FOUND.",
+          tags,
+          params: Id,
+          body: Type.Object(
+            { body: Type.String({ minLength: 1, maxLength: 5000 }) },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Object({ id: Type.String(), ...NoteList.properties }), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const orderId = request.params.id;
+        const id = await ctx.db.transaction(async (tx) => {
+          const noteId = await addOrderNote(tx, orderId, request.staff?.userId ?? null, request.body.body);
+          await recordStaffAction(tx, request, {
+            action: "order.note.add",
+            targetType: "order",
+            targetId: orderId,
+            metadata: { noteId, changes: changedFields(null, { note: request.body.body.trim() }) },
+          });
+          return noteId;
+        });
+        return reply.status(201).send({ id, items: await orderNotesOf(ctx.db, orderId) });
+      },
+    );
+
+    app.delete(
+      "/orders/:id/notes/:noteId",
+      {
+        config: { permission: "orders:write" },
+        schema: {
+          summary: "Delete a note of an order",
+          description:
+            "Answers the notes left, newest first. Audited with what the note said. Errors: 404 ORDER_NOT_FOUND, NOTE_NOT_FOUND.",
+          tags,
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), noteId: Type.String({ maxLength: 64 }) }),
+          response: { 200: NoteList, ...errors },
+        },
+      },
+      async (request) => {
+        const { id: orderId, noteId } = request.params;
+        await ctx.db.transaction(async (tx) => {
+          const body = await deleteOrderNote(tx, orderId, noteId);
+          await recordStaffAction(tx, request, {
+            action: "order.note.delete",
+            targetType: "order",
+            targetId: orderId,
+            metadata: { noteId, changes: changedFields({ note: body }, null) },
+          });
+        });
+        return { items: await orderNotesOf(ctx.db, orderId) };
       },
     );
 
@@ -91,7 +254,11 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
           response: { 200: AdminOrderSchema, ...errors },
         },
       },
-      async (request) => adminOrderDto(ctx, request.params.id),
+      async (request, reply) => {
+        const dto = await adminOrderDto(ctx, request.params.id);
+        reply.header("etag", etagOf(dto.version)).header("cache-control", "no-store");
+        return dto;
+      },
     );
 
     app.post(
@@ -126,9 +293,11 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
       {
         config: { permission: "orders:refund" },
         schema: {
-          summary: "Refund an order",
+          summary: "Refund an order (an amount, or items with a restock choice)",
           description:
-            "Full or partial, in minor units of the order currency, never more than captured (422 REFUND_EXCEEDS_CAPTURED). Send an Idempotency-Key: the same key returns the same refund. 502 REFUND_FAILED when the provider refuses.",
+            "Minor units of the order currency. Either `amount` alone (full or partial), or `lines` (units of order lines, each with `restock`) and/or `shipping`: the amount is then computed — each line's total (after its discount, with its tax) split over its units by largest remainder, so refunding every unit gives back exactly the line total, plus the shipping — and an `amount` sent with them may lower it, never raise it. " +
+            "`restock: true` puts the units back once the provider confirms: unshipped units release their reservation, shipped ones go back on hand with a `restock` ledger entry. Never more than captured (422 REFUND_EXCEEDS_CAPTURED). " +
+            "Send an Idempotency-Key: the same key returns the same refund. Errors: 400 naming the field (`amount`, `lines[i].lineId`, `lines[i].quantity` above quantity − refundedQuantity, `shipping`), 404 ORDER_NOT_FOUND, 422 NOTHING_TO_REFUND, 502 REFUND_FAILED when the provider refuses (nothing else changes), 503 REFUND_PENDING.",
           tags,
           params: Id,
           headers: Type.Object({
@@ -136,7 +305,28 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
           }),
           body: Type.Object(
             {
-              amount: Type.Integer({ minimum: 1, description: "Minor units" }),
+              amount: Type.Optional(
+                Type.Integer({
+                  minimum: 1,
+                  description: "Minor units; required without `lines` and `shipping`",
+                }),
+              ),
+              lines: Type.Optional(
+                Type.Array(
+                  Type.Object(
+                    {
+                      lineId: Type.String({ maxLength: 64 }),
+                      quantity: Type.Integer({ description: "Units of the line to refund" }),
+                      restock: Type.Boolean({ description: "Put these units back in stock" }),
+                    },
+                    { additionalProperties: false },
+                  ),
+                  { maxItems: 500 },
+                ),
+              ),
+              shipping: Type.Optional(
+                Type.Integer({ minimum: 0, description: "Shipping to give back, minor units" }),
+              ),
               reason: Type.Union(refundReasons.map((r) => Type.Literal(r))),
               note: Type.Optional(Type.String({ maxLength: 1000 })),
             },
@@ -146,19 +336,26 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
         },
       },
       async (request) => {
-        const refund = await refundOrder(ctx, request.params.id, {
+        const orderId = request.params.id;
+        const before = await refundAuditSnapshot(orderId);
+        const refund = await refundOrder(ctx, orderId, {
           amount: request.body.amount,
+          lines: request.body.lines,
+          shipping: request.body.shipping,
           reason: request.body.reason as RefundReason,
           note: request.body.note,
           actor: `staff:${request.staff!.userId}`,
           requestKey: request.headers["idempotency-key"] ?? null,
         });
-        await audit(request, "order.refund", request.params.id, {
+        await audit(request, "order.refund", orderId, {
           refundId: refund.id,
           amount: refund.amount,
           reason: refund.reason,
+          lines: refund.lines,
+          shipping: request.body.shipping ?? 0,
+          changes: changedFields(before, await refundAuditSnapshot(orderId)),
         });
-        return adminOrderDto(ctx, request.params.id);
+        return adminOrderDto(ctx, orderId);
       },
     );
 
@@ -245,7 +442,12 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
             "payment.captured",
             `Payment of ${payment.amount} received (${payment.provider})`,
             actor,
-            { paymentId: payment.id },
+            {
+              paymentId: payment.id,
+              amount: payment.amount,
+              currency: order.currency,
+              provider: payment.provider,
+            },
           );
           await enqueue(tx, "order.paid", { orderId, amount: payment.amount });
         });

@@ -45,6 +45,7 @@ export async function cancelOrder(
     const released = await releaseReservations(tx, orderId);
     await releaseCoupons(tx, orderId);
     await addOrderEvent(tx, orderId, "order.cancelled", `Order cancelled: ${input.reason}`, input.actor, {
+      reason: input.reason,
       unitsReleased: released,
     });
     await enqueue(tx, "order.cancelled", { orderId });

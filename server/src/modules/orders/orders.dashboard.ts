@@ -4,7 +4,7 @@ import { orders, returns } from "./orders.schema.ts";
 
 /** What the admin home shows about orders. Amounts in minor units per ISO 4217 currency. */
 export interface OrderDashboardFigures {
-  /** Orders placed since `since` (any status but cancelled). */
+  /** Orders placed since `since` (any status but cancelled, unpaid or declined at checkout). */
   ordersSince: number;
   /** Their totals, per currency. */
   salesSince: { amount: number; currency: string }[];
@@ -25,7 +25,8 @@ export async function orderDashboardFigures(db: Db, since: Date): Promise<OrderD
     queryRows<{ currency: string; n: number; total: string | number }>(
       db,
       sql`select currency, count(*)::int as n, sum(total) as total from ${orders}
-        where placed_at >= ${since} and status not in ('cancelled', 'pending_payment') group by currency`,
+        where placed_at >= ${since} and status not in ('cancelled', 'pending_payment', 'payment_failed')
+        group by currency`,
     ),
     queryRows<{ status: string; n: number }>(
       db,
@@ -48,7 +49,7 @@ export async function orderDashboardFigures(db: Db, since: Date): Promise<OrderD
 }
 
 /**
- * Orders (not cancelled) that a promotion applied to, and the discount it gave on them per currency
+ * Orders (not cancelled, nor declined at checkout) that a promotion applied to, and the discount it gave on them per currency
  * (minor units), from the promotion snapshots orders keep. For the staff promotion page
  * (pricing's `PromotionOrderStats`).
  */
@@ -60,7 +61,7 @@ export async function promotionUsage(
     db,
     sql`select o.currency, count(distinct o.id)::int as n, coalesce(sum((p.value->>'amount')::bigint), 0) as amount
       from ${orders} o cross join lateral jsonb_array_elements(o.promotions) p
-      where p.value->>'id' = ${promotionId} and o.status <> 'cancelled'
+      where p.value->>'id' = ${promotionId} and o.status not in ('cancelled', 'payment_failed')
       group by o.currency order by o.currency`,
   );
   return {

@@ -5,6 +5,7 @@ import { type Block, layout, type RenderedMail } from "../../platform/mail-templ
 import { formatMoney } from "../../platform/money.ts";
 import type { OutboxDispatcher } from "../../platform/outbox.ts";
 import { refundsOfOrder } from "../payments/index.ts";
+import { isPickupOrder } from "./orders.pickup.ts";
 import {
   type FulfillmentRow,
   findOrder,
@@ -67,11 +68,16 @@ export function orderConfirmationEmail(
   const name = order.shippingAddress?.firstName ?? order.billingAddress?.firstName ?? "there";
   const address = addressText(order);
   const url = orderUrl(config, order);
+  const pickupAt = isPickupOrder(order) ? pickupPlace(order) : null;
   return layout(config.storeName, `Order ${order.number} confirmed`, [
     { p: `Hello ${name},` },
-    { p: `Thank you for your order. We received order ${order.number} and will let you know when it ships.` },
+    {
+      p: pickupAt
+        ? `Thank you for your order. We received order ${order.number} and will e-mail you when it is ready to collect.`
+        : `Thank you for your order. We received order ${order.number} and will let you know when it ships.`,
+    },
     ...orderRows(order, lines),
-    ...(address ? [{ p: `Delivery to: ${address}` }] : []),
+    ...(pickupAt ? [{ p: `Pickup at: ${pickupAt}` }] : address ? [{ p: `Delivery to: ${address}` }] : []),
     ...(order.promotions.length
       ? [{ small: `Promotions: ${order.promotions.map((p) => p.name).join("; ")}` }]
       : []),
@@ -110,6 +116,36 @@ export function orderShippedEmail(
     ...(shipment.trackingNumber ? [{ p: `Tracking number: ${shipment.trackingNumber}` }] : []),
     ...(shipment.trackingUrl ? [{ button: { label: "Track your parcel", url: shipment.trackingUrl } }] : []),
     { small: `Order details: ${orderUrl(config, order)}` },
+  ]);
+}
+
+function pickupPlace(order: OrderRow): string {
+  return order.shippingMethod?.pickupAddress ?? order.shippingMethod?.name ?? "our shop";
+}
+
+/** "Ready for pickup": what is waiting, where, and to bring the order number. */
+export function orderReadyForPickupEmail(
+  config: Pick<Config, "storeName" | "publicUrl">,
+  order: OrderRow,
+  lines: OrderLineRow[],
+): RenderedMail {
+  return layout(config.storeName, `Order ${order.number} is ready for pickup`, [
+    { p: `Your order ${order.number} is ready to collect.` },
+    { rows: lines.filter((l) => l.requiresShipping).map((l) => ({ label: lineLabel(l), value: "" })) },
+    { p: `Pickup at: ${pickupPlace(order)}` },
+    { p: `Please bring the order number (${order.number}) or this e-mail.` },
+    { button: { label: "View your order", url: orderUrl(config, order) } },
+  ]);
+}
+
+/** "Collected": the receipt once the shopper picked the order up. */
+export function orderPickedUpEmail(
+  config: Pick<Config, "storeName" | "publicUrl">,
+  order: OrderRow,
+): RenderedMail {
+  return layout(config.storeName, `Order ${order.number} collected`, [
+    { p: `You collected order ${order.number}. Thank you, we hope you enjoy it.` },
+    { button: { label: "View your order", url: orderUrl(config, order) } },
   ]);
 }
 
@@ -191,7 +227,7 @@ export function returnUpdateEmail(
 /**
  * Sends the order e-mails from outbox events (after commit, retried; the event id is the Message-ID,
  * so a retried delivery is recognisable): placed -> confirmation, shipped -> tracking, refunded,
- * cancelled, delivered.
+ * cancelled, delivered; for pickup orders ready_for_pickup -> where to collect, picked_up -> receipt.
  */
 export function registerOrderEmails(
   dispatcher: OutboxDispatcher,
@@ -222,7 +258,8 @@ export function registerOrderEmails(
   dispatcher.on("order.cancelled", async (event) => {
     const { orderId } = event.payload as { orderId: string };
     const order = await findOrder(db, orderId);
-    if (!order) return;
+    // A declined checkout (payment_failed) was never an order the shop took: no cancellation e-mail.
+    if (!order || order.status === "payment_failed") return;
     await send(event.id, order, orderCancelledEmail(config, order));
   });
   for (const topic of Object.keys(returnMessages)) {
@@ -234,6 +271,16 @@ export function registerOrderEmails(
       if (rma) await send(event.id, order, returnUpdateEmail(config, order, rma, topic));
     });
   }
+  dispatcher.on("order.ready_for_pickup", async (event) => {
+    const { orderId } = event.payload as { orderId: string };
+    const { order, lines } = await getOrderAndLines(db, orderId);
+    await send(event.id, order, orderReadyForPickupEmail(config, order, lines));
+  });
+  dispatcher.on("order.picked_up", async (event) => {
+    const { orderId } = event.payload as { orderId: string };
+    const order = await findOrder(db, orderId);
+    if (order) await send(event.id, order, orderPickedUpEmail(config, order));
+  });
   dispatcher.on("order.delivered", async (event) => {
     const { orderId } = event.payload as { orderId: string };
     const order = await findOrder(db, orderId);

@@ -3,6 +3,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, ValidationError } from "../../platform/errors.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import { fulfilReservedStock } from "../inventory/index.ts";
+import { isPickupOrder } from "./orders.pickup.ts";
 import {
   addFulfilledQuantities,
   addOrderEvent,
@@ -46,7 +47,7 @@ export interface FulfilInput {
  * drop); the order becomes `partially_shipped` or `shipped`; `order.shipped` (e-mail with tracking)
  * goes to the outbox.
  * @throws ValidationError (lines, carrier), AppError 409 ORDER_NOT_SHIPPABLE for an unpaid, cancelled
- *   or already shipped order.
+ *   or already shipped order, 409 PICKUP_ORDER for an order the customer collects (see orders.pickup.ts).
  */
 export async function fulfilOrder(
   ctx: AppContext,
@@ -58,6 +59,12 @@ export async function fulfilOrder(
     throw new ValidationError([{ field: "carrier", message: "name the carrier, e.g. ups" }]);
   return ctx.db.transaction(async (tx) => {
     const order = await lockOrder(tx, orderId);
+    if (isPickupOrder(order))
+      throw new AppError(
+        409,
+        "PICKUP_ORDER",
+        "The customer collects this order: mark it ready for pickup instead of shipping it.",
+      );
     if (!["processing", "partially_shipped"].includes(order.status)) {
       throw new AppError(
         409,

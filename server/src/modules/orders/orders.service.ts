@@ -31,6 +31,7 @@ import {
   returns,
   type ShipmentStatus,
 } from "./orders.schema.ts";
+import { notPlacedStatuses } from "./orders.statuses.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLineItems.$inferSelect;
@@ -408,7 +409,10 @@ export async function findOrderByNumberAndEmail(
   return row ?? null;
 }
 
-/** An account's orders, newest first, keyset-paginated by (placedAt, id). */
+/**
+ * An account's orders, newest first, keyset-paginated by (placedAt, id). Declined checkouts
+ * (`payment_failed`) are not orders the shop took: they are left out.
+ */
 export async function listOrdersOfUser(
   db: Db,
   userId: string,
@@ -421,6 +425,7 @@ export async function listOrdersOfUser(
     .where(
       and(
         eq(orders.userId, userId),
+        sql`${orders.status} <> all(${sql.param([...notPlacedStatuses])}::text[])`,
         before ? sql`(${orders.placedAt}, ${orders.id}) < (${before.placedAt}, ${before.id})` : undefined,
       ),
     )
@@ -515,6 +520,9 @@ const shipmentRank: Record<ShipmentStatus, number> = {
   failed: 4,
   returned: 5,
   delivered: 6,
+  // Pickups never come from a carrier's feed; ranked for completeness.
+  ready_for_pickup: 1,
+  picked_up: 6,
 };
 
 /**
@@ -557,12 +565,19 @@ export async function findIdempotencyKey(
 
 /** Filters of the staff order list. */
 export interface OrderListFilter {
+  /** One status; without it, every status but the declined checkouts (`payment_failed`). */
   status?: OrderStatus;
   /** Order number, or part of the customer's e-mail. */
   q?: string;
+  /** A staff tag (normalised, see platform/tags.ts): orders carrying it. */
+  tag?: string;
 }
 
-/** Orders for staff, newest first, keyset-paginated by (placedAt, id). */
+/**
+ * Orders for staff, newest first, keyset-paginated by (placedAt, id). Declined checkouts
+ * (`payment_failed`) are listed only when that status is asked for. The tag filter is a jsonb
+ * containment (`tags @> '["vip"]'`) answered by the GIN index `orders_tags_idx`.
+ */
 export async function listOrders(
   db: Db,
   filter: OrderListFilter,
@@ -575,7 +590,10 @@ export async function listOrders(
     .from(orders)
     .where(
       and(
-        filter.status ? eq(orders.status, filter.status) : undefined,
+        filter.status
+          ? eq(orders.status, filter.status)
+          : sql`${orders.status} <> all(${sql.param([...notPlacedStatuses])}::text[])`,
+        filter.tag ? sql`${orders.tags} @> ${JSON.stringify([filter.tag])}::jsonb` : undefined,
         q
           ? sql`(${orders.number} = ${q} or ${orders.email} like ${`%${q.replace(/[%_\\]/g, "\\$&")}%`})`
           : undefined,

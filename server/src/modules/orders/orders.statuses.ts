@@ -2,10 +2,17 @@ import { Type } from "typebox";
 
 /** The statuses of orders and shipments (values stored in the orders tables and answered by the API). */
 
+/**
+ * `payment_failed`: a checkout whose payment attempt failed or was declined (WooCommerce's "Failed":
+ * "payment failed or was declined (unpaid)"). Its stock and coupons went back and the shopper may try
+ * again; it is not an order the shop took, so lists and figures leave it out unless asked for.
+ */
 export const orderStatuses = [
   "pending_payment",
+  "payment_failed",
   "on_hold",
   "processing",
+  "ready_for_pickup",
   "partially_shipped",
   "shipped",
   "delivered",
@@ -15,6 +22,9 @@ export const orderStatuses = [
 ] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
+/** Statuses of checkouts that never became orders (declined payments): hidden from order lists and figures. */
+export const notPlacedStatuses: readonly OrderStatus[] = ["payment_failed"];
+
 export const shipmentStatuses = [
   "pending",
   "shipped",
@@ -23,6 +33,8 @@ export const shipmentStatuses = [
   "delivered",
   "failed",
   "returned",
+  "ready_for_pickup",
+  "picked_up",
 ] as const;
 export type ShipmentStatus = (typeof shipmentStatuses)[number];
 

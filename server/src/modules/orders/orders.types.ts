@@ -55,8 +55,11 @@ export const OrderPaymentSchema = Type.Object({
 });
 
 export const OrderTimelineEntrySchema = Type.Object({
-  type: Type.String(),
-  message: Type.String(),
+  type: Type.String({ description: "What happened, e.g. order.placed, payment.captured, order.shipped" }),
+  message: Type.String({
+    description:
+      'In plain language with money in the order currency, e.g. "Payment of $136.00 captured by Stripe"',
+  }),
   at: Type.String({ format: "date-time" }),
 });
 
@@ -134,8 +137,24 @@ export const OrderSummarySchema = Type.Object({
   placedAt: Type.String({ format: "date-time" }),
 });
 
+/** A row of the staff order list: the summary plus the staff tags (never shown to the shopper). */
+export const AdminOrderSummarySchema = Type.Object({
+  ...OrderSummarySchema.properties,
+  tags: Type.Array(Type.String(), { description: "Staff labels, lower case" }),
+});
+
+/** A staff note on an order (internal: the shopper's API never answers notes). */
+export const OrderNoteSchema = Type.Object({
+  id: Type.String(),
+  body: Type.String(),
+  authorId: Nullable(Type.String()),
+  authorName: Nullable(Type.String({ description: "The author's name; null when the account is gone" })),
+  createdAt: Type.String({ format: "date-time" }),
+});
+
 export type OrderDto = Static<typeof OrderSchema>;
 export type OrderSummaryDto = Static<typeof OrderSummarySchema>;
+export type AdminOrderSummaryDto = Static<typeof AdminOrderSummarySchema>;
 
 /** An order as staff see it: everything the shopper sees plus payments, refunds, disputes, parcels and the full timeline. */
 const { timeline: _shopperTimeline, ...orderProperties } = OrderSchema.properties;
@@ -201,10 +220,20 @@ export const AdminOrderSchema = Type.Object({
     ),
     timeline: Type.Array(
       Type.Object({
-        type: Type.String(),
-        message: Type.String(),
-        actor: Type.String(),
-        data: Type.Record(Type.String(), Type.Unknown()),
+        type: Type.String({ description: "What happened, e.g. order.placed, payment.captured" }),
+        message: Type.String({
+          description:
+            'In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text',
+        }),
+        actor: Type.String({
+          description: '"system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>"',
+        }),
+        actorName: Type.String({
+          description: 'Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System"',
+        }),
+        data: Type.Record(Type.String(), Type.Unknown(), {
+          description: "The stored facts; amounts in minor units of the order currency",
+        }),
         at: Type.String({ format: "date-time" }),
       }),
     ),

@@ -4,7 +4,9 @@ import { ValidationError } from "../../platform/errors.ts";
 import { thumbnailUrls } from "../catalog/index.ts";
 import { disputesOfOrder, type PaymentRow, paymentsOfOrder, refundsOfOrder } from "../payments/index.ts";
 import { downloadLinks } from "./orders.downloads.ts";
+import { staffNames } from "./orders.notes.ts";
 import {
+  type FulfillmentRow,
   fulfillmentsOfOrder,
   getOrderWithLines,
   itemCounts,
@@ -14,15 +16,20 @@ import {
   type ReturnRow,
   returnsOfOrder,
 } from "./orders.service.ts";
-import type { AdminOrderDto, OrderDto, OrderSummaryDto } from "./orders.types.ts";
+import { renderOrderEvent, type TimelineAudience } from "./orders.timeline.ts";
+import type { AdminOrderDto, AdminOrderSummaryDto, OrderDto, OrderSummaryDto } from "./orders.types.ts";
 
 /** Timeline entries a shopper sees (staff notes and internal steps stay in the admin). */
 const publicEvents = new Set([
   "order.placed",
   "payment.captured",
   "payment.authorized",
+  "order.payment_failed",
   "order.cancelled",
   "order.shipped",
+  "order.ready_for_pickup",
+  "order.picked_up",
+  "order.edited",
   "order.delivered",
   "order.refunded",
   "return.requested",
@@ -43,6 +50,36 @@ export interface OrderParts {
   returns: ReturnRow[];
   /** Thumbnail URL by image id, when the caller has them (else they are looked up). */
   thumbnails?: Map<string, string>;
+  /** The order's parcels, when the caller has them (else looked up when the timeline needs them). */
+  fulfillments?: FulfillmentRow[];
+}
+
+/**
+ * The timeline of an order in plain language for `audience` (see orders.timeline.ts), oldest first.
+ * Staff entries name staff members; the parcels are read only when an entry needs them.
+ */
+async function renderTimeline(
+  db: Db,
+  parts: OrderParts,
+  events: OrderEventRow[],
+  audience: TimelineAudience,
+  disputes?: ReadonlyMap<string, { reason: string }>,
+) {
+  const { order } = parts;
+  const needsParcels = events.some((e) => e.type === "order.shipped" || e.type.startsWith("shipment."));
+  const parcels = parts.fulfillments ?? (needsParcels ? await fulfillmentsOfOrder(db, order.id) : []);
+  const staffIds = events.filter((e) => e.actor.startsWith("staff:")).map((e) => e.actor.slice(6));
+  const names = audience === "staff" && staffIds.length > 0 ? await staffNames(db, staffIds) : undefined;
+  const ctx = {
+    audience,
+    currency: order.currency,
+    orderNumber: order.number,
+    staffNames: names,
+    fulfillments: new Map(parcels.map((f) => [f.id, f])),
+    returns: new Map(parts.returns.map((r) => [r.id, r])),
+    disputes,
+  };
+  return events.map((e) => ({ event: e, ...renderOrderEvent(e, ctx) }));
 }
 
 /** Reads an order's parts. @throws NotFoundError ORDER_NOT_FOUND */
@@ -148,22 +185,31 @@ export async function orderDto(ctx: AppContext, from: string | OrderParts): Prom
       refundAmount: r.refundAmount,
       createdAt: r.createdAt.toISOString(),
     })),
-    timeline: events
-      .filter((e) => publicEvents.has(e.type))
-      .map((e) => ({ type: e.type, message: e.message, at: e.createdAt.toISOString() })),
+    timeline: (
+      await renderTimeline(
+        db,
+        parts,
+        events.filter((e) => publicEvents.has(e.type)),
+        "shopper",
+      )
+    ).map(({ event, message }) => ({ type: event.type, message, at: event.createdAt.toISOString() })),
   };
 }
 
 /** An order with everything staff need: payments, refunds, disputes, parcels and the full timeline. */
 export async function adminOrderDto(ctx: AppContext, orderId: string): Promise<AdminOrderDto> {
   const db = ctx.db;
-  const [base, { order, events }, payments, refunds, disputes, parcels] = await Promise.all([
-    orderDto(ctx, orderId),
-    getOrderWithLines(db, orderId),
-    paymentsOfOrder(db, orderId),
+  const [loaded, refunds, disputes, parcels] = await Promise.all([
+    loadOrderParts(db, orderId),
     refundsOfOrder(db, orderId),
     disputesOfOrder(db, orderId),
     fulfillmentsOfOrder(db, orderId),
+  ]);
+  const parts = { ...loaded, fulfillments: parcels };
+  const { order, events, payments } = parts;
+  const [base, timeline] = await Promise.all([
+    orderDto(ctx, parts),
+    renderTimeline(db, parts, events, "staff", new Map(disputes.map((d) => [d.reference, d]))),
   ]);
   const { timeline: _public, ...rest } = base;
   return {
@@ -213,10 +259,11 @@ export async function adminOrderDto(ctx: AppContext, orderId: string): Promise<A
       shippedAt: f.shippedAt?.toISOString() ?? null,
       deliveredAt: f.deliveredAt?.toISOString() ?? null,
     })),
-    timeline: events.map((e) => ({
+    timeline: timeline.map(({ event: e, message, actorName }) => ({
       type: e.type,
-      message: e.message,
+      message,
       actor: e.actor,
+      actorName,
       data: e.data,
       at: e.createdAt.toISOString(),
     })),
@@ -275,4 +322,15 @@ export async function orderSummaryPage(
         ? Buffer.from(`${last.placedAt.toISOString()}|${last.id}`).toString("base64url")
         : null,
   };
+}
+
+/** `orderSummaryPage` for staff: each summary also answers the order's tags. */
+export async function adminOrderSummaryPage(
+  db: Db,
+  rows: OrderRow[],
+  limit: number,
+): Promise<{ items: AdminOrderSummaryDto[]; nextCursor: string | null }> {
+  const page = await orderSummaryPage(db, rows, limit);
+  const tags = new Map(rows.map((o) => [o.id, o.tags]));
+  return { ...page, items: page.items.map((o) => ({ ...o, tags: tags.get(o.id) ?? [] })) };
 }

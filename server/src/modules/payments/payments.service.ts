@@ -338,6 +338,8 @@ export async function startRefund(
     requestKey: string | null;
     status?: RefundStatus;
     reference?: string | null;
+    /** The order lines a per-item refund is for, and whether their units go back to stock. */
+    lines?: { lineId: string; quantity: number; restock: boolean }[];
   },
 ): Promise<RefundRow> {
   const [updated] = await tx
@@ -374,6 +376,7 @@ export async function startRefund(
       provider: payment.provider,
       actor: input.actor,
       requestKey: input.requestKey,
+      lines: (input.lines ?? []).map(({ lineId, quantity, restock }) => ({ lineId, quantity, restock })),
     })
     .returning();
   return row!;
