@@ -41,6 +41,7 @@ import {
 import {
   adminOrderDocumentRoutes,
   adminOrderEditRoutes,
+  adminOrderPickupRoutes,
   adminOrderRoutes,
   promotionUsage,
   registerOrderEmails,
@@ -48,7 +49,12 @@ import {
   storeOrderRoutes,
 } from "./modules/orders/index.ts";
 import { adminPaymentSettingsRoutes, paymentProvidersFor } from "./modules/payments/index.ts";
-import { adminPriceListRoutes, adminPromotionRoutes, adminSettingsRoutes } from "./modules/pricing/index.ts";
+import {
+  adminPriceListRoutes,
+  adminPromotionRoutes,
+  adminSettingsRoutes,
+  usesOfCustomerGroup,
+} from "./modules/pricing/index.ts";
 import { recommendationRoutes } from "./modules/recommendations/index.ts";
 import { adminReviewRoutes, storeReviewRoutes } from "./modules/reviews/index.ts";
 import { adminSearchRoutes, createSearchRuntime, storeSearchRoutes } from "./modules/search/index.ts";
@@ -382,6 +388,7 @@ export async function buildApp(
       await admin.register(adminVendorRoutes(auth, ctx.db));
       await admin.register(adminOrderRoutes(ctx));
       await admin.register(adminOrderEditRoutes(ctx));
+      await admin.register(adminOrderPickupRoutes(ctx));
       await admin.register(adminOrderDocumentRoutes(ctx));
       await admin.register(adminPriceListRoutes(ctx));
       await admin.register(adminInventoryRoutes(ctx));
@@ -396,7 +403,8 @@ export async function buildApp(
       await admin.register(adminContentRoutes(ctx));
       await admin.register(adminTransferRoutes(ctx));
       await admin.register(adminCustomerRoutes(ctx));
-      await admin.register(adminCustomerGroupRoutes(ctx.db));
+      // Pricing (above customers) answers which price lists and promotions target a group.
+      await admin.register(adminCustomerGroupRoutes(ctx.db, { usesOfCustomerGroup }));
       await admin.register(adminDashboardRoutes(ctx));
     },
     { prefix: "/api/admin" },

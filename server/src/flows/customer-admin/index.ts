@@ -1,24 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { sql } from "drizzle-orm";
 import { Type } from "typebox";
-import { recordStaffAction } from "../../modules/audit/index.ts";
+import { type AuditedRequest, changedFields, recordStaffAction } from "../../modules/audit/index.ts";
 import {
   type AuthContext,
   activeSessionsOf,
+  addCustomerTag,
   addNote,
   assertCustomer,
+  customerTags,
   deleteNote,
   endSessionsOf,
   getProfile,
   listAddresses,
   listCustomersForStaff,
   notesOf,
+  removeCustomerTag,
+  type TagChange,
 } from "../../modules/customers/index.ts";
 import { hasOrderedCondition, orderStatsOfUsers, recentOrdersOfUser } from "../../modules/orders/index.ts";
 import { reviewsPersonalData } from "../../modules/reviews/index.ts";
 import { wishlistsPersonalData } from "../../modules/wishlists/index.ts";
+import type { Db } from "../../platform/db.ts";
 import { MoneySchema } from "../../platform/money.schema.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
+import { maxTagLength, maxTags, normaliseTag } from "../../platform/tags.ts";
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([Type.Null(), schema]);
 
@@ -28,12 +34,15 @@ const StatsFields = {
   lastOrderAt: Nullable(Type.String({ format: "date-time" })),
 };
 
+const TagsSchema = Type.Array(Type.String(), { description: "Staff labels, lower case" });
+
 const CustomerRowSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   email: Type.String(),
   emailVerified: Type.Boolean(),
   marketingConsent: Type.Boolean(),
+  tags: TagsSchema,
   createdAt: Type.String({ format: "date-time" }),
   ...StatsFields,
 });
@@ -47,6 +56,7 @@ const CustomerDetailSchema = Type.Object({
   phone: Nullable(Type.String()),
   marketingConsent: Type.Boolean(),
   marketingConsentAt: Nullable(Type.String({ format: "date-time" })),
+  tags: TagsSchema,
   ...StatsFields,
   addresses: Type.Array(Type.Record(Type.String(), Type.Unknown())),
   orders: Type.Array(
@@ -92,10 +102,28 @@ const CustomerDetailSchema = Type.Object({
 
 const emptyStats = { ordersCount: 0, totalSpent: [], lastOrderAt: null };
 
+/** Audits a change of a customer's tags (nothing when the tags did not change). */
+async function auditTags(
+  request: AuditedRequest,
+  customerId: string,
+  action: string,
+  change: TagChange,
+  db: Db,
+): Promise<void> {
+  const changes = changedFields({ tags: change.before }, { tags: change.after });
+  if (Object.keys(changes).length === 0) return;
+  await recordStaffAction(db, request, {
+    action,
+    targetType: "customer",
+    targetId: customerId,
+    metadata: { changes },
+  });
+}
+
 /**
  * Staff customer API under /api/admin: the customer list (search, filters, keyset pages, order
- * figures), a customer's whole picture (profile, addresses, orders, reviews, wishlists, notes,
- * sessions), notes, a password-reset e-mail, signing out everywhere. Reads need customers:read,
+ * figures, tag filter), a customer's whole picture (profile, tags, addresses, orders, reviews,
+ * wishlists, notes, sessions), notes, tags, a password-reset e-mail, signing out everywhere. Reads need customers:read,
  * changes customers:write; every change is audited. (GDPR export and erasure: flows/gdpr.)
  * Lives in a flow because it joins accounts with orders, reviews and wishlists.
  */
@@ -113,7 +141,8 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
           summary: "List customers",
           description:
             "Every account, newest first unless sorted otherwise, `limit` per page (pass `nextCursor` as `cursor`). " +
-            "Filters: `q` (part of the name or e-mail), marketing consent, verified e-mail, has ordered. Order figures " +
+            "Filters: `q` (part of the name or e-mail), marketing consent, verified e-mail, has ordered, `tag` (a " +
+            "staff tag, normalised: trimmed, lower case). Order figures " +
             "count paid orders that were not cancelled or wholly refunded. Errors: 400 naming the field.",
           tags,
           querystring: Type.Object(
@@ -122,6 +151,7 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
               marketingConsent: Type.Optional(Type.Boolean()),
               emailVerified: Type.Optional(Type.Boolean()),
               hasOrdered: Type.Optional(Type.Boolean()),
+              tag: Type.Optional(Type.String({ maxLength: 100 })),
               sort: Type.Union(
                 [
                   Type.Literal("-created"),
@@ -140,7 +170,9 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
             200: Type.Object({
               items: Type.Array(CustomerRowSchema),
               nextCursor: Nullable(Type.String()),
-              total: Type.Integer(),
+              total: Type.Integer({
+                description: "Matching customers; counting stops at 10,001 (read it as “over 10,000”)",
+              }),
             }),
             ...errors,
           },
@@ -148,9 +180,10 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
       },
       async (request, reply) => {
         reply.header("cache-control", "no-store");
-        const { hasOrdered, ...query } = request.query;
+        const { hasOrdered, tag, ...query } = request.query;
         const page = await listCustomersForStaff(ctx.db, {
           ...query,
+          ...(tag !== undefined && { tag: normaliseTag(tag, "tag") }),
           ...(hasOrdered !== undefined && { extra: hasOrderedCondition(sql`u.id`, hasOrdered) }),
         });
         const stats = await orderStatsOfUsers(
@@ -168,7 +201,7 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
         schema: {
           summary: "Get a customer (staff)",
           description:
-            "Profile and consent, addresses, the 20 latest orders, reviews, wishlists, staff notes and active sessions. " +
+            "Profile and consent, staff tags, addresses, the 20 latest orders, reviews, wishlists, staff notes and active sessions. " +
             "Errors: 404 CUSTOMER_NOT_FOUND.",
           tags,
           params,
@@ -180,21 +213,24 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
         const id = request.params.id;
         const { email } = await assertCustomer(ctx.db, id);
         const subject = { userId: id, email };
-        const [profile, addresses, stats, orders, reviews, wishlists, notes, sessions] = await Promise.all([
-          getProfile(ctx.db, id),
-          listAddresses(ctx.db, id),
-          orderStatsOfUsers(ctx.db, [id]),
-          recentOrdersOfUser(ctx.db, id, 20),
-          reviewsPersonalData.export(ctx.db, subject),
-          wishlistsPersonalData.export(ctx.db, subject),
-          notesOf(ctx.db, id),
-          activeSessionsOf(ctx.db, id),
-        ]);
+        const [profile, tags, addresses, stats, orders, reviews, wishlists, notes, sessions] =
+          await Promise.all([
+            getProfile(ctx.db, id),
+            customerTags(ctx.db, id),
+            listAddresses(ctx.db, id),
+            orderStatsOfUsers(ctx.db, [id]),
+            recentOrdersOfUser(ctx.db, id, 20),
+            reviewsPersonalData.export(ctx.db, subject),
+            wishlistsPersonalData.export(ctx.db, subject),
+            notesOf(ctx.db, id),
+            activeSessionsOf(ctx.db, id),
+          ]);
         const reviewRows = (reviews.reviews ?? []) as Record<string, unknown>[];
         const lists = (wishlists.wishlists ?? []) as Record<string, unknown>[];
         const items = (wishlists.wishlist_items ?? []) as Record<string, unknown>[];
         return {
           ...profile,
+          tags,
           ...(stats.get(id) ?? emptyStats),
           addresses: addresses as unknown as Record<string, unknown>[],
           orders,
@@ -276,6 +312,57 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
           });
         });
         return reply.status(204).send(null);
+      },
+    );
+
+    const tagRule =
+      `Tags are trimmed and lower-cased, then 1-${maxTagLength} letters, digits, spaces, "-" or "_"; a customer ` +
+      `has at most ${maxTags}.`;
+    const TagsAnswer = Type.Object({ tags: TagsSchema });
+
+    app.post(
+      "/customers/:id/tags",
+      {
+        config: { permission: "customers:write" },
+        schema: {
+          summary: "Tag a customer",
+          description:
+            `Adds one staff tag, atomically (two staff adding different tags at once both keep theirs); a tag the ` +
+            `customer has already changes nothing. ${tagRule} Answers the customer's tags. Audited with the tags ` +
+            "before and after. Errors: 400 (field `tag`), 404 CUSTOMER_NOT_FOUND.",
+          tags,
+          params,
+          body: Type.Object({ tag: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+          response: { 200: TagsAnswer, ...errors },
+        },
+      },
+      async (request) => {
+        const id = request.params.id;
+        const change = await addCustomerTag(ctx.db, id, request.body.tag);
+        await auditTags(request, id, "customer.tag.add", change, ctx.db);
+        return { tags: change.after };
+      },
+    );
+
+    app.delete(
+      "/customers/:id/tags/:tag",
+      {
+        config: { permission: "customers:write" },
+        schema: {
+          summary: "Remove a tag from a customer",
+          description:
+            "Removes one staff tag, atomically; a tag the customer does not have changes nothing. Answers the " +
+            "customer's tags. Audited with the tags before and after. Errors: 400 (field `tag`), 404 CUSTOMER_NOT_FOUND.",
+          tags,
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), tag: Type.String({ maxLength: 200 }) }),
+          response: { 200: TagsAnswer, ...errors },
+        },
+      },
+      async (request) => {
+        const id = request.params.id;
+        const change = await removeCustomerTag(ctx.db, id, request.params.tag);
+        await auditTags(request, id, "customer.tag.remove", change, ctx.db);
+        return { tags: change.after };
       },
     );
 

@@ -6,11 +6,12 @@ import { AppError, NotFoundError, ValidationError } from "../../platform/errors.
 import { newId } from "../../platform/ids.ts";
 import { allColumns, mapRows, runSql, type SqlPart, updateSet } from "../../platform/statements.ts";
 import { getSaleVariants, type SaleVariant } from "../catalog/index.ts";
-import { validateAddress } from "../customers/index.ts";
+import { customerGroupIdsOf, validateAddress } from "../customers/index.ts";
 import { getAvailability, noStock } from "../inventory/index.ts";
 import {
   CouponError,
   getStoreSettings,
+  groupPricesOf,
   normaliseCouponCode,
   offeredCurrencies,
   type PricingResult,
@@ -131,30 +132,53 @@ async function checkQuantity(db: Db, variant: SaleVariant, quantity: number): Pr
 }
 
 /**
- * Variants on sale, priced in `currency`: the catalog's own price when the variant is priced in it,
- * else its price in that currency's active price list (explicit, never converted). A variant with
- * neither keeps its own currency, so callers see it is not for sale in `currency`.
+ * Variants on sale, priced in `currency` for a shopper in `customerGroupIds` ([] for a guest): the
+ * catalog's own price when the variant is priced in it, else its price in that currency's active
+ * general price list (explicit, never converted). Then, for a customer in groups with active price
+ * lists in `currency`, the lowest applicable price wins (Magento's customer-group pricing rule, see
+ * pricing's groupPricesOf): the lowest of the groups' prices replaces the general one when it is lower
+ * (the line is then not "on sale": the regular price stays the general one, so the saving shows), and
+ * prices a variant the general list does not. A variant with no price at all keeps its own currency,
+ * so callers see it is not for sale in `currency`.
  */
 export async function saleVariantsIn(
   db: Db,
   variantIds: string[],
   currency: string,
   now = new Date(),
+  customerGroupIds: string[] = [],
 ): Promise<Map<string, SaleVariant>> {
   const sale = await getSaleVariants(db, variantIds, now);
   const foreign = [...sale.values()].filter((v) => v.currency !== currency).map((v) => v.variantId);
-  if (foreign.length === 0) return sale;
-  const prices = await priceListPricesOf(db, currency, foreign);
+  const [prices, groupPrices] = await Promise.all([
+    priceListPricesOf(db, currency, foreign),
+    groupPricesOf(db, currency, [...sale.keys()], customerGroupIds),
+  ]);
   for (const id of foreign) {
     const amount = prices.get(id);
     if (amount === undefined) continue;
     sale.set(id, { ...sale.get(id)!, currency, unitPrice: amount, regularPrice: amount, onSale: false });
   }
+  for (const [id, amount] of groupPrices) {
+    const v = sale.get(id);
+    if (!v) continue;
+    if (v.currency !== currency) {
+      sale.set(id, { ...v, currency, unitPrice: amount, regularPrice: amount, onSale: false });
+    } else if (amount < v.unitPrice) {
+      sale.set(id, { ...v, unitPrice: amount, onSale: false });
+    }
+  }
   return sale;
 }
 
+/** The customer groups of the cart's account ([] for a guest cart): group promotions and prices. */
+function groupsOf(db: Db, cart: CartRow): Promise<string[]> {
+  return customerGroupIdsOf(db, cart.userId);
+}
+
 async function saleVariant(db: Db, cart: CartRow, variantId: string): Promise<SaleVariant> {
-  const variant = (await saleVariantsIn(db, [variantId], cart.currency)).get(variantId);
+  const groups = await groupsOf(db, cart);
+  const variant = (await saleVariantsIn(db, [variantId], cart.currency, new Date(), groups)).get(variantId);
   if (!variant?.isSellable) {
     throw new ValidationError([{ field: "variantId", message: `no variant "${variantId}" is for sale` }]);
   }
@@ -265,6 +289,8 @@ export async function setCartCurrency(db: Db, cart: CartRow, rawCurrency: string
     db,
     rows.map((r) => r.variantId),
     currency,
+    new Date(),
+    await groupsOf(db, cart),
   );
   const unpriced = rows.filter((r) => sale.get(r.variantId)?.currency !== currency);
   if (unpriced.length) {
@@ -499,13 +525,19 @@ export interface CartView {
   /** True when every line can be ordered as it is. */
   isCheckoutReady: boolean;
   pricing: PricingResult;
+  /**
+   * The customer groups the cart was priced for (sorted; [] for a guest): the checkout re-checks them
+   * in the order's transaction.
+   */
+  customerGroupIds: string[];
   updatedAt: Date;
   expiresAt: Date;
 }
 
 /**
  * Reads a cart with everything re-validated: current prices (a price changed since the line was added
- * is reported on the line), stock, promotions and coupons in force, shipping options for the address, tax for the
+ * is reported on the line; a signed-in customer's group prices and group promotions from the groups
+ * they are in now), stock, promotions and coupons in force, shipping options for the address, tax for the
  * destination and the totals computed server-side by the pricing calculator.
  * With `stock: false` (the checkout, whose reservation checks stock itself) stock is not read: lines
  * then report `availableQuantity` null and are purchasable when for sale.
@@ -527,8 +559,9 @@ export async function viewCart(
     ),
   );
   const variantIds = rows.map((r) => r.variantId);
+  const customerGroupIds = await groupsOf(db, cart);
   const [sale, stock] = await Promise.all([
-    saleVariantsIn(db, variantIds, cart.currency, now),
+    saleVariantsIn(db, variantIds, cart.currency, now, customerGroupIds),
     withStock ? getAvailability(db, variantIds) : null,
   ]);
   const lines = rows.flatMap((row) => {
@@ -577,6 +610,7 @@ export async function viewCart(
     promotions,
     shipping: null,
     taxRates: [],
+    customerGroupIds,
   });
   let shippingOptions: ShippingQuote[] = [];
   if (requiresShipping && cart.shippingAddress) {
@@ -604,6 +638,7 @@ export async function viewCart(
       ? { amount: shippingMethod.amount, taxClass: settings.shippingTaxClass ?? "__untaxed" }
       : null,
     taxRates: rates,
+    customerGroupIds,
   });
   const lineViews: CartLineView[] = lines.map(({ row, v }, i) => {
     const priced = pricing.lines[i]!;
@@ -671,6 +706,7 @@ export async function viewCart(
     itemCount: lineViews.reduce((s, l) => s + l.quantity, 0),
     isCheckoutReady: lineViews.length > 0 && lineViews.every((l) => l.purchasable),
     pricing,
+    customerGroupIds,
     updatedAt: cart.updatedAt,
     expiresAt: cart.expiresAt,
   };

@@ -10,6 +10,7 @@ import {
   releaseCartFromOrder,
   viewCart,
 } from "../cart/index.ts";
+import { customerGroupIdsOf } from "../customers/index.ts";
 import { checkReservation, releaseReservations, reserveStockPart } from "../inventory/index.ts";
 import {
   addOrderEvent,
@@ -189,7 +190,8 @@ async function replay(db: Db, input: PlaceOrderInput): Promise<string | null> {
  * guests may be refused (403 GUEST_CHECKOUT_DISABLED), a phone may be required, and the order number
  * takes the shop's prefix.
  * @throws ValidationError (cart not ready, provider not offered), CouponError, OutOfStockError (409
- *   OUT_OF_STOCK), ConflictError CHECKOUT_IN_PROGRESS / IDEMPOTENCY_KEY_REUSED, PaymentDeclinedError.
+ *   OUT_OF_STOCK), ConflictError CHECKOUT_IN_PROGRESS / IDEMPOTENCY_KEY_REUSED / CART_PRICES_CHANGED (the
+ *   customer's groups, hence group prices and promotions, changed while placing), PaymentDeclinedError.
  */
 export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): Promise<PlaceOrderResult> {
   if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) {
@@ -250,6 +252,16 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
     .transaction(async (tx) => {
       const appliedIds = new Set(view.appliedPromotions.map((p) => p.id));
       const customerKey = input.actor.userId ?? `email:${email}`;
+      // Group promotions and group prices: the cart was priced (just now) for the customer's groups as
+      // they were; re-read them locked, so a removal from a group either lands before (and the order is
+      // refused, to be re-priced) or waits for this order.
+      const groupsNow = await customerGroupIdsOf(tx, view.userId, { lock: true });
+      if (groupsNow.join(",") !== view.customerGroupIds.join(",")) {
+        throw new ConflictError(
+          "CART_PRICES_CHANGED",
+          "Your prices changed while you were checking out. Review your cart and place the order again.",
+        );
+      }
       let coupons: CouponInfo[] = [];
       if (view.couponCodes.length) {
         const { coupons: entered, problems } = await promotionsFor(tx, {
@@ -289,6 +301,7 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
                 code: view.shippingMethod.code,
                 name: view.shippingMethod.name,
                 type: view.shippingMethod.type,
+                pickupAddress: view.shippingMethod.pickupAddress,
               }
             : null,
           pricesIncludeTax: view.totals.pricesIncludeTax,
@@ -500,7 +513,8 @@ async function replayResult(
  * - captured: order `processing`, payment status `paid`, stock stays reserved for fulfilment, cart
  *   completed; events `order.placed` and `order.paid`;
  * - authorized: order `processing`, payment status `authorized`; event `order.placed`;
- * - failed / canceled: order `cancelled`, stock and coupons released, cart given back;
+ * - failed / canceled: order `payment_failed` (a declined checkout, not a cancellation), stock and
+ *   coupons released, cart given back (the shopper may try again);
  * - pending / requires_action: recorded, order unchanged.
  * A report about a payment already settled changes nothing (a late `failed` after `captured`).
  * Returns the payment as it stands afterwards.
@@ -561,13 +575,19 @@ async function settle(
       actor: "system",
       requestKey: `after_cancel_${orphaned.id}`,
     });
+    // A declined checkout stays one after its late payment went back, as a cancelled order stays
+    // cancelled (the refund marks a wholly refunded order `refunded` unless it is cancelled).
+    await ctx.db.transaction((tx) =>
+      transitionOrder(tx, orderId, ["refunded"], { status: "payment_failed" }).then(() => undefined),
+    );
   }
   return { payment: (await findPayment(ctx.db, paymentId))!, order: null, events: [] };
 }
 
 /**
- * Records a payment report that took no money, in one transaction: failed / canceled cancels the
- * unpaid order (stock, coupons and cart given back); requires_action marks the order's payment status.
+ * Records a payment report that took no money, in one transaction: failed / canceled moves the
+ * unpaid order to `payment_failed` (stock, coupons and cart given back); requires_action marks the
+ * order's payment status.
  */
 async function settleUntaken(
   ctx: CheckoutContext,
@@ -583,10 +603,20 @@ async function settleUntaken(
     if (outcome.status === "failed" || outcome.status === "canceled") {
       const order = await findOrder(tx, orderId);
       if (order) {
-        await cancelUnpaidOrder(tx, order, outcome.failureMessage ?? "Payment failed", actor, {
-          paymentId,
-          failureCode: outcome.failureCode ?? null,
-        });
+        await cancelUnpaidOrder(
+          tx,
+          order,
+          outcome.failureMessage ?? "Payment failed",
+          actor,
+          {
+            paymentId,
+            failureCode: outcome.failureCode ?? null,
+            failureMessage: outcome.failureMessage ?? null,
+            amount: order.total,
+            currency: order.currency,
+          },
+          "payment_failed",
+        );
       }
     } else if (outcome.status === "requires_action") {
       await transitionOrder(tx, orderId, ["pending_payment"], { paymentStatus: "requires_action" });
@@ -599,8 +629,8 @@ async function settleUntaken(
  * Records a captured or authorized payment and moves its order to `processing` (or `on_hold` when the
  * fraud rules raised `signals`), with its timeline entries, its `order.placed` / `order.paid` events
  * and its cart's completion, in ONE statement: the order moves only if the payment record took the
- * report. A payment that arrives for an order already cancelled is flagged `orphaned` (the caller
- * gives the money back).
+ * report. A payment that arrives for an order already cancelled or declined (`payment_failed`) is
+ * flagged `orphaned` (the caller gives the money back).
  */
 async function settleTaken(
   ctx: CheckoutContext,
@@ -645,15 +675,18 @@ async function settleTaken(
     return { payment: (await findPayment(ctx.db, paymentId))!, order: null, events: [], orphaned: false };
   if (moved) return { payment, order: moved.order, events: moved.events, orphaned: false };
   const order = await findOrder(ctx.db, orderId);
-  if (order?.status !== "cancelled") return { payment, order: null, events: [], orphaned: false };
-  // Paid after the order was cancelled (e.g. its reservation expired): give the money back.
+  if (order?.status !== "cancelled" && order?.status !== "payment_failed")
+    return { payment, order: null, events: [], orphaned: false };
+  // Paid after the order was cancelled (e.g. its reservation expired) or after an earlier attempt was
+  // declined (a retry on the same provider payment): give the money back.
+  const amount = paid ? outcome.capturedAmount : outcome.authorizedAmount;
   await addOrderEvent(
     ctx.db,
     orderId,
     "payment.after_cancellation",
     "Payment arrived after cancellation; returning it",
     actor,
-    { paymentId },
+    { paymentId, amount, currency: order.currency, status: order.status },
   );
   return { payment, order: null, events: [], orphaned: true };
 }
@@ -701,8 +734,14 @@ async function recordVoid(ctx: CheckoutContext, paymentId: string, voided: Provi
 }
 
 /**
- * Cancels an order that was never paid, in the caller's transaction: releases its stock reservations
+ * Closes an order that was never paid, in the caller's transaction: releases its stock reservations
  * and coupon uses and gives its cart back. Does nothing unless the order is `pending_payment`.
+ * - `cancelled` (the default): nobody paid in time (the reservation expiry job); timeline entry
+ *   `order.cancelled`;
+ * - `payment_failed`: the payment attempt failed or was declined; timeline entry
+ *   `order.payment_failed`. Not a cancellation: no cancellation time, kept out of order lists and
+ *   figures (see orders' `notPlacedStatuses`); the shopper may try again with the cart.
+ * Returns whether the order was closed by this call.
  */
 export async function cancelUnpaidOrder(
   tx: Db,
@@ -710,21 +749,27 @@ export async function cancelUnpaidOrder(
   reason: string,
   actor: OrderActor,
   data: Record<string, unknown> = {},
+  status: "cancelled" | "payment_failed" = "cancelled",
 ): Promise<boolean> {
-  const cancelled = await transitionOrder(tx, order.id, ["pending_payment"], {
-    status: "cancelled",
+  const declined = status === "payment_failed";
+  const closed = await transitionOrder(tx, order.id, ["pending_payment"], {
+    status,
     paymentStatus: "failed",
     reservationExpiresAt: null,
-    cancelledAt: new Date(),
+    ...(declined ? {} : { cancelledAt: new Date() }),
   });
-  if (!cancelled) return false;
+  if (!closed) return false;
   const released = await releaseReservations(tx, order.id);
   await releaseCoupons(tx, order.id);
   if (order.cartId) await releaseCartFromOrder(tx, order.cartId, order.id);
-  await addOrderEvent(tx, order.id, "order.cancelled", `Order cancelled: ${reason}`, actor, {
-    ...data,
-    unitsReleased: released,
-  });
+  await addOrderEvent(
+    tx,
+    order.id,
+    declined ? "order.payment_failed" : "order.cancelled",
+    declined ? `Payment failed: ${reason}` : `Order cancelled: ${reason}`,
+    actor,
+    { ...data, ...(declined ? {} : { reason }), unitsReleased: released },
+  );
   return true;
 }
 

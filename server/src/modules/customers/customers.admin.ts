@@ -3,6 +3,7 @@ import { type Db, queryRows } from "../../platform/db.ts";
 import { NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { decodeKeysetCursor, encodeKeysetCursor, escapeLike } from "../../platform/keyset.ts";
+import { maxTags, normaliseTag } from "../../platform/tags.ts";
 import { customerNotes, customerProfiles, sessions, users } from "./customers.schema.ts";
 
 /** Sort orders of the staff customer list. */
@@ -15,6 +16,8 @@ export interface CustomerQuery {
   q?: string;
   marketingConsent?: boolean;
   emailVerified?: boolean;
+  /** A staff tag (normalised, see platform/tags.ts): customers carrying it. */
+  tag?: string;
   sort: CustomerSort;
   limit: number;
   cursor?: string;
@@ -29,6 +32,8 @@ export interface CustomerRow {
   email: string;
   emailVerified: boolean;
   marketingConsent: boolean;
+  /** Staff labels, lower case. */
+  tags: string[];
   createdAt: string;
 }
 
@@ -41,7 +46,7 @@ const sortSpecs: Record<CustomerSort, { column: SQL; descending: boolean; time: 
 
 /**
  * The staff customer list: every account, searched by name or e-mail, filtered, sorted and
- * keyset-paged (no OFFSET). `total` counts every match.
+ * keyset-paged (no OFFSET). `total` counts the matches up to 10,001 (read it as "over 10,000").
  * @throws ValidationError (field `cursor`) for a cursor this API did not return.
  */
 export async function listCustomersForStaff(
@@ -58,6 +63,7 @@ export async function listCustomersForStaff(
   if (query.marketingConsent !== undefined)
     where.push(sql`coalesce(cp.marketing_consent, false) = ${query.marketingConsent}`);
   if (query.emailVerified !== undefined) where.push(sql`u.email_verified = ${query.emailVerified}`);
+  if (query.tag !== undefined) where.push(sql`cp.tags @> ${JSON.stringify([query.tag])}::jsonb`);
   if (query.extra) where.push(query.extra);
   const paged = [...where];
   if (query.cursor) {
@@ -79,17 +85,23 @@ export async function listCustomersForStaff(
       email: string;
       email_verified: boolean;
       marketing_consent: boolean | null;
+      tags: string[] | null;
       created_at: Date | string;
       sort_key: string;
     }>(
       db,
-      sql`select u.id, u.name, u.email, u.email_verified, cp.marketing_consent, u.created_at,
+      sql`select u.id, u.name, u.email, u.email_verified, cp.marketing_consent, cp.tags, u.created_at,
           ${spec.time ? sql`to_char(${spec.column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : spec.column} as sort_key
         ${from} ${whereSql(paged)}
         order by ${spec.column} ${direction}, u.id ${direction}
         limit ${query.limit + 1}`,
     ),
-    queryRows<{ n: number }>(db, sql`select count(*)::int as n ${from} ${whereSql(where)}`),
+    // Counting stops at 10,001 (read "over 10,000"): an exact count of 100,000 accounts on every page
+    // costs more than the page.
+    queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from (select 1 ${from} ${whereSql(where)} limit 10001) capped`,
+    ),
   ]);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -100,6 +112,7 @@ export async function listCustomersForStaff(
       email: r.email,
       emailVerified: r.email_verified,
       marketingConsent: r.marketing_consent === true,
+      tags: r.tags ?? [],
       createdAt: new Date(r.created_at).toISOString(),
     })),
     nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(String(last.sort_key), last.id) : null,
@@ -205,5 +218,68 @@ export async function assertCustomer(db: Db, userId: string): Promise<{ email: s
     .from(users)
     .where(eq(users.id, userId));
   if (!row) throw new NotFoundError("CUSTOMER_NOT_FOUND", `No customer ${userId}.`);
+  return row;
+}
+
+/** A customer's staff tags, lower case (none when they have no profile row yet). */
+export async function customerTags(db: Db, userId: string): Promise<string[]> {
+  const [row] = await db
+    .select({ tags: customerProfiles.tags })
+    .from(customerProfiles)
+    .where(eq(customerProfiles.userId, userId));
+  return row?.tags ?? [];
+}
+
+/** A customer's tags before and after a change. */
+export interface TagChange {
+  before: string[];
+  after: string[];
+}
+
+/**
+ * Adds one tag (normalised: trimmed, lower case, see platform/tags.ts) to a customer, atomically:
+ * ONE statement upserts the profile row (a customer may not have one yet) and appends the tag unless
+ * it is already there, so two staff adding different tags at the same time both keep theirs. Adding a
+ * tag the customer has changes nothing.
+ * @throws ValidationError (field `tag`) for a bad tag or when the customer has 20 tags already;
+ *   NotFoundError CUSTOMER_NOT_FOUND.
+ */
+export async function addCustomerTag(db: Db, userId: string, raw: string): Promise<TagChange> {
+  const tag = normaliseTag(raw, "tag");
+  await assertCustomer(db, userId);
+  const one = JSON.stringify([tag]);
+  const [row] = await queryRows<{ before: string[] | null; after: string[] }>(
+    db,
+    sql`with old as (select tags from ${customerProfiles} where user_id = ${userId})
+      insert into ${customerProfiles} as cp (user_id, tags) values (${userId}, ${one}::jsonb)
+      on conflict (user_id) do update
+        set tags = case when cp.tags @> ${one}::jsonb then cp.tags else cp.tags || ${one}::jsonb end,
+            updated_at = now()
+        where cp.tags @> ${one}::jsonb or jsonb_array_length(cp.tags) < ${maxTags}
+      returning (select tags from old) as before, cp.tags as after`,
+  );
+  if (!row) throw new ValidationError([{ field: "tag", message: `a customer has at most ${maxTags} tags` }]);
+  return { before: row.before ?? [], after: row.after };
+}
+
+/**
+ * Removes one tag from a customer, atomically (ONE statement: jsonb `tags - tag`). Removing a tag the
+ * customer does not have changes nothing.
+ * @throws ValidationError (field `tag`) for a bad tag; NotFoundError CUSTOMER_NOT_FOUND.
+ */
+export async function removeCustomerTag(db: Db, userId: string, raw: string): Promise<TagChange> {
+  const tag = normaliseTag(raw, "tag");
+  await assertCustomer(db, userId);
+  const [row] = await queryRows<{ before: string[]; after: string[] }>(
+    db,
+    sql`with old as (select tags from ${customerProfiles} where user_id = ${userId})
+      update ${customerProfiles} as cp set tags = cp.tags - ${tag}::text, updated_at = now()
+      where cp.user_id = ${userId} and cp.tags @> ${JSON.stringify([tag])}::jsonb
+      returning (select tags from old) as before, cp.tags as after`,
+  );
+  if (!row) {
+    const tags = await customerTags(db, userId);
+    return { before: tags, after: tags };
+  }
   return row;
 }

@@ -3,6 +3,7 @@
 export { accountGuard, accountRoutes } from "./customers.account.routes.ts";
 export {
   activeSessionsOf,
+  addCustomerTag,
   addNote,
   assertCustomer,
   type CustomerNote,
@@ -11,10 +12,13 @@ export {
   type CustomerSession,
   type CustomerSort,
   customerSorts,
+  customerTags,
   deleteNote,
   endSessionsOf,
   listCustomersForStaff,
   notesOf,
+  removeCustomerTag,
+  type TagChange,
 } from "./customers.admin.ts";
 export {
   type Auth,
@@ -25,6 +29,12 @@ export {
   resolveAuthSecret,
 } from "./customers.auth.ts";
 export { adminCustomerGroupRoutes } from "./customers.groups.routes.ts";
+export {
+  type CustomerGroupUsage,
+  type CustomerGroupUse,
+  customerGroupIdsOf,
+  customerGroupNames,
+} from "./customers.groups.ts";
 export { customersPersonalData } from "./customers.personal-data.ts";
 export { authRoutes } from "./customers.routes.ts";
 export {

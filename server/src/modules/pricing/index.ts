@@ -3,12 +3,15 @@
 export { adminPriceListRoutes } from "./price-lists.routes.ts";
 export {
   checkCurrency,
+  createPriceList,
+  groupPricesOf,
   listPriceLists,
   offeredCurrencies,
   type PriceList,
   priceListPricesOf,
   setPriceListPrices,
   upsertPriceList,
+  usesOfCustomerGroup,
 } from "./price-lists.ts";
 export { PriceListRowSchema, PriceListSchema } from "./price-lists.types.ts";
 export {
@@ -48,3 +51,4 @@ export {
 } from "./promotions.admin.ts";
 export { adminPromotionRoutes } from "./promotions.routes.ts";
 export { adminSettingsRoutes } from "./settings.routes.ts";
+export { getStoreSettingsForStaff, type StaffStoreSettings } from "./settings.store.ts";

@@ -3,10 +3,12 @@ import { Type } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
-import { type AuditedRequest, recordStaffAction } from "../audit/index.ts";
+import { type AuditedRequest, changedFields, recordStaffAction } from "../audit/index.ts";
 import { listVariantsBySku, variantIdsBySku } from "../catalog/index.ts";
 import {
   checkCurrency,
+  createPriceList,
+  findPriceList,
   listPriceLists,
   priceListPricesOf,
   setPriceListPrices,
@@ -21,15 +23,50 @@ const dto = (l: Awaited<ReturnType<typeof listPriceLists>>[number]) => ({
 });
 
 /**
- * Price lists for staff under /api/admin: one list per extra currency with explicit variant prices
- * (minor units; never converted by exchange rate). Reading needs catalog:read, changes catalog:write;
- * changes are audited.
+ * Price lists for staff under /api/admin: explicit variant prices (minor units; never converted by
+ * exchange rate) per currency, for everyone (one general list per extra currency) or for a customer
+ * group's members (one list per currency and group; the shop's default currency too). The list routes
+ * address a currency's general list, or a group's with `?customerGroupId=`. Reading needs
+ * catalog:read, changes catalog:write; changes are audited.
  */
 export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
     const tags = ["admin", "pricing"];
     const Currency = Type.Object({ currency: Type.String({ minLength: 3, maxLength: 3 }) });
+    const GroupId = Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: "A customer group's id: that group's list of the currency (absent: the general list)",
+    });
+    const GroupQuery = Type.Object(
+      { customerGroupId: Type.Optional(GroupId) },
+      { additionalProperties: false },
+    );
+    const ListBody = {
+      name: Type.String({ minLength: 1, maxLength: 100 }),
+      customerGroupId: Type.Optional(
+        Type.Union([Type.Null(), GroupId], {
+          description:
+            "The customer group whose signed-in members get these prices; null or absent: everyone (the " +
+            "currency's general list). An unknown group is a 400 naming `customerGroupId`",
+        }),
+      ),
+      isActive: Type.Optional(Type.Boolean()),
+    };
+    /** The list `currency` + `customerGroupId` names. @throws NotFoundError PRICE_LIST_NOT_FOUND */
+    const listOf = async (currency: string, customerGroupId: string | undefined) => {
+      const list = await findPriceList(ctx.db, currency, customerGroupId ?? null);
+      if (!list) {
+        throw new NotFoundError(
+          "PRICE_LIST_NOT_FOUND",
+          customerGroupId
+            ? `There is no ${checkCurrency(currency)} price list for customer group ${customerGroupId}.`
+            : `There is no price list for ${checkCurrency(currency)}.`,
+        );
+      }
+      return list;
+    };
     const audit = (
       request: AuditedRequest,
       action: string,
@@ -51,6 +88,43 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
       async () => ({ items: (await listPriceLists(ctx.db)).map(dto) }),
     );
 
+    app.post(
+      "/price-lists",
+      {
+        config: { permission: "catalog:write" },
+        schema: {
+          summary: "Create a price list",
+          description: [
+            "A currency's general list (no `customerGroupId`: an active one makes the currency one shoppers can pay",
+            "in) or a customer group's list (its signed-in members pay the lowest of their groups' prices and the",
+            "general price; allowed in the shop's default currency too). Errors: 400 naming `currency` (not ISO",
+            "4217, or the default currency for a general list), `name` or `customerGroupId` (unknown group); 409",
+            "PRICE_LIST_EXISTS when that currency already has a list for that group (or a general one).",
+          ].join(" "),
+          tags,
+          body: Type.Object(
+            {
+              currency: Type.String({ minLength: 3, maxLength: 3, description: "ISO 4217 code" }),
+              ...ListBody,
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: PriceListSchema, ...errors, 409: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const settings = await getStoreSettings(ctx.db);
+        const list = await createPriceList(ctx.db, request.body, settings.defaultCurrency);
+        await audit(request, "price_list.create", list.currency, {
+          id: list.id,
+          name: list.name,
+          customerGroupId: list.customerGroupId,
+          isActive: list.isActive,
+        });
+        return reply.status(201).send(dto(list));
+      },
+    );
+
     app.put(
       "/price-lists/:currency",
       {
@@ -58,27 +132,32 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
         schema: {
           summary: "Create or update the price list of a currency",
           description:
-            "An active list makes its currency one shoppers can pay in. 400 naming `currency` for a code that is not ISO 4217 or is the shop's default currency.",
+            "The currency's general list, or with `customerGroupId` that group's list of the currency. An active general list makes its currency one shoppers can pay in. 400 naming `currency` for a code that is not ISO 4217 or is the shop's default currency (for a general list), or `customerGroupId` for an unknown group.",
           tags,
           params: Currency,
-          body: Type.Object(
-            {
-              name: Type.String({ minLength: 1, maxLength: 100 }),
-              isActive: Type.Optional(Type.Boolean()),
-            },
-            { additionalProperties: false },
-          ),
+          body: Type.Object(ListBody, { additionalProperties: false }),
           response: { 200: PriceListSchema, ...errors },
         },
       },
       async (request) => {
         const settings = await getStoreSettings(ctx.db);
+        const before = await findPriceList(
+          ctx.db,
+          request.params.currency,
+          request.body.customerGroupId?.trim() || null,
+        );
         const list = await upsertPriceList(
           ctx.db,
           { currency: request.params.currency, ...request.body },
           settings.defaultCurrency,
         );
-        await audit(request, "price_list.upsert", list.currency, request.body);
+        const fields = (l: typeof list | null) =>
+          l && { name: l.name, customerGroupId: l.customerGroupId, isActive: l.isActive };
+        await audit(request, "price_list.upsert", list.currency, {
+          ...request.body,
+          id: list.id,
+          changes: changedFields(fields(before), fields(list)),
+        });
         return dto(list);
       },
     );
@@ -90,12 +169,14 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
         schema: {
           summary: "Set or remove variant prices in a price list",
           description: [
-            "Prices by variant SKU in whole minor units of the list's currency (1999 = 19.99 EUR); `amount: null`",
+            "Prices by variant SKU in whole minor units of the list's currency (1999 = 19.99 EUR), in the currency's",
+            "general list or, with `?customerGroupId=`, that group's list; `amount: null`",
             "removes the price (the variant is then not for sale in that currency). All or nothing: 400 naming",
             "`prices.<i>.sku` for an unknown SKU or `prices.<i>.amount` for a bad amount, and nothing changes.",
           ].join(" "),
           tags,
           params: Currency,
+          querystring: GroupQuery,
           body: Type.Object(
             {
               prices: Type.Array(
@@ -122,6 +203,8 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
       },
       async (request) => {
         const currency = checkCurrency(request.params.currency);
+        const groupId = request.query.customerGroupId ?? null;
+        if (groupId) await listOf(currency, groupId);
         const { prices } = request.body;
         const ids = await variantIdsBySku(
           ctx.db,
@@ -135,8 +218,9 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
           ctx.db,
           currency,
           prices.map((p) => ({ variantId: ids.get(p.sku)!, amount: p.amount })),
+          groupId,
         );
-        await audit(request, "price_list.prices", currency, result);
+        await audit(request, "price_list.prices", currency, { ...result, customerGroupId: groupId });
         return result;
       },
     );
@@ -149,14 +233,16 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
           summary: "Variant prices of a price list",
           description: [
             "Every variant in SKU order with its regular price (store currency) and its price in this list, or",
-            "null when it has none (not for sale in that currency). `search` matches SKU or product name;",
-            "`cursor` is the previous page's `nextCursor`. 404 PRICE_LIST_NOT_FOUND when the currency has no list.",
+            "null when it has none (not for sale in that currency; for a group's list: the general price applies).",
+            "`customerGroupId` reads that group's list of the currency. `search` matches SKU or product name;",
+            "`cursor` is the previous page's `nextCursor`. 404 PRICE_LIST_NOT_FOUND when there is no such list.",
           ].join(" "),
           tags,
           params: Currency,
           querystring: Type.Object(
             {
               search: Type.Optional(Type.String({ maxLength: 100 })),
+              customerGroupId: Type.Optional(GroupId),
               cursor: Type.Optional(Type.String({ maxLength: 100 })),
               limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             },
@@ -174,10 +260,8 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
       },
       async (request) => {
         const currency = checkCurrency(request.params.currency);
-        if (!(await listPriceLists(ctx.db)).some((l) => l.currency === currency)) {
-          throw new NotFoundError("PRICE_LIST_NOT_FOUND", `There is no price list for ${currency}.`);
-        }
-        const { search, cursor, limit } = request.query;
+        const { search, cursor, limit, customerGroupId } = request.query;
+        await listOf(currency, customerGroupId);
         const page = await listVariantsBySku(ctx.db, {
           ...(search?.trim() && { search: search.trim() }),
           ...(cursor && { after: cursor }),
@@ -187,7 +271,7 @@ export function adminPriceListRoutes(ctx: AppContext): FastifyPluginAsyncTypebox
           ctx.db,
           currency,
           page.items.map((v) => v.variantId),
-          { includeInactive: true },
+          { includeInactive: true, customerGroupId: customerGroupId ?? null },
         );
         return {
           currency,

@@ -2,11 +2,23 @@ import { Type } from "typebox";
 // The schema file itself (not the module barrel): the SDK derives client types from these files.
 import { MoneySchema } from "../../platform/money.schema.ts";
 
-/** A currency's price list: explicit variant prices, never converted by exchange rate. */
+/**
+ * A price list: explicit variant prices in one currency, never converted by exchange rate; for
+ * everyone (the currency's general list) or for one customer group's members. One list per currency
+ * and group.
+ */
 export const PriceListSchema = Type.Object({
   id: Type.String(),
   currency: Type.String({ description: "ISO 4217 code" }),
   name: Type.String(),
+  customerGroupId: Type.Union([Type.Null(), Type.String()], {
+    description:
+      "The customer group whose signed-in members get these prices (the lowest of their groups' prices, or " +
+      "the general price when lower); null: everyone shopping in this currency",
+  }),
+  customerGroupName: Type.Union([Type.Null(), Type.String()], {
+    description: "The group's name; null for a general list",
+  }),
   isActive: Type.Boolean(),
   priceCount: Type.Integer({ description: "Variants priced in this list" }),
   updatedAt: Type.String({ format: "date-time" }),

@@ -1023,3 +1023,39 @@ describe("excluded categories", () => {
     expect(result.lines.map((l) => l.discount)).toEqual([0, 2000]);
   });
 });
+
+describe("customer group condition", () => {
+  const limited = promo({
+    id: "club",
+    type: "percentage",
+    value: 1000,
+    conditions: { customerGroupIds: ["cgrp_a", "cgrp_b"] },
+  });
+
+  it("applies to a customer in any of the groups", () => {
+    const input = cart({
+      lines: [line(2000)],
+      promotions: [limited],
+      customerGroupIds: ["cgrp_x", "cgrp_b"],
+    });
+    const r = priceCart(input);
+    expect(r.discountTotal).toBe(200);
+    checkInvariants(input, r);
+  });
+
+  it("is rejected with CUSTOMER_GROUP for a guest or a customer in none of them; later promotions still apply", () => {
+    const next = promo({ id: "zz", type: "fixed", value: 100, priority: 1 });
+    for (const customerGroupIds of [undefined, [], ["cgrp_x"]]) {
+      const input = cart({ lines: [line(2000)], promotions: [limited, next], customerGroupIds });
+      const r = priceCart(input);
+      expect(r.rejectedPromotions).toEqual([{ id: "club", code: null, reason: "CUSTOMER_GROUP" }]);
+      expect(r.appliedPromotions.map((p) => p.id)).toEqual(["zz"]);
+      checkInvariants(input, r);
+    }
+  });
+
+  it("an empty group list limits nothing", () => {
+    const open = promo({ id: "open", type: "percentage", value: 1000, conditions: { customerGroupIds: [] } });
+    expect(priceCart(cart({ lines: [line(2000)], promotions: [open] })).discountTotal).toBe(200);
+  });
+});

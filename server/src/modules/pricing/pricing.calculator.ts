@@ -7,7 +7,9 @@
  * are basis points (1 bp = 0.01 %, 10000 bp = 100 %).
  *
  * The pricing rules (Bazaar pricing rules 1-9, repeated on {@link priceCart}):
- * 1. Promotions apply in order of (priority, id); each discounts what earlier ones left of each line.
+ * 1. Promotions apply in order of (priority, id); each discounts what earlier ones left of each line. A
+ *    promotion limited to customer groups applies only to carts of signed-in members of one of them (as
+ *    Magento's cart price rules are limited to customer groups; guests are in none).
  * 2. percentage: one rounded discount over all qualifying lines, split by largest remainder.
  * 3. fixed: "order" = one amount split over the lines; "each_item" = amount off every unit.
  * 4. buy_x_get_y: per full group of X+Y qualifying units, the Y cheapest units of the whole set are discounted.
@@ -59,6 +61,7 @@ export interface PromotionConditions {
   categoryIds?: string[] | null;
   excludeOnSale?: boolean; // lines with onSale=true never qualify
   excludeCategoryIds?: string[] | null; // lines in any of these categories (ancestors included) never qualify
+  customerGroupIds?: string[] | null; // customer group ids (customers module): when given, only carts of signed-in customers in ANY of them get it; guests never
 }
 
 export interface Promotion {
@@ -83,6 +86,7 @@ export interface PricingInput {
   promotions: Promotion[]; // candidates; the caller already filtered by dates, entered coupon codes and usage limits
   shipping: { amount: number; taxClass: string } | null; // selected shipping method price in minor units (same tax treatment as the prices); null = none chosen / nothing to ship
   taxRates: TaxRate[]; // already matched to the destination (matchTaxRates)
+  customerGroupIds?: string[]; // groups of the signed-in customer the cart belongs to; absent or [] for guests and customers in no group
 }
 
 export interface PricedLine {
@@ -119,7 +123,7 @@ export interface PricingResult {
   rejectedPromotions: {
     id: string;
     code: string | null;
-    reason: "MIN_SUBTOTAL" | "NO_MATCHING_ITEMS" | "STOPPED_BY_OTHER";
+    reason: "MIN_SUBTOTAL" | "NO_MATCHING_ITEMS" | "STOPPED_BY_OTHER" | "CUSTOMER_GROUP";
   }[];
 }
 
@@ -517,7 +521,8 @@ function taxOn(amount: number, rateBp: bigint, pricesIncludeTax: boolean): bigin
  *    (not on sale if `excludeOnSale`; in ANY of the given productIds / skus / categoryIds lists, or every
  *    line when no list is given) and, for item discounts, still has a remaining amount > 0.
  *    A promotion that gives nothing is reported in `rejectedPromotions`, checked in this order:
- *    STOPPED_BY_OTHER when an earlier APPLIED promotion had `stopFurtherPromotions`; MIN_SUBTOTAL when the
+ *    STOPPED_BY_OTHER when an earlier APPLIED promotion had `stopFurtherPromotions`; CUSTOMER_GROUP when the
+ *    customer is in none of a non-empty `customerGroupIds` condition (guests are in no group); MIN_SUBTOTAL when the
  *    cart subtotal (before any discount) < `minSubtotal` (equal is enough); NO_MATCHING_ITEMS when no line
  *    qualifies or the computed item discount is 0 (e.g. buy-X-get-Y without a full group, or a rounding
  *    to 0). A rejected promotion never stops later ones.
@@ -577,12 +582,18 @@ export function priceCart(input: PricingInput): PricingResult {
   const appliedPromotions: PricingResult["appliedPromotions"] = [];
   const rejectedPromotions: PricingResult["rejectedPromotions"] = [];
   const ordered = input.promotions.map((p, i) => ({ p, i })).sort(comparePromotions);
+  const customerGroups = new Set(input.customerGroupIds ?? []);
   let stopped = false;
   for (const { p } of ordered) {
     const reject = (reason: PricingResult["rejectedPromotions"][number]["reason"]) =>
       rejectedPromotions.push({ id: p.id, code: p.code, reason });
     if (stopped) {
       reject("STOPPED_BY_OTHER");
+      continue;
+    }
+    const groups = p.conditions.customerGroupIds;
+    if (hasItems(groups) && !groups.some((id) => customerGroups.has(id))) {
+      reject("CUSTOMER_GROUP");
       continue;
     }
     const minSubtotal = p.conditions.minSubtotal;

@@ -13,6 +13,7 @@ import { escapeLike } from "../../platform/keyset.ts";
 import { isCurrencyCode } from "../../platform/money.ts";
 import { assertVersion } from "../../platform/versioning.ts";
 import { productSearchSources, searchCategories, variantIdsBySku } from "../catalog/index.ts";
+import { customerGroupNames } from "../customers/index.ts";
 import type { PromotionConditions, PromotionType } from "./pricing.calculator.ts";
 import { couponCodes, couponRedemptions, promotions } from "./pricing.schema.ts";
 
@@ -28,6 +29,8 @@ export interface StaffPromotionConditions {
   categoryIds: string[];
   excludeOnSale: boolean;
   excludeCategoryIds: string[];
+  /** Customer groups (any of them) whose signed-in members get it; empty: everyone. */
+  customerGroupIds: string[];
 }
 
 /** A promotion as the staff API answers it. Amounts minor units of `currency`; times ISO 8601 UTC. */
@@ -140,6 +143,7 @@ function conditionsOf(c: PromotionConditions): StaffPromotionConditions {
     categoryIds: c.categoryIds ?? [],
     excludeOnSale: c.excludeOnSale === true,
     excludeCategoryIds: c.excludeCategoryIds ?? [],
+    customerGroupIds: c.customerGroupIds ?? [],
   };
 }
 
@@ -152,6 +156,7 @@ function storedConditions(c: StaffPromotionConditions): PromotionConditions {
   if (c.categoryIds.length) out.categoryIds = c.categoryIds;
   if (c.excludeOnSale) out.excludeOnSale = true;
   if (c.excludeCategoryIds.length) out.excludeCategoryIds = c.excludeCategoryIds;
+  if (c.customerGroupIds.length) out.customerGroupIds = c.customerGroupIds;
   return out;
 }
 
@@ -458,6 +463,7 @@ async function resolve(db: Db, before: Editable | null, changes: PromotionChange
     categoryIds: unique(c.categoryIds ?? old?.categoryIds ?? []),
     excludeOnSale: c.excludeOnSale ?? old?.excludeOnSale ?? false,
     excludeCategoryIds: unique(c.excludeCategoryIds ?? old?.excludeCategoryIds ?? []),
+    customerGroupIds: unique(c.customerGroupIds ?? old?.customerGroupIds ?? []),
   };
   if (
     conditions.minSubtotal !== null &&
@@ -488,6 +494,14 @@ async function resolve(db: Db, before: Editable | null, changes: PromotionChange
       const missing = added(conditions[field], old?.[field]).filter((id) => !known.has(id));
       if (missing.length) add(`conditions.${field}`, `unknown categories: ${missing.slice(0, 5).join(", ")}`);
     }
+  }
+  if (c.customerGroupIds) {
+    // Every group named must exist: a promotion for a group nobody can join would never apply.
+    const given = c.customerGroupIds.map((id) => id.trim());
+    const known = await customerGroupNames(db, given);
+    given.forEach((id, i) => {
+      if (!known.has(id)) add(`conditions.customerGroupIds[${i}]`, `no customer group ${id}`);
+    });
   }
   const overlap = conditions.categoryIds.filter((id) => conditions.excludeCategoryIds.includes(id));
   if (overlap.length) add("conditions.excludeCategoryIds", "a category cannot be both included and excluded");
@@ -625,6 +639,18 @@ export async function deletePromotion(
     })
     .where(eq(promotions.id, id));
   return { deleted: false, ended: true };
+}
+
+/** The customer groups of a promotion's group condition, as { id, name } (unknown ids left out). */
+export async function promotionCustomerGroups(
+  db: Db,
+  ids: string[],
+): Promise<{ id: string; name: string }[]> {
+  const names = await customerGroupNames(db, ids);
+  return ids.flatMap((id) => {
+    const name = names.get(id);
+    return name === undefined ? [] : [{ id, name }];
+  });
 }
 
 /** True when the promotion exists. */

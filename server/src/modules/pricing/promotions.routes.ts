@@ -14,6 +14,7 @@ import {
   getPromotionForStaff,
   listPromotionsForStaff,
   type PromotionOrderStats,
+  promotionCustomerGroups,
   promotionProducts,
   promotionUsage,
   type StaffPromotion,
@@ -62,12 +63,13 @@ function auditedFields(p: StaffPromotion | null): Record<string, unknown> | null
 /** The promotion with its products, usage and newest codes, as GET /promotions/{id} answers it. */
 async function detailOf(db: Db, id: string, stats: PromotionOrderStats | undefined) {
   const promotion = await getPromotionForStaff(db, id);
-  const [products, usage, codes] = await Promise.all([
+  const [products, customerGroups, usage, codes] = await Promise.all([
     promotionProducts(db, promotion.conditions.productIds),
+    promotionCustomerGroups(db, promotion.conditions.customerGroupIds),
     promotionUsage(db, id, stats),
     listCouponCodes(db, id, { limit: 20 }),
   ]);
-  return { ...promotion, products, usage, codes };
+  return { ...promotion, products, customerGroups, usage, codes };
 }
 
 /**
@@ -137,7 +139,8 @@ export function adminPromotionRoutes(
       "unit (each_item); buy_x_get_y: `buyQuantity` X >= 1, `getQuantity` Y >= 1, `value` basis points off the Y " +
       "cheapest units per full group (10000 = free, the default); free_shipping: no value. Conditions: " +
       "`minSubtotal` (minor units), the lines that qualify (`productIds`, `skus`, `categoryIds`: any of them; " +
-      "none = every line), `excludeOnSale`, `excludeCategoryIds`. `startsAt` / `endsAt` are UTC, the end " +
+      "none = every line), `excludeOnSale`, `excludeCategoryIds`, `customerGroupIds` (only signed-in members of any " +
+      "of these groups get it; guests never; an unknown group is a 400 naming `conditions.customerGroupIds[i]`). `startsAt` / `endsAt` are UTC, the end " +
       "exclusive and after the start.";
 
     app.get(

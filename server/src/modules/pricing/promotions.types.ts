@@ -61,6 +61,10 @@ export const PromotionConditionsSchema = Type.Object({
   excludeCategoryIds: Type.Array(Type.String(), {
     description: "Lines in these categories (or below them) never qualify",
   }),
+  customerGroupIds: Type.Array(Type.String(), {
+    description:
+      "Only carts of signed-in customers in any of these customer groups get it (guests never); empty: everyone",
+  }),
 });
 
 export const PromotionConditionsInputSchema = Type.Object(
@@ -78,6 +82,13 @@ export const PromotionConditionsInputSchema = Type.Object(
     categoryIds: Type.Optional(IdList("Categories whose lines (subcategories included) qualify")),
     excludeOnSale: Type.Optional(Type.Boolean()),
     excludeCategoryIds: Type.Optional(IdList("Categories whose lines never qualify")),
+    customerGroupIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        maxItems: 100,
+        description:
+          "Customer groups (any of them) whose signed-in members get it; guests never do. Empty: everyone",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -199,6 +210,9 @@ export const PromotionUsageSchema = Type.Object({
 export const PromotionDetailSchema = Type.Object({
   ...promotionFields,
   products: Type.Array(ProductRefSchema, { description: "The products of conditions.productIds" }),
+  customerGroups: Type.Array(Type.Object({ id: Type.String(), name: Type.String() }), {
+    description: "The customer groups of conditions.customerGroupIds that exist",
+  }),
   usage: PromotionUsageSchema,
   codes: Type.Object(CouponCodeListSchema.properties, {
     description: "The newest codes; GET /promotions/{id}/codes pages through all of them",
