@@ -43,9 +43,24 @@ export function Component() {
       ) : order.isError ? (
         <Alert className="mt-8">{errorMessage(order.error)}</Alert>
       ) : (
-        <div className="mt-8 rounded-2xl border border-neutral-200 bg-white p-5 shadow-sm sm:p-6">
-          <OrderDetail order={order.data} showTimeline />
-        </div>
+        <>
+          {["paid", "partially_refunded", "refunded"].includes(order.data.paymentStatus) && (
+            <p className="mt-4 text-sm">
+              <a
+                href={`/api/store/orders/${encodeURIComponent(number)}/invoice.pdf`}
+                target="_blank"
+                rel="noopener"
+                className={textLink}
+                data-testid="order-invoice-link"
+              >
+                Download invoice (PDF)
+              </a>
+            </p>
+          )}
+          <div className="mt-8 rounded-2xl border border-neutral-200 bg-white p-5 shadow-sm sm:p-6">
+            <OrderDetail order={order.data} showTimeline />
+          </div>
+        </>
       )}
     </div>
   );

@@ -61,7 +61,10 @@ export function Component() {
   const lookupHref = pending
     ? `/orders/lookup?number=${encodeURIComponent(pending.number)}`
     : "/orders/lookup";
-  const failedNow = (status && failed.has(status)) || order.data?.status === "cancelled";
+  const failedNow =
+    (status && failed.has(status)) ||
+    order.data?.status === "cancelled" ||
+    order.data?.status === "payment_failed";
   return (
     <div className="mx-auto max-w-2xl px-4 py-16 sm:px-6">
       <PageHead title="Confirming your payment" noindex />

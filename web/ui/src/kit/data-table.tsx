@@ -53,7 +53,7 @@ export interface LoadMorePaging {
   hasMore: boolean;
   onLoadMore: () => void;
   isLoadingMore?: boolean;
-  /** The list's `total`, for "20 of 153". */
+  /** The list's `total`, for "20 of 153"; above 10,000 it reads "over 10,000" (the lists stop counting there). */
   total?: number;
 }
 
@@ -342,8 +342,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
           <p role="status">
             {items.length > 0 &&
               (total !== undefined && total > items.length
-                ? `Showing ${items.length} of ${total}`
-                : `Showing ${items.length}`)}
+                ? `Showing ${items.length.toLocaleString("en-US")} of ${
+                    // The staff lists stop counting at 10,001.
+                    total > 10_000 ? "over 10,000" : total.toLocaleString("en-US")
+                  }`
+                : `Showing ${items.length.toLocaleString("en-US")}`)}
             {selecting && loadedSelected > 0 && `, ${selected.size} selected`}
             {paging?.mode === "pages" && paging.page !== undefined && ` (page ${paging.page})`}
           </p>

@@ -6,8 +6,10 @@ import { AddressBlock } from "../checkout/AddressFields";
 
 const statusLabels: Record<string, string> = {
   pending_payment: "Awaiting payment",
+  payment_failed: "Payment declined",
   on_hold: "On hold",
   processing: "Processing",
+  ready_for_pickup: "Ready for pickup",
   partially_shipped: "Partly shipped",
   shipped: "Shipped",
   delivered: "Delivered",
@@ -36,7 +38,7 @@ export function statusLabel(status: string): string {
 
 export function StatusBadge({ status, className }: { status: string; className?: string }) {
   const tone =
-    status === "cancelled" || status === "failed" || status === "canceled"
+    status === "cancelled" || status === "failed" || status === "canceled" || status === "payment_failed"
       ? "bg-red-50 text-red-800 ring-red-200"
       : status === "pending_payment" || status === "on_hold" || status === "requires_action"
         ? "bg-amber-50 text-amber-900 ring-amber-200"
@@ -154,14 +156,29 @@ export function OrderDetail({ order, showTimeline = false }: { order: Order; sho
             {order.email}
           </p>
         </div>
-        {order.shippingAddress && (
+        {order.shippingMethod?.type === "pickup" ? (
           <div>
-            <h2 className="text-sm font-semibold text-neutral-900">Shipping address</h2>
-            <AddressBlock className="mt-1" address={order.shippingAddress} />
-            {order.shippingMethod && (
-              <p className="mt-1 text-sm text-neutral-600">{order.shippingMethod.name}</p>
-            )}
+            <h2 className="text-sm font-semibold text-neutral-900">Pickup</h2>
+            <p className="mt-1 text-sm text-neutral-800" data-testid="order-pickup">
+              {order.status === "ready_for_pickup"
+                ? "Ready to collect at "
+                : order.status === "delivered"
+                  ? "Collected at "
+                  : "To collect at "}
+              {order.shippingMethod.pickupAddress ?? order.shippingMethod.name}
+            </p>
+            <p className="mt-1 text-sm text-neutral-600">{order.shippingMethod.name}</p>
           </div>
+        ) : (
+          order.shippingAddress && (
+            <div>
+              <h2 className="text-sm font-semibold text-neutral-900">Shipping address</h2>
+              <AddressBlock className="mt-1" address={order.shippingAddress} />
+              {order.shippingMethod && (
+                <p className="mt-1 text-sm text-neutral-600">{order.shippingMethod.name}</p>
+              )}
+            </div>
+          )
         )}
         {order.billingAddress && (
           <div>
