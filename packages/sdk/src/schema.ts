@@ -6354,6 +6354,1393 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customer-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List customer groups
+         * @description By name, `limit` per page with each group's member count; pass `nextCursor` as `cursor` for the next page. `q` matches part of the name. Errors: 400 naming the field.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string;
+                                id: string;
+                                /** @description Accounts in the group */
+                                memberCount: number;
+                                name: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description The ETag: send it back as If-Match when saving or deleting */
+                                version: number;
+                            }[];
+                            nextCursor: null | string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a customer group
+         * @description 201 with the group and its ETag. Errors: 400 naming `name` (blank, over 100 characters) or `description` (over 1000), 409 GROUP_NAME_TAKEN.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        /** @description Unique, ignoring case */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            /** @description Accounts in the group */
+                            memberCount: number;
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The ETag: send it back as If-Match when saving or deleting */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customer-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer group
+         * @description With its member count; the `ETag` header names this version. Errors: 404 CUSTOMER_GROUP_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            /** @description Accounts in the group */
+                            memberCount: number;
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The ETag: send it back as If-Match when saving or deleting */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a customer group
+         * @description Deletes the group and its memberships (the accounts stay). A group still targeted by a price list or a promotion is not deleted: 409 GROUP_IN_USE naming each of them in `errors` (field `priceLists.<id>` or `promotions.<id>`); detach the group from them first. Honours `If-Match`. Errors: 404 CUSTOMER_GROUP_NOT_FOUND, 409 STALE_VERSION or GROUP_IN_USE.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename or describe a customer group
+         * @description Changes the given fields. Send `If-Match` with the ETag you read: when someone saved in between, nothing is written and the answer is 409 STALE_VERSION. Errors: 400 naming the field, 404 CUSTOMER_GROUP_NOT_FOUND, 409 STALE_VERSION or GROUP_NAME_TAKEN.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        /** @description Unique, ignoring case */
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            /** @description Accounts in the group */
+                            memberCount: number;
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The ETag: send it back as If-Match when saving or deleting */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/admin/customer-groups/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Members of a customer group
+         * @description By name, `limit` per page; `q` matches part of the name or e-mail. Errors: 400 naming the field, 404 CUSTOMER_GROUP_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                addedAt: string;
+                                email: string;
+                                name: string;
+                                userId: string;
+                            }[];
+                            nextCursor: null | string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add customers to a group
+         * @description Adds the accounts (those already in the group stay as they are), all or nothing. Their carts are priced with the group's promotions and price lists from their next request. Answers the ids newly added and the member count. Errors: 400 naming `userIds[i]` for an unknown account, 404 CUSTOMER_GROUP_NOT_FOUND.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        userIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added: string[];
+                            memberCount: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customer-groups/{id}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a customer from a group
+         * @description The account leaves the group: its cart loses the group's promotions and prices at once, and an order placed afterwards does not get them. An account not in the group changes nothing. Errors: 404 CUSTOMER_GROUP_NOT_FOUND.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers": {
         parameters: {
             query?: never;
@@ -6363,7 +7750,7 @@ export interface paths {
         };
         /**
          * List customers
-         * @description Every account, newest first unless sorted otherwise, `limit` per page (pass `nextCursor` as `cursor`). Filters: `q` (part of the name or e-mail), marketing consent, verified e-mail, has ordered. Order figures count paid orders that were not cancelled or wholly refunded. Errors: 400 naming the field.
+         * @description Every account, newest first unless sorted otherwise, `limit` per page (pass `nextCursor` as `cursor`). Filters: `q` (part of the name or e-mail), marketing consent, verified e-mail, has ordered, `tag` (a staff tag, normalised: trimmed, lower case). Order figures count paid orders that were not cancelled or wholly refunded. Errors: 400 naming the field.
          */
         get: {
             parameters: {
@@ -6372,6 +7759,7 @@ export interface paths {
                     marketingConsent?: boolean;
                     emailVerified?: boolean;
                     hasOrdered?: boolean;
+                    tag?: string;
                     sort?: "-created" | "created" | "name" | "email";
                     limit?: number;
                     cursor?: string;
@@ -6400,6 +7788,8 @@ export interface paths {
                                 name: string;
                                 /** @description Paid orders, not cancelled or wholly refunded */
                                 ordersCount: number;
+                                /** @description Staff labels, lower case */
+                                tags: string[];
                                 /** @description Their totals, per currency */
                                 totalSpent: {
                                     /** @description Integer amount in minor units of the currency */
@@ -6409,6 +7799,7 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: null | string;
+                            /** @description Matching customers; counting stops at 10,001 (read it as “over 10,000”) */
                             total: number;
                         };
                     };
@@ -6537,7 +7928,7 @@ export interface paths {
         };
         /**
          * Get a customer (staff)
-         * @description Profile and consent, addresses, the 20 latest orders, reviews, wishlists, staff notes and active sessions. Errors: 404 CUSTOMER_NOT_FOUND.
+         * @description Profile and consent, staff tags, addresses, the 20 latest orders, reviews, wishlists, staff notes and active sessions. Errors: 404 CUSTOMER_NOT_FOUND.
          */
         get: {
             parameters: {
@@ -6605,6 +7996,8 @@ export interface paths {
                                 ipAddress: null | string;
                                 userAgent: null | string;
                             }[];
+                            /** @description Staff labels, lower case */
+                            tags: string[];
                             /** @description Their totals, per currency */
                             totalSpent: {
                                 /** @description Integer amount in minor units of the currency */
@@ -7026,6 +8419,454 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's groups
+         * @description By name. Errors: 404 CUSTOMER_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                addedAt: string;
+                                description: string;
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{id}/groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a customer to a group
+         * @description Already in it: nothing changes. Answers the customer's groups. Errors: 404 CUSTOMER_NOT_FOUND or CUSTOMER_GROUP_NOT_FOUND.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    groupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                addedAt: string;
+                                description: string;
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove a customer from a group
+         * @description Not in it: nothing changes. Answers the customer's groups. Errors: 404 CUSTOMER_NOT_FOUND or CUSTOMER_GROUP_NOT_FOUND.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    groupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                addedAt: string;
+                                description: string;
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -7553,6 +9394,353 @@ export interface paths {
                     content: {
                         "application/json": {
                             ended: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tag a customer
+         * @description Adds one staff tag, atomically (two staff adding different tags at once both keep theirs); a tag the customer has already changes nothing. Tags are trimmed and lower-cased, then 1-40 letters, digits, spaces, "-" or "_"; a customer has at most 20. Answers the customer's tags. Audited with the tags before and after. Errors: 400 (field `tag`), 404 CUSTOMER_NOT_FOUND.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        tag: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Staff labels, lower case */
+                            tags: string[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{id}/tags/{tag}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a tag from a customer
+         * @description Removes one staff tag, atomically; a tag the customer does not have changes nothing. Answers the customer's tags. Audited with the tags before and after. Errors: 400 (field `tag`), 404 CUSTOMER_NOT_FOUND.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    tag: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Staff labels, lower case */
+                            tags: string[];
                         };
                     };
                 };
@@ -11278,6 +13466,239 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/order-tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Order tags in use
+         * @description The tags on orders, most used first (then A-Z), at most 100: suggestions for the tag editor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                orders: number;
+                                tag: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/orders": {
         parameters: {
             query?: never;
@@ -11287,13 +13708,14 @@ export interface paths {
         };
         /**
          * Orders
-         * @description Newest first. `q` finds an order number or part of an e-mail.
+         * @description Newest first. `q` finds an order number or part of an e-mail; `tag` the orders carrying a staff tag (normalised like the tags: trimmed, lower case). Declined checkouts (status `payment_failed`: the payment failed or was declined, nothing was taken) are listed only when `status=payment_failed` is asked for. Errors: 400 naming the field.
          */
         get: {
             parameters: {
                 query?: {
-                    status?: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                    status?: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                     q?: string;
+                    tag?: string;
                     limit?: number;
                     cursor?: string;
                 };
@@ -11324,7 +13746,9 @@ export interface paths {
                                 /** Format: date-time */
                                 placedAt: string;
                                 /** @enum {string} */
-                                status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                                status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                                /** @description Staff labels, lower case */
+                                tags: string[];
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             }[];
@@ -11625,6 +14049,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -11693,6 +14119,12 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 id: string;
+                                /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    restock: boolean;
+                                }[];
                                 note: string;
                                 reason: string;
                                 status: string;
@@ -11728,17 +14160,28 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            /** @description Staff labels, lower case */
+                            tags: string[];
                             timeline: {
+                                /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
                                 actor: string;
+                                /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                actorName: string;
                                 /** Format: date-time */
                                 at: string;
+                                /** @description The stored facts; amounts in minor units of the order currency */
                                 data: {
                                     [key: string]: unknown;
                                 };
+                                /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured */
                                 type: string;
                             }[];
                             totals: {
@@ -11763,6 +14206,8 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Bumped by every staff edit; send it back as If-Match */
+                            version: number;
                         };
                     };
                 };
@@ -12064,6 +14509,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -12132,6 +14579,12 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 id: string;
+                                /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    restock: boolean;
+                                }[];
                                 note: string;
                                 reason: string;
                                 status: string;
@@ -12167,17 +14620,28 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            /** @description Staff labels, lower case */
+                            tags: string[];
                             timeline: {
+                                /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
                                 actor: string;
+                                /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                actorName: string;
                                 /** Format: date-time */
                                 at: string;
+                                /** @description The stored facts; amounts in minor units of the order currency */
                                 data: {
                                     [key: string]: unknown;
                                 };
+                                /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured */
                                 type: string;
                             }[];
                             totals: {
@@ -12202,6 +14666,8 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Bumped by every staff edit; send it back as If-Match */
+                            version: number;
                         };
                     };
                 };
@@ -12507,6 +14973,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -12575,6 +15043,12 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 id: string;
+                                /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    restock: boolean;
+                                }[];
                                 note: string;
                                 reason: string;
                                 status: string;
@@ -12610,17 +15084,28 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            /** @description Staff labels, lower case */
+                            tags: string[];
                             timeline: {
+                                /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
                                 actor: string;
+                                /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                actorName: string;
                                 /** Format: date-time */
                                 at: string;
+                                /** @description The stored facts; amounts in minor units of the order currency */
                                 data: {
                                     [key: string]: unknown;
                                 };
+                                /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured */
                                 type: string;
                             }[];
                             totals: {
@@ -12645,6 +15130,8 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Bumped by every staff edit; send it back as If-Match */
+                            version: number;
                         };
                     };
                 };
@@ -12839,6 +15326,823 @@ export interface paths {
                 };
                 /** @description Problem details (RFC 9457) */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit an order's items
+         * @description Applies the changes in one transaction: lines rewritten, totals recomputed, stock reserved for added units (never oversold) and released for removed ones, version bumped, an `order.edited` timeline entry and event, an audit entry with before/after; then a lower total is refunded. Send `If-Match` with the order's version: when it changed since, nothing is saved (409 STALE_VERSION). An `Idempotency-Key` makes a retry answer the saved edit without applying it (or refunding) twice. Only before anything ships: the order must be processing or on hold (not pending payment, cancelled or refunded) with no line shipped, and its payment not merely authorized. Changes: `add` a variant not on the order (`variantId`, `quantity`), `set_quantity` of a line (`lineId`, `quantity` 1-10000), `remove` a line (`lineId`); lines with refunded units cannot change. Re-pricing with the cart's engine: lines on the order keep their unit price, added variants take today's price in the order currency (price lists apply), tax is recomputed for the order's address with its tax-inclusive setting, the order's promotions (and coupon codes) are re-evaluated as they stood when it was placed, shipping keeps the price charged. Money: a new total below what was paid is refunded (once); above it, the difference is a balance due (total − paid) for staff to collect. Errors: 400 naming the field, 404 ORDER_NOT_FOUND, 409 STALE_VERSION / ORDER_NOT_EDITABLE / ORDER_PAYMENT_NOT_CAPTURED / OUT_OF_STOCK (naming the change `changes[i]`; nothing saved).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        changes: {
+                            /** @description The order line (set_quantity, remove) */
+                            lineId?: string;
+                            /** @description Units: the line's new quantity (set_quantity) or to add (add), 1-10000 */
+                            quantity?: number;
+                            /** @description add a variant, set a line's quantity, or remove a line */
+                            type: "add" | "set_quantity" | "remove";
+                            /** @description The variant to add (add) */
+                            variantId?: string;
+                        }[];
+                        /** @description Why (on the timeline) */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            edit: {
+                                /** @description The new total minus paid, when positive: for staff to collect, minor units of the order currency */
+                                balanceDue: number;
+                                /** @description New total minus old total, minor units of the order currency */
+                                difference: number;
+                                refund: {
+                                    /** @description Refunded, minor units of the order currency */
+                                    amount: number;
+                                    id: string;
+                                    status: string;
+                                } | null;
+                                /** @description Paid minus the new total, when positive, minor units of the order currency */
+                                refundDue: number;
+                                /** @description Why refunding `refundDue` failed (the edit is saved; refund by hand) */
+                                refundError: string | null;
+                                /** @description The Idempotency-Key named an edit already saved */
+                                replayed: boolean;
+                                /** @description The order's new version (its ETag) */
+                                version: number;
+                            };
+                            order: {
+                                billingAddress: {
+                                    city: string;
+                                    company: string | null;
+                                    /** @description ISO 3166-1 alpha-2 */
+                                    country: string;
+                                    firstName: string;
+                                    lastName: string;
+                                    line1: string;
+                                    line2: string | null;
+                                    phone: string | null;
+                                    postalCode: string | null;
+                                    region: string | null;
+                                } | null;
+                                couponCodes: string[];
+                                /** @description ISO 4217 */
+                                currency: string;
+                                disputes: {
+                                    /** @description Disputed, minor units of the order currency */
+                                    amount: number;
+                                    evidenceDueBy: string | null;
+                                    id: string;
+                                    reason: string;
+                                    reference: string;
+                                    status: string;
+                                }[];
+                                /** @description Files of digital products, once the order is paid */
+                                downloads: {
+                                    /** @description File size in bytes */
+                                    bytes: number;
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                    fileName: string;
+                                    title: string;
+                                    /** @description Signed link, valid until expiresAt */
+                                    url: string;
+                                }[];
+                                email: string;
+                                /** @enum {string} */
+                                fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
+                                fulfillments: {
+                                    carrier: string;
+                                    deliveredAt: string | null;
+                                    id: string;
+                                    lines: {
+                                        lineId: string;
+                                        quantity: number;
+                                    }[];
+                                    shippedAt: string | null;
+                                    status: string;
+                                    trackingNumber: string | null;
+                                    trackingUrl: string | null;
+                                }[];
+                                holdReason: string | null;
+                                id: string;
+                                ipAddress: string | null;
+                                lines: {
+                                    /** @description Discount on the line, minor units of the order currency */
+                                    discount: number;
+                                    fulfilledQuantity: number;
+                                    id: string;
+                                    isDigital: boolean;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    productId: string;
+                                    productName: string;
+                                    productSlug: string;
+                                    quantity: number;
+                                    /** @description Units refunded item by item */
+                                    refundedQuantity: number;
+                                    returnedQuantity: number;
+                                    sku: string;
+                                    /** @description unitPrice x quantity, minor units of the order currency */
+                                    subtotal: number;
+                                    /** @description Tax on the line, minor units of the order currency */
+                                    tax: number;
+                                    thumbnailUrl: string | null;
+                                    /** @description Line total, minor units of the order currency */
+                                    total: number;
+                                    /** @description Unit price paid, minor units of the order currency */
+                                    unitPrice: number;
+                                    variantId: string;
+                                    variantTitle: string;
+                                }[];
+                                /** @description Human order number, sequential */
+                                number: string;
+                                payment: {
+                                    /** @description Amount, minor units of the order currency */
+                                    amount: number;
+                                    /** @description Captured, minor units of the order currency */
+                                    capturedAmount: number;
+                                    clientSecret: string | null;
+                                    failureCode: string | null;
+                                    failureMessage: string | null;
+                                    id: string;
+                                    provider: string;
+                                    redirectUrl: string | null;
+                                    /** @description Refunded, minor units of the order currency */
+                                    refundedAmount: number;
+                                    /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
+                                    status: string;
+                                } | null;
+                                /** @enum {string} */
+                                paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
+                                payments: {
+                                    /** @description Amount, minor units of the order currency */
+                                    amount: number;
+                                    /** @description Captured, minor units of the order currency */
+                                    capturedAmount: number;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    failureCode: string | null;
+                                    id: string;
+                                    provider: string;
+                                    reference: string | null;
+                                    /** @description Refunded or being refunded, minor units of the order currency */
+                                    refundedAmount: number;
+                                    riskScore: number | null;
+                                    status: string;
+                                }[];
+                                /** Format: date-time */
+                                placedAt: string;
+                                promotions: {
+                                    /** @description Discount given, minor units of the cart currency */
+                                    amount: number;
+                                    code: string | null;
+                                    freeShipping: boolean;
+                                    id: string;
+                                    name: string;
+                                    type: string;
+                                }[];
+                                refunds: {
+                                    actor: string;
+                                    /** @description Amount, minor units of the order currency */
+                                    amount: number;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    id: string;
+                                    /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                    lines: {
+                                        lineId: string;
+                                        quantity: number;
+                                        restock: boolean;
+                                    }[];
+                                    note: string;
+                                    reason: string;
+                                    status: string;
+                                }[];
+                                returns: {
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    id: string;
+                                    lines: {
+                                        lineId: string;
+                                        quantity: number;
+                                        reason: string;
+                                    }[];
+                                    /** @description RMA number */
+                                    number: string;
+                                    refundAmount: number | null;
+                                    /** @enum {string} */
+                                    status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
+                                }[];
+                                shippingAddress: {
+                                    city: string;
+                                    company: string | null;
+                                    /** @description ISO 3166-1 alpha-2 */
+                                    country: string;
+                                    firstName: string;
+                                    lastName: string;
+                                    line1: string;
+                                    line2: string | null;
+                                    phone: string | null;
+                                    postalCode: string | null;
+                                    region: string | null;
+                                } | null;
+                                shippingMethod: {
+                                    code: string;
+                                    name: string;
+                                    pickupAddress: string | null;
+                                    /** @description flat_rate, table_rate, free, pickup or carrier */
+                                    type: string;
+                                } | null;
+                                /** @enum {string} */
+                                status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                                /** @description Staff labels, lower case */
+                                tags: string[];
+                                timeline: {
+                                    /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
+                                    actor: string;
+                                    /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                    actorName: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @description The stored facts; amounts in minor units of the order currency */
+                                    data: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
+                                    message: string;
+                                    /** @description What happened, e.g. order.placed, payment.captured */
+                                    type: string;
+                                }[];
+                                totals: {
+                                    /** @description Item discounts, minor units of the order currency */
+                                    discountTotal: number;
+                                    /** @description Captured minus refunded, minor units of the order currency */
+                                    paidTotal: number;
+                                    pricesIncludeTax: boolean;
+                                    /** @description Refunded, minor units of the order currency */
+                                    refundedTotal: number;
+                                    /** @description Shipping discount, minor units of the order currency */
+                                    shippingDiscount: number;
+                                    /** @description Tax on shipping, minor units of the order currency */
+                                    shippingTax: number;
+                                    /** @description Shipping before discount, minor units of the order currency */
+                                    shippingTotal: number;
+                                    /** @description Sum of line subtotals, minor units of the order currency */
+                                    subtotal: number;
+                                    /** @description All tax, minor units of the order currency */
+                                    taxTotal: number;
+                                    /** @description Order total, minor units of the order currency */
+                                    total: number;
+                                };
+                                userId: string | null;
+                                /** @description Bumped by every staff edit; send it back as If-Match */
+                                version: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/edit/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an edit of an order's items
+         * @description Nothing is saved: the would-be lines and totals, promotions, stock reserved or released, and the payment difference. Only before anything ships: the order must be processing or on hold (not pending payment, cancelled or refunded) with no line shipped, and its payment not merely authorized. Changes: `add` a variant not on the order (`variantId`, `quantity`), `set_quantity` of a line (`lineId`, `quantity` 1-10000), `remove` a line (`lineId`); lines with refunded units cannot change. Re-pricing with the cart's engine: lines on the order keep their unit price, added variants take today's price in the order currency (price lists apply), tax is recomputed for the order's address with its tax-inclusive setting, the order's promotions (and coupon codes) are re-evaluated as they stood when it was placed, shipping keeps the price charged. Money: a new total below what was paid is refunded (once); above it, the difference is a balance due (total − paid) for staff to collect. Errors: 400 naming the field (`changes[i].lineId`, `changes[i].variantId`, `changes[i].quantity`), 404 ORDER_NOT_FOUND, 409 ORDER_NOT_EDITABLE / ORDER_PAYMENT_NOT_CAPTURED.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        changes: {
+                            /** @description The order line (set_quantity, remove) */
+                            lineId?: string;
+                            /** @description Units: the line's new quantity (set_quantity) or to add (add), 1-10000 */
+                            quantity?: number;
+                            /** @description add a variant, set a line's quantity, or remove a line */
+                            type: "add" | "set_quantity" | "remove";
+                            /** @description The variant to add (add) */
+                            variantId?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            after: {
+                                lines: {
+                                    /** @description Discount on the line, minor units of the order currency */
+                                    discount: number;
+                                    /** @description Null for a line the edit adds */
+                                    lineId: string | null;
+                                    productName: string;
+                                    quantity: number;
+                                    sku: string;
+                                    /** @description unitPrice x quantity, minor units of the order currency */
+                                    subtotal: number;
+                                    /** @description Tax on the line, minor units of the order currency */
+                                    tax: number;
+                                    /** @description Line total, minor units of the order currency */
+                                    total: number;
+                                    /** @description Unit price, minor units of the order currency */
+                                    unitPrice: number;
+                                    variantId: string;
+                                    variantTitle: string;
+                                }[];
+                                totals: {
+                                    /** @description Item discounts, minor units of the order currency */
+                                    discountTotal: number;
+                                    /** @description Shipping discount, minor units of the order currency */
+                                    shippingDiscount: number;
+                                    /** @description Tax on shipping, minor units of the order currency */
+                                    shippingTax: number;
+                                    /** @description Shipping before discount, minor units of the order currency */
+                                    shippingTotal: number;
+                                    /** @description Sum of line subtotals, minor units of the order currency */
+                                    subtotal: number;
+                                    /** @description All tax, minor units of the order currency */
+                                    taxTotal: number;
+                                    /** @description Order total, minor units of the order currency */
+                                    total: number;
+                                };
+                            };
+                            /** @description Left to collect: the new total minus paid, when positive, minor units of the order currency */
+                            balanceDue: number;
+                            before: {
+                                lines: {
+                                    /** @description Discount on the line, minor units of the order currency */
+                                    discount: number;
+                                    /** @description Null for a line the edit adds */
+                                    lineId: string | null;
+                                    productName: string;
+                                    quantity: number;
+                                    sku: string;
+                                    /** @description unitPrice x quantity, minor units of the order currency */
+                                    subtotal: number;
+                                    /** @description Tax on the line, minor units of the order currency */
+                                    tax: number;
+                                    /** @description Line total, minor units of the order currency */
+                                    total: number;
+                                    /** @description Unit price, minor units of the order currency */
+                                    unitPrice: number;
+                                    variantId: string;
+                                    variantTitle: string;
+                                }[];
+                                totals: {
+                                    /** @description Item discounts, minor units of the order currency */
+                                    discountTotal: number;
+                                    /** @description Shipping discount, minor units of the order currency */
+                                    shippingDiscount: number;
+                                    /** @description Tax on shipping, minor units of the order currency */
+                                    shippingTax: number;
+                                    /** @description Shipping before discount, minor units of the order currency */
+                                    shippingTotal: number;
+                                    /** @description Sum of line subtotals, minor units of the order currency */
+                                    subtotal: number;
+                                    /** @description All tax, minor units of the order currency */
+                                    taxTotal: number;
+                                    /** @description Order total, minor units of the order currency */
+                                    total: number;
+                                };
+                            };
+                            /** @description ISO 4217 */
+                            currency: string;
+                            /** @description New total minus old total (negative: lower), minor units of the order currency */
+                            difference: number;
+                            orderId: string;
+                            /** @description Paid and not refunded, minor units of the order currency */
+                            paidTotal: number;
+                            pricesIncludeTax: boolean;
+                            promotions: {
+                                /** @description Discount given, minor units of the order currency */
+                                amount: number;
+                                code: string | null;
+                                freeShipping: boolean;
+                                id: string;
+                                name: string;
+                                type: string;
+                            }[];
+                            /** @description Refunded on save: paid minus the new total, when positive, minor units of the order currency */
+                            refundDue: number;
+                            /** @description Added units the stock does not cover now (saving would answer 409 OUT_OF_STOCK) */
+                            shortages: {
+                                available: number;
+                                /** @description The change, e.g. changes[0] */
+                                field: string;
+                                requested: number;
+                                sku: string;
+                                variantId: string;
+                            }[];
+                            stock: {
+                                /** @description Units reserved (positive) or released (negative) */
+                                quantity: number;
+                                sku: string;
+                                variantId: string;
+                            }[];
+                            /** @description The order version previewed; send it as If-Match to save */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12999,6 +16303,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -13067,6 +16373,12 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 id: string;
+                                /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    restock: boolean;
+                                }[];
                                 note: string;
                                 reason: string;
                                 status: string;
@@ -13102,17 +16414,28 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            /** @description Staff labels, lower case */
+                            tags: string[];
                             timeline: {
+                                /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
                                 actor: string;
+                                /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                actorName: string;
                                 /** Format: date-time */
                                 at: string;
+                                /** @description The stored facts; amounts in minor units of the order currency */
                                 data: {
                                     [key: string]: unknown;
                                 };
+                                /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured */
                                 type: string;
                             }[];
                             totals: {
@@ -13137,6 +16460,8 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Bumped by every staff edit; send it back as If-Match */
+                            version: number;
                         };
                     };
                 };
@@ -13373,6 +16698,152 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/invoice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's invoice (PDF)
+         * @description The invoice number is "INV-" + the order number; the invoice date is when the payment was captured (else the order date). Shows the shop (store settings: name, address, e-mail, logo), billing and shipping addresses (or the pickup address), every line (name, options, SKU, quantity, unit price, discount, tax, total), shipping, discounts with coupon codes, tax by rate, the total, whether prices include tax, amounts paid and refunded, the balance due and the payment method. A4 portrait, 15 mm margins, fonts embedded; amounts in the order's currency, dates in UTC; long orders continue on further pages (column titles repeated, `Page x of y`). A 200-line order renders well under a second. Errors: 404 ORDER_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF document (application/pdf) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": Blob;
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -13478,6 +16949,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -13546,6 +17019,12 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 id: string;
+                                /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    restock: boolean;
+                                }[];
                                 note: string;
                                 reason: string;
                                 status: string;
@@ -13581,17 +17060,28 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            /** @description Staff labels, lower case */
+                            tags: string[];
                             timeline: {
+                                /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
                                 actor: string;
+                                /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                actorName: string;
                                 /** Format: date-time */
                                 at: string;
+                                /** @description The stored facts; amounts in minor units of the order currency */
                                 data: {
                                     [key: string]: unknown;
                                 };
+                                /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured */
                                 type: string;
                             }[];
                             totals: {
@@ -13616,6 +17106,8 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Bumped by every staff edit; send it back as If-Match */
+                            version: number;
                         };
                     };
                 };
@@ -13816,40 +17308,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/orders/{id}/refunds": {
+    "/api/admin/orders/{id}/notes": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
         /**
-         * Refund an order
-         * @description Full or partial, in minor units of the order currency, never more than captured (422 REFUND_EXCEEDS_CAPTURED). Send an Idempotency-Key: the same key returns the same refund. 502 REFUND_FAILED when the provider refuses.
+         * An order's notes
+         * @description Internal staff notes, newest first, with their authors' names. Shoppers never see them. Errors: 404 ORDER_NOT_FOUND.
          */
-        post: {
+        get: {
             parameters: {
                 query?: never;
-                header?: {
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Minor units */
-                        amount: number;
-                        note?: string;
-                        reason: "requested_by_customer" | "duplicate" | "fraudulent" | "other";
-                    };
-                };
-            };
+            requestBody?: never;
             responses: {
                 /** @description Default Response */
                 200: {
@@ -13858,212 +17337,246 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            billingAddress: {
-                                city: string;
-                                company: string | null;
-                                /** @description ISO 3166-1 alpha-2 */
-                                country: string;
-                                firstName: string;
-                                lastName: string;
-                                line1: string;
-                                line2: string | null;
-                                phone: string | null;
-                                postalCode: string | null;
-                                region: string | null;
-                            } | null;
-                            couponCodes: string[];
-                            /** @description ISO 4217 */
-                            currency: string;
-                            disputes: {
-                                /** @description Disputed, minor units of the order currency */
-                                amount: number;
-                                evidenceDueBy: string | null;
-                                id: string;
-                                reason: string;
-                                reference: string;
-                                status: string;
-                            }[];
-                            /** @description Files of digital products, once the order is paid */
-                            downloads: {
-                                /** @description File size in bytes */
-                                bytes: number;
-                                /** Format: date-time */
-                                expiresAt: string;
-                                fileName: string;
-                                title: string;
-                                /** @description Signed link, valid until expiresAt */
-                                url: string;
-                            }[];
-                            email: string;
-                            /** @enum {string} */
-                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
-                            fulfillments: {
-                                carrier: string;
-                                deliveredAt: string | null;
-                                id: string;
-                                lines: {
-                                    lineId: string;
-                                    quantity: number;
-                                }[];
-                                shippedAt: string | null;
-                                status: string;
-                                trackingNumber: string | null;
-                                trackingUrl: string | null;
-                            }[];
-                            holdReason: string | null;
-                            id: string;
-                            ipAddress: string | null;
-                            lines: {
-                                /** @description Discount on the line, minor units of the order currency */
-                                discount: number;
-                                fulfilledQuantity: number;
-                                id: string;
-                                isDigital: boolean;
-                                options: {
-                                    [key: string]: string;
-                                };
-                                productId: string;
-                                productName: string;
-                                productSlug: string;
-                                quantity: number;
-                                returnedQuantity: number;
-                                sku: string;
-                                /** @description unitPrice x quantity, minor units of the order currency */
-                                subtotal: number;
-                                /** @description Tax on the line, minor units of the order currency */
-                                tax: number;
-                                thumbnailUrl: string | null;
-                                /** @description Line total, minor units of the order currency */
-                                total: number;
-                                /** @description Unit price paid, minor units of the order currency */
-                                unitPrice: number;
-                                variantId: string;
-                                variantTitle: string;
-                            }[];
-                            /** @description Human order number, sequential */
-                            number: string;
-                            payment: {
-                                /** @description Amount, minor units of the order currency */
-                                amount: number;
-                                /** @description Captured, minor units of the order currency */
-                                capturedAmount: number;
-                                clientSecret: string | null;
-                                failureCode: string | null;
-                                failureMessage: string | null;
-                                id: string;
-                                provider: string;
-                                redirectUrl: string | null;
-                                /** @description Refunded, minor units of the order currency */
-                                refundedAmount: number;
-                                /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
-                                status: string;
-                            } | null;
-                            /** @enum {string} */
-                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
-                            payments: {
-                                /** @description Amount, minor units of the order currency */
-                                amount: number;
-                                /** @description Captured, minor units of the order currency */
-                                capturedAmount: number;
-                                /** Format: date-time */
-                                createdAt: string;
-                                failureCode: string | null;
-                                id: string;
-                                provider: string;
-                                reference: string | null;
-                                /** @description Refunded or being refunded, minor units of the order currency */
-                                refundedAmount: number;
-                                riskScore: number | null;
-                                status: string;
-                            }[];
-                            /** Format: date-time */
-                            placedAt: string;
-                            promotions: {
-                                /** @description Discount given, minor units of the cart currency */
-                                amount: number;
-                                code: string | null;
-                                freeShipping: boolean;
-                                id: string;
-                                name: string;
-                                type: string;
-                            }[];
-                            refunds: {
-                                actor: string;
-                                /** @description Amount, minor units of the order currency */
-                                amount: number;
+                            items: {
+                                authorId: string | null;
+                                authorName: string | null;
+                                body: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 id: string;
-                                note: string;
-                                reason: string;
-                                status: string;
                             }[];
-                            returns: {
-                                /** Format: date-time */
-                                createdAt: string;
-                                id: string;
-                                lines: {
-                                    lineId: string;
-                                    quantity: number;
-                                    reason: string;
-                                }[];
-                                /** @description RMA number */
-                                number: string;
-                                refundAmount: number | null;
-                                /** @enum {string} */
-                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
-                            }[];
-                            shippingAddress: {
-                                city: string;
-                                company: string | null;
-                                /** @description ISO 3166-1 alpha-2 */
-                                country: string;
-                                firstName: string;
-                                lastName: string;
-                                line1: string;
-                                line2: string | null;
-                                phone: string | null;
-                                postalCode: string | null;
-                                region: string | null;
-                            } | null;
-                            shippingMethod: {
-                                code: string;
-                                name: string;
-                            } | null;
-                            /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
-                            timeline: {
-                                actor: string;
-                                /** Format: date-time */
-                                at: string;
-                                data: {
-                                    [key: string]: unknown;
-                                };
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
                                 message: string;
-                                type: string;
                             }[];
-                            totals: {
-                                /** @description Item discounts, minor units of the order currency */
-                                discountTotal: number;
-                                /** @description Captured minus refunded, minor units of the order currency */
-                                paidTotal: number;
-                                pricesIncludeTax: boolean;
-                                /** @description Refunded, minor units of the order currency */
-                                refundedTotal: number;
-                                /** @description Shipping discount, minor units of the order currency */
-                                shippingDiscount: number;
-                                /** @description Tax on shipping, minor units of the order currency */
-                                shippingTax: number;
-                                /** @description Shipping before discount, minor units of the order currency */
-                                shippingTotal: number;
-                                /** @description Sum of line subtotals, minor units of the order currency */
-                                subtotal: number;
-                                /** @description All tax, minor units of the order currency */
-                                taxTotal: number;
-                                /** @description Order total, minor units of the order currency */
-                                total: number;
-                            };
-                            userId: string | null;
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a note to an order
+         * @description Internal: only staff see notes. `body` is trimmed, 1-5000 characters. Answers the order's notes, newest first. Audited. Errors: 400 (field `body`), 404 ORDER_NOT_FOUND.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            items: {
+                                authorId: string | null;
+                                authorName: string | null;
+                                body: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                            }[];
                         };
                     };
                 };
@@ -14306,6 +17819,2211 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/orders/{id}/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a note of an order
+         * @description Answers the notes left, newest first. Audited with what the note said. Errors: 404 ORDER_NOT_FOUND, NOTE_NOT_FOUND.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    noteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                authorId: string | null;
+                                authorName: string | null;
+                                body: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/packing-slip.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's packing slip (PDF)
+         * @description The shop's name, the order number and date, the address to ship to (or the pickup address), the shipping method and the lines to pack (name, options, SKU, units ordered / already shipped / to ship; digital lines say "no shipping"), with room for a note. No prices. A4 portrait, 15 mm margins, fonts embedded; amounts in the order's currency, dates in UTC; long orders continue on further pages (column titles repeated, `Page x of y`). A 200-line order renders well under a second. Errors: 404 ORDER_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF document (application/pdf) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": Blob;
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/picked-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that the customer collected a pickup order
+         * @description The order becomes `delivered` (collected) and the customer gets a receipt e-mail. 409 ORDER_NOT_READY_FOR_PICKUP unless it was marked ready first.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            billingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            couponCodes: string[];
+                            /** @description ISO 4217 */
+                            currency: string;
+                            disputes: {
+                                /** @description Disputed, minor units of the order currency */
+                                amount: number;
+                                evidenceDueBy: string | null;
+                                id: string;
+                                reason: string;
+                                reference: string;
+                                status: string;
+                            }[];
+                            /** @description Files of digital products, once the order is paid */
+                            downloads: {
+                                /** @description File size in bytes */
+                                bytes: number;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                fileName: string;
+                                title: string;
+                                /** @description Signed link, valid until expiresAt */
+                                url: string;
+                            }[];
+                            email: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
+                            fulfillments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
+                            holdReason: string | null;
+                            id: string;
+                            ipAddress: string | null;
+                            lines: {
+                                /** @description Discount on the line, minor units of the order currency */
+                                discount: number;
+                                fulfilledQuantity: number;
+                                id: string;
+                                isDigital: boolean;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                productId: string;
+                                productName: string;
+                                productSlug: string;
+                                quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
+                                returnedQuantity: number;
+                                sku: string;
+                                /** @description unitPrice x quantity, minor units of the order currency */
+                                subtotal: number;
+                                /** @description Tax on the line, minor units of the order currency */
+                                tax: number;
+                                thumbnailUrl: string | null;
+                                /** @description Line total, minor units of the order currency */
+                                total: number;
+                                /** @description Unit price paid, minor units of the order currency */
+                                unitPrice: number;
+                                variantId: string;
+                                variantTitle: string;
+                            }[];
+                            /** @description Human order number, sequential */
+                            number: string;
+                            payment: {
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** @description Captured, minor units of the order currency */
+                                capturedAmount: number;
+                                clientSecret: string | null;
+                                failureCode: string | null;
+                                failureMessage: string | null;
+                                id: string;
+                                provider: string;
+                                redirectUrl: string | null;
+                                /** @description Refunded, minor units of the order currency */
+                                refundedAmount: number;
+                                /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
+                                status: string;
+                            } | null;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
+                            payments: {
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** @description Captured, minor units of the order currency */
+                                capturedAmount: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                failureCode: string | null;
+                                id: string;
+                                provider: string;
+                                reference: string | null;
+                                /** @description Refunded or being refunded, minor units of the order currency */
+                                refundedAmount: number;
+                                riskScore: number | null;
+                                status: string;
+                            }[];
+                            /** Format: date-time */
+                            placedAt: string;
+                            promotions: {
+                                /** @description Discount given, minor units of the cart currency */
+                                amount: number;
+                                code: string | null;
+                                freeShipping: boolean;
+                                id: string;
+                                name: string;
+                                type: string;
+                            }[];
+                            refunds: {
+                                actor: string;
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    restock: boolean;
+                                }[];
+                                note: string;
+                                reason: string;
+                                status: string;
+                            }[];
+                            returns: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    reason: string;
+                                }[];
+                                /** @description RMA number */
+                                number: string;
+                                refundAmount: number | null;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
+                            }[];
+                            shippingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            shippingMethod: {
+                                code: string;
+                                name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            /** @description Staff labels, lower case */
+                            tags: string[];
+                            timeline: {
+                                /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
+                                actor: string;
+                                /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description The stored facts; amounts in minor units of the order currency */
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
+                                message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured */
+                                type: string;
+                            }[];
+                            totals: {
+                                /** @description Item discounts, minor units of the order currency */
+                                discountTotal: number;
+                                /** @description Captured minus refunded, minor units of the order currency */
+                                paidTotal: number;
+                                pricesIncludeTax: boolean;
+                                /** @description Refunded, minor units of the order currency */
+                                refundedTotal: number;
+                                /** @description Shipping discount, minor units of the order currency */
+                                shippingDiscount: number;
+                                /** @description Tax on shipping, minor units of the order currency */
+                                shippingTax: number;
+                                /** @description Shipping before discount, minor units of the order currency */
+                                shippingTotal: number;
+                                /** @description Sum of line subtotals, minor units of the order currency */
+                                subtotal: number;
+                                /** @description All tax, minor units of the order currency */
+                                taxTotal: number;
+                                /** @description Order total, minor units of the order currency */
+                                total: number;
+                            };
+                            userId: string | null;
+                            /** @description Bumped by every staff edit; send it back as If-Match */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/ready-for-pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a pickup order ready for collection
+         * @description Sets aside every unit still to hand over (stock leaves the shelf), the order becomes `ready_for_pickup` and the customer is e-mailed the pickup address. 409 NOT_A_PICKUP_ORDER for an order that ships, 409 ORDER_NOT_READY_FOR_PICKUP unless the order is paid and processing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            billingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            couponCodes: string[];
+                            /** @description ISO 4217 */
+                            currency: string;
+                            disputes: {
+                                /** @description Disputed, minor units of the order currency */
+                                amount: number;
+                                evidenceDueBy: string | null;
+                                id: string;
+                                reason: string;
+                                reference: string;
+                                status: string;
+                            }[];
+                            /** @description Files of digital products, once the order is paid */
+                            downloads: {
+                                /** @description File size in bytes */
+                                bytes: number;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                fileName: string;
+                                title: string;
+                                /** @description Signed link, valid until expiresAt */
+                                url: string;
+                            }[];
+                            email: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
+                            fulfillments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
+                            holdReason: string | null;
+                            id: string;
+                            ipAddress: string | null;
+                            lines: {
+                                /** @description Discount on the line, minor units of the order currency */
+                                discount: number;
+                                fulfilledQuantity: number;
+                                id: string;
+                                isDigital: boolean;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                productId: string;
+                                productName: string;
+                                productSlug: string;
+                                quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
+                                returnedQuantity: number;
+                                sku: string;
+                                /** @description unitPrice x quantity, minor units of the order currency */
+                                subtotal: number;
+                                /** @description Tax on the line, minor units of the order currency */
+                                tax: number;
+                                thumbnailUrl: string | null;
+                                /** @description Line total, minor units of the order currency */
+                                total: number;
+                                /** @description Unit price paid, minor units of the order currency */
+                                unitPrice: number;
+                                variantId: string;
+                                variantTitle: string;
+                            }[];
+                            /** @description Human order number, sequential */
+                            number: string;
+                            payment: {
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** @description Captured, minor units of the order currency */
+                                capturedAmount: number;
+                                clientSecret: string | null;
+                                failureCode: string | null;
+                                failureMessage: string | null;
+                                id: string;
+                                provider: string;
+                                redirectUrl: string | null;
+                                /** @description Refunded, minor units of the order currency */
+                                refundedAmount: number;
+                                /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
+                                status: string;
+                            } | null;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
+                            payments: {
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** @description Captured, minor units of the order currency */
+                                capturedAmount: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                failureCode: string | null;
+                                id: string;
+                                provider: string;
+                                reference: string | null;
+                                /** @description Refunded or being refunded, minor units of the order currency */
+                                refundedAmount: number;
+                                riskScore: number | null;
+                                status: string;
+                            }[];
+                            /** Format: date-time */
+                            placedAt: string;
+                            promotions: {
+                                /** @description Discount given, minor units of the cart currency */
+                                amount: number;
+                                code: string | null;
+                                freeShipping: boolean;
+                                id: string;
+                                name: string;
+                                type: string;
+                            }[];
+                            refunds: {
+                                actor: string;
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    restock: boolean;
+                                }[];
+                                note: string;
+                                reason: string;
+                                status: string;
+                            }[];
+                            returns: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    reason: string;
+                                }[];
+                                /** @description RMA number */
+                                number: string;
+                                refundAmount: number | null;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
+                            }[];
+                            shippingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            shippingMethod: {
+                                code: string;
+                                name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            /** @description Staff labels, lower case */
+                            tags: string[];
+                            timeline: {
+                                /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
+                                actor: string;
+                                /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description The stored facts; amounts in minor units of the order currency */
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
+                                message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured */
+                                type: string;
+                            }[];
+                            totals: {
+                                /** @description Item discounts, minor units of the order currency */
+                                discountTotal: number;
+                                /** @description Captured minus refunded, minor units of the order currency */
+                                paidTotal: number;
+                                pricesIncludeTax: boolean;
+                                /** @description Refunded, minor units of the order currency */
+                                refundedTotal: number;
+                                /** @description Shipping discount, minor units of the order currency */
+                                shippingDiscount: number;
+                                /** @description Tax on shipping, minor units of the order currency */
+                                shippingTax: number;
+                                /** @description Shipping before discount, minor units of the order currency */
+                                shippingTotal: number;
+                                /** @description Sum of line subtotals, minor units of the order currency */
+                                subtotal: number;
+                                /** @description All tax, minor units of the order currency */
+                                taxTotal: number;
+                                /** @description Order total, minor units of the order currency */
+                                total: number;
+                            };
+                            userId: string | null;
+                            /** @description Bumped by every staff edit; send it back as If-Match */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund an order (an amount, or items with a restock choice)
+         * @description Minor units of the order currency. Either `amount` alone (full or partial), or `lines` (units of order lines, each with `restock`) and/or `shipping`: the amount is then computed — each line's total (after its discount, with its tax) split over its units by largest remainder, so refunding every unit gives back exactly the line total, plus the shipping — and an `amount` sent with them may lower it, never raise it. `restock: true` puts the units back once the provider confirms: unshipped units release their reservation, shipped ones go back on hand with a `restock` ledger entry. Never more than captured (422 REFUND_EXCEEDS_CAPTURED). Send an Idempotency-Key: the same key returns the same refund. Errors: 400 naming the field (`amount`, `lines[i].lineId`, `lines[i].quantity` above quantity − refundedQuantity, `shipping`), 404 ORDER_NOT_FOUND, 422 NOTHING_TO_REFUND, 502 REFUND_FAILED when the provider refuses (nothing else changes), 503 REFUND_PENDING.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Minor units; required without `lines` and `shipping` */
+                        amount?: number;
+                        lines?: {
+                            lineId: string;
+                            /** @description Units of the line to refund */
+                            quantity: number;
+                            /** @description Put these units back in stock */
+                            restock: boolean;
+                        }[];
+                        note?: string;
+                        reason: "requested_by_customer" | "duplicate" | "fraudulent" | "other";
+                        /** @description Shipping to give back, minor units */
+                        shipping?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            billingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            couponCodes: string[];
+                            /** @description ISO 4217 */
+                            currency: string;
+                            disputes: {
+                                /** @description Disputed, minor units of the order currency */
+                                amount: number;
+                                evidenceDueBy: string | null;
+                                id: string;
+                                reason: string;
+                                reference: string;
+                                status: string;
+                            }[];
+                            /** @description Files of digital products, once the order is paid */
+                            downloads: {
+                                /** @description File size in bytes */
+                                bytes: number;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                fileName: string;
+                                title: string;
+                                /** @description Signed link, valid until expiresAt */
+                                url: string;
+                            }[];
+                            email: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
+                            fulfillments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
+                            holdReason: string | null;
+                            id: string;
+                            ipAddress: string | null;
+                            lines: {
+                                /** @description Discount on the line, minor units of the order currency */
+                                discount: number;
+                                fulfilledQuantity: number;
+                                id: string;
+                                isDigital: boolean;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                productId: string;
+                                productName: string;
+                                productSlug: string;
+                                quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
+                                returnedQuantity: number;
+                                sku: string;
+                                /** @description unitPrice x quantity, minor units of the order currency */
+                                subtotal: number;
+                                /** @description Tax on the line, minor units of the order currency */
+                                tax: number;
+                                thumbnailUrl: string | null;
+                                /** @description Line total, minor units of the order currency */
+                                total: number;
+                                /** @description Unit price paid, minor units of the order currency */
+                                unitPrice: number;
+                                variantId: string;
+                                variantTitle: string;
+                            }[];
+                            /** @description Human order number, sequential */
+                            number: string;
+                            payment: {
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** @description Captured, minor units of the order currency */
+                                capturedAmount: number;
+                                clientSecret: string | null;
+                                failureCode: string | null;
+                                failureMessage: string | null;
+                                id: string;
+                                provider: string;
+                                redirectUrl: string | null;
+                                /** @description Refunded, minor units of the order currency */
+                                refundedAmount: number;
+                                /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
+                                status: string;
+                            } | null;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
+                            payments: {
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** @description Captured, minor units of the order currency */
+                                capturedAmount: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                failureCode: string | null;
+                                id: string;
+                                provider: string;
+                                reference: string | null;
+                                /** @description Refunded or being refunded, minor units of the order currency */
+                                refundedAmount: number;
+                                riskScore: number | null;
+                                status: string;
+                            }[];
+                            /** Format: date-time */
+                            placedAt: string;
+                            promotions: {
+                                /** @description Discount given, minor units of the cart currency */
+                                amount: number;
+                                code: string | null;
+                                freeShipping: boolean;
+                                id: string;
+                                name: string;
+                                type: string;
+                            }[];
+                            refunds: {
+                                actor: string;
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    restock: boolean;
+                                }[];
+                                note: string;
+                                reason: string;
+                                status: string;
+                            }[];
+                            returns: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    reason: string;
+                                }[];
+                                /** @description RMA number */
+                                number: string;
+                                refundAmount: number | null;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
+                            }[];
+                            shippingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            shippingMethod: {
+                                code: string;
+                                name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            /** @description Staff labels, lower case */
+                            tags: string[];
+                            timeline: {
+                                /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
+                                actor: string;
+                                /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description The stored facts; amounts in minor units of the order currency */
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
+                                message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured */
+                                type: string;
+                            }[];
+                            totals: {
+                                /** @description Item discounts, minor units of the order currency */
+                                discountTotal: number;
+                                /** @description Captured minus refunded, minor units of the order currency */
+                                paidTotal: number;
+                                pricesIncludeTax: boolean;
+                                /** @description Refunded, minor units of the order currency */
+                                refundedTotal: number;
+                                /** @description Shipping discount, minor units of the order currency */
+                                shippingDiscount: number;
+                                /** @description Tax on shipping, minor units of the order currency */
+                                shippingTax: number;
+                                /** @description Shipping before discount, minor units of the order currency */
+                                shippingTotal: number;
+                                /** @description Sum of line subtotals, minor units of the order currency */
+                                subtotal: number;
+                                /** @description All tax, minor units of the order currency */
+                                taxTotal: number;
+                                /** @description Order total, minor units of the order currency */
+                                total: number;
+                            };
+                            userId: string | null;
+                            /** @description Bumped by every staff edit; send it back as If-Match */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set an order's tags
+         * @description Replaces the order's staff tags. Each is trimmed and lower-cased, then 1-40 letters, digits, spaces, "-" or "_"; duplicates are dropped; at most 20. Send `If-Match` with the order's version (its ETag): when someone changed the order since, nothing is saved and the answer is 409 STALE_VERSION. A change bumps `version`. Audited with the tags before and after. Errors: 400 naming `tags[i]`, 404 ORDER_NOT_FOUND, 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        tags: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            billingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            couponCodes: string[];
+                            /** @description ISO 4217 */
+                            currency: string;
+                            disputes: {
+                                /** @description Disputed, minor units of the order currency */
+                                amount: number;
+                                evidenceDueBy: string | null;
+                                id: string;
+                                reason: string;
+                                reference: string;
+                                status: string;
+                            }[];
+                            /** @description Files of digital products, once the order is paid */
+                            downloads: {
+                                /** @description File size in bytes */
+                                bytes: number;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                fileName: string;
+                                title: string;
+                                /** @description Signed link, valid until expiresAt */
+                                url: string;
+                            }[];
+                            email: string;
+                            /** @enum {string} */
+                            fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
+                            fulfillments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
+                            holdReason: string | null;
+                            id: string;
+                            ipAddress: string | null;
+                            lines: {
+                                /** @description Discount on the line, minor units of the order currency */
+                                discount: number;
+                                fulfilledQuantity: number;
+                                id: string;
+                                isDigital: boolean;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                productId: string;
+                                productName: string;
+                                productSlug: string;
+                                quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
+                                returnedQuantity: number;
+                                sku: string;
+                                /** @description unitPrice x quantity, minor units of the order currency */
+                                subtotal: number;
+                                /** @description Tax on the line, minor units of the order currency */
+                                tax: number;
+                                thumbnailUrl: string | null;
+                                /** @description Line total, minor units of the order currency */
+                                total: number;
+                                /** @description Unit price paid, minor units of the order currency */
+                                unitPrice: number;
+                                variantId: string;
+                                variantTitle: string;
+                            }[];
+                            /** @description Human order number, sequential */
+                            number: string;
+                            payment: {
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** @description Captured, minor units of the order currency */
+                                capturedAmount: number;
+                                clientSecret: string | null;
+                                failureCode: string | null;
+                                failureMessage: string | null;
+                                id: string;
+                                provider: string;
+                                redirectUrl: string | null;
+                                /** @description Refunded, minor units of the order currency */
+                                refundedAmount: number;
+                                /** @description pending, requires_action, authorized, captured, partially_refunded, refunded, failed, canceled */
+                                status: string;
+                            } | null;
+                            /** @enum {string} */
+                            paymentStatus: "pending" | "requires_action" | "authorized" | "paid" | "partially_refunded" | "refunded" | "failed" | "voided";
+                            payments: {
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** @description Captured, minor units of the order currency */
+                                capturedAmount: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                failureCode: string | null;
+                                id: string;
+                                provider: string;
+                                reference: string | null;
+                                /** @description Refunded or being refunded, minor units of the order currency */
+                                refundedAmount: number;
+                                riskScore: number | null;
+                                status: string;
+                            }[];
+                            /** Format: date-time */
+                            placedAt: string;
+                            promotions: {
+                                /** @description Discount given, minor units of the cart currency */
+                                amount: number;
+                                code: string | null;
+                                freeShipping: boolean;
+                                id: string;
+                                name: string;
+                                type: string;
+                            }[];
+                            refunds: {
+                                actor: string;
+                                /** @description Amount, minor units of the order currency */
+                                amount: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                /** @description The order lines of a per-item refund; empty for an amount-only refund */
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    restock: boolean;
+                                }[];
+                                note: string;
+                                reason: string;
+                                status: string;
+                            }[];
+                            returns: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                    reason: string;
+                                }[];
+                                /** @description RMA number */
+                                number: string;
+                                refundAmount: number | null;
+                                /** @enum {string} */
+                                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
+                            }[];
+                            shippingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            shippingMethod: {
+                                code: string;
+                                name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            /** @description Staff labels, lower case */
+                            tags: string[];
+                            timeline: {
+                                /** @description "system", "customer", "guest", "provider:<id>", "carrier:<id>", "staff:<user id>" */
+                                actor: string;
+                                /** @description Who, in words: "Ada Lovelace (staff)", "Customer", "Stripe", "UPS", "System" */
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description The stored facts; amounts in minor units of the order currency */
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description In plain language with money in the order currency, e.g. "Refunded $20.00 (requested by customer)"; an entry of an unknown type keeps its stored text */
+                                message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured */
+                                type: string;
+                            }[];
+                            totals: {
+                                /** @description Item discounts, minor units of the order currency */
+                                discountTotal: number;
+                                /** @description Captured minus refunded, minor units of the order currency */
+                                paidTotal: number;
+                                pricesIncludeTax: boolean;
+                                /** @description Refunded, minor units of the order currency */
+                                refundedTotal: number;
+                                /** @description Shipping discount, minor units of the order currency */
+                                shippingDiscount: number;
+                                /** @description Tax on shipping, minor units of the order currency */
+                                shippingTax: number;
+                                /** @description Shipping before discount, minor units of the order currency */
+                                shippingTotal: number;
+                                /** @description Sum of line subtotals, minor units of the order currency */
+                                subtotal: number;
+                                /** @description All tax, minor units of the order currency */
+                                taxTotal: number;
+                                /** @description Order total, minor units of the order currency */
+                                total: number;
+                            };
+                            userId: string | null;
+                            /** @description Bumped by every staff edit; send it back as If-Match */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/price-lists": {
         parameters: {
             query?: never;
@@ -14333,6 +20051,10 @@ export interface paths {
                             items: {
                                 /** @description ISO 4217 code */
                                 currency: string;
+                                /** @description The customer group whose signed-in members get these prices (the lowest of their groups' prices, or the general price when lower); null: everyone shopping in this currency */
+                                customerGroupId: null | string;
+                                /** @description The group's name; null for a general list */
+                                customerGroupName: null | string;
                                 id: string;
                                 isActive: boolean;
                                 name: string;
@@ -14452,7 +20174,223 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Create a price list
+         * @description A currency's general list (no `customerGroupId`: an active one makes the currency one shoppers can pay in) or a customer group's list (its signed-in members pay the lowest of their groups' prices and the general price; allowed in the shop's default currency too). Errors: 400 naming `currency` (not ISO 4217, or the default currency for a general list), `name` or `customerGroupId` (unknown group); 409 PRICE_LIST_EXISTS when that currency already has a list for that group (or a general one).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description ISO 4217 code */
+                        currency: string;
+                        /** @description The customer group whose signed-in members get these prices; null or absent: everyone (the currency's general list). An unknown group is a 400 naming `customerGroupId` */
+                        customerGroupId?: string | null;
+                        isActive?: boolean;
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO 4217 code */
+                            currency: string;
+                            /** @description The customer group whose signed-in members get these prices (the lowest of their groups' prices, or the general price when lower); null: everyone shopping in this currency */
+                            customerGroupId: null | string;
+                            /** @description The group's name; null for a general list */
+                            customerGroupName: null | string;
+                            id: string;
+                            isActive: boolean;
+                            name: string;
+                            /** @description Variants priced in this list */
+                            priceCount: number;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -14469,7 +20407,7 @@ export interface paths {
         get?: never;
         /**
          * Create or update the price list of a currency
-         * @description An active list makes its currency one shoppers can pay in. 400 naming `currency` for a code that is not ISO 4217 or is the shop's default currency.
+         * @description The currency's general list, or with `customerGroupId` that group's list of the currency. An active general list makes its currency one shoppers can pay in. 400 naming `currency` for a code that is not ISO 4217 or is the shop's default currency (for a general list), or `customerGroupId` for an unknown group.
          */
         put: {
             parameters: {
@@ -14483,6 +20421,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The customer group whose signed-in members get these prices; null or absent: everyone (the currency's general list). An unknown group is a 400 naming `customerGroupId` */
+                        customerGroupId?: string | null;
                         isActive?: boolean;
                         name: string;
                     };
@@ -14498,6 +20438,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO 4217 code */
                             currency: string;
+                            /** @description The customer group whose signed-in members get these prices (the lowest of their groups' prices, or the general price when lower); null: everyone shopping in this currency */
+                            customerGroupId: null | string;
+                            /** @description The group's name; null for a general list */
+                            customerGroupName: null | string;
                             id: string;
                             isActive: boolean;
                             name: string;
@@ -14673,12 +20617,14 @@ export interface paths {
         };
         /**
          * Variant prices of a price list
-         * @description Every variant in SKU order with its regular price (store currency) and its price in this list, or null when it has none (not for sale in that currency). `search` matches SKU or product name; `cursor` is the previous page's `nextCursor`. 404 PRICE_LIST_NOT_FOUND when the currency has no list.
+         * @description Every variant in SKU order with its regular price (store currency) and its price in this list, or null when it has none (not for sale in that currency; for a group's list: the general price applies). `customerGroupId` reads that group's list of the currency. `search` matches SKU or product name; `cursor` is the previous page's `nextCursor`. 404 PRICE_LIST_NOT_FOUND when there is no such list.
          */
         get: {
             parameters: {
                 query?: {
                     search?: string;
+                    /** @description A customer group's id: that group's list of the currency (absent: the general list) */
+                    customerGroupId?: string;
                     cursor?: string;
                     limit?: number;
                 };
@@ -14825,11 +20771,14 @@ export interface paths {
         };
         /**
          * Set or remove variant prices in a price list
-         * @description Prices by variant SKU in whole minor units of the list's currency (1999 = 19.99 EUR); `amount: null` removes the price (the variant is then not for sale in that currency). All or nothing: 400 naming `prices.<i>.sku` for an unknown SKU or `prices.<i>.amount` for a bad amount, and nothing changes.
+         * @description Prices by variant SKU in whole minor units of the list's currency (1999 = 19.99 EUR), in the currency's general list or, with `?customerGroupId=`, that group's list; `amount: null` removes the price (the variant is then not for sale in that currency). All or nothing: 400 naming `prices.<i>.sku` for an unknown SKU or `prices.<i>.amount` for a bad amount, and nothing changes.
          */
         put: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description A customer group's id: that group's list of the currency (absent: the general list) */
+                    customerGroupId?: string;
+                };
                 header?: never;
                 path: {
                     currency: string;
@@ -15078,6 +21027,7 @@ export interface paths {
                                 version: number;
                             }[];
                             nextCursor: null | string;
+                            /** @description Matching products; counting stops at 10,001 (read it as “over 10,000”) */
                             total: number;
                         };
                     };
@@ -16927,6 +22877,8 @@ export interface paths {
                                 conditions: {
                                     /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
                                     categoryIds: string[];
+                                    /** @description Only carts of signed-in customers in any of these customer groups get it (guests never); empty: everyone */
+                                    customerGroupIds: string[];
                                     /** @description Lines in these categories (or below them) never qualify */
                                     excludeCategoryIds: string[];
                                     /** @description Lines at a special (sale) price never qualify */
@@ -17087,7 +23039,7 @@ export interface paths {
         put?: never;
         /**
          * Create a promotion
-         * @description Active unless `isActive` is false; automatic unless `requiresCoupon` (then only its codes apply it; `codes` makes some at once). Rule types and units: percentage `value` in basis points 1-10000 (1500 = 15 %); fixed `value` in minor units of `currency` (required), off the order's qualifying items together (`appliesTo` order) or off each unit (each_item); buy_x_get_y: `buyQuantity` X >= 1, `getQuantity` Y >= 1, `value` basis points off the Y cheapest units per full group (10000 = free, the default); free_shipping: no value. Conditions: `minSubtotal` (minor units), the lines that qualify (`productIds`, `skus`, `categoryIds`: any of them; none = every line), `excludeOnSale`, `excludeCategoryIds`. `startsAt` / `endsAt` are UTC, the end exclusive and after the start. 201 with the promotion and its ETag. Errors: 400 naming the field, 409 COUPON_CODE_TAKEN (naming the code) when a code is in use.
+         * @description Active unless `isActive` is false; automatic unless `requiresCoupon` (then only its codes apply it; `codes` makes some at once). Rule types and units: percentage `value` in basis points 1-10000 (1500 = 15 %); fixed `value` in minor units of `currency` (required), off the order's qualifying items together (`appliesTo` order) or off each unit (each_item); buy_x_get_y: `buyQuantity` X >= 1, `getQuantity` Y >= 1, `value` basis points off the Y cheapest units per full group (10000 = free, the default); free_shipping: no value. Conditions: `minSubtotal` (minor units), the lines that qualify (`productIds`, `skus`, `categoryIds`: any of them; none = every line), `excludeOnSale`, `excludeCategoryIds`, `customerGroupIds` (only signed-in members of any of these groups get it; guests never; an unknown group is a 400 naming `conditions.customerGroupIds[i]`). `startsAt` / `endsAt` are UTC, the end exclusive and after the start. 201 with the promotion and its ETag. Errors: 400 naming the field, 409 COUPON_CODE_TAKEN (naming the code) when a code is in use.
          */
         post: {
             parameters: {
@@ -17114,6 +23066,8 @@ export interface paths {
                         conditions?: {
                             /** @description Categories whose lines (subcategories included) qualify */
                             categoryIds?: string[];
+                            /** @description Customer groups (any of them) whose signed-in members get it; guests never do. Empty: everyone */
+                            customerGroupIds?: string[];
                             /** @description Categories whose lines never qualify */
                             excludeCategoryIds?: string[];
                             excludeOnSale?: boolean;
@@ -17185,6 +23139,8 @@ export interface paths {
                             conditions: {
                                 /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
                                 categoryIds: string[];
+                                /** @description Only carts of signed-in customers in any of these customer groups get it (guests never); empty: everyone */
+                                customerGroupIds: string[];
                                 /** @description Lines in these categories (or below them) never qualify */
                                 excludeCategoryIds: string[];
                                 /** @description Lines at a special (sale) price never qualify */
@@ -17199,6 +23155,11 @@ export interface paths {
                             createdAt: string;
                             /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
                             currency: null | string;
+                            /** @description The customer groups of conditions.customerGroupIds that exist */
+                            customerGroups: {
+                                id: string;
+                                name: string;
+                            }[];
                             description: string;
                             endsAt: null | string;
                             /** @description buy_x_get_y: Y */
@@ -17490,6 +23451,8 @@ export interface paths {
                             conditions: {
                                 /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
                                 categoryIds: string[];
+                                /** @description Only carts of signed-in customers in any of these customer groups get it (guests never); empty: everyone */
+                                customerGroupIds: string[];
                                 /** @description Lines in these categories (or below them) never qualify */
                                 excludeCategoryIds: string[];
                                 /** @description Lines at a special (sale) price never qualify */
@@ -17504,6 +23467,11 @@ export interface paths {
                             createdAt: string;
                             /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
                             currency: null | string;
+                            /** @description The customer groups of conditions.customerGroupIds that exist */
+                            customerGroups: {
+                                id: string;
+                                name: string;
+                            }[];
                             description: string;
                             endsAt: null | string;
                             /** @description buy_x_get_y: Y */
@@ -17836,7 +23804,7 @@ export interface paths {
         head?: never;
         /**
          * Change a promotion
-         * @description Changes the given fields; keys given in `conditions` replace the stored ones. Changing `type` needs the new type's `value`. Rule types and units: percentage `value` in basis points 1-10000 (1500 = 15 %); fixed `value` in minor units of `currency` (required), off the order's qualifying items together (`appliesTo` order) or off each unit (each_item); buy_x_get_y: `buyQuantity` X >= 1, `getQuantity` Y >= 1, `value` basis points off the Y cheapest units per full group (10000 = free, the default); free_shipping: no value. Conditions: `minSubtotal` (minor units), the lines that qualify (`productIds`, `skus`, `categoryIds`: any of them; none = every line), `excludeOnSale`, `excludeCategoryIds`. `startsAt` / `endsAt` are UTC, the end exclusive and after the start. Send `If-Match` with the ETag you read: when someone saved in between, nothing is written and the answer is 409 STALE_VERSION. Errors: 400 naming the field, 404 PROMOTION_NOT_FOUND, 409 STALE_VERSION.
+         * @description Changes the given fields; keys given in `conditions` replace the stored ones. Changing `type` needs the new type's `value`. Rule types and units: percentage `value` in basis points 1-10000 (1500 = 15 %); fixed `value` in minor units of `currency` (required), off the order's qualifying items together (`appliesTo` order) or off each unit (each_item); buy_x_get_y: `buyQuantity` X >= 1, `getQuantity` Y >= 1, `value` basis points off the Y cheapest units per full group (10000 = free, the default); free_shipping: no value. Conditions: `minSubtotal` (minor units), the lines that qualify (`productIds`, `skus`, `categoryIds`: any of them; none = every line), `excludeOnSale`, `excludeCategoryIds`, `customerGroupIds` (only signed-in members of any of these groups get it; guests never; an unknown group is a 400 naming `conditions.customerGroupIds[i]`). `startsAt` / `endsAt` are UTC, the end exclusive and after the start. Send `If-Match` with the ETag you read: when someone saved in between, nothing is written and the answer is 409 STALE_VERSION. Errors: 400 naming the field, 404 PROMOTION_NOT_FOUND, 409 STALE_VERSION.
          */
         patch: {
             parameters: {
@@ -17859,6 +23827,8 @@ export interface paths {
                         conditions?: {
                             /** @description Categories whose lines (subcategories included) qualify */
                             categoryIds?: string[];
+                            /** @description Customer groups (any of them) whose signed-in members get it; guests never do. Empty: everyone */
+                            customerGroupIds?: string[];
                             /** @description Categories whose lines never qualify */
                             excludeCategoryIds?: string[];
                             excludeOnSale?: boolean;
@@ -17930,6 +23900,8 @@ export interface paths {
                             conditions: {
                                 /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
                                 categoryIds: string[];
+                                /** @description Only carts of signed-in customers in any of these customer groups get it (guests never); empty: everyone */
+                                customerGroupIds: string[];
                                 /** @description Lines in these categories (or below them) never qualify */
                                 excludeCategoryIds: string[];
                                 /** @description Lines at a special (sale) price never qualify */
@@ -17944,6 +23916,11 @@ export interface paths {
                             createdAt: string;
                             /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
                             currency: null | string;
+                            /** @description The customer groups of conditions.customerGroupIds that exist */
+                            customerGroups: {
+                                id: string;
+                                name: string;
+                            }[];
                             description: string;
                             endsAt: null | string;
                             /** @description buy_x_get_y: Y */
@@ -19377,6 +25354,8 @@ export interface paths {
                             conditions: {
                                 /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
                                 categoryIds: string[];
+                                /** @description Only carts of signed-in customers in any of these customer groups get it (guests never); empty: everyone */
+                                customerGroupIds: string[];
                                 /** @description Lines in these categories (or below them) never qualify */
                                 excludeCategoryIds: string[];
                                 /** @description Lines at a special (sale) price never qualify */
@@ -19391,6 +25370,11 @@ export interface paths {
                             createdAt: string;
                             /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
                             currency: null | string;
+                            /** @description The customer groups of conditions.customerGroupIds that exist */
+                            customerGroups: {
+                                id: string;
+                                name: string;
+                            }[];
                             description: string;
                             endsAt: null | string;
                             /** @description buy_x_get_y: Y */
@@ -19645,6 +25629,8 @@ export interface paths {
                             conditions: {
                                 /** @description Lines in these categories (or below them) qualify. With no product, SKU or category, every line does */
                                 categoryIds: string[];
+                                /** @description Only carts of signed-in customers in any of these customer groups get it (guests never); empty: everyone */
+                                customerGroupIds: string[];
                                 /** @description Lines in these categories (or below them) never qualify */
                                 excludeCategoryIds: string[];
                                 /** @description Lines at a special (sale) price never qualify */
@@ -19659,6 +25645,11 @@ export interface paths {
                             createdAt: string;
                             /** @description ISO 4217 code: carts in other currencies do not get it. Null (not for fixed amounts): any currency, and minSubtotal / maxDiscountAmount are minor units of the cart's currency */
                             currency: null | string;
+                            /** @description The customer groups of conditions.customerGroupIds that exist */
+                            customerGroups: {
+                                id: string;
+                                name: string;
+                            }[];
                             description: string;
                             endsAt: null | string;
                             /** @description buy_x_get_y: Y */
@@ -35832,6 +41823,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -35908,13 +41901,18 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
+                                /** @description In plain language with money in the order currency, e.g. "Payment of $136.00 captured by Stripe" */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured, order.shipped */
                                 type: string;
                             }[];
                             totals: {
@@ -35992,6 +41990,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -36068,13 +42068,18 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
+                                /** @description In plain language with money in the order currency, e.g. "Payment of $136.00 captured by Stripe" */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured, order.shipped */
                                 type: string;
                             }[];
                             totals: {
@@ -36952,7 +42957,7 @@ export interface paths {
                                 /** Format: date-time */
                                 placedAt: string;
                                 /** @enum {string} */
-                                status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                                status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             }[];
@@ -37197,6 +43202,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -37273,13 +43280,18 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
+                                /** @description In plain language with money in the order currency, e.g. "Payment of $136.00 captured by Stripe" */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured, order.shipped */
                                 type: string;
                             }[];
                             totals: {
@@ -37524,6 +43536,220 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/store/orders/lookup/invoice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The invoice of a guest order (PDF)
+         * @description For guests, like /orders/lookup: the order number and the e-mail it was placed with identify the order (404 ORDER_NOT_FOUND unless both match). The invoice number is "INV-" + the order number; the invoice date is when the payment was captured (else the order date). Shows the shop (store settings: name, address, e-mail, logo), billing and shipping addresses (or the pickup address), every line (name, options, SKU, quantity, unit price, discount, tax, total), shipping, discounts with coupon codes, tax by rate, the total, whether prices include tax, amounts paid and refunded, the balance due and the payment method. A4 portrait, 15 mm margins, fonts embedded; amounts in the order's currency, dates in UTC; long orders continue on further pages (column titles repeated, `Page x of y`). A 200-line order renders well under a second.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        number: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The PDF document (application/pdf) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": Blob;
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/store/orders/lookup/payment": {
         parameters: {
             query?: never;
@@ -37604,6 +43830,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -37680,13 +43908,18 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
+                                /** @description In plain language with money in the order currency, e.g. "Payment of $136.00 captured by Stripe" */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured, order.shipped */
                                 type: string;
                             }[];
                             totals: {
@@ -38038,6 +44271,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -38114,13 +44349,18 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
+                                /** @description In plain language with money in the order currency, e.g. "Payment of $136.00 captured by Stripe" */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured, order.shipped */
                                 type: string;
                             }[];
                             totals: {
@@ -38435,6 +44675,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -38511,13 +44753,18 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
+                                /** @description In plain language with money in the order currency, e.g. "Payment of $136.00 captured by Stripe" */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured, order.shipped */
                                 type: string;
                             }[];
                             totals: {
@@ -38776,6 +45023,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -38852,13 +45101,18 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
+                                /** @description In plain language with money in the order currency, e.g. "Payment of $136.00 captured by Stripe" */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured, order.shipped */
                                 type: string;
                             }[];
                             totals: {
@@ -39040,6 +45294,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/store/orders/{number}/invoice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invoice of one of my orders (PDF)
+         * @description Signed in: the account's own order (401 UNAUTHENTICATED without a session; 404 ORDER_NOT_FOUND for an order of someone else). The invoice number is "INV-" + the order number; the invoice date is when the payment was captured (else the order date). Shows the shop (store settings: name, address, e-mail, logo), billing and shipping addresses (or the pickup address), every line (name, options, SKU, quantity, unit price, discount, tax, total), shipping, discounts with coupon codes, tax by rate, the total, whether prices include tax, amounts paid and refunded, the balance due and the payment method. A4 portrait, 15 mm margins, fonts embedded; amounts in the order's currency, dates in UTC; long orders continue on further pages (column titles repeated, `Page x of y`). A 200-line order renders well under a second.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF document (application/pdf) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": Blob;
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/store/orders/{number}/returns": {
         parameters: {
             query?: never;
@@ -39126,6 +45505,8 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
+                                /** @description Units refunded item by item */
+                                refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
                                 /** @description unitPrice x quantity, minor units of the order currency */
@@ -39202,13 +45583,18 @@ export interface paths {
                             shippingMethod: {
                                 code: string;
                                 name: string;
+                                pickupAddress: string | null;
+                                /** @description flat_rate, table_rate, free, pickup or carrier */
+                                type: string;
                             } | null;
                             /** @enum {string} */
-                            status: "pending_payment" | "on_hold" | "processing" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                            status: "pending_payment" | "payment_failed" | "on_hold" | "processing" | "ready_for_pickup" | "partially_shipped" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
                             timeline: {
                                 /** Format: date-time */
                                 at: string;
+                                /** @description In plain language with money in the order currency, e.g. "Payment of $136.00 captured by Stripe" */
                                 message: string;
+                                /** @description What happened, e.g. order.placed, payment.captured, order.shipped */
                                 type: string;
                             }[];
                             totals: {

@@ -119,8 +119,10 @@ export type Dispute = Item<ResponseOf<"/api/admin/disputes">>;
 /** Order statuses, in the order an order usually moves through them. */
 export const orderStatuses = [
   "pending_payment",
+  "payment_failed",
   "on_hold",
   "processing",
+  "ready_for_pickup",
   "partially_shipped",
   "shipped",
   "delivered",
