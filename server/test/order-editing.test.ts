@@ -318,6 +318,20 @@ describe("refunding items one by one", () => {
     });
   });
 
+  it("a refunded unit is not a balance due: editing afterwards asks only for what was added", async () => {
+    const order = await paidOrder([{ variantId: v["TEE-S"]!, quantity: 2 }]);
+    const line = lineOf(order, "TEE-S");
+    const refunded = await refund(
+      order.id,
+      { lines: [{ lineId: line.id, quantity: 1, restock: true }] },
+      "u-bal",
+    );
+    expect(refunded.statusCode, refunded.body).toBe(200);
+    const plan = (await preview(order.id, [{ type: "add", variantId: v.MUG, quantity: 1 }])).json();
+    // The mug's line (1250 + 6 % tax) is all that is owed; the refunded tee is not asked for again.
+    expect(plan).toMatchObject({ difference: 1325, refundDue: 0, balanceDue: 1325 });
+  });
+
   it("shipped units: one back on the shelf with a ledger entry, the other not; the two refunds add up to the line total exactly; no over-refund", async () => {
     const order = await paidOrder([{ variantId: v.MUG!, quantity: 3 }]);
     const line = lineOf(order, "MUG");

@@ -106,8 +106,10 @@ export interface EditShortage {
  * `currency` (ISO 4217).
  * - `difference`: after.total − before.total;
  * - `paidTotal`: what the customer has paid and not been refunded (captured − refunded);
- * - `refundDue`: paidTotal − after.total when positive, refunded by the save through `refundOrder`;
- * - `balanceDue`: after.total − paidTotal when positive, for staff to collect.
+ * - `refundDue`: captured − after.total when positive, refunded by the save through `refundOrder`;
+ * - `balanceDue`: after.total − captured when positive, for staff to collect.
+ * "Captured" is paidTotal + refundedTotal: money already given back (a line refunded, a goodwill
+ * amount) neither reduces what the order costs nor is owed again, so it counts on both sides.
  */
 export interface OrderEditPlan {
   orderId: string;
@@ -476,6 +478,7 @@ export async function planOrderEdit(
   const beforeTotals = totalsOf(order);
   const afterTotals = totalsOf(priced);
   const paidTotal = order.paidTotal;
+  const captured = order.paidTotal + order.refundedTotal;
   return {
     plan: {
       orderId: order.id,
@@ -490,8 +493,8 @@ export async function planOrderEdit(
       })),
       difference: afterTotals.total - beforeTotals.total,
       paidTotal,
-      refundDue: Math.max(paidTotal - afterTotals.total, 0),
-      balanceDue: Math.max(afterTotals.total - paidTotal, 0),
+      refundDue: Math.max(captured - afterTotals.total, 0),
+      balanceDue: Math.max(afterTotals.total - captured, 0),
       stock: [
         ...writes.reserve.map((r) => ({ variantId: r.variantId, sku: r.sku, quantity: r.quantity })),
         ...writes.release.map((r) => ({
