@@ -187,6 +187,8 @@ describe("GDPR", () => {
       "search_documents.name",
       // A staff member's label for a list filter ("Drafts in Jackets").
       "saved_views.name",
+      // A customer group's label ("Wholesale").
+      "customer_groups.name",
     ]);
     const declared = new Set(
       personalDataSources.flatMap((s) =>
