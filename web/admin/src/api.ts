@@ -90,6 +90,9 @@ export const adminApi = {
     ok(client.POST("/api/admin/orders/{id}/fulfillments", { ...path({ id }), body })),
   markOrderPaid: (id: string) => ok(client.POST("/api/admin/orders/{id}/mark-paid", path({ id }))),
   approveOrder: (id: string) => ok(client.POST("/api/admin/orders/{id}/approve", path({ id }))),
+  markReadyForPickup: (id: string) =>
+    ok(client.POST("/api/admin/orders/{id}/ready-for-pickup", path({ id }))),
+  markPickedUp: (id: string) => ok(client.POST("/api/admin/orders/{id}/picked-up", path({ id }))),
   openReturns: (signal?: AbortSignal) => ok(client.GET("/api/admin/returns", { signal })),
   decideReturn: (id: string, decision: "approve" | "reject", note?: string) =>
     ok(

@@ -1,6 +1,7 @@
 import {
   type AdminOrder,
   type AdminOrderPayment,
+  type BodyOf,
   errorMessage,
   isApiError,
   newIdempotencyKey,
@@ -16,6 +17,7 @@ import { adminApi } from "../api";
 import { queryClient, useCan } from "../queries";
 import {
   Alert,
+  Checkbox,
   Field,
   Notice,
   Section,
@@ -69,6 +71,7 @@ export function useOrderActions(order: AdminOrder) {
   const canRefund = useCan("orders:refund");
   const manual = order.payments.find((p) => manualProviders.includes(p.provider));
   const refundable = refundablePayment(order);
+  const pickup = order.shippingMethod?.type === "pickup";
   return {
     approve: canWrite && order.status === "on_hold",
     markPaid:
@@ -83,8 +86,12 @@ export function useOrderActions(order: AdminOrder) {
     refund: canRefund && refundable !== null && refundable.left > 0,
     ship:
       canWrite &&
+      !pickup &&
       ["processing", "partially_shipped"].includes(order.status) &&
       shippableLines(order).length > 0,
+    // A pickup order has no carrier: it is made ready, then handed over.
+    readyForPickup: canWrite && pickup && order.status === "processing" && shippableLines(order).length > 0,
+    pickedUp: canWrite && pickup && order.status === "ready_for_pickup",
   };
 }
 
@@ -121,7 +128,21 @@ export function OrderActions({ order }: { order: AdminOrder }) {
       finish("Payment marked as received.");
     },
   });
-  const simpleError = approve.error ?? markPaid.error;
+  const readyForPickup = useMutation({
+    mutationFn: () => adminApi.markReadyForPickup(order.id),
+    onSuccess: async (next) => {
+      await storeOrder(next);
+      finish("Marked ready for pickup: the customer has been e-mailed where to collect it.");
+    },
+  });
+  const pickedUp = useMutation({
+    mutationFn: () => adminApi.markPickedUp(order.id),
+    onSuccess: async (next) => {
+      await storeOrder(next);
+      finish("Recorded as collected by the customer.");
+    },
+  });
+  const simpleError = approve.error ?? markPaid.error ?? readyForPickup.error ?? pickedUp.error;
 
   // Close a form whose action the order no longer allows (e.g. after another action).
   useEffect(() => {
@@ -181,6 +202,32 @@ export function OrderActions({ order }: { order: AdminOrder }) {
             }}
           >
             {markPaid.isPending ? "Saving…" : "Mark as paid"}
+          </Button>
+        )}
+        {actions.readyForPickup && (
+          <Button
+            disabled={readyForPickup.isPending}
+            onClick={() => {
+              if (
+                window.confirm(
+                  `Mark order #${order.number} ready for pickup? The customer is e-mailed to collect it at ${order.shippingMethod?.pickupAddress ?? "the pickup point"}.`,
+                )
+              )
+                readyForPickup.mutate();
+            }}
+          >
+            {readyForPickup.isPending ? "Saving…" : "Ready for pickup"}
+          </Button>
+        )}
+        {actions.pickedUp && (
+          <Button
+            disabled={pickedUp.isPending}
+            onClick={() => {
+              if (window.confirm(`Record that the customer collected order #${order.number}?`))
+                pickedUp.mutate();
+            }}
+          >
+            {pickedUp.isPending ? "Saving…" : "Mark as picked up"}
           </Button>
         )}
         {actions.ship && toggle("ship", "Create shipment")}
@@ -295,30 +342,54 @@ const reasonLabels: Record<RefundReason, string> = {
 };
 
 /**
- * Refund all or part of what was captured. The amount is typed in major units and converted to
- * minor units by string arithmetic; an Idempotency-Key makes a retry of the same request safe.
+ * The minor units of `count` units of a line after the first `from`: the line total split over its
+ * units by largest remainder (the server's rule), so refunding every unit gives back the line total.
+ */
+function unitsWorth(line: OrderLine, from: number, count: number): number {
+  const base = Math.floor(line.total / line.quantity);
+  const extra = line.total - base * line.quantity;
+  let sum = 0;
+  for (let i = from; i < from + count; i++) sum += base + (i < extra ? 1 : 0);
+  return sum;
+}
+
+/**
+ * Refund items (units of lines, each with a restock choice) and shipping, or an amount. The amount is
+ * computed from the items and shipping as the server does and may be lowered by hand (typed in major
+ * units, converted to minor units by string arithmetic); an Idempotency-Key makes a retry of the same
+ * request safe.
  */
 function RefundForm({ order, onDone, onClose }: FormProps) {
   const titleId = useId();
   const refundable = refundablePayment(order);
   const left = refundable?.left ?? 0;
   const currency = order.currency;
+  const lines = order.lines.filter((l) => l.quantity > l.refundedQuantity);
+  const [items, setItems] = useState<Record<string, { quantity: string; restock: boolean }>>(() =>
+    Object.fromEntries(lines.map((l) => [l.id, { quantity: "0", restock: !l.isDigital }])),
+  );
+  const [shipping, setShipping] = useState("");
   const [amount, setAmount] = useState("");
+  const [amountTouched, setAmountTouched] = useState(false);
   const [reason, setReason] = useState<RefundReason>("requested_by_customer");
   const [note, setNote] = useState("");
-  const [amountError, setAmountError] = useState<string | null>(null);
+  const [local, setLocal] = useState<{ amount?: string; shipping?: string; byLine: Record<string, string> }>({
+    byLine: {},
+  });
+  const [sent, setSent] = useState<string[]>([]);
   // One key per distinct request: kept for a retry whose outcome was unknown, renewed otherwise.
   const key = useRef(newIdempotencyKey("adm"));
   const renewKey = () => {
     key.current = newIdempotencyKey("adm");
   };
   const refund = useMutation({
-    mutationFn: (body: { amount: number; reason: RefundReason; note?: string }) =>
+    mutationFn: (body: BodyOf<"/api/admin/orders/{id}/refunds">) =>
       adminApi.refundOrder(order.id, body, key.current),
-    onSuccess: async (next, body) => {
+    onSuccess: async (next) => {
       renewKey();
       await storeOrder(next);
-      onDone(`Refund of ${formatMinor(body.amount, currency)} issued.`);
+      const issued = next.refunds.at(-1);
+      onDone(`Refund of ${formatMinor(issued?.amount ?? 0, currency)} issued.`);
     },
     onError: (error) => {
       const unknownOutcome = isApiError(error) && (error.status === 0 || error.status === 503);
@@ -329,27 +400,76 @@ function RefundForm({ order, onDone, onClose }: FormProps) {
     REFUND_EXCEEDS_CAPTURED: "amount",
     NOTHING_TO_REFUND: "amount",
   });
+  const serverLineErrors = indexedErrors(refund.error, "lines");
+  const lineError = (lineId: string): string | undefined => {
+    if (local.byLine[lineId]) return local.byLine[lineId];
+    const index = sent.indexOf(lineId);
+    return index >= 0 ? serverLineErrors.get(index) : undefined;
+  };
+
+  // What the chosen items and shipping are worth (null while an entry is not a number).
+  const shippingMinor = shipping.trim() ? parseMajorToMinor(shipping, currency) : null;
+  let computed = 0;
+  for (const line of lines) {
+    const quantity = Number(items[line.id]?.quantity ?? "0");
+    if (Number.isInteger(quantity) && quantity > 0 && quantity <= line.quantity - line.refundedQuantity)
+      computed += unitsWorth(line, line.refundedQuantity, quantity);
+  }
+  if (shippingMinor?.ok) computed += shippingMinor.minor;
+  const perItem = computed > 0;
+  const shownAmount = amountTouched || !perItem ? amount : minorToDecimalString(computed, currency);
+
+  const edited = () => {
+    if (!refund.isPending) renewKey();
+  };
+  const setItem = (lineId: string, change: Partial<{ quantity: string; restock: boolean }>) => {
+    setItems((all) => ({ ...all, [lineId]: { ...all[lineId]!, ...change } }));
+    edited();
+  };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const parsed = parseMajorToMinor(amount, currency);
-    if (!parsed.ok) {
-      setAmountError(parsed.message);
-      return;
+    const byLine: Record<string, string> = {};
+    const chosen: { lineId: string; quantity: number; restock: boolean }[] = [];
+    for (const line of lines) {
+      const item = items[line.id]!;
+      const max = line.quantity - line.refundedQuantity;
+      const text = item.quantity.trim() || "0";
+      const quantity = Number(text);
+      if (!/^\d+$/.test(text) || quantity > max) {
+        byLine[line.id] = `Between 0 and ${max}.`;
+        continue;
+      }
+      if (quantity > 0) chosen.push({ lineId: line.id, quantity, restock: item.restock });
     }
-    if (parsed.minor < 1) {
-      setAmountError("Enter an amount above zero.");
-      return;
+    const next: typeof local = { byLine };
+    let shippingValue: number | undefined;
+    if (shipping.trim()) {
+      if (!shippingMinor?.ok) next.shipping = shippingMinor?.message ?? "Enter an amount.";
+      else if (shippingMinor.minor > 0) shippingValue = shippingMinor.minor;
     }
-    if (parsed.minor > left) {
-      setAmountError(`At most ${formatMinor(left, currency)} can be refunded.`);
-      return;
+    let amountValue: number | undefined;
+    if (amountTouched || !perItem) {
+      const parsed = parseMajorToMinor(amount, currency);
+      if (!parsed.ok) next.amount = parsed.message;
+      else if (parsed.minor < 1) next.amount = "Enter an amount above zero.";
+      else if (parsed.minor > left) next.amount = `At most ${formatMinor(left, currency)} can be refunded.`;
+      else if (perItem && parsed.minor > computed)
+        next.amount = `At most ${formatMinor(computed, currency)}, what the items and shipping are worth.`;
+      else amountValue = parsed.minor;
+    } else if (computed > left) {
+      next.amount = `At most ${formatMinor(left, currency)} can be refunded.`;
     }
-    setAmountError(null);
-    refund.mutate({ amount: parsed.minor, reason, ...(note.trim() ? { note: note.trim() } : {}) });
-  };
-  const edited = () => {
-    if (!refund.isPending) renewKey();
+    setLocal(next);
+    if (next.amount || next.shipping || Object.keys(byLine).length) return;
+    setSent(chosen.map((c) => c.lineId));
+    refund.mutate({
+      reason,
+      ...(amountValue !== undefined ? { amount: amountValue } : {}),
+      ...(chosen.length ? { lines: chosen } : {}),
+      ...(shippingValue !== undefined ? { shipping: shippingValue } : {}),
+      ...(note.trim() ? { note: note.trim() } : {}),
+    });
   };
 
   return (
@@ -358,38 +478,117 @@ function RefundForm({ order, onDone, onClose }: FormProps) {
       <p className="text-sm text-neutral-700">
         Refunds go back through {refundable ? humanize(refundable.payment.provider) : "the payment provider"}.{" "}
         {formatMinor(left, currency)} of {formatMinor(refundable?.payment.capturedAmount ?? 0, currency)}{" "}
-        captured can still be refunded.
+        captured can still be refunded. Choose items to refund them at what was paid for them, or type an
+        amount.
       </p>
       {refund.isError && <Alert>{errorMessage(refund.error)}</Alert>}
+      {lines.length > 0 && (
+        <fieldset>
+          <legend className="text-sm font-medium text-neutral-900">Items to refund</legend>
+          <TableScroll label="Items to refund">
+            <table className={`${tableClass} mt-2`} data-testid="refund-lines">
+              <thead>
+                <tr>
+                  <th scope="col" className={thClass}>
+                    Item
+                  </th>
+                  <th scope="col" className={thClass}>
+                    Units to refund
+                  </th>
+                  <th scope="col" className={thClass}>
+                    Restock
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {lines.map((line) => {
+                  const item = items[line.id]!;
+                  const max = line.quantity - line.refundedQuantity;
+                  return (
+                    <tr key={line.id}>
+                      <td className={tdClass}>
+                        {lineName(line)}
+                        <span className="block text-xs text-neutral-500">
+                          {formatMinor(line.total, currency)} for {line.quantity}
+                          {line.refundedQuantity > 0 ? `, ${line.refundedQuantity} refunded` : ""}
+                        </span>
+                      </td>
+                      <td className={tdClass}>
+                        <Field
+                          label={`Units of ${lineName(line)} to refund`}
+                          name={`refund-quantity-${line.id}`}
+                          inputMode="numeric"
+                          autoComplete="off"
+                          value={item.quantity}
+                          onChange={(event) => setItem(line.id, { quantity: event.currentTarget.value })}
+                          hint={`0 to ${max}`}
+                          error={lineError(line.id)}
+                          className="w-28 [&>label]:sr-only"
+                        />
+                      </td>
+                      <td className={tdClass}>
+                        <Checkbox
+                          label={`Restock ${lineName(line)}`}
+                          name={`restock-${line.id}`}
+                          checked={item.restock}
+                          disabled={line.isDigital}
+                          onChange={(event) => setItem(line.id, { restock: event.currentTarget.checked })}
+                        />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
+        </fieldset>
+      )}
       <div className="flex flex-wrap items-start gap-3">
+        <Field
+          label={`Shipping to refund (${currency})`}
+          name="shipping"
+          inputMode="decimal"
+          autoComplete="off"
+          value={shipping}
+          onChange={(event) => {
+            setShipping(event.currentTarget.value);
+            edited();
+          }}
+          hint="Optional."
+          error={local.shipping ?? errors.shipping}
+          className="w-56"
+        />
         <Field
           label={`Amount (${currency})`}
           name="amount"
           inputMode="decimal"
           autoComplete="off"
           required
-          value={amount}
+          value={shownAmount}
           onChange={(event) => {
             setAmount(event.currentTarget.value);
+            setAmountTouched(true);
             edited();
           }}
-          hint={`Up to ${minorToDecimalString(left, currency)}, e.g. ${minorToDecimalString(
-            Math.min(left, 1250),
-            currency,
-          )}.`}
-          error={amountError ?? errors.amount}
+          hint={
+            perItem
+              ? `Worked out from the items and shipping: ${formatMinor(computed, currency)}; you may lower it.`
+              : `Up to ${formatMinor(left, currency)}.`
+          }
+          error={local.amount ?? errors.amount}
           className="w-56"
         />
         <Button
           variant="secondary"
           className="mt-6"
           onClick={() => {
-            setAmount(minorToDecimalString(left, currency));
-            setAmountError(null);
+            setAmount(minorToDecimalString(perItem ? Math.min(computed, left) : left, currency));
+            setAmountTouched(!perItem);
+            setLocal((l) => ({ ...l, amount: undefined }));
             edited();
           }}
         >
-          Refund everything left
+          {perItem ? "Use the items' worth" : "Refund everything left"}
         </Button>
       </div>
       <SelectField

@@ -24,8 +24,10 @@ const tones: Record<Tone, string> = {
 const toneOf: Record<string, Tone> = {
   // orders
   pending_payment: "warning",
+  payment_failed: "danger",
   on_hold: "warning",
   processing: "info",
+  ready_for_pickup: "info",
   partially_shipped: "info",
   shipped: "success",
   delivered: "success",
@@ -50,6 +52,7 @@ const toneOf: Record<string, Tone> = {
   partially_delivered: "info",
   not_required: "neutral",
   in_transit: "info",
+  picked_up: "success",
   out_for_delivery: "info",
   returned: "neutral",
   // returns and disputes

@@ -1,11 +1,15 @@
+import { errorMessage, fieldErrors } from "@bazaar/sdk";
 import { Button, ConfirmDialog, formatMinor, ProblemForm, Section, useToast } from "@bazaar/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { formatDate, formatDateTime } from "../api";
+import { CustomerGroupsCard } from "../components/customer-groups-card";
 import { TextAreaField } from "../components/forms";
+import { humanize, StatusBadge } from "../components/orders";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
+import { TagEditor } from "../components/tag-editor";
 import { useCan } from "../queries";
 import { customersKey, formatTotals } from "./customers";
 import { customersApi } from "./customers.api";
@@ -20,8 +24,8 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 /**
- * One customer: profile and consent, order figures, addresses, latest orders, reviews, wishlists,
- * staff notes, active sessions; send a password-reset e-mail, sign them out everywhere, export or
+ * One customer: profile and consent, order figures, staff tags, addresses, latest orders, reviews,
+ * wishlists, staff notes, customer groups, active sessions; send a password-reset e-mail, sign them out everywhere, export or
  * erase their data (GDPR).
  */
 export function CustomerDetailPage() {
@@ -45,6 +49,14 @@ export function CustomerDetailPage() {
     onSuccess: () => {
       setNote("");
       void refresh();
+    },
+  });
+  const tagChange = useMutation({
+    mutationFn: ({ tag, add }: { tag: string; add: boolean }) =>
+      add ? customersApi.addTag(id, tag) : customersApi.removeTag(id, tag),
+    onSuccess: (tags) => {
+      queryClient.setQueryData(key, (old: typeof customer.data) => (old ? { ...old, tags } : old));
+      void queryClient.invalidateQueries({ queryKey: customersKey, refetchType: "none" });
     },
   });
   const action = useMutation({
@@ -83,18 +95,21 @@ export function CustomerDetailPage() {
       </>
     );
   const c = customer.data;
+  const tagError = tagChange.error
+    ? (fieldErrors(tagChange.error).tag ?? errorMessage(tagChange.error))
+    : undefined;
   const onNote = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     addNote.mutate();
   };
   return (
     <>
-      <PageHeading title={c.name || c.email} intro={c.email} />
-      <p className="mb-4 text-sm">
+      <p className="mb-2 text-sm">
         <Link to="/customers" className="text-accent-800 underline">
           ← All customers
         </Link>
       </p>
+      <PageHeading title={c.name || c.email} intro={c.email} />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Section title="Overview">
@@ -124,12 +139,26 @@ export function CustomerDetailPage() {
                       #{o.number}
                     </Link>
                     <span>{formatDateTime(o.placedAt)}</span>
-                    <span className="text-neutral-700">{o.status.replaceAll("_", " ")}</span>
+                    <StatusBadge value={o.status} />
                     <span className="tabular-nums">{formatMinor(o.total, o.currency)}</span>
                   </li>
                 ))}
               </ul>
             )}
+          </Section>
+          <Section
+            title="Tags"
+            description="Staff labels to find and group customers. Customers never see them."
+          >
+            <TagEditor
+              subject={c.name || c.email}
+              tags={c.tags}
+              canEdit={canWrite}
+              pending={tagChange.isPending}
+              error={tagError}
+              onAdd={(tag) => tagChange.mutate({ tag, add: true })}
+              onRemove={(tag) => tagChange.mutate({ tag, add: false })}
+            />
           </Section>
           <Section title="Notes">
             <p className="mb-2 text-xs text-neutral-600">Only staff see notes.</p>
@@ -156,7 +185,7 @@ export function CustomerDetailPage() {
               ))}
             </ul>
             {canWrite && (
-              <ProblemForm problem={addNote.error} onSubmit={onNote} className="mt-3">
+              <ProblemForm problem={addNote.error} onSubmit={onNote} className="mt-3 space-y-3">
                 <TextAreaField
                   label="New note"
                   name="body"
@@ -171,6 +200,7 @@ export function CustomerDetailPage() {
               </ProblemForm>
             )}
           </Section>
+          <CustomerGroupsCard customerId={c.id} />
           <Section title="Reviews and wishlists">
             {c.reviews.length === 0 ? (
               <p className="text-sm text-neutral-600">No reviews.</p>
@@ -178,7 +208,10 @@ export function CustomerDetailPage() {
               <ul className="list-disc pl-5 text-sm">
                 {c.reviews.map((r) => (
                   <li key={r.id}>
-                    {r.rating}★ {r.title || "(rating only)"} · {r.productSku} · {r.status}
+                    <span className="sr-only">{r.rating} out of 5 stars: </span>
+                    <span aria-hidden="true">{r.rating}★ </span>
+                    {r.title || "(rating only)"} · <span className="font-mono text-xs">{r.productSku}</span> ·{" "}
+                    {humanize(r.status)}
                   </li>
                 ))}
               </ul>

@@ -16,6 +16,12 @@ export const customersApi = {
     ok(client.GET("/api/admin/customers/{id}", { params: path(id), signal })),
   addNote: (id: string, body: string) =>
     ok(client.POST("/api/admin/customers/{id}/notes", { params: path(id), body: { body } })),
+  /** Adds one tag atomically; answers the customer's tags. */
+  addTag: async (id: string, tag: string) =>
+    (await ok(client.POST("/api/admin/customers/{id}/tags", { params: path(id), body: { tag } }))).tags,
+  /** Removes one tag atomically; answers the customer's tags. */
+  removeTag: async (id: string, tag: string) =>
+    (await ok(client.DELETE("/api/admin/customers/{id}/tags/{tag}", { params: { path: { id, tag } } }))).tags,
   deleteNote: (id: string, noteId: string) =>
     done(client.DELETE("/api/admin/customers/{id}/notes/{noteId}", { params: { path: { id, noteId } } })),
   sendPasswordReset: (id: string) =>

@@ -6,6 +6,7 @@ import { formatDate } from "../api";
 import { Field, SelectField } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
+import { normaliseTag, TagList } from "../components/tag-editor";
 import { type CustomerListQuery, type CustomerRow, customersApi } from "./customers.api";
 
 export const customersKey = ["admin", "customers"] as const;
@@ -18,8 +19,8 @@ export function formatTotals(totals: { amount: number; currency: string }[]): st
 const yesNo = (value: string | null) => (value === "true" ? true : value === "false" ? false : undefined);
 
 /**
- * Customers: search by name or e-mail, filter by marketing consent, verified e-mail and whether they
- * have ordered, sort; each row shows orders, total spent and the last order.
+ * Customers: search by name or e-mail, filter by staff tag, marketing consent, verified e-mail and
+ * whether they have ordered, sort; each row shows tags, orders, total spent and the last order.
  */
 export function CustomersPage() {
   const [params, setParams] = useSearchParams();
@@ -29,12 +30,15 @@ export function CustomersPage() {
       q: params.get("q") ?? undefined,
       marketingConsent: yesNo(params.get("marketingConsent")),
       hasOrdered: yesNo(params.get("hasOrdered")),
+      tag: normaliseTag(params.get("tag") ?? "") || undefined,
       sort: (params.get("sort") as CustomerListQuery["sort"]) ?? undefined,
     }),
     [params],
   );
   const [draft, setDraft] = useState(query.q ?? "");
   useEffect(() => setDraft(query.q ?? ""), [query.q]);
+  const [tagDraft, setTagDraft] = useState(query.tag ?? "");
+  useEffect(() => setTagDraft(query.tag ?? ""), [query.tag]);
   const customers = useInfiniteQuery({
     queryKey: [...customersKey, query],
     queryFn: ({ pageParam, signal }) => customersApi.list({ ...query, cursor: pageParam }, signal),
@@ -51,7 +55,14 @@ export function CustomersPage() {
   };
   const onSearch = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    set("q", draft.trim());
+    const next = new URLSearchParams(params);
+    const q = draft.trim();
+    const tag = normaliseTag(tagDraft);
+    if (q) next.set("q", q);
+    else next.delete("q");
+    if (tag) next.set("tag", tag);
+    else next.delete("tag");
+    setParams(next);
   };
   const columns: DataColumn<CustomerRow>[] = [
     {
@@ -70,6 +81,11 @@ export function CustomersPage() {
         </span>
       ),
     },
+    {
+      id: "tags",
+      header: "Tags",
+      cell: (c) => <TagList tags={c.tags} label={`Tags of ${c.name || c.email}`} />,
+    },
     { id: "orders", header: "Orders", align: "right", cell: (c) => c.ordersCount },
     { id: "spent", header: "Total spent", align: "right", cell: (c) => formatTotals(c.totalSpent) },
     { id: "last", header: "Last order", cell: (c) => formatDate(c.lastOrderAt) },
@@ -80,7 +96,9 @@ export function CustomersPage() {
     },
     { id: "created", header: "Joined", cell: (c) => formatDate(c.createdAt) },
   ];
-  const filtered = Boolean(query.q || query.marketingConsent !== undefined || query.hasOrdered !== undefined);
+  const filtered = Boolean(
+    query.q || query.tag || query.marketingConsent !== undefined || query.hasOrdered !== undefined,
+  );
   return (
     <>
       <PageHeading
@@ -99,6 +117,17 @@ export function CustomersPage() {
             maxLength={200}
             autoComplete="off"
             className="w-full max-w-xs"
+          />
+          <Field
+            label="Tag"
+            name="tag"
+            type="search"
+            value={tagDraft}
+            onChange={(e) => setTagDraft(e.currentTarget.value)}
+            hint="Customers with this staff tag."
+            maxLength={40}
+            autoComplete="off"
+            className="w-44"
           />
           <SelectField
             label="Marketing"

@@ -1,7 +1,7 @@
-import { type AdminOrder, isApiError, type OrderLine } from "@bazaar/sdk";
-import { formatMinor } from "@bazaar/ui";
-import { useQuery } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { type AdminOrder, errorMessage, fieldErrors, isApiError, type OrderLine } from "@bazaar/sdk";
+import { Button, formatMinor, ProblemForm } from "@bazaar/ui";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
 import { adminApi, formatDateTime } from "../api";
 import {
@@ -9,16 +9,22 @@ import {
   Notice,
   Section,
   TableScroll,
+  TextAreaField,
   tableClass,
   tdClass,
   textLink,
   thClass,
 } from "../components/forms";
 import { lineName, OrderActions, orderKey } from "../components/order-actions";
+import { OrderDocumentLinks } from "../components/order-documents";
+import { OrderEditPanel } from "../components/order-edit";
 import { AddressBlock, humanize, StatusBadge, Term, useActorLabel } from "../components/orders";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
 import { ReturnActions } from "../components/return-actions";
+import { TagEditor } from "../components/tag-editor";
+import { useCan, useMe } from "../queries";
+import { orderDeskApi } from "./orders.api";
 
 /** A table with a caption for screen readers and column headers. */
 function DataTable({
@@ -28,7 +34,8 @@ function DataTable({
   testId,
 }: {
   caption: string;
-  columns: { label: ReactNode; align?: "right" }[];
+  /** `wide`: a column folded away below Tailwind's sm breakpoint (640 px), so a phone sees what matters. */
+  columns: { label: ReactNode; align?: "right"; wide?: boolean }[];
   children: ReactNode;
   testId?: string;
 }) {
@@ -42,7 +49,7 @@ function DataTable({
               <th
                 key={i}
                 scope="col"
-                className={`${thClass}${column.align === "right" ? " text-right" : ""}`}
+                className={`${thClass}${column.align === "right" ? " text-right" : ""}${column.wide ? ` ${wideOnly}` : ""}`}
               >
                 {column.label}
               </th>
@@ -56,6 +63,8 @@ function DataTable({
 }
 
 const num = `${tdClass} whitespace-nowrap text-right tabular-nums`;
+/** A cell of a `wide` column: shown from 640 px on. */
+const wideOnly = "hidden sm:table-cell";
 
 function Options({ line }: { line: OrderLine }) {
   const entries = Object.entries(line.options);
@@ -71,16 +80,17 @@ function LinesSection({ order }: { order: AdminOrder }) {
   const money = (amount: number) => formatMinor(amount, order.currency);
   return (
     <Section title="Items">
+      <OrderEditPanel order={order} />
       <DataTable
         caption={`Items of order #${order.number}`}
         testId="order-lines"
         columns={[
           { label: "Item" },
-          { label: "SKU" },
+          { label: "SKU", wide: true },
           { label: "Quantity", align: "right" },
-          { label: "Unit price", align: "right" },
-          { label: "Discount", align: "right" },
-          { label: "Tax", align: "right" },
+          { label: "Unit price", align: "right", wide: true },
+          { label: "Discount", align: "right", wide: true },
+          { label: "Tax", align: "right", wide: true },
           { label: "Total", align: "right" },
         ]}
       >
@@ -97,14 +107,17 @@ function LinesSection({ order }: { order: AdminOrder }) {
                 )
               )}
               {line.isDigital && <span className="block text-xs text-neutral-600">Digital</span>}
+              <span className="block font-mono text-xs text-neutral-600 sm:hidden">{line.sku}</span>
             </th>
-            <td className={`${tdClass} font-mono text-xs`}>{line.sku}</td>
+            <td className={`${tdClass} ${wideOnly} font-mono text-xs`}>{line.sku}</td>
             <td className={num}>
               {line.quantity}
-              {(line.fulfilledQuantity > 0 || line.returnedQuantity > 0) && (
+              {(line.fulfilledQuantity > 0 || line.refundedQuantity > 0 || line.returnedQuantity > 0) && (
                 <span className="block text-xs text-neutral-600">
                   {[
-                    line.fulfilledQuantity > 0 && `${line.fulfilledQuantity} shipped`,
+                    line.fulfilledQuantity > 0 &&
+                      `${line.fulfilledQuantity} ${order.shippingMethod?.type === "pickup" ? "handed over" : "shipped"}`,
+                    line.refundedQuantity > 0 && `${line.refundedQuantity} refunded`,
                     line.returnedQuantity > 0 && `${line.returnedQuantity} returned`,
                   ]
                     .filter(Boolean)
@@ -112,9 +125,9 @@ function LinesSection({ order }: { order: AdminOrder }) {
                 </span>
               )}
             </td>
-            <td className={num}>{money(line.unitPrice)}</td>
-            <td className={num}>{line.discount ? `−${money(line.discount)}` : "—"}</td>
-            <td className={num}>{money(line.tax)}</td>
+            <td className={`${num} ${wideOnly}`}>{money(line.unitPrice)}</td>
+            <td className={`${num} ${wideOnly}`}>{line.discount ? `−${money(line.discount)}` : "—"}</td>
+            <td className={`${num} ${wideOnly}`}>{money(line.tax)}</td>
             <td className={`${num} font-medium`}>{money(line.total)}</td>
           </tr>
         ))}
@@ -191,7 +204,13 @@ function CustomerSection({ order }: { order: AdminOrder }) {
         <div>
           <dt className="font-medium text-neutral-900">Account</dt>
           <dd className="break-all text-neutral-800">
-            {order.userId ? <span className="font-mono text-xs">{order.userId}</span> : "Guest checkout"}
+            {order.userId ? (
+              <Link to={`/customers/${encodeURIComponent(order.userId)}`} className={textLink}>
+                Customer account<span className="sr-only"> of {order.email}</span>
+              </Link>
+            ) : (
+              "Guest checkout"
+            )}
           </dd>
         </div>
         {order.ipAddress && (
@@ -217,8 +236,12 @@ function CustomerSection({ order }: { order: AdminOrder }) {
           <dd className="text-neutral-800">
             {order.shippingMethod ? (
               <>
-                {order.shippingMethod.name}{" "}
-                <span className="font-mono text-xs text-neutral-600">({order.shippingMethod.code})</span>
+                {order.shippingMethod.name}
+                {order.shippingMethod.type === "pickup" && (
+                  <span className="block text-neutral-600">
+                    Collected at {order.shippingMethod.pickupAddress ?? "the pickup point"}
+                  </span>
+                )}
               </>
             ) : (
               "None (nothing to ship)"
@@ -251,7 +274,9 @@ function ShipmentsSection({ order }: { order: AdminOrder }) {
         >
           {order.fulfillments.map((f) => (
             <tr key={f.id}>
-              <td className={`${tdClass} uppercase`}>{f.carrier}</td>
+              <td className={tdClass}>
+                {f.carrier === "pickup" ? "Store pickup" : <span className="uppercase">{f.carrier}</span>}
+              </td>
               <td className={tdClass}>
                 {f.trackingNumber ? (
                   f.trackingUrl ? (
@@ -324,7 +349,9 @@ function PaymentsSection({ order }: { order: AdminOrder }) {
               <td className={`${tdClass} break-all font-mono text-xs`}>{p.reference ?? "—"}</td>
               <td className={tdClass}>
                 <StatusBadge value={p.status} />
-                {p.failureCode && <span className="block text-xs text-red-700">{p.failureCode}</span>}
+                {p.failureCode && (
+                  <span className="block text-xs text-red-700">{humanize(p.failureCode)}</span>
+                )}
               </td>
               <td className={num}>{money(p.amount)}</td>
               <td className={num}>{money(p.capturedAmount)}</td>
@@ -454,31 +481,161 @@ function DisputesSection({ order }: { order: AdminOrder }) {
 }
 
 function TimelineSection({ order }: { order: AdminOrder }) {
+  const me = useMe();
   const actor = useActorLabel();
   return (
     <Section title="Timeline" description="Oldest first. Times are in your browser's time zone.">
       <ol className="space-y-3" data-testid="order-timeline">
-        {order.timeline.map((event, i) => {
-          const amount = event.data.amount;
-          return (
-            <li key={i} className="border-l-2 border-neutral-200 pl-3 text-sm" data-type={event.type}>
-              <p className="font-medium text-neutral-900">
-                {event.message}
-                {typeof amount === "number" && Number.isSafeInteger(amount) && (
-                  <span className="font-normal text-neutral-700">
-                    {" "}
-                    · {formatMinor(amount, order.currency)}
-                  </span>
-                )}
-              </p>
-              <p className="text-neutral-600">
-                <time dateTime={event.at}>{formatDateTime(event.at)}</time> · {actor(event.actor)} ·{" "}
-                <span className="font-mono text-xs">{event.type}</span>
-              </p>
-            </li>
-          );
-        })}
+        {order.timeline.map((event, i) => (
+          <li key={i} className="border-l-2 border-neutral-200 pl-3 text-sm" data-type={event.type}>
+            <p className="font-medium text-neutral-900">{event.message}</p>
+            <p className="text-neutral-600">
+              <time dateTime={event.at}>{formatDateTime(event.at)}</time> ·{" "}
+              {me.data && event.actor === `staff:${me.data.userId}` ? actor(event.actor) : event.actorName}
+            </p>
+          </li>
+        ))}
       </ol>
+    </Section>
+  );
+}
+
+/** The order's staff tags: chips, add and remove; saved with the order's version (If-Match). */
+function TagsSection({ order }: { order: AdminOrder }) {
+  const queryClient = useQueryClient();
+  const canWrite = useCan("orders:write");
+  const [stale, setStale] = useState(false);
+  const suggestions = useQuery({
+    queryKey: ["admin", "order-tags"],
+    queryFn: ({ signal }) => orderDeskApi.tagsInUse(signal),
+    enabled: canWrite,
+    staleTime: 60_000,
+  });
+  const save = useMutation({
+    mutationFn: (tags: string[]) => orderDeskApi.setTags(order.id, tags, order.version),
+    onSuccess: async (saved) => {
+      queryClient.setQueryData(orderKey(order.id), saved);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ["admin", "orders"] }),
+        queryClient.invalidateQueries({ queryKey: ["admin", "order-tags"] }),
+      ]);
+    },
+    onError: (error) => {
+      if (isApiError(error) && error.code === "STALE_VERSION") setStale(true);
+    },
+  });
+  const reload = async () => {
+    setStale(false);
+    save.reset();
+    await queryClient.invalidateQueries({ queryKey: orderKey(order.id) });
+  };
+  const problem = save.error && !(isApiError(save.error) && save.error.code === "STALE_VERSION");
+  const fields = problem ? fieldErrors(save.error) : {};
+  const tagError = problem
+    ? (Object.entries(fields).find(([field]) => field.startsWith("tags"))?.[1] ?? errorMessage(save.error))
+    : undefined;
+  return (
+    <Section title="Tags" description="Staff labels to find and group orders. Shoppers never see them.">
+      {stale && (
+        <Alert className="mb-4">
+          <p className="font-semibold">Someone else changed this order after you opened it.</p>
+          <p className="mt-1">
+            Your tags were not saved, and their changes were not overwritten. Reload to see the order as it is
+            now, then change the tags again.
+          </p>
+          <Button className="mt-3" onClick={() => void reload()}>
+            Reload the order
+          </Button>
+        </Alert>
+      )}
+      <TagEditor
+        subject={`order #${order.number}`}
+        tags={order.tags}
+        suggestions={suggestions.data?.map((s) => s.tag)}
+        canEdit={canWrite && !stale}
+        pending={save.isPending}
+        error={tagError}
+        onAdd={(tag) => save.mutate([...order.tags, tag])}
+        onRemove={(tag) => save.mutate(order.tags.filter((t) => t !== tag))}
+      />
+    </Section>
+  );
+}
+
+/** Internal staff notes on the order, newest first, with add and delete. */
+function NotesSection({ order }: { order: AdminOrder }) {
+  const queryClient = useQueryClient();
+  const canWrite = useCan("orders:write");
+  const key = [...orderKey(order.id), "notes"];
+  const notes = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => orderDeskApi.notes(order.id, signal),
+    staleTime: 0,
+  });
+  const [draft, setDraft] = useState("");
+  const add = useMutation({
+    mutationFn: () => orderDeskApi.addNote(order.id, draft),
+    onSuccess: (items) => {
+      setDraft("");
+      queryClient.setQueryData(key, items);
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (noteId: string) => orderDeskApi.deleteNote(order.id, noteId),
+    onSuccess: (items) => queryClient.setQueryData(key, items),
+  });
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    add.mutate();
+  };
+  return (
+    <Section title="Notes" description="Internal: only staff see notes. Newest first.">
+      <QueryState query={notes} label="the notes" />
+      {notes.data?.length === 0 && <p className="text-sm text-neutral-600">No notes yet.</p>}
+      {remove.isError && (
+        <p role="alert" className="mb-2 text-sm text-red-700">
+          Could not delete the note: {errorMessage(remove.error)}
+        </p>
+      )}
+      <ul className="space-y-3" data-testid="order-notes">
+        {notes.data?.map((n) => (
+          <li key={n.id} className="rounded-lg border border-neutral-200 bg-white p-3 text-sm">
+            <p className="whitespace-pre-line break-words text-neutral-900">{n.body}</p>
+            <p className="mt-1 flex flex-wrap items-center justify-between gap-2 text-xs text-neutral-600">
+              <span>
+                {n.authorName ?? "A former staff member"} ·{" "}
+                <time dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
+              </span>
+              {canWrite && (
+                <button
+                  type="button"
+                  className="text-accent-800 underline disabled:opacity-50"
+                  disabled={remove.isPending}
+                  onClick={() => remove.mutate(n.id)}
+                >
+                  Delete<span className="sr-only"> note from {formatDateTime(n.createdAt)}</span>
+                </button>
+              )}
+            </p>
+          </li>
+        ))}
+      </ul>
+      {canWrite && (
+        <ProblemForm problem={add.error} onSubmit={onSubmit} className="mt-3 space-y-3">
+          <TextAreaField
+            label="New note"
+            name="body"
+            rows={3}
+            maxLength={5000}
+            value={draft}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+            hint="Up to 5,000 characters."
+          />
+          <Button type="submit" pending={add.isPending} disabled={!draft.trim()}>
+            Add note
+          </Button>
+        </ProblemForm>
+      )}
     </Section>
   );
 }
@@ -519,6 +676,12 @@ function OrderView({ order }: { order: AdminOrder }) {
           <dd className="font-semibold tabular-nums">{formatMinor(order.totals.total, order.currency)}</dd>
         </div>
       </dl>
+      {order.status === "payment_failed" && (
+        <Notice tone="warning" data-testid="declined-checkout">
+          <strong>Declined checkout.</strong> The payment failed or was declined, so nothing was taken and
+          this is not an order: its stock and coupons went back and the shopper kept the cart to try again.
+        </Notice>
+      )}
       {order.status === "on_hold" && (
         <Notice tone="warning" data-testid="hold-reason">
           <strong>On hold for review.</strong> {order.holdReason ?? "No reason was recorded."}
@@ -535,6 +698,10 @@ function OrderView({ order }: { order: AdminOrder }) {
       <div className="grid gap-6 lg:grid-cols-2">
         <TotalsSection order={order} />
         <CustomerSection order={order} />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <NotesSection order={order} />
+        <TagsSection order={order} />
       </div>
       <ShipmentsSection order={order} />
       <PaymentsSection order={order} />
@@ -561,10 +728,17 @@ export function OrderDetailPage() {
           ← All orders
         </Link>
       </p>
-      <PageHeading
-        title={order.data ? `Order #${order.data.number}` : notFound ? "Order not found" : "Order"}
-        intro={order.data ? order.data.email : undefined}
-      />
+      <div className="flex flex-wrap items-start justify-between gap-x-4">
+        <PageHeading
+          title={order.data ? `Order #${order.data.number}` : notFound ? "Order not found" : "Order"}
+          intro={order.data ? order.data.email : undefined}
+        />
+        {order.data && (
+          <div className="mb-6 flex flex-wrap gap-2">
+            <OrderDocumentLinks order={order.data} />
+          </div>
+        )}
+      </div>
       {notFound ? (
         <Alert>There is no order with the id {id}.</Alert>
       ) : (

@@ -1,8 +1,8 @@
-import { errorMessage, fieldErrors, type PriceList, type PriceListRow } from "@bazaar/sdk";
+import { type BodyOf, errorMessage, fieldErrors, ok, type PriceList, type PriceListRow } from "@bazaar/sdk";
 import { Button, formatMinor, minorToDecimalString, parseMajorToMinor } from "@bazaar/ui";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { adminApi, formatDateTime } from "../api";
+import { adminApi, client, formatDateTime, present } from "../api";
 import {
   Alert,
   Checkbox,
@@ -10,6 +10,7 @@ import {
   inputClass,
   Notice,
   Section,
+  SelectField,
   TableHead,
   TableScroll,
   tableClass,
@@ -21,11 +22,65 @@ import { queryClient, useCan } from "../queries";
 
 const listsKey = ["admin", "price-lists"] as const;
 
-/** Creates a currency's price list or renames / switches on or off an existing one. */
+/** Who a list prices for: its customer group's name, or everyone. */
+function audienceOf(list: PriceList): string {
+  return list.customerGroupId ? (list.customerGroupName ?? "A deleted customer group") : "Everyone";
+}
+
+/**
+ * The price-list calls that name a customer group's list (`?customerGroupId=`): the variant grid and
+ * setting prices. Without a group they address the currency's general list.
+ */
+const groupListApi = {
+  prices: (list: PriceList, query: { search?: string; cursor?: string | null }, signal?: AbortSignal) =>
+    ok(
+      client.GET("/api/admin/price-lists/{currency}/prices", {
+        params: {
+          path: { currency: list.currency },
+          query: present({
+            limit: 50,
+            search: query.search,
+            cursor: query.cursor ?? undefined,
+            customerGroupId: list.customerGroupId ?? undefined,
+          }),
+        },
+        signal,
+      }),
+    ),
+  setPrices: (list: PriceList, prices: BodyOf<"/api/admin/price-lists/{currency}/prices", "put">["prices"]) =>
+    ok(
+      client.PUT("/api/admin/price-lists/{currency}/prices", {
+        params: {
+          path: { currency: list.currency },
+          query: present({ customerGroupId: list.customerGroupId ?? undefined }),
+        },
+        body: { prices },
+      }),
+    ),
+  /** Groups a list can be for (the first 200 by name); fails without customers:read. */
+  groups: async (signal?: AbortSignal) =>
+    (await ok(client.GET("/api/admin/customer-groups", { params: { query: { limit: 200 } }, signal }))).items,
+};
+
+/** Creates a currency's price list (for everyone or a customer group) or renames / switches on or off an existing one. */
 function PriceListForm({ onSaved }: { onSaved: (list: PriceList) => void }) {
+  const groups = useQuery({
+    queryKey: ["admin", "customer-groups", "options"],
+    queryFn: ({ signal }) => groupListApi.groups(signal),
+    retry: false,
+  });
   const save = useMutation({
-    mutationFn: (input: { currency: string; name: string; isActive: boolean }) =>
-      adminApi.savePriceList(input.currency, { name: input.name, isActive: input.isActive }),
+    mutationFn: (input: {
+      currency: string;
+      name: string;
+      isActive: boolean;
+      customerGroupId: string | null;
+    }) =>
+      adminApi.savePriceList(input.currency, {
+        name: input.name,
+        isActive: input.isActive,
+        customerGroupId: input.customerGroupId,
+      }),
     onSuccess: async (list) => {
       await queryClient.invalidateQueries({ queryKey: listsKey });
       onSaved(list);
@@ -39,14 +94,18 @@ function PriceListForm({ onSaved }: { onSaved: (list: PriceList) => void }) {
       currency: String(form.get("currency")).trim().toUpperCase(),
       name: String(form.get("name")).trim(),
       isActive: form.get("isActive") === "on",
+      customerGroupId: String(form.get("customerGroupId") ?? "") || null,
     });
   };
   return (
     <form onSubmit={onSubmit} className="space-y-4" aria-label="Add or change a price list">
-      {save.isError && !errors.currency && !errors.name && <Alert>{errorMessage(save.error)}</Alert>}
+      {save.isError && !errors.currency && !errors.name && !errors.customerGroupId && (
+        <Alert>{errorMessage(save.error)}</Alert>
+      )}
       {save.isSuccess && (
         <Notice>
-          Saved the {save.data.currency} price list ({save.data.isActive ? "on sale" : "switched off"}).
+          Saved the {save.data.currency} price list for {audienceOf(save.data).toLowerCase()} (
+          {save.data.isActive ? "on" : "switched off"}).
         </Notice>
       )}
       <div className="grid gap-4 sm:grid-cols-2">
@@ -58,16 +117,32 @@ function PriceListForm({ onSaved }: { onSaved: (list: PriceList) => void }) {
           maxLength={3}
           pattern="[A-Za-z]{3}"
           autoComplete="off"
-          hint="ISO 4217 code, e.g. EUR. Saving an existing currency changes its list."
+          hint="ISO 4217 code, e.g. EUR. Saving an existing currency and audience changes its list."
           error={errors.currency}
         />
         <Field label="Name" name="name" required maxLength={100} autoComplete="off" error={errors.name} />
+        <SelectField
+          label="Prices for"
+          name="customerGroupId"
+          defaultValue=""
+          options={[
+            { value: "", label: "Everyone (the currency's general list)" },
+            ...(groups.data ?? []).map((g) => ({ value: g.id, label: `Customer group: ${g.name}` })),
+          ]}
+          hint={
+            groups.isError
+              ? "Customer groups could not be read (it needs the customers:read permission)."
+              : "A group's list may use the shop's own currency too. Its signed-in members pay the lowest of their groups' prices, or the general price when that is lower."
+          }
+          error={errors.customerGroupId}
+          className="sm:col-span-2"
+        />
       </div>
       <Checkbox
-        label="Shoppers can pay in this currency"
+        label="Switched on"
         name="isActive"
         defaultChecked
-        hint="Switched off, the list keeps its prices but the currency is not offered."
+        hint="A general list makes its currency one shoppers can pay in; a group's list gives its members their prices. Switched off, a list keeps its prices but they do not apply."
       />
       <Button type="submit" disabled={save.isPending}>
         {save.isPending ? "Saving…" : "Save price list"}
@@ -78,6 +153,7 @@ function PriceListForm({ onSaved }: { onSaved: (list: PriceList) => void }) {
 
 /** One page of variants with their regular price and their price in `currency`, editable with catalog:write. */
 function PriceGrid({ list, canWrite }: { list: PriceList; canWrite: boolean }) {
+  const forGroup = list.customerGroupId !== null;
   const { currency } = list;
   const [search, setSearch] = useState("");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -85,13 +161,12 @@ function PriceGrid({ list, canWrite }: { list: PriceList; canWrite: boolean }) {
   const [edits, setEdits] = useState<Map<string, string>>(new Map());
   const [problems, setProblems] = useState<Map<string, string>>(new Map());
   const page = useQuery({
-    queryKey: [...listsKey, currency, "prices", search, cursor],
-    queryFn: ({ signal }) => adminApi.priceListPrices(currency, { search, cursor }, signal),
+    queryKey: [...listsKey, list.id, "prices", search, cursor],
+    queryFn: ({ signal }) => groupListApi.prices(list, { search, cursor }, signal),
     placeholderData: keepPreviousData,
   });
   const save = useMutation({
-    mutationFn: (prices: { sku: string; amount: number | null }[]) =>
-      adminApi.setPriceListPrices(currency, prices),
+    mutationFn: (prices: { sku: string; amount: number | null }[]) => groupListApi.setPrices(list, prices),
     onSuccess: async () => {
       setEdits(new Map());
       await queryClient.invalidateQueries({ queryKey: listsKey });
@@ -147,8 +222,9 @@ function PriceGrid({ list, canWrite }: { list: PriceList; canWrite: boolean }) {
             <TableScroll label={`Prices in ${currency}`}>
               <table className={tableClass} data-testid="price-grid">
                 <caption className="sr-only">
-                  Variants with their regular price and their price in {currency}; an empty price means the
-                  variant is not for sale in {currency}
+                  {forGroup
+                    ? `Variants with their regular price and their price for ${audienceOf(list)} in ${currency}; an empty price means the general price applies`
+                    : `Variants with their regular price and their price in ${currency}; an empty price means the variant is not for sale in ${currency}`}
                 </caption>
                 <TableHead
                   columns={[
@@ -187,7 +263,7 @@ function PriceGrid({ list, canWrite }: { list: PriceList; canWrite: boolean }) {
                                 aria-label={`Price of ${row.sku} in ${currency}`}
                                 aria-invalid={problem ? true : undefined}
                                 aria-describedby={problem ? `${inputId}-error` : undefined}
-                                placeholder="Not for sale"
+                                placeholder={forGroup ? "General price" : "Not for sale"}
                                 value={shown(row)}
                                 onChange={(event) => {
                                   const value = event.currentTarget.value;
@@ -201,7 +277,9 @@ function PriceGrid({ list, canWrite }: { list: PriceList; canWrite: boolean }) {
                               )}
                             </>
                           ) : row.price === null ? (
-                            <span className="text-neutral-600">Not for sale</span>
+                            <span className="text-neutral-600">
+                              {forGroup ? "General price" : "Not for sale"}
+                            </span>
                           ) : (
                             <span className="tabular-nums">{formatMinor(row.price, currency)}</span>
                           )}
@@ -248,15 +326,15 @@ export function PriceListsPage() {
   const canWrite = useCan("catalog:write");
   const lists = useQuery({ queryKey: listsKey, queryFn: ({ signal }) => adminApi.priceLists(signal) });
   const [selected, setSelected] = useState<string | null>(null);
-  const current = lists.data?.find((l) => l.currency === selected) ?? null;
+  const current = lists.data?.find((l) => l.id === selected) ?? null;
   return (
     <>
       <PageHeading
         title="Price lists"
-        intro="Prices in currencies other than the shop's own. Each variant is priced explicitly; nothing is converted by exchange rate, and a variant without a price in a list cannot be bought in that currency."
+        intro="Prices in currencies other than the shop's own, and prices for customer groups. Each variant is priced explicitly; nothing is converted by exchange rate, and a variant without a price in a general list cannot be bought in that currency."
       />
       <div className="space-y-6">
-        <Section title="Currencies">
+        <Section title="Price lists">
           <QueryState query={lists} label="price lists" />
           {lists.data &&
             (lists.data.length === 0 ? (
@@ -271,6 +349,7 @@ export function PriceListsPage() {
                     columns={[
                       "Currency",
                       "Name",
+                      "For",
                       "Status",
                       "Priced variants",
                       "Updated",
@@ -284,15 +363,17 @@ export function PriceListsPage() {
                           {list.currency}
                         </th>
                         <td className={tdClass}>{list.name}</td>
-                        <td className={tdClass}>{list.isActive ? "On sale" : "Switched off"}</td>
+                        <td className={tdClass}>{audienceOf(list)}</td>
+                        <td className={tdClass}>{list.isActive ? "On" : "Switched off"}</td>
                         <td className={`${tdClass} tabular-nums`}>{list.priceCount}</td>
                         <td className={`${tdClass} whitespace-nowrap`}>{formatDateTime(list.updatedAt)}</td>
                         <td className={tdClass}>
                           <Button
                             size="sm"
-                            variant={selected === list.currency ? "primary" : "secondary"}
-                            aria-pressed={selected === list.currency}
-                            onClick={() => setSelected(list.currency)}
+                            variant={selected === list.id ? "primary" : "secondary"}
+                            aria-pressed={selected === list.id}
+                            aria-label={`${canWrite ? "Edit" : "View"} ${list.currency} prices for ${audienceOf(list)}`}
+                            onClick={() => setSelected(list.id)}
                           >
                             {canWrite ? "Edit" : "View"} {list.currency} prices
                           </Button>
@@ -305,13 +386,19 @@ export function PriceListsPage() {
             ))}
         </Section>
         {current && (
-          <Section title={`Prices in ${current.currency}`}>
-            <PriceGrid key={current.currency} list={current} canWrite={canWrite} />
+          <Section
+            title={
+              current.customerGroupId
+                ? `Prices in ${current.currency} for ${audienceOf(current)}`
+                : `Prices in ${current.currency}`
+            }
+          >
+            <PriceGrid key={current.id} list={current} canWrite={canWrite} />
           </Section>
         )}
         {canWrite && (
           <Section title="Add or change a price list">
-            <PriceListForm onSaved={(list) => setSelected(list.currency)} />
+            <PriceListForm onSaved={(list) => setSelected(list.id)} />
           </Section>
         )}
       </div>

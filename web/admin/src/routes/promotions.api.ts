@@ -17,6 +17,7 @@ export type CouponCode = ResponseOf<"/api/admin/promotions/{id}/codes">["items"]
 export type CouponCodeInput = BodyOf<"/api/admin/promotions/{id}/codes">;
 export type GenerateCodesInput = BodyOf<"/api/admin/promotions/{id}/codes/generate">;
 export type StaffCategory = ResponseOf<"/api/admin/categories">["items"][number];
+export type CustomerGroupRef = { id: string; name: string };
 
 const ifMatch = (version: number) => ({ "if-match": `"${version}"` });
 
@@ -68,6 +69,14 @@ export const promotionsApi = {
   codesCsvUrl: (id: string) => `/api/admin/promotions/${encodeURIComponent(id)}/codes.csv`,
   categories: async (signal?: AbortSignal) =>
     (await ok(client.GET("/api/admin/categories", { signal }))).items,
+  /**
+   * Customer groups a promotion can be limited to, by name (the first 200; needs customers:read: without
+   * it the editor shows only the groups the promotion already names).
+   */
+  customerGroups: async (signal?: AbortSignal): Promise<CustomerGroupRef[]> =>
+    (
+      await ok(client.GET("/api/admin/customer-groups", { params: { query: { limit: 200 } }, signal }))
+    ).items.map((g) => ({ id: g.id, name: g.name })),
   /** The shop's currencies (ISO 4217), its default one first among them. */
   currencies: (signal?: AbortSignal) => ok(client.GET("/api/store/currencies", { signal })),
 };

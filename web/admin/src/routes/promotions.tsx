@@ -11,6 +11,8 @@ import {
   Modal,
   MoneyField,
   ProblemForm,
+  problemFieldPath,
+  problemOf,
   Section,
   SelectField,
   TextAreaField,
@@ -27,6 +29,7 @@ import { QueryState } from "../components/QueryError";
 import { useCan } from "../queries";
 import {
   type CouponCode,
+  type CustomerGroupRef,
   type PromotionCreate,
   type PromotionDetail,
   type PromotionListQuery,
@@ -114,6 +117,8 @@ function ruleSummary(p: PromotionRow, fallbackCurrency: string): string {
       text = "Free shipping";
   }
   if (p.conditions.minSubtotal !== null) text += ` over ${formatMinor(p.conditions.minSubtotal, currency)}`;
+  const groups = p.conditions.customerGroupIds.length;
+  if (groups > 0) text += `, ${groups === 1 ? "one customer group" : `${groups} customer groups`} only`;
   return text;
 }
 
@@ -377,6 +382,8 @@ interface Draft {
   categoryIds: string[];
   excludeCategoryIds: string[];
   excludeOnSale: boolean;
+  /** Customer groups whose signed-in members get it; empty: everyone. */
+  customerGroupIds: string[];
   priority: string;
   stopFurtherPromotions: boolean;
   requiresCoupon: boolean;
@@ -408,6 +415,7 @@ function emptyDraft(): Draft {
     categoryIds: [],
     excludeCategoryIds: [],
     excludeOnSale: false,
+    customerGroupIds: [],
     priority: "0",
     stopFurtherPromotions: false,
     requiresCoupon: true,
@@ -440,6 +448,7 @@ function draftOf(p: PromotionDetail): Draft {
     categoryIds: p.conditions.categoryIds,
     excludeCategoryIds: p.conditions.excludeCategoryIds,
     excludeOnSale: p.conditions.excludeOnSale,
+    customerGroupIds: p.conditions.customerGroupIds,
     priority: String(p.priority),
     stopFurtherPromotions: p.stopFurtherPromotions,
     requiresCoupon: p.requiresCoupon,
@@ -484,6 +493,7 @@ function inputOf(draft: Draft, isNew: boolean): PromotionCreate {
       categoryIds: draft.categoryIds,
       excludeCategoryIds: draft.excludeCategoryIds,
       excludeOnSale: draft.excludeOnSale,
+      customerGroupIds: draft.customerGroupIds,
     },
     priority: wholeNumber(draft.priority) ?? 0,
     stopFurtherPromotions: draft.stopFurtherPromotions,
@@ -600,6 +610,73 @@ function CategoryChecklist({
   );
 }
 
+/**
+ * The customer groups a promotion is limited to, as checkboxes (none ticked: everyone). Groups the list
+ * cannot show (no customers:read) still appear when the promotion names them. Errors on
+ * `conditions.customerGroupIds[i]` show under the fieldset.
+ */
+function CustomerGroupChecklist({
+  groups,
+  value,
+  onChange,
+  readOnly,
+  problem,
+}: {
+  groups: CustomerGroupRef[];
+  value: string[];
+  onChange: (ids: string[]) => void;
+  readOnly: boolean;
+  problem: unknown;
+}) {
+  const hintId = useId();
+  const errorId = useId();
+  const error = problemOf(problem)?.errors?.find((e) =>
+    problemFieldPath(e.field).startsWith("conditions.customerGroupIds"),
+  )?.message;
+  return (
+    <fieldset
+      aria-describedby={error ? `${hintId} ${errorId}` : hintId}
+      aria-invalid={error ? true : undefined}
+      className="mt-6 min-w-0"
+    >
+      <legend className="text-sm font-medium text-neutral-900">Customer groups</legend>
+      <p id={hintId} className="text-sm text-neutral-600">
+        Only signed-in customers in one of the ticked groups get it; guests never do. None ticked: every
+        shopper.
+      </p>
+      {error && (
+        <p id={errorId} className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      <div className="mt-2 max-h-56 overflow-y-auto rounded-lg border border-neutral-200 bg-white p-2">
+        {groups.length === 0 && (
+          <p className="text-sm text-neutral-600">
+            No customer groups yet: create them under{" "}
+            <Link to="/customer-groups" className="text-accent-800 underline">
+              Customer groups
+            </Link>
+            .
+          </p>
+        )}
+        {groups.map((g) => (
+          <Checkbox
+            key={g.id}
+            name="conditions.customerGroupIds"
+            label={g.name}
+            checked={value.includes(g.id)}
+            disabled={readOnly}
+            className="py-0.5"
+            onChange={(e) =>
+              onChange(e.currentTarget.checked ? [...value, g.id] : value.filter((id) => id !== g.id))
+            }
+          />
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
 function PromotionEditor({ id }: { id: string | null }) {
   const isNew = id === null;
   const navigate = useNavigate();
@@ -617,6 +694,11 @@ function PromotionEditor({ id }: { id: string | null }) {
   const categories = useQuery({
     queryKey: ["admin", "categories"],
     queryFn: ({ signal }) => promotionsApi.categories(signal),
+  });
+  const customerGroups = useQuery({
+    queryKey: ["admin", "customer-groups", "options"],
+    queryFn: ({ signal }) => promotionsApi.customerGroups(signal),
+    retry: false,
   });
   const currencies = useCurrencies();
   const defaultCurrency = currencies.data?.default ?? "USD";
@@ -972,6 +1054,18 @@ function PromotionEditor({ id }: { id: string | null }) {
             disabled={readOnly}
             className="mt-4"
             onChange={(e) => set("excludeOnSale", e.currentTarget.checked)}
+          />
+          <CustomerGroupChecklist
+            groups={[
+              ...(customerGroups.data ?? []),
+              ...(current?.customerGroups ?? []).filter(
+                (g) => !customerGroups.data?.some((listed) => listed.id === g.id),
+              ),
+            ]}
+            value={draft.customerGroupIds}
+            readOnly={readOnly}
+            problem={problem}
+            onChange={(ids) => set("customerGroupIds", ids)}
           />
         </Section>
 

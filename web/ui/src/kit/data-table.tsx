@@ -237,7 +237,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
           {bulkActions(new Set(selected))}
         </div>
       )}
-      <div className="overflow-x-auto rounded-sm">
+      {/* relative: the scroller holds its screen-reader-only (absolute) texts, e.g. a hidden column
+          header, which would otherwise widen the page on a phone. */}
+      <div className="relative overflow-x-auto rounded-sm">
         <Table
           aria-label={props["aria-label"]}
           aria-labelledby={props["aria-labelledby"]}

@@ -125,7 +125,7 @@ export const tdClass = "px-3 py-2 align-top text-neutral-800";
 export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard.
-    <section aria-label={label} tabIndex={0} className="overflow-x-auto rounded-sm">
+    <section aria-label={label} tabIndex={0} className="relative overflow-x-auto rounded-sm">
       {children}
     </section>
   );
