@@ -301,7 +301,7 @@ describe("orders in the admin dashboard (Chromium)", () => {
     await listForm.getByLabel("Currency", { exact: true }).fill("eur");
     await listForm.getByLabel("Name", { exact: true }).fill("Euro");
     await listForm.getByRole("button", { name: "Save price list" }).click();
-    await page.getByText("Saved the EUR price list (on sale).").waitFor();
+    await page.getByText("Saved the EUR price list for everyone (on sale).").waitFor();
     const mugPrice = page.getByLabel("Price of MUG in EUR");
     await mugPrice.fill("11.50");
     await page.getByLabel("Price of TEE-S in EUR").fill("twelve");

@@ -105,7 +105,7 @@ function PriceListForm({ onSaved }: { onSaved: (list: PriceList) => void }) {
       {save.isSuccess && (
         <Notice>
           Saved the {save.data.currency} price list for {audienceOf(save.data).toLowerCase()} (
-          {save.data.isActive ? "on" : "switched off"}).
+          {save.data.isActive ? "on sale" : "switched off"}).
         </Notice>
       )}
       <div className="grid gap-4 sm:grid-cols-2">
