@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: "forks",
     fileParallelism: false,
+    // A page under CI load can take a few seconds to render; expect.poll's 1 s default made
+    // "the category shows its products" flaky on a busy machine.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -386,6 +386,91 @@ describe("refunding items one by one", () => {
     expect(noShipping.json().errors[0].field).toBe("shipping");
   });
 
+  it("a unit refunded before it ships never ships: written off without restock, and shipping sends only the rest", async () => {
+    const order = await paidOrder([{ variantId: v["TEE-M"]!, quantity: 2 }]);
+    const line = lineOf(order, "TEE-M");
+    const before = await level("TEE-M");
+    const r = await refund(order.id, { lines: [{ lineId: line.id, quantity: 1, restock: false }] }, "w1");
+    expect(r.statusCode, r.body).toBe(200);
+    expect(lineOf(r.json(), "TEE-M")).toMatchObject({ refundedQuantity: 1, cancelledQuantity: 1 });
+    // Not restocked: the unit leaves the stock (no reservation is held for a unit that will not ship).
+    expect(await level("TEE-M")).toEqual({ stocked: before.stocked - 1, reserved: before.reserved - 1 });
+    const ledger = await rows<{ reason: string; delta: number }>(
+      `select reason, delta from stock_adjustments where variant_id = '${v["TEE-M"]}' and note = 'Order ${order.id}' order by id`,
+    );
+    expect(ledger.at(-1)).toMatchObject({ reason: "written_off", delta: -1 });
+
+    const shipped = await staff("POST", `/api/admin/orders/${order.id}/fulfillments`, { carrier: "ups" });
+    expect(shipped.statusCode, shipped.body).toBe(201);
+    const after = shipped.json();
+    expect(after.status).toBe("shipped");
+    expect(after.fulfillments.at(-1).lines).toEqual([{ lineId: line.id, quantity: 1 }]);
+    expect(lineOf(after, "TEE-M")).toMatchObject({ fulfilledQuantity: 1, refundedQuantity: 1 });
+    expect(await level("TEE-M")).toEqual({ stocked: before.stocked - 2, reserved: before.reserved - 2 });
+  });
+
+  it("refunding the units left to ship of a partly shipped order (restocked) completes its shipping", async () => {
+    const order = await paidOrder([{ variantId: v["TEE-M"]!, quantity: 3 }]);
+    const line = lineOf(order, "TEE-M");
+    const part = await staff("POST", `/api/admin/orders/${order.id}/fulfillments`, {
+      carrier: "ups",
+      lines: [{ lineId: line.id, quantity: 1 }],
+    });
+    expect(part.json().status).toBe("partially_shipped");
+    const before = await level("TEE-M");
+    const tooMany = await staff("POST", `/api/admin/orders/${order.id}/fulfillments`, {
+      carrier: "ups",
+      lines: [{ lineId: line.id, quantity: 3 }],
+    });
+    expect(tooMany.json().errors[0]).toMatchObject({
+      field: "lines[0].quantity",
+      message: "between 1 and 2",
+    });
+
+    const r = await refund(order.id, { lines: [{ lineId: line.id, quantity: 2, restock: true }] }, "p1");
+    expect(r.statusCode, r.body).toBe(200);
+    // The two unshipped units go back on sale (reservation released); the order has shipped all it will.
+    expect(await level("TEE-M")).toEqual({ stocked: before.stocked, reserved: before.reserved - 2 });
+    expect(r.json()).toMatchObject({ status: "shipped", fulfillmentStatus: "fulfilled" });
+    const again = await staff("POST", `/api/admin/orders/${order.id}/fulfillments`, { carrier: "ups" });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it("a return pays only for units not refunded before, so no unit is refunded twice", async () => {
+    const order = await paidOrder([{ variantId: v.MUG!, quantity: 2 }]);
+    const line = lineOf(order, "MUG");
+    await staff("POST", `/api/admin/orders/${order.id}/fulfillments`, { carrier: "ups" });
+    // A goodwill refund of one shipped mug, which the customer keeps for now.
+    const goodwill = await refund(
+      order.id,
+      { lines: [{ lineId: line.id, quantity: 1, restock: false }] },
+      "g1",
+    );
+    expect(goodwill.statusCode, goodwill.body).toBe(200);
+    expect(lineOf(goodwill.json(), "MUG")).toMatchObject({ refundedQuantity: 1, cancelledQuantity: 0 });
+    const { decideReturn, receiveReturn, requestReturn } = await import(
+      "../src/modules/orders/orders.returns.ts"
+    );
+    const rma = await requestReturn(t.ctx, order.id, {
+      lines: [{ lineId: line.id, quantity: 2, reason: "changed my mind" }],
+      actor: "customer",
+    });
+    await decideReturn(t.ctx, rma.id, { approve: true, actor: "staff:test" });
+    const received = await receiveReturn(t.ctx, rma.id, { restock: true, refund: true, actor: "staff:test" });
+    const shares = [Math.ceil(line.total / 2), Math.floor(line.total / 2)];
+    // Only the second mug's share is paid: the first was refunded already.
+    expect(received).toMatchObject({ status: "refunded", refundAmount: shares[1] });
+    const after = (await staff("GET", `/api/admin/orders/${order.id}`)).json();
+    expect(lineOf(after, "MUG")).toMatchObject({ refundedQuantity: 2, returnedQuantity: 2 });
+    expect(after.totals.refundedTotal).toBe(line.total);
+    const more = await refund(order.id, { lines: [{ lineId: line.id, quantity: 1, restock: false }] }, "g2");
+    expect(more.statusCode).toBe(400);
+    expect(more.json().errors[0]).toMatchObject({
+      field: "lines[0].quantity",
+      message: "every unit of this line is already refunded",
+    });
+  });
+
   it("a refund the provider refuses leaves refunded quantities and stock untouched", async () => {
     const order = await paidOrder([{ variantId: v["TEE-M"]!, quantity: 2 }]);
     const line = lineOf(order, "TEE-M");

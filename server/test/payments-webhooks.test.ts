@@ -173,6 +173,90 @@ describe("Stripe webhooks", () => {
     expect(charge.amount_refunded).toBe(order.totals.total);
   });
 
+  it("a refund left pending by a lost answer, then failed at Stripe (refund.failed), gives its units back", async () => {
+    const { order, pi } = await pendingStripeOrder("refund-failed@example.com");
+    stripe.confirmClientSide(pi, "pm_card_visa");
+    await deliver(stripeEvent("payment_intent.succeeded", stripe.paymentIntent(pi)));
+    await drainOutbox();
+    const line = order.lines[0];
+    const { refundOrder } = await import("../src/modules/orders/orders.refunds.ts");
+    // Stripe answers 500 to the refund and to both of the SDK's retries: the outcome is unknown.
+    stripe.failNext(500, { type: "api_error", message: "Something went wrong" }, { times: 3 });
+    await expect(
+      refundOrder(t.ctx, order.id, {
+        lines: [{ lineId: line.id, quantity: 1, restock: true }],
+        reason: "requested_by_customer",
+        actor: "staff:test",
+        requestKey: "lost-1",
+      }),
+    ).rejects.toMatchObject({ code: "REFUND_PENDING" });
+    const [pending] = await rows<{ id: string; amount: number; status: string }>(
+      `select id, amount, status from refunds where order_id = '${order.id}'`,
+    );
+    expect(pending).toMatchObject({ status: "pending", amount: Math.ceil(line.total / 2) });
+    const counted = await rows<{ refunded_quantity: number }>(
+      `select refunded_quantity from order_line_items where id = '${line.id}'`,
+    );
+    expect(counted[0]!.refunded_quantity).toBe(1);
+
+    const failed = await deliver(
+      stripeEvent("refund.failed", {
+        id: "re_lost_1",
+        object: "refund",
+        amount: pending!.amount,
+        currency: "usd",
+        payment_intent: pi,
+        status: "failed",
+        failure_reason: "expired_or_canceled_card",
+      }),
+    );
+    expect(failed.statusCode).toBe(200);
+    await drainOutbox();
+    const [after] = await rows<{ status: string; failure_message: string }>(
+      `select status, failure_message from refunds where id = '${pending!.id}'`,
+    );
+    expect(after).toMatchObject({ status: "failed", failure_message: "expired_or_canceled_card" });
+    const lines = await rows<{ refunded_quantity: number; cancelled_quantity: number }>(
+      `select refunded_quantity, cancelled_quantity from order_line_items where id = '${line.id}'`,
+    );
+    expect(lines[0]).toMatchObject({ refunded_quantity: 0, cancelled_quantity: 0 });
+    const [payment] = await rows<{ refunded_amount: number }>(
+      `select refunded_amount from payments where order_id = '${order.id}'`,
+    );
+    expect(Number(payment!.refunded_amount)).toBe(0);
+    // Staff read it on the timeline; the shopper's order page does not show it.
+    const [event] = await rows<{
+      type: string;
+      data: Record<string, unknown>;
+      actor: string;
+      message: string;
+    }>(
+      `select type, data, actor, message from order_events where order_id = '${order.id}' and type = 'refund.failed'`,
+    );
+    const { describeOrderEvent, money } = await import("../src/modules/orders/orders.timeline.ts");
+    expect(
+      describeOrderEvent(event!, { audience: "staff", currency: "USD", orderNumber: order.number }),
+    ).toBe(
+      `Refund of ${money(pending!.amount, "USD")} failed at the payment provider (expired or canceled card); nothing was refunded`,
+    );
+    const shopper = (
+      await t.app.inject({
+        method: "POST",
+        url: "/api/store/orders/lookup",
+        payload: { number: order.number, email: "refund-failed@example.com" },
+      })
+    ).json();
+    expect(shopper.timeline.map((e: { type: string }) => e.type)).not.toContain("refund.failed");
+    // The whole line can still be refunded (the failed unit is free again).
+    const retry = await refundOrder(t.ctx, order.id, {
+      lines: [{ lineId: line.id, quantity: 2, restock: true }],
+      reason: "requested_by_customer",
+      actor: "staff:test",
+      requestKey: "lost-2",
+    });
+    expect(retry).toMatchObject({ status: "succeeded", amount: line.total });
+  });
+
   it("records a dispute from charge.dispute.created with its deadline on the order's timeline", async () => {
     const { order, pi } = await pendingStripeOrder("dispute@example.com");
     stripe.confirmClientSide(pi, "pm_card_visa");

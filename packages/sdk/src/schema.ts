@@ -10430,8 +10430,8 @@ export interface paths {
                 query?: {
                     variantId?: string;
                     locationId?: string;
-                    /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import */
-                    reason?: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import";
+                    /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import, written_off (reserved units refunded without restock) */
+                    reason?: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import" | "written_off";
                     transferId?: string;
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
@@ -10470,8 +10470,8 @@ export interface paths {
                                 locationName: string;
                                 note: string;
                                 productName: string;
-                                /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import */
-                                reason: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import";
+                                /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import, written_off (reserved units refunded without restock) */
+                                reason: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import" | "written_off";
                                 sku: string;
                                 /** @description Pairs the two rows of a transfer */
                                 transferId: string | null;
@@ -10626,8 +10626,8 @@ export interface paths {
                                 locationName: string;
                                 note: string;
                                 productName: string;
-                                /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import */
-                                reason: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import";
+                                /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import, written_off (reserved units refunded without restock) */
+                                reason: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import" | "written_off";
                                 sku: string;
                                 /** @description Pairs the two rows of a transfer */
                                 transferId: string | null;
@@ -12332,8 +12332,8 @@ export interface paths {
                                 locationName: string;
                                 note: string;
                                 productName: string;
-                                /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import */
-                                reason: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import";
+                                /** @description Staff's reasons, and the system's: sale, restock, transfer_out/in, import, written_off (reserved units refunded without restock) */
+                                reason: "received" | "correction" | "damaged" | "lost" | "returned" | "transfer_out" | "transfer_in" | "sale" | "restock" | "import" | "written_off";
                                 sku: string;
                                 /** @description Pairs the two rows of a transfer */
                                 transferId: string | null;
@@ -14037,6 +14037,8 @@ export interface paths {
                             id: string;
                             ipAddress: string | null;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -14049,7 +14051,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -14497,6 +14499,8 @@ export interface paths {
                             id: string;
                             ipAddress: string | null;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -14509,7 +14513,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -14961,6 +14965,8 @@ export interface paths {
                             id: string;
                             ipAddress: string | null;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -14973,7 +14979,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -15503,6 +15509,8 @@ export interface paths {
                                 id: string;
                                 ipAddress: string | null;
                                 lines: {
+                                    /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                    cancelledQuantity: number;
                                     /** @description Discount on the line, minor units of the order currency */
                                     discount: number;
                                     fulfilledQuantity: number;
@@ -15515,7 +15523,7 @@ export interface paths {
                                     productName: string;
                                     productSlug: string;
                                     quantity: number;
-                                    /** @description Units refunded item by item */
+                                    /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                     refundedQuantity: number;
                                     returnedQuantity: number;
                                     sku: string;
@@ -16291,6 +16299,8 @@ export interface paths {
                             id: string;
                             ipAddress: string | null;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -16303,7 +16313,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -16937,6 +16947,8 @@ export interface paths {
                             id: string;
                             ipAddress: string | null;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -16949,7 +16961,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -18292,6 +18304,8 @@ export interface paths {
                             id: string;
                             ipAddress: string | null;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -18304,7 +18318,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -18687,6 +18701,8 @@ export interface paths {
                             id: string;
                             ipAddress: string | null;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -18699,7 +18715,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -19102,6 +19118,8 @@ export interface paths {
                             id: string;
                             ipAddress: string | null;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -19114,7 +19132,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -19610,6 +19628,8 @@ export interface paths {
                             id: string;
                             ipAddress: string | null;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -19622,7 +19642,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -41811,6 +41831,8 @@ export interface paths {
                             fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -41823,7 +41845,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -41978,6 +42000,8 @@ export interface paths {
                             fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -41990,7 +42014,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -43190,6 +43214,8 @@ export interface paths {
                             fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -43202,7 +43228,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -43818,6 +43844,8 @@ export interface paths {
                             fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -43830,7 +43858,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -44259,6 +44287,8 @@ export interface paths {
                             fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -44271,7 +44301,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -44663,6 +44693,8 @@ export interface paths {
                             fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -44675,7 +44707,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -45011,6 +45043,8 @@ export interface paths {
                             fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -45023,7 +45057,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
@@ -45493,6 +45527,8 @@ export interface paths {
                             fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled" | "partially_delivered" | "delivered" | "not_required";
                             id: string;
                             lines: {
+                                /** @description Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity */
+                                cancelledQuantity: number;
                                 /** @description Discount on the line, minor units of the order currency */
                                 discount: number;
                                 fulfilledQuantity: number;
@@ -45505,7 +45541,7 @@ export interface paths {
                                 productName: string;
                                 productSlug: string;
                                 quantity: number;
-                                /** @description Units refunded item by item */
+                                /** @description Units refunded item by item (per-item refunds and received returns); at most quantity */
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;

@@ -153,8 +153,12 @@ const anyReason = Type.Union(
     Type.Literal("sale"),
     Type.Literal("restock"),
     Type.Literal("import"),
+    Type.Literal("written_off"),
   ],
-  { description: "Staff's reasons, and the system's: sale, restock, transfer_out/in, import" },
+  {
+    description:
+      "Staff's reasons, and the system's: sale, restock, transfer_out/in, import, written_off (reserved units refunded without restock)",
+  },
 );
 
 export const StockAdjustmentBodySchema = Type.Object(

@@ -1,6 +1,6 @@
 import { AppError, NotFoundError } from "../../platform/errors.ts";
 import { enqueue } from "../../platform/outbox.ts";
-import { addOrderEvent, applyRefundToOrder } from "../orders/index.ts";
+import { addOrderEvent, applyRefundToOrder, uncountRefundedUnits } from "../orders/index.ts";
 import {
   findPaymentByReference,
   findPendingRefund,
@@ -58,6 +58,8 @@ class NotYetError extends Error {}
  * - payment events re-read the payment from the provider (the source of truth) and settle it, so
  *   duplicates and out-of-order deliveries (a late `failed` after `succeeded`) change nothing more;
  * - refunds made in the provider's dashboard are recorded (ours are matched by reference or amount);
+ * - a pending refund that failed at the provider is marked failed and its order lines get their
+ *   refunded units back;
  * - disputes are created or updated, with a timeline entry.
  */
 export async function processWebhookEvent(ctx: CheckoutContext, webhookEventId: string): Promise<void> {
@@ -104,6 +106,33 @@ export async function processWebhookEvent(ctx: CheckoutContext, webhookEventId: 
               { ...done, status: "succeeded", reference: refund.reference },
               actor,
             );
+        });
+        break;
+      }
+      case "refund.failed": {
+        // A refund whose outcome was unknown (pending) failed at the provider: nothing went back to the
+        // customer. The refund is marked failed, the payment's refunded amount and the lines' refunded
+        // units are given back, and staff read it on the timeline.
+        const refund = event.refund;
+        if (!refund) break;
+        await ctx.db.transaction(async (tx) => {
+          const pending = await findPendingRefund(tx, payment.id, refund.amount);
+          if (!pending) return;
+          const failed = await finishRefund(tx, pending.id, {
+            status: "failed",
+            reference: refund.reference,
+            failureMessage: event.failureCode ?? "refused by the payment provider",
+          });
+          if (!failed) return;
+          await uncountRefundedUnits(tx, failed.lines);
+          await addOrderEvent(
+            tx,
+            payment.orderId,
+            "refund.failed",
+            `Refund of ${failed.amount} failed at the provider`,
+            actor,
+            { refundId: failed.id, amount: failed.amount, failure: event.failureCode ?? null },
+          );
         });
         break;
       }

@@ -75,7 +75,10 @@ export const reservations = pgTable(
   ],
 );
 
-/** Why stock on hand changed. `sale` and `restock` come from orders; the rest are staff's entries. */
+/**
+ * Why stock on hand changed. `sale`, `restock` and `written_off` (reserved units refunded without
+ * restock) come from orders; the rest are staff's entries.
+ */
 export const stockAdjustmentReasons = [
   "received",
   "correction",
@@ -87,6 +90,7 @@ export const stockAdjustmentReasons = [
   "sale",
   "restock",
   "import",
+  "written_off",
 ] as const;
 export type StockAdjustmentReason = (typeof stockAdjustmentReasons)[number];
 

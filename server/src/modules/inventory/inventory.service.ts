@@ -485,12 +485,15 @@ export async function reservedForOrder(db: Db, orderId: string): Promise<Map<str
  * several) and the level's on-hand and reserved quantities
  * both drop by it; the ledger records the sale (reason `sale`, no actor). Untracked variants have no
  * reservation and are skipped. Returns units shipped from stock.
+ * @param reason `written_off` for reserved units refunded without restock: they leave the stock the
+ *   same way, but the ledger does not count them as sold.
  */
 export async function fulfilReservedStock(
   tx: Db,
   orderId: string,
   variantId: string,
   quantity: number,
+  reason: "sale" | "written_off" = "sale",
 ): Promise<number> {
   // An edited order may hold several reservations of one variant (units added later): oldest first.
   const held = await tx
@@ -531,6 +534,7 @@ export async function fulfilReservedStock(
         shipped,
         ledgerId("adj"),
         `Order ${orderId}`,
+        reason,
       ]);
     }
     total += shipped;
@@ -538,7 +542,7 @@ export async function fulfilReservedStock(
   return total;
 }
 
-/** $1 variant, $2 location, $3 units shipped, $4 ledger id, $5 note: ships units and records the sale. */
+/** $1 variant, $2 location, $3 units shipped, $4 ledger id, $5 note, $6 reason: ships units and records it. */
 const fulfilSql = `with shipped as (
     update "inventory_levels" set stocked_quantity = stocked_quantity - $3,
       reserved_quantity = greatest(reserved_quantity - $3, 0), updated_at = now()
@@ -546,7 +550,7 @@ const fulfilSql = `with shipped as (
     returning stocked_quantity + $3 as before, stocked_quantity as after
   )
   insert into "stock_adjustments" (id, variant_id, location_id, reason, delta, before, after, note)
-  select $4, $1, $2, 'sale', -$3::int, before, after, $5 from shipped`;
+  select $4, $1, $2, $6, -$3::int, before, after, $5 from shipped`;
 
 /**
  * Puts returned units back on the shelf (in the caller's transaction): at the location the order's

@@ -42,7 +42,12 @@ export {
   ordersReceivedBetween,
   recentOrdersOfUser,
 } from "./orders.purchases.ts";
-export { applyRefundToOrder, refundOrder, refundReasons } from "./orders.refunds.ts";
+export {
+  applyRefundToOrder,
+  refundOrder,
+  refundReasons,
+  uncountRefundedUnits,
+} from "./orders.refunds.ts";
 export { decideReturn, receiveReturn, requestReturn } from "./orders.returns.ts";
 export type {
   AppliedPromotionSnapshot,

@@ -16,7 +16,7 @@ import type { Storage } from "../../platform/storage.ts";
 import { thumbnailUrls } from "../catalog/index.ts";
 import type { PaymentRow, PaymentsContext } from "../payments/index.ts";
 import { getStoreSettingsForStaff } from "../pricing/index.ts";
-import type { OrderEventRow, OrderLineRow, OrderRow } from "./orders.service.ts";
+import { type OrderEventRow, type OrderLineRow, type OrderRow, unitsLeftToShip } from "./orders.service.ts";
 import { loadOrderParts } from "./orders.view.ts";
 
 // ---------------------------------------------------------------------------------------------------
@@ -731,7 +731,7 @@ export async function renderPackingSlip(data: OrderDocumentData): Promise<Buffer
     slipColumns,
     lines.map((line) => {
       const shipped = !line.isDigital && line.requiresShipping;
-      const left = Math.max(line.quantity - line.fulfilledQuantity, 0);
+      const left = unitsLeftToShip(line);
       if (shipped) toShip += left;
       return [
         { text: line.productName, details: lineOptions(line) || undefined },

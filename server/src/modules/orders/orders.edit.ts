@@ -424,6 +424,7 @@ export async function planOrderEdit(
         fulfilledQuantity: 0,
         returnedQuantity: 0,
         refundedQuantity: 0,
+        cancelledQuantity: 0,
         ...amounts,
       },
     });

@@ -15,6 +15,7 @@ import {
   lockOrder,
   type OrderActor,
   transitionOrder,
+  unitsLeftToShip,
 } from "./orders.service.ts";
 import { type ShipmentStatus, shipmentStatuses } from "./orders.statuses.ts";
 
@@ -77,8 +78,8 @@ export async function fulfilOrder(
     const wanted =
       input.lines ??
       [...open.values()]
-        .filter((l) => l.quantity > l.fulfilledQuantity)
-        .map((l) => ({ lineId: l.id, quantity: l.quantity - l.fulfilledQuantity }));
+        .filter((l) => unitsLeftToShip(l) > 0)
+        .map((l) => ({ lineId: l.id, quantity: unitsLeftToShip(l) }));
     if (wanted.length === 0)
       throw new AppError(409, "ORDER_NOT_SHIPPABLE", "Everything in this order has shipped.");
     wanted.forEach((w, i) => {
@@ -87,15 +88,12 @@ export async function fulfilOrder(
         throw new ValidationError([
           { field: `lines[${i}].lineId`, message: "not a line of this order that ships" },
         ]);
-      if (
-        !Number.isSafeInteger(w.quantity) ||
-        w.quantity < 1 ||
-        w.quantity > line.quantity - line.fulfilledQuantity
-      ) {
+      const left = unitsLeftToShip(line);
+      if (!Number.isSafeInteger(w.quantity) || w.quantity < 1 || w.quantity > left) {
         throw new ValidationError([
           {
             field: `lines[${i}].quantity`,
-            message: `between 1 and ${line.quantity - line.fulfilledQuantity}`,
+            message: left === 0 ? "nothing left to ship on this line" : `between 1 and ${left}`,
           },
         ]);
       }
@@ -111,7 +109,7 @@ export async function fulfilOrder(
       lines: wanted,
     });
     const shippedAll = [...open.values()].every(
-      (l) => l.fulfilledQuantity + (wanted.find((w) => w.lineId === l.id)?.quantity ?? 0) >= l.quantity,
+      (l) => unitsLeftToShip(l) - (wanted.find((w) => w.lineId === l.id)?.quantity ?? 0) <= 0,
     );
     await transitionOrder(tx, orderId, ["processing", "partially_shipped"], {
       status: shippedAll ? "shipped" : "partially_shipped",

@@ -15,6 +15,7 @@ import {
   type OrderActor,
   type OrderRow,
   transitionOrder,
+  unitsLeftToShip,
 } from "./orders.service.ts";
 
 /** The carrier name a pickup's fulfilment row carries (no parcel, no tracking). */
@@ -51,8 +52,8 @@ export async function markReadyForPickup(
       );
     const { lines } = await getOrderWithLines(tx, orderId);
     const wanted = lines
-      .filter((l) => l.requiresShipping && l.quantity > l.fulfilledQuantity)
-      .map((l) => ({ lineId: l.id, variantId: l.variantId, quantity: l.quantity - l.fulfilledQuantity }));
+      .filter((l) => l.requiresShipping && unitsLeftToShip(l) > 0)
+      .map((l) => ({ lineId: l.id, variantId: l.variantId, quantity: unitsLeftToShip(l) }));
     if (wanted.length === 0)
       throw new AppError(409, "ORDER_NOT_READY_FOR_PICKUP", "Nothing in this order is left to hand over.");
     await addFulfilledQuantities(tx, wanted);

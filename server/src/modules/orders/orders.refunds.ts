@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { AppError, type FieldError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { enqueue } from "../../platform/outbox.ts";
-import { releaseReservedUnits, restockUnits } from "../inventory/index.ts";
+import { fulfilReservedStock, releaseReservedUnits, restockUnits } from "../inventory/index.ts";
 import type { PaymentsContext } from "../payments/index.ts";
 import {
   findRefundByRequestKey,
@@ -18,10 +18,12 @@ import { orderEvents, orderLineItems } from "./orders.schema.ts";
 import {
   addOrderEvent,
   findOrder,
+  getOrderWithLines,
   type OrderActor,
   type OrderLineRow,
   type OrderRow,
   transitionOrder,
+  unitsLeftToShip,
 } from "./orders.service.ts";
 
 export const refundReasons = ["requested_by_customer", "duplicate", "fraudulent", "other"] as const;
@@ -34,6 +36,13 @@ export interface RefundLineInput {
   lineId: string;
   quantity: number;
   restock: boolean;
+  /**
+   * The units are shipped ones coming back (a received return), not taken from the line's unshipped
+   * units. Set by the returns flow, never by the API.
+   */
+  shipped?: boolean;
+  /** How many of the units had not shipped (they never will); set when the refund starts. */
+  cancelled?: number;
 }
 
 /**
@@ -138,44 +147,72 @@ export async function priceRefundLines(
 }
 
 /**
- * Counts units as refunded on their lines (`refunded_quantity`), in the caller's transaction, each with
- * a conditional update that never takes a line above its quantity (`sign` -1 gives them back when the
- * provider refused the refund).
+ * Counts a refund's units as refunded on their lines, in the caller's transaction, each line row locked
+ * so a shipment cannot take the same units meanwhile. Units are taken from the line's unshipped units
+ * first (`cancelled_quantity`: they never ship), unless marked `shipped`; a line never counts more
+ * refunded units than it has.
+ * @returns the lines with `cancelled` set, to keep on the refund record.
  * @throws ValidationError naming `lines[i].quantity` when a concurrent refund took the units first.
  */
-async function addRefundedQuantities(tx: Db, lines: RefundLineInput[], sign: 1 | -1): Promise<void> {
+async function countRefundedUnits(tx: Db, lines: RefundLineInput[]): Promise<RefundLineInput[]> {
+  const counted: RefundLineInput[] = [];
   for (const [i, l] of lines.entries()) {
-    const delta = sign * l.quantity;
-    const updated = await tx
-      .update(orderLineItems)
-      .set({ refundedQuantity: sql`${orderLineItems.refundedQuantity} + ${delta}` })
-      .where(
-        and(
-          eq(orderLineItems.id, l.lineId),
-          sql`${orderLineItems.refundedQuantity} + ${delta} between 0 and ${orderLineItems.quantity}`,
-        ),
-      )
-      .returning({ id: orderLineItems.id });
-    if (updated.length === 0 && sign === 1) {
+    const [line] = await tx
+      .select()
+      .from(orderLineItems)
+      .where(eq(orderLineItems.id, l.lineId))
+      .for("update");
+    if (!line || line.refundedQuantity + l.quantity > line.quantity) {
       throw new ValidationError([
         { field: `lines[${i}].quantity`, message: "more units than are left to refund on this line" },
       ]);
     }
+    const cancelled = l.shipped ? 0 : Math.min(l.quantity, unitsLeftToShip(line));
+    await tx
+      .update(orderLineItems)
+      .set({
+        refundedQuantity: line.refundedQuantity + l.quantity,
+        cancelledQuantity: line.cancelledQuantity + cancelled,
+      })
+      .where(eq(orderLineItems.id, l.lineId));
+    const { shipped: _shipped, ...kept } = l;
+    counted.push({ ...kept, cancelled });
+  }
+  return counted;
+}
+
+/**
+ * Gives a refund's units back to their lines (refunded and cancelled units) when the provider refused
+ * it, in the caller's transaction. Exported for the payment webhooks (a pending refund that failed).
+ */
+export async function uncountRefundedUnits(tx: Db, lines: RefundLineInput[]): Promise<void> {
+  for (const l of lines) {
+    await tx
+      .update(orderLineItems)
+      .set({
+        refundedQuantity: sql`greatest(${orderLineItems.refundedQuantity} - ${l.quantity}, 0)`,
+        cancelledQuantity: sql`greatest(${orderLineItems.cancelledQuantity} - ${l.cancelled ?? 0}, 0)`,
+      })
+      .where(eq(orderLineItems.id, l.lineId));
   }
 }
 
 /**
- * Puts the units of a succeeded per-item refund marked `restock` back in stock, in the caller's
- * transaction: units not shipped yet (at most quantity − fulfilledQuantity) release the order's
- * reservation; shipped units are added back on hand with a ledger entry (reason `restock`, see
- * inventory's restockUnits). Digital lines hold no stock. Returns what happened per line.
+ * Settles the stock of a succeeded per-item refund's units, in the caller's transaction. A refund takes
+ * a line's unshipped units first (those never ship, see `unitsLeftToShip`), then shipped ones:
+ * - unshipped units marked `restock` release the order's reservation (back on sale);
+ * - unshipped units not marked `restock` leave the stock like a sale (on hand and reserved both drop,
+ *   ledger reason `written_off`), so no reservation is held for units that will not ship;
+ * - shipped units marked `restock` are added back on hand (ledger reason `restock`); shipped units not
+ *   marked stay with the customer.
+ * Digital lines and lines without shipping hold no stock. Returns what happened per line.
  */
-async function restockRefundedUnits(
+async function settleRefundedUnits(
   tx: Db,
   orderId: string,
   lines: RefundLineInput[],
-): Promise<{ lineId: string; released: number; restocked: number }[]> {
-  const wanted = lines.filter((l) => l.restock && l.quantity > 0);
+): Promise<{ lineId: string; released: number; restocked: number; writtenOff: number }[]> {
+  const wanted = lines.filter((l) => l.quantity > 0);
   if (wanted.length === 0) return [];
   const rows = await tx
     .select()
@@ -186,17 +223,43 @@ async function restockRefundedUnits(
         wanted.map((l) => l.lineId),
       ),
     );
-  const done: { lineId: string; released: number; restocked: number }[] = [];
+  const done: { lineId: string; released: number; restocked: number; writtenOff: number }[] = [];
   for (const l of wanted) {
     const line = rows.find((r) => r.id === l.lineId);
-    if (!line || line.isDigital) continue;
-    const unshipped = Math.min(l.quantity, Math.max(line.quantity - line.fulfilledQuantity, 0));
-    const released = await releaseReservedUnits(tx, orderId, line.variantId, unshipped);
+    if (!line || line.isDigital || !line.requiresShipping) continue;
+    // Counted when the refund started (countRefundedUnits): the units that had not shipped.
+    const unshipped = Math.min(l.cancelled ?? 0, l.quantity);
     const shipped = l.quantity - unshipped;
-    if (shipped > 0) await restockUnits(tx, orderId, line.variantId, shipped);
-    done.push({ lineId: l.lineId, released, restocked: shipped });
+    let released = 0;
+    let restocked = 0;
+    let writtenOff = 0;
+    if (l.restock) {
+      released = await releaseReservedUnits(tx, orderId, line.variantId, unshipped);
+      if (shipped > 0) {
+        await restockUnits(tx, orderId, line.variantId, shipped);
+        restocked = shipped;
+      }
+    } else if (unshipped > 0) {
+      writtenOff = await fulfilReservedStock(tx, orderId, line.variantId, unshipped, "written_off");
+    }
+    done.push({ lineId: l.lineId, released, restocked, writtenOff });
   }
   return done;
+}
+
+/**
+ * Once a per-item refund took the last units left to ship, a partly shipped order has shipped all it
+ * will ship: it becomes `shipped` (fulfilment status `fulfilled`). In the caller's transaction.
+ */
+async function closeShippedOrder(tx: Db, orderId: string): Promise<void> {
+  const { order, lines } = await getOrderWithLines(tx, orderId);
+  if (order.status !== "partially_shipped") return;
+  const shipping = lines.filter((l) => l.requiresShipping);
+  if (shipping.some((l) => unitsLeftToShip(l) > 0)) return;
+  await transitionOrder(tx, orderId, ["partially_shipped"], {
+    status: "shipped",
+    fulfillmentStatus: "fulfilled",
+  });
 }
 
 /**
@@ -228,7 +291,8 @@ export async function applyRefundToOrder(
       ? { status: "refunded" as const }
       : {}),
   });
-  const restocked = await restockRefundedUnits(tx, order.id, refund.lines);
+  const restocked = await settleRefundedUnits(tx, order.id, refund.lines);
+  if (!full && refund.lines.length) await closeShippedOrder(tx, order.id);
   await addOrderEvent(tx, order.id, "order.refunded", `Refunded ${refund.amount} (${refund.reason})`, actor, {
     refundId: refund.id,
     amount: refund.amount,
@@ -318,16 +382,16 @@ export async function refundOrder(
         throw new ValidationError([{ field: "amount", message: "the lines refunded are worth nothing" }]);
       }
     }
+    const counted = lines.length ? await countRefundedUnits(tx, lines) : [];
     const refund = await startRefund(tx, payment, {
       amount,
       reason: input.reason,
       note: input.note ?? "",
       actor: input.actor,
       requestKey: input.requestKey,
-      lines,
+      lines: counted,
     });
-    if (lines.length) await addRefundedQuantities(tx, lines, 1);
-    return { refund: { ...refund, lines }, payment };
+    return { refund: { ...refund, lines: counted }, payment };
   });
   const provider = await ctx.payments.provider(ctx.db, started.payment.provider);
   try {
@@ -362,7 +426,7 @@ export async function refundOrder(
           failureMessage: error.message,
         });
         // The units were counted as refunded with the refund: give them back to their lines.
-        if (failed && lines.length) await addRefundedQuantities(tx, lines, -1);
+        if (failed) await uncountRefundedUnits(tx, started.refund.lines);
       });
       throw new AppError(502, "REFUND_FAILED", `The payment provider refused the refund: ${error.message}`);
     }

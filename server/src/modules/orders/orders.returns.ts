@@ -2,8 +2,7 @@ import { AppError, ValidationError } from "../../platform/errors.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import { restockUnits } from "../inventory/index.ts";
 import type { PaymentsContext } from "../payments/index.ts";
-import { allocateByLargestRemainder } from "../pricing/index.ts";
-import { refundOrder } from "./orders.refunds.ts";
+import { type RefundLineInput, refundOrder, unitShares } from "./orders.refunds.ts";
 import {
   addOrderEvent,
   addReturnedQuantities,
@@ -104,7 +103,8 @@ export async function decideReturn(
  * Staff receive an approved return: the order's lines count the units as returned, the units go back
  * on the shelf when `restock` is set, and (unless `refund` is false) the customer is refunded what they
  * paid for those units: each line's total (after discounts, with tax) split by largest remainder over
- * its units, so returning every unit refunds exactly the line total.
+ * its units, so returning every unit refunds exactly the line total. Units already refunded (item by
+ * item) are not paid again: a return pays for at most the line's units not yet refunded.
  * @throws AppError 409 RETURN_NOT_APPROVED, and the refund's errors.
  */
 export async function receiveReturn(
@@ -117,16 +117,18 @@ export async function receiveReturn(
     await lockOrder(tx, rma.orderId);
     const { lines } = await getOrderWithLines(tx, rma.orderId);
     let amount = 0;
+    const paid: RefundLineInput[] = [];
     for (const r of rma.lines) {
       const line = lines.find((l) => l.id === r.lineId)!;
-      // Units already returned took their share first; this return takes the next `r.quantity` shares.
-      const shares = allocateByLargestRemainder(
-        line.total,
-        Array.from({ length: line.quantity }, () => 1),
-      );
-      amount += shares
-        .slice(line.returnedQuantity, line.returnedQuantity + r.quantity)
-        .reduce((s, x) => s + x, 0);
+      // Units refunded before (item by item, or by an earlier return) are not paid twice: the return
+      // pays for at most the line's units not refunded yet, taking their next shares (unitShares).
+      const units = Math.min(r.quantity, Math.max(line.quantity - line.refundedQuantity, 0));
+      if (units > 0) {
+        amount += unitShares(line)
+          .slice(line.refundedQuantity, line.refundedQuantity + units)
+          .reduce((s, x) => s + x, 0);
+        paid.push({ lineId: line.id, quantity: units, restock: false, shipped: true });
+      }
       if (input.restock) await restockUnits(tx, rma.orderId, line.variantId, r.quantity);
     }
     const updated = await transitionReturn(tx, returnId, ["approved"], {
@@ -152,11 +154,12 @@ export async function receiveReturn(
       },
     );
     await enqueue(tx, "return.received", { orderId: rma.orderId, returnId });
-    return { rma: updated, amount };
+    return { rma: updated, amount, paid };
   });
   if (!input.refund || received.amount === 0) return received.rma;
+  // Refunded by its lines, so the units count as refunded and a later refund cannot pay for them again.
   await refundOrder(ctx, received.rma.orderId, {
-    amount: received.amount,
+    lines: received.paid,
     reason: "requested_by_customer",
     note: `Return ${received.rma.number}`,
     actor: input.actor,

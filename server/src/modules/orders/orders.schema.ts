@@ -141,8 +141,13 @@ export const orderLineItems = pgTable(
     isDigital: boolean("is_digital").notNull(),
     fulfilledQuantity: integer("fulfilled_quantity").notNull().default(0),
     returnedQuantity: integer("returned_quantity").notNull().default(0),
-    /** Units refunded line by line (per-item refunds), whether or not they came back. */
+    /**
+     * Units refunded line by line (per-item refunds and received returns), whether or not they came
+     * back; never above `quantity`, so no unit is refunded twice.
+     */
     refundedQuantity: integer("refunded_quantity").notNull().default(0),
+    /** Units refunded before they shipped (part of `refundedQuantity`): they never ship. */
+    cancelledQuantity: integer("cancelled_quantity").notNull().default(0),
   },
   (t) => [
     index("order_line_items_order_idx").on(t.orderId),

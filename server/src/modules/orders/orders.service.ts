@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { PostalAddress } from "../../platform/address.ts";
 import { type Db, queryRows } from "../../platform/db.ts";
-import { NotFoundError } from "../../platform/errors.ts";
+import { AppError, NotFoundError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import {
   allColumns,
@@ -70,7 +70,13 @@ export interface NewOrder {
   reservationExpiresAt: Date | null;
   lines: Omit<
     OrderLineRow,
-    "id" | "orderId" | "position" | "fulfilledQuantity" | "returnedQuantity" | "refundedQuantity"
+    | "id"
+    | "orderId"
+    | "position"
+    | "fulfilledQuantity"
+    | "returnedQuantity"
+    | "refundedQuantity"
+    | "cancelledQuantity"
   >[];
 }
 
@@ -470,16 +476,44 @@ export async function lockOrder(tx: Db, orderId: string): Promise<OrderRow> {
   return row;
 }
 
-/** Adds shipped units to order lines (in the caller's transaction). */
+/**
+ * Units of a line still to ship (or hand over): its quantity minus the units shipped and the units
+ * refunded before they shipped (`cancelledQuantity`, see orders.refunds.ts).
+ */
+export function unitsLeftToShip(line: {
+  quantity: number;
+  fulfilledQuantity: number;
+  cancelledQuantity: number;
+}): number {
+  return Math.max(line.quantity - line.fulfilledQuantity - line.cancelledQuantity, 0);
+}
+
+/**
+ * Adds shipped units to order lines (in the caller's transaction), each with a conditional update that
+ * never ships more than is left (a refund may have cancelled units since they were read).
+ * @throws AppError 409 LINE_CHANGED when a line has fewer units left to ship than asked.
+ */
 export async function addFulfilledQuantities(
   tx: Db,
   lines: { lineId: string; quantity: number }[],
 ): Promise<void> {
   for (const l of lines) {
-    await tx
+    const updated = await tx
       .update(orderLineItems)
       .set({ fulfilledQuantity: sql`${orderLineItems.fulfilledQuantity} + ${l.quantity}` })
-      .where(eq(orderLineItems.id, l.lineId));
+      .where(
+        and(
+          eq(orderLineItems.id, l.lineId),
+          sql`${orderLineItems.fulfilledQuantity} + ${orderLineItems.cancelledQuantity} + ${l.quantity} <= ${orderLineItems.quantity}`,
+        ),
+      )
+      .returning({ id: orderLineItems.id });
+    if (updated.length === 0)
+      throw new AppError(
+        409,
+        "LINE_CHANGED",
+        "Some units of this order were refunded meanwhile; reload the order and ship what is left.",
+      );
   }
 }
 

@@ -231,6 +231,10 @@ export function describeOrderEvent(event: TimelineEvent, ctx: TimelineContext): 
       const shown = reason && (staff || reason === "requested_by_customer" || reason === "duplicate");
       return `Refunded ${cash ?? "a payment"}${units ? ` for ${plural(units, "item")}` : ""}${shown ? ` (${refundReasons[reason] ?? reason.replaceAll("_", " ")})` : ""}`;
     }
+    case "refund.failed": {
+      const failure = str(d.failure);
+      return `Refund of ${cash ?? "a payment"} failed at the payment provider${failure ? ` (${failure.replaceAll("_", " ")})` : ""}; nothing was refunded`;
+    }
     case "order.shipped":
       return shipped(event, ctx);
     case "order.ready_for_pickup": {

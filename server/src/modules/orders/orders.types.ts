@@ -33,7 +33,13 @@ export const OrderLineSchema = Type.Object({
   isDigital: Type.Boolean(),
   fulfilledQuantity: Type.Integer(),
   returnedQuantity: Type.Integer(),
-  refundedQuantity: Type.Integer({ description: "Units refunded item by item" }),
+  refundedQuantity: Type.Integer({
+    description: "Units refunded item by item (per-item refunds and received returns); at most quantity",
+  }),
+  cancelledQuantity: Type.Integer({
+    description:
+      "Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity",
+  }),
 });
 
 export const OrderPaymentSchema = Type.Object({

@@ -147,6 +147,7 @@ export async function orderDto(ctx: AppContext, from: string | OrderParts): Prom
       fulfilledQuantity: l.fulfilledQuantity,
       returnedQuantity: l.returnedQuantity,
       refundedQuantity: l.refundedQuantity,
+      cancelledQuantity: l.cancelledQuantity,
     })),
     promotions: order.promotions,
     couponCodes: order.couponCodes,

@@ -112,9 +112,12 @@ export const refunds = pgTable(
     /** The caller's Idempotency-Key: the same key on the same order returns the same refund. */
     requestKey: text("request_key"),
     failureMessage: text("failure_message"),
-    /** The order lines a per-item refund is for, and whether their units went back to stock. */
+    /**
+     * The order lines a per-item refund is for, whether their units went back to stock, and how many
+     * of them had not shipped (`cancelled`: they never ship).
+     */
     lines: jsonb("lines")
-      .$type<{ lineId: string; quantity: number; restock: boolean }[]>()
+      .$type<{ lineId: string; quantity: number; restock: boolean; cancelled?: number }[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
     createdAt: tz("created_at").notNull().defaultNow(),

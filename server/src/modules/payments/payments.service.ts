@@ -338,8 +338,11 @@ export async function startRefund(
     requestKey: string | null;
     status?: RefundStatus;
     reference?: string | null;
-    /** The order lines a per-item refund is for, and whether their units go back to stock. */
-    lines?: { lineId: string; quantity: number; restock: boolean }[];
+    /**
+     * The order lines a per-item refund is for, whether their units go back to stock, and how many of
+     * them had not shipped (`cancelled`).
+     */
+    lines?: { lineId: string; quantity: number; restock: boolean; cancelled?: number }[];
   },
 ): Promise<RefundRow> {
   const [updated] = await tx
@@ -376,7 +379,12 @@ export async function startRefund(
       provider: payment.provider,
       actor: input.actor,
       requestKey: input.requestKey,
-      lines: (input.lines ?? []).map(({ lineId, quantity, restock }) => ({ lineId, quantity, restock })),
+      lines: (input.lines ?? []).map(({ lineId, quantity, restock, cancelled }) => ({
+        lineId,
+        quantity,
+        restock,
+        ...(cancelled !== undefined && { cancelled }),
+      })),
     })
     .returning();
   return row!;

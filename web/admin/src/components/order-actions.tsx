@@ -60,9 +60,14 @@ export function refundablePayment(order: AdminOrder): { payment: AdminOrderPayme
   return { payment, left: Math.max(payment.capturedAmount - payment.refundedAmount, 0) };
 }
 
+/** Units of a line still to ship: not shipped and not refunded before shipping. */
+export function leftToShip(line: OrderLine): number {
+  return Math.max(line.quantity - line.fulfilledQuantity - line.cancelledQuantity, 0);
+}
+
 /** Lines with units still to ship (digital lines never ship). */
 export function shippableLines(order: AdminOrder): OrderLine[] {
-  return order.lines.filter((l) => !l.isDigital && l.quantity > l.fulfilledQuantity);
+  return order.lines.filter((l) => !l.isDigital && leftToShip(l) > 0);
 }
 
 /** Which actions this staff member may take on this order now (permission and order state). */
@@ -633,9 +638,7 @@ function ShipmentForm({ order, onDone, onClose }: FormProps) {
   const carrierListId = useId();
   const lines = shippableLines(order);
   const [picked, setPicked] = useState<Record<string, { on: boolean; quantity: string }>>(() =>
-    Object.fromEntries(
-      lines.map((l) => [l.id, { on: true, quantity: String(l.quantity - l.fulfilledQuantity) }]),
-    ),
+    Object.fromEntries(lines.map((l) => [l.id, { on: true, quantity: String(leftToShip(l)) }])),
   );
   const [carrier, setCarrier] = useState("");
   const [trackingNumber, setTrackingNumber] = useState("");
@@ -670,7 +673,7 @@ function ShipmentForm({ order, onDone, onClose }: FormProps) {
     for (const line of lines) {
       const pick = picked[line.id];
       if (!pick?.on) continue;
-      const max = line.quantity - line.fulfilledQuantity;
+      const max = leftToShip(line);
       const quantity = Number(pick.quantity);
       if (!/^\d+$/.test(pick.quantity.trim()) || quantity < 1 || quantity > max) {
         byLine[line.id] = max === 1 ? "Ship 1 unit." : `Between 1 and ${max}.`;
@@ -730,7 +733,7 @@ function ShipmentForm({ order, onDone, onClose }: FormProps) {
             <tbody className="divide-y divide-neutral-100">
               {lines.map((line) => {
                 const pick = picked[line.id] ?? { on: false, quantity: "1" };
-                const max = line.quantity - line.fulfilledQuantity;
+                const max = leftToShip(line);
                 const error = lineError(line.id);
                 const errorId = `${titleId}-${line.id}-error`;
                 const set = (change: Partial<{ on: boolean; quantity: string }>) =>

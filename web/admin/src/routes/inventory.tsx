@@ -59,6 +59,7 @@ const reasonLabels: Record<LedgerReason, string> = {
   sale: "Sale",
   restock: "Restock",
   import: "Import",
+  written_off: "Written off (refunded)",
 };
 
 const staffReasons: { value: StaffReason; label: string }[] = [

@@ -1,0 +1,1 @@
+ALTER TABLE "order_line_items" ADD COLUMN "cancelled_quantity" integer DEFAULT 0 NOT NULL;
