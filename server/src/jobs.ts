@@ -1,6 +1,10 @@
 import { sweepReviewRequests } from "./flows/review-requests/index.ts";
 import { transferImporters } from "./importers/transfers.ts";
-import { catalogCacheNamespace, publishScheduledProducts } from "./modules/catalog/index.ts";
+import {
+  catalogCacheNamespace,
+  publishScheduledProducts,
+  refreshSellableFlags,
+} from "./modules/catalog/index.ts";
 import { type CheckoutContext, sweepExpired } from "./modules/checkout/index.ts";
 import { endOverlongSessions } from "./modules/customers/index.ts";
 import { lastTrainedAt, trainRecommendations } from "./modules/recommendations/index.ts";
@@ -92,6 +96,17 @@ export function shopJobs(ctx: CheckoutContext): JobDefinition[] {
       retryBackoff: true,
       expireInSeconds: 5 * minutes,
       schedule: { everySeconds: 60 },
+    },
+    {
+      name: "catalog-sellable-flags",
+      description:
+        "Products whose stock flipped between sellable and sold out get their flag for the staff list's stock filter (every 10 seconds).",
+      handler: async () => ({ changed: await refreshSellableFlags(ctx.db) }),
+      retryLimit: 1,
+      retryDelaySeconds: 10,
+      retryBackoff: false,
+      expireInSeconds: 5 * minutes,
+      schedule: { everySeconds: 10 },
     },
     {
       name: "recommendations-train",

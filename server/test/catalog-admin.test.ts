@@ -316,6 +316,50 @@ describe("product editor API", () => {
     expect(badStatus.statusCode).toBe(400);
   });
 
+  it("filters by stock; sold out follows stock at once: the last unit sold, a restock, a location switched off", async () => {
+    const skus = async (stock: "sold_out" | "available") =>
+      ((await staff("GET", `/api/admin/products?stock=${stock}&limit=100`)).json().items as { sku: string }[])
+        .map((i) => i.sku)
+        .sort();
+    const exec = (statement: ReturnType<typeof sql>) => t.ctx.db.execute(statement);
+    const mug = sql`(select id from variants where sku = 'MUG')`;
+    expect(await skus("available")).toContain("MUG");
+    expect(await skus("sold_out")).not.toContain("MUG");
+    // A digital guide keeps no stock: always available.
+    expect(await skus("available")).toContain("GUIDE");
+
+    await exec(
+      sql`update inventory_levels set stocked_quantity = reserved_quantity + 1 where variant_id = ${mug}`,
+    );
+    expect(await skus("sold_out")).not.toContain("MUG");
+    const [mugId] = await queryRows<{ id: string }>(t.ctx.db, sql`select id from variants where sku = 'MUG'`);
+    const guest = new GuestShopper(t.app);
+    await guest.readyCart([{ variantId: mugId!.id, quantity: 1 }], "last-mug@example.com");
+    expect((await guest.checkout("last-mug")).statusCode).toBe(201);
+    // The last mug is reserved by the order: sold out, at once (no waiting for the 10-second job).
+    expect(await skus("sold_out")).toContain("MUG");
+    expect(await skus("available")).not.toContain("MUG");
+    const soldOut = (await staff("GET", "/api/admin/products?stock=sold_out&q=MUG")).json();
+    expect(soldOut).toMatchObject({ total: 1, items: [{ sku: "MUG", stockStatus: "out_of_stock" }] });
+
+    await exec(
+      sql`update inventory_levels set stocked_quantity = stocked_quantity + 5 where variant_id = ${mug}`,
+    );
+    expect(await skus("sold_out")).not.toContain("MUG");
+
+    await exec(sql`update stock_locations set is_active = false
+      where id in (select location_id from inventory_levels where variant_id = ${mug})`);
+    expect(await skus("sold_out")).toContain("MUG");
+    await exec(sql`update stock_locations set is_active = true`);
+    expect(await skus("sold_out")).not.toContain("MUG");
+    // Every noted change was drained by the reads.
+    const [left] = await queryRows<{ n: number }>(
+      t.ctx.db,
+      sql`select count(*)::int as n from product_stock_changes`,
+    );
+    expect(left!.n).toBe(0);
+  });
+
   it("archives instead of deleting what orders reference, and bulk-publishes", async () => {
     const list = (await staff("GET", "/api/admin/products?q=hood")).json();
     const ordered = list.items[0].id;

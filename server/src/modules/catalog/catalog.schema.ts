@@ -79,11 +79,20 @@ export const products = pgTable(
     publishAt: timestamp("publish_at", { withTimezone: true, mode: "date" }),
     /** Bumped by every save; the admin API's ETag (a stale `If-Match` gets 409). */
     version: integer("version").notNull().default(1),
+    /**
+     * Some variant can be sold now (inventory's purchasable condition), for the staff list's stock
+     * filter. Kept by triggers and `refreshSellableFlags` (catalog.sellable.ts): a stock change that
+     * flips a level's sellability notes the product in `product_stock_changes`, drained before every
+     * filtered read and every 10 seconds.
+     */
+    sellable: boolean("sellable").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("products_sku_key").on(t.sku),
+    // "Sold out" is the rare case: a small partial index finds them all.
+    index("products_sold_out_idx").on(t.id).where(sql`not ${t.sellable}`),
     uniqueIndex("products_slug_key").on(t.slug),
     index("products_listing_idx").on(t.status, t.visibility, t.createdAt),
     index("products_name_idx").on(t.name),
@@ -360,3 +369,12 @@ export const productDownloads = pgTable(
   },
   (t) => [uniqueIndex("product_downloads_product_title_key").on(t.productId, t.title)],
 );
+
+/**
+ * Products whose sellability may have changed (append-only, no key: writers never wait on each other).
+ * Written by triggers on inventory levels, variants and stock locations (migration 0024); drained by
+ * `refreshSellableFlags`.
+ */
+export const productStockChanges = pgTable("product_stock_changes", {
+  productId: text("product_id").notNull(),
+});

@@ -2,12 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../platform/db.ts";
 import { thumbnailUrlOf } from "../../platform/images.ts";
 import { decodeKeysetCursor, encodeKeysetCursor, escapeLike } from "../../platform/keyset.ts";
-import {
-  countCap,
-  getAvailability,
-  purchasableVariantCondition,
-  type StockStatus,
-} from "../inventory/index.ts";
+import { countCap, getAvailability, type StockStatus } from "../inventory/index.ts";
 import {
   categories,
   images,
@@ -18,6 +13,7 @@ import {
   products,
   variants,
 } from "./catalog.schema.ts";
+import { refreshSellableFlags } from "./catalog.sellable.ts";
 
 /** Sort orders of the staff product list. */
 export const staffProductSorts = ["updated", "created", "name", "-name", "sku"] as const;
@@ -99,10 +95,9 @@ function conditions(query: StaffProductQuery): SQL[] {
     where.push(
       sql`exists (select 1 from ${productCategories} pc where pc.product_id = p.id and pc.category_id = ${query.categoryId})`,
     );
-  if (query.stock) {
-    const sellable = sql`exists (select 1 from ${variants} v where v.product_id = p.id and ${purchasableVariantCondition(sql`v.id`)})`;
-    where.push(query.stock === "available" ? sellable : sql`not ${sellable}`);
-  }
+  // The kept flag (catalog.sellable.ts, refreshed just before): "sold out" at 100,000 products read
+  // each product's variants and levels, 2.9 s at p95 with 10 staff.
+  if (query.stock) where.push(query.stock === "available" ? sql`p.sellable` : sql`not p.sellable`);
   return where;
 }
 
@@ -117,6 +112,7 @@ export async function listProductsForStaff(
   query: StaffProductQuery,
 ): Promise<{ items: StaffProductRow[]; nextCursor: string | null; total: number }> {
   const spec = sortSpecs[query.sort];
+  if (query.stock) await refreshSellableFlags(db);
   const where = conditions(query);
   const filtered = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
   const paged = [...where];

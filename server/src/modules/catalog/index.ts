@@ -37,6 +37,7 @@ export {
   type SearchCategory,
   searchCategories,
 } from "./catalog.search-source.ts";
+export { refreshSellableFlags } from "./catalog.sellable.ts";
 export {
   type AttributeInput,
   type CategoryInput,
