@@ -191,7 +191,7 @@ describe("Stripe webhooks", () => {
       }),
     ).rejects.toMatchObject({ code: "REFUND_PENDING" });
     const [pending] = await rows<{ id: string; amount: number; status: string }>(
-      `select id, amount, status from refunds where order_id = '${order.id}'`,
+      `select id, amount::int as amount, status from refunds where order_id = '${order.id}'`,
     );
     expect(pending).toMatchObject({ status: "pending", amount: Math.ceil(line.total / 2) });
     const counted = await rows<{ refunded_quantity: number }>(
