@@ -119,6 +119,71 @@ describe("staff customer list", () => {
   });
 });
 
+describe("filters on order figures", () => {
+  it("filters by orders count, amount spent per currency and last order; the figures follow refunds and cancellations", async () => {
+    const [grace] = await queryRows<{ id: string }>(
+      t.ctx.db,
+      sql`select id from users where email = 'grace@example.com'`,
+    );
+    // Grace's orders come from an import (written straight to the table): the figures still follow.
+    const order = (id: string, status: string, total: number, placedAt: string) =>
+      t.ctx.db.execute(sql`insert into orders (id, number, status, payment_status, fulfillment_status, currency,
+          email, user_id, prices_include_tax, subtotal, discount_total, shipping_total, shipping_discount, shipping_tax,
+          tax_total, total, paid_total, placed_at)
+        values (${id}, ${id}, ${status}, 'paid', 'fulfilled', 'EUR', 'grace@example.com', ${grace!.id}, true,
+          ${total}, 0, 0, 0, 0, 0, ${total}, ${total}, ${placedAt}::timestamptz)`);
+    await order("ord_grace_1", "completed", 3000, "2026-01-10T10:00:00Z");
+    await order("ord_grace_2", "completed", 2000, "2026-02-10T10:00:00Z");
+    await order("ord_grace_3", "cancelled", 9000, "2026-02-20T10:00:00Z");
+    const emails = async (query: string) =>
+      (
+        (await call("GET", `/api/admin/customers?q=example.com&sort=email&${query}`, reader)).json()
+          .items as { email: string }[]
+      ).map((c) => c.email);
+
+    expect(await emails("minOrders=1")).toEqual(["ada@example.com", "grace@example.com"]);
+    expect(await emails("minOrders=2")).toEqual(["grace@example.com"]);
+    expect(await emails("maxOrders=1")).toEqual(["ada@example.com", "linus@example.com"]);
+    expect(await emails("maxOrders=0")).toEqual(["linus@example.com"]);
+    expect(await emails("minSpent=4000&spentCurrency=EUR")).toEqual(["grace@example.com"]);
+    expect(await emails("minSpent=1&spentCurrency=USD")).toEqual(["ada@example.com"]);
+    // At most 10 € spent: those who spent nothing in euros match too.
+    expect(await emails("maxSpent=1000&spentCurrency=EUR")).toEqual(["ada@example.com", "linus@example.com"]);
+    expect(await emails("lastOrderBefore=2026-03-01T00:00:00Z")).toEqual(["grace@example.com"]);
+    expect(await emails("lastOrderAfter=2026-06-01T00:00:00Z")).toEqual(["ada@example.com"]);
+    expect(await emails("minOrders=1&marketingConsent=true")).toEqual(["ada@example.com"]);
+    const graceRow = async () =>
+      (await call("GET", "/api/admin/customers?q=grace", reader)).json().items[0] as {
+        ordersCount: number;
+        totalSpent: { amount: number; currency: string }[];
+        lastOrderAt: string;
+      };
+    expect(await graceRow()).toMatchObject({
+      ordersCount: 2,
+      totalSpent: [{ amount: 5000, currency: "EUR" }],
+      lastOrderAt: "2026-02-10T10:00:00.000Z",
+    });
+
+    await t.ctx.db.execute(
+      sql`update orders set refunded_total = 1000, paid_total = 1000 where id = 'ord_grace_1'`,
+    );
+    expect((await graceRow()).totalSpent).toEqual([{ amount: 4000, currency: "EUR" }]);
+    await t.ctx.db.execute(sql`update orders set status = 'cancelled' where id = 'ord_grace_2'`);
+    expect(await graceRow()).toMatchObject({ ordersCount: 1, lastOrderAt: "2026-01-10T10:00:00.000Z" });
+    expect(await emails("minOrders=2")).toEqual([]);
+
+    const noCurrency = await call("GET", "/api/admin/customers?minSpent=100", reader);
+    expect(noCurrency.statusCode).toBe(400);
+    expect(noCurrency.json().errors[0].field).toBe("spentCurrency");
+    const upsideDown = await call("GET", "/api/admin/customers?minOrders=3&maxOrders=1", reader);
+    expect(upsideDown.statusCode).toBe(400);
+    expect(upsideDown.json().errors[0].field).toBe("maxOrders");
+    const badDate = await call("GET", "/api/admin/customers?lastOrderAfter=yesterday", reader);
+    expect(badDate.statusCode).toBe(400);
+    expect(badDate.json().errors[0].field).toBe("lastOrderAfter");
+  });
+});
+
 describe("the admin home's figures", () => {
   it("counts today's orders and sales, orders to ship, and hides what the caller may not see", async () => {
     const since = new Date(Date.now() - 3_600_000).toISOString();

@@ -7750,7 +7750,7 @@ export interface paths {
         };
         /**
          * List customers
-         * @description Every account, newest first unless sorted otherwise, `limit` per page (pass `nextCursor` as `cursor`). Filters: `q` (part of the name or e-mail), marketing consent, verified e-mail, has ordered, `tag` (a staff tag, normalised: trimmed, lower case). Order figures count paid orders that were not cancelled or wholly refunded. Errors: 400 naming the field.
+         * @description Every account, newest first unless sorted otherwise, `limit` per page (pass `nextCursor` as `cursor`). Filters: `q` (part of the name or e-mail), marketing consent, verified e-mail, has ordered, `tag` (a staff tag, normalised: trimmed, lower case), orders count (`minOrders`, `maxOrders`), amount spent (`minSpent`, `maxSpent` in minor units of `spentCurrency`, an ISO 4217 code; accounts that spent nothing in it match a maximum), last order placed (`lastOrderAfter`, `lastOrderBefore`, UTC). Order figures count paid orders that were not cancelled or wholly refunded; spent is their totals minus refunds. Errors: 400 naming the field (`spentCurrency` missing with an amount, a maximum below its minimum).
          */
         get: {
             parameters: {
@@ -7760,6 +7760,16 @@ export interface paths {
                     emailVerified?: boolean;
                     hasOrdered?: boolean;
                     tag?: string;
+                    minOrders?: number;
+                    maxOrders?: number;
+                    /** @description Minor units of spentCurrency */
+                    minSpent?: number;
+                    /** @description Minor units of spentCurrency */
+                    maxSpent?: number;
+                    /** @description ISO 4217, e.g. USD */
+                    spentCurrency?: string;
+                    lastOrderAfter?: string;
+                    lastOrderBefore?: string;
                     sort?: "-created" | "created" | "name" | "email";
                     limit?: number;
                     cursor?: string;

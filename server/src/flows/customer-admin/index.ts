@@ -18,7 +18,12 @@ import {
   removeCustomerTag,
   type TagChange,
 } from "../../modules/customers/index.ts";
-import { hasOrderedCondition, orderStatsOfUsers, recentOrdersOfUser } from "../../modules/orders/index.ts";
+import {
+  hasOrderedCondition,
+  orderFigureConditions,
+  orderStatsOfUsers,
+  recentOrdersOfUser,
+} from "../../modules/orders/index.ts";
 import { reviewsPersonalData } from "../../modules/reviews/index.ts";
 import { wishlistsPersonalData } from "../../modules/wishlists/index.ts";
 import type { Db } from "../../platform/db.ts";
@@ -142,8 +147,11 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
           description:
             "Every account, newest first unless sorted otherwise, `limit` per page (pass `nextCursor` as `cursor`). " +
             "Filters: `q` (part of the name or e-mail), marketing consent, verified e-mail, has ordered, `tag` (a " +
-            "staff tag, normalised: trimmed, lower case). Order figures " +
-            "count paid orders that were not cancelled or wholly refunded. Errors: 400 naming the field.",
+            "staff tag, normalised: trimmed, lower case), orders count (`minOrders`, `maxOrders`), amount spent " +
+            "(`minSpent`, `maxSpent` in minor units of `spentCurrency`, an ISO 4217 code; accounts that spent " +
+            "nothing in it match a maximum), last order placed (`lastOrderAfter`, `lastOrderBefore`, UTC). Order " +
+            "figures count paid orders that were not cancelled or wholly refunded; spent is their totals minus " +
+            "refunds. Errors: 400 naming the field (`spentCurrency` missing with an amount, a maximum below its minimum).",
           tags,
           querystring: Type.Object(
             {
@@ -152,6 +160,19 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
               emailVerified: Type.Optional(Type.Boolean()),
               hasOrdered: Type.Optional(Type.Boolean()),
               tag: Type.Optional(Type.String({ maxLength: 100 })),
+              minOrders: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+              maxOrders: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+              minSpent: Type.Optional(
+                Type.Integer({ minimum: 0, maximum: 1e15, description: "Minor units of spentCurrency" }),
+              ),
+              maxSpent: Type.Optional(
+                Type.Integer({ minimum: 0, maximum: 1e15, description: "Minor units of spentCurrency" }),
+              ),
+              spentCurrency: Type.Optional(
+                Type.String({ minLength: 3, maxLength: 3, description: "ISO 4217, e.g. USD" }),
+              ),
+              lastOrderAfter: Type.Optional(Type.String({ format: "date-time" })),
+              lastOrderBefore: Type.Optional(Type.String({ format: "date-time" })),
               sort: Type.Union(
                 [
                   Type.Literal("-created"),
@@ -180,11 +201,34 @@ export function adminCustomerRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox
       },
       async (request, reply) => {
         reply.header("cache-control", "no-store");
-        const { hasOrdered, tag, ...query } = request.query;
+        const {
+          hasOrdered,
+          tag,
+          minOrders,
+          maxOrders,
+          minSpent,
+          maxSpent,
+          spentCurrency,
+          lastOrderAfter,
+          lastOrderBefore,
+          ...query
+        } = request.query;
+        const figures = [
+          ...(hasOrdered !== undefined ? [hasOrderedCondition(sql`u.id`, hasOrdered)] : []),
+          ...orderFigureConditions(sql`u.id`, {
+            minOrders,
+            maxOrders,
+            minSpent,
+            maxSpent,
+            spentCurrency,
+            ...(lastOrderAfter && { lastOrderAfter: new Date(lastOrderAfter) }),
+            ...(lastOrderBefore && { lastOrderBefore: new Date(lastOrderBefore) }),
+          }),
+        ];
         const page = await listCustomersForStaff(ctx.db, {
           ...query,
           ...(tag !== undefined && { tag: normaliseTag(tag, "tag") }),
-          ...(hasOrdered !== undefined && { extra: hasOrderedCondition(sql`u.id`, hasOrdered) }),
+          ...(figures.length && { extra: sql.join(figures, sql` and `) }),
         });
         const stats = await orderStatsOfUsers(
           ctx.db,

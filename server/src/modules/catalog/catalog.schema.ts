@@ -201,7 +201,8 @@ export const productCategories = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.productId, t.categoryId] }),
-    index("product_categories_category_idx").on(t.categoryId),
+    // With the product id, a category's products are counted from the index alone (staff list).
+    index("product_categories_category_idx").on(t.categoryId, t.productId),
   ],
 );
 

@@ -71,24 +71,51 @@ const sortSpecs: Record<StaffProductSort, SortSpec> = {
   sku: { column: sql`p.sku`, descending: false, kind: "text" },
 };
 
-function conditions(query: StaffProductQuery): SQL[] {
-  const where: SQL[] = [];
-  const q = query.q?.trim();
-  if (q) {
-    const words = q.split(/\s+/).slice(0, 8);
-    const nameMatch = sql.join(
-      words.map((w) => sql`n.name ilike ${`%${escapeLike(w)}%`}`),
+/** Above this many matches in one of its three lookups, a search term counts as broad. */
+const narrowSearchLimit = 500;
+
+/**
+ * How the list finds the products matching `q`: the words of the name (each `%word%`) or the start of
+ * the product or a variant SKU.
+ * - `ids`: a narrow term (a SKU, a rare word): its few matches, found by three trigram-index lookups
+ *   (product names, product SKUs, variant SKUs), each stopped after `narrowSearchLimit` rows.
+ * - `broad`: a common word ("black" in 11,000 names): the page walks the sort order's index testing
+ *   each product (51 matches come after a few hundred rows), and the count reads the index lookups.
+ */
+type SearchPlan = { kind: "ids"; ids: string[] } | { kind: "broad"; match: SQL; any: SQL };
+
+async function planSearch(db: Db, q: string): Promise<SearchPlan> {
+  const words = q.split(/\s+/).slice(0, 8);
+  const nameMatch = (alias: SQL) =>
+    sql.join(
+      words.map((w) => sql`${alias}.name ilike ${`%${escapeLike(w)}%`}`),
       sql` and `,
     );
-    const skuPrefix = `${escapeLike(q)}%`;
-    // Three index lookups (trigram indexes on product names, product SKUs and variant SKUs) instead of
-    // one OR over every product: at 100,000 products a SKU search took 160 ms as an OR (a sequential
-    // scan testing each name) and 11 ms like this.
-    where.push(sql`p.id in (
-      select n.id from ${products} n where ${nameMatch}
-      union all select s.id from ${products} s where s.sku ilike ${skuPrefix}
-      union all select v.product_id from ${variants} v where v.sku ilike ${skuPrefix})`);
+  const skuPrefix = `${escapeLike(q)}%`;
+  const rows = await queryRows<{ branch: number; id: string }>(
+    db,
+    sql`(select 1 as branch, n.id from ${products} n where ${nameMatch(sql`n`)} limit ${narrowSearchLimit + 1})
+      union all (select 2, s.id from ${products} s where s.sku ilike ${skuPrefix} limit ${narrowSearchLimit + 1})
+      union all (select 3, v.product_id from ${variants} v where v.sku ilike ${skuPrefix} limit ${narrowSearchLimit + 1})`,
+  );
+  const perBranch = [0, 0, 0, 0];
+  for (const r of rows) perBranch[Number(r.branch)]!++;
+  if (perBranch.every((n) => n <= narrowSearchLimit)) {
+    return { kind: "ids", ids: [...new Set(rows.map((r) => r.id))] };
   }
+  return {
+    kind: "broad",
+    match: sql`(${nameMatch(sql`p`)} or p.sku ilike ${skuPrefix}
+      or exists (select 1 from ${variants} v where v.product_id = p.id and v.sku ilike ${skuPrefix}))`,
+    any: sql`p.id in (select n.id from ${products} n where ${nameMatch(sql`n`)}
+      union all select s.id from ${products} s where s.sku ilike ${skuPrefix}
+      union all select v.product_id from ${variants} v where v.sku ilike ${skuPrefix})`,
+  };
+}
+
+/** The filters other than `q`, on products aliased `p`. */
+function conditions(query: StaffProductQuery): SQL[] {
+  const where: SQL[] = [];
   if (query.status) where.push(sql`p.status = ${query.status}`);
   if (query.type) where.push(sql`p.type = ${query.type}`);
   if (query.categoryId)
@@ -113,9 +140,21 @@ export async function listProductsForStaff(
 ): Promise<{ items: StaffProductRow[]; nextCursor: string | null; total: number }> {
   const spec = sortSpecs[query.sort];
   if (query.stock) await refreshSellableFlags(db);
+  const q = query.q?.trim();
+  const search = q ? await planSearch(db, q) : null;
   const where = conditions(query);
-  const filtered = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  // Counting: the same filters, a broad search by its index lookups (cheaper than testing every name).
+  const counted = [...where];
   const paged = [...where];
+  if (search?.kind === "ids") {
+    const ids = sql`p.id = any(${sql.param(search.ids)}::text[])`;
+    counted.push(ids);
+    paged.push(ids);
+  } else if (search) {
+    counted.push(search.any);
+    paged.push(search.match);
+  }
+  const filtered = counted.length ? sql`where ${sql.join(counted, sql` and `)}` : sql``;
   if (query.cursor) {
     const [key, id] = decodeKeysetCursor(query.cursor);
     const keyValue = spec.kind === "time" ? sql`${key}::timestamptz` : sql`${key}`;

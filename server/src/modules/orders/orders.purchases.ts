@@ -1,9 +1,20 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../platform/db.ts";
-import { fulfillments, orderLineItems, orders } from "./orders.schema.ts";
+import { type FieldError, ValidationError } from "../../platform/errors.ts";
+import { customerOrderStats, fulfillments, orderLineItems, orders } from "./orders.schema.ts";
 
-/** Order statuses of a paid order that was neither cancelled nor wholly refunded. */
-const boughtStatuses = ["processing", "partially_shipped", "shipped", "delivered", "completed"];
+/**
+ * Order statuses of a paid order that was neither cancelled nor wholly refunded. Migration 0026's
+ * `refresh_customer_order_stats` lists the same statuses: change both together.
+ */
+const boughtStatuses = [
+  "processing",
+  "partially_shipped",
+  "shipped",
+  "ready_for_pickup",
+  "delivered",
+  "completed",
+];
 
 /**
  * Whether the account bought the product: one of its orders (placed signed in) that is paid and not
@@ -72,15 +83,15 @@ export async function ordersReceivedBetween(
 export interface CustomerOrderStats {
   /** Orders placed signed in to the account and paid, not cancelled or wholly refunded. */
   ordersCount: number;
-  /** Their totals summed per currency, minor units. */
+  /** Their totals minus what was refunded, summed per currency, minor units. */
   totalSpent: { amount: number; currency: string }[];
   /** When the last of them was placed, ISO 8601 UTC. */
   lastOrderAt: string | null;
 }
 
 /**
- * Order figures of the given accounts (one query over the `orders_user_idx` index). Accounts without
- * such orders are absent from the map.
+ * Order figures of the given accounts, read from `customer_order_stats` (kept by a trigger on orders,
+ * migration 0026). Accounts without such orders are absent from the map.
  */
 export async function orderStatsOfUsers(db: Db, userIds: string[]): Promise<Map<string, CustomerOrderStats>> {
   const result = new Map<string, CustomerOrderStats>();
@@ -88,21 +99,20 @@ export async function orderStatsOfUsers(db: Db, userIds: string[]): Promise<Map<
   const rows = await queryRows<{
     user_id: string;
     currency: string;
-    n: number;
-    spent: string | number;
-    last: Date | string;
+    orders_count: number;
+    total_spent: string | number;
+    last_order_at: Date | string;
   }>(
     db,
-    sql`select o.user_id, o.currency, count(*)::int as n, sum(o.total) as spent, max(o.placed_at) as last
-      from ${orders} o
-      where o.user_id = any(${sql.param(userIds)}::text[]) and o.status = any(${sql.param(boughtStatuses)}::text[])
-      group by o.user_id, o.currency`,
+    sql`select s.user_id, s.currency, s.orders_count, s.total_spent, s.last_order_at
+      from ${customerOrderStats} s where s.user_id = any(${sql.param(userIds)}::text[])
+      order by s.user_id, s.currency`,
   );
   for (const r of rows) {
     const stats = result.get(r.user_id) ?? { ordersCount: 0, totalSpent: [], lastOrderAt: null };
-    stats.ordersCount += Number(r.n);
-    stats.totalSpent.push({ amount: Number(r.spent), currency: r.currency });
-    const last = new Date(r.last).toISOString();
+    stats.ordersCount += Number(r.orders_count);
+    stats.totalSpent.push({ amount: Number(r.total_spent), currency: r.currency });
+    const last = new Date(r.last_order_at).toISOString();
     if (!stats.lastOrderAt || last > stats.lastOrderAt) stats.lastOrderAt = last;
     result.set(r.user_id, stats);
   }
@@ -114,9 +124,76 @@ export async function orderStatsOfUsers(db: Db, userIds: string[]): Promise<Map<
  * with the column holding the user id. Keeps the orders tables private to this module.
  */
 export function hasOrderedCondition(userIdColumn: unknown, ordered: boolean) {
-  const exists = sql`exists (select 1 from ${orders} o where o.user_id = ${userIdColumn}
-    and o.status = any(${sql.param(boughtStatuses)}::text[]))`;
+  const exists = sql`${userIdColumn} in (select s.user_id from ${customerOrderStats} s)`;
   return ordered ? exists : sql`not ${exists}`;
+}
+
+/** Filters of the staff customer list on an account's order figures (see CustomerOrderStats). */
+export interface OrderFigureFilter {
+  /** At least / at most this many orders, over all currencies. */
+  minOrders?: number;
+  maxOrders?: number;
+  /** Spent at least / at most this, minor units of `spentCurrency` (required with either). */
+  minSpent?: number;
+  maxSpent?: number;
+  /** ISO 4217 code, e.g. USD. */
+  spentCurrency?: string;
+  /** The last order was placed at or after / before this time (UTC). */
+  lastOrderAfter?: Date;
+  lastOrderBefore?: Date;
+}
+
+/**
+ * SQL conditions for `filter`, on the column holding the user id, each one semi-join on the small
+ * `customer_order_stats` table (so counting the matches does not read every account's orders).
+ * @throws ValidationError naming `spentCurrency` (missing with minSpent/maxSpent, or not 3 capital
+ *   letters), `maxOrders`, `maxSpent` or `lastOrderBefore` when below their minimum counterpart.
+ */
+export function orderFigureConditions(userIdColumn: unknown, filter: OrderFigureFilter): SQL[] {
+  const errors: FieldError[] = [];
+  const where: SQL[] = [];
+  const { minOrders, maxOrders, minSpent, maxSpent, spentCurrency, lastOrderAfter, lastOrderBefore } = filter;
+  if (minOrders !== undefined && maxOrders !== undefined && maxOrders < minOrders)
+    errors.push({ field: "maxOrders", message: "must not be below minOrders" });
+  if ((minSpent !== undefined || maxSpent !== undefined) && spentCurrency === undefined)
+    errors.push({ field: "spentCurrency", message: "give the currency of minSpent / maxSpent, e.g. USD" });
+  if (spentCurrency !== undefined && !/^[A-Z]{3}$/.test(spentCurrency))
+    errors.push({ field: "spentCurrency", message: "an ISO 4217 code in capitals, e.g. USD" });
+  if (minSpent !== undefined && maxSpent !== undefined && maxSpent < minSpent)
+    errors.push({ field: "maxSpent", message: "must not be below minSpent" });
+  if (lastOrderAfter && lastOrderBefore && lastOrderBefore <= lastOrderAfter)
+    errors.push({ field: "lastOrderBefore", message: "must be after lastOrderAfter" });
+  if (errors.length) throw new ValidationError(errors);
+
+  const s = customerOrderStats;
+  if (minOrders !== undefined && minOrders > 0)
+    where.push(sql`${userIdColumn} in (select s.user_id from ${s} s group by s.user_id
+      having sum(s.orders_count) >= ${minOrders})`);
+  if (maxOrders !== undefined)
+    where.push(sql`${userIdColumn} not in (select s.user_id from ${s} s group by s.user_id
+      having sum(s.orders_count) > ${maxOrders})`);
+  if (spentCurrency !== undefined && (minSpent !== undefined || maxSpent !== undefined)) {
+    const bounds = [
+      ...(minSpent !== undefined ? [sql`s.total_spent >= ${minSpent}`] : []),
+      ...(maxSpent !== undefined ? [sql`s.total_spent <= ${maxSpent}`] : []),
+    ];
+    // "Spent at most X" includes accounts that spent nothing in that currency.
+    const spentIn = sql`select s.user_id from ${s} s where s.currency = ${spentCurrency}`;
+    where.push(
+      minSpent !== undefined && minSpent > 0
+        ? sql`${userIdColumn} in (${spentIn} and ${sql.join(bounds, sql` and `)})`
+        : sql`${userIdColumn} not in (${spentIn} and not (${sql.join(bounds, sql` and `)}))`,
+    );
+  }
+  if (lastOrderAfter || lastOrderBefore) {
+    const having = [
+      ...(lastOrderAfter ? [sql`max(s.last_order_at) >= ${lastOrderAfter.toISOString()}::timestamptz`] : []),
+      ...(lastOrderBefore ? [sql`max(s.last_order_at) < ${lastOrderBefore.toISOString()}::timestamptz`] : []),
+    ];
+    where.push(sql`${userIdColumn} in (select s.user_id from ${s} s group by s.user_id
+      having ${sql.join(having, sql` and `)})`);
+  }
+  return where;
 }
 
 /** The account's most recent orders (any status), newest first, at most `limit`. */

@@ -261,3 +261,25 @@ export const returns = pgTable(
 );
 
 export type { FulfillmentStatus, OrderPaymentStatus, OrderStatus, ReturnStatus, ShipmentStatus };
+
+/**
+ * An account's order figures per currency, for the staff customer list's filters and columns: orders
+ * placed signed in that were paid and not cancelled or wholly refunded (orders.purchases.ts's
+ * `boughtStatuses`), their totals summed (minor units of `currency`) and when the last was placed (UTC).
+ * Kept by the `orders_note_customer_stats` trigger (migration 0026) on every order insert, delete and
+ * change of status, total, currency, account or placing time, so imports and every code path agree.
+ */
+export const customerOrderStats = pgTable(
+  "customer_order_stats",
+  {
+    userId: text("user_id").notNull(),
+    currency: text("currency").notNull(),
+    ordersCount: integer("orders_count").notNull(),
+    totalSpent: bigint("total_spent", { mode: "number" }).notNull(),
+    lastOrderAt: timestamp("last_order_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.currency] }),
+    index("customer_order_stats_last_order_idx").on(t.lastOrderAt),
+  ],
+);
