@@ -9,6 +9,9 @@ CREATE TABLE "customer_order_stats" (
 --> statement-breakpoint
 DROP INDEX "product_categories_category_idx";--> statement-breakpoint
 CREATE INDEX "customer_order_stats_last_order_idx" ON "customer_order_stats" USING btree ("last_order_at");--> statement-breakpoint
+CREATE INDEX "products_sku_prefix_idx" ON "products" USING btree (lower("sku") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "variants_sku_prefix_idx" ON "variants" USING btree (lower("sku") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "customer_profiles_subscribed_idx" ON "customer_profiles" USING btree ("user_id") WHERE "customer_profiles"."marketing_consent";--> statement-breakpoint
 CREATE INDEX "product_categories_category_idx" ON "product_categories" USING btree ("category_id","product_id");
 --> statement-breakpoint
 -- One account's figures in one currency, from its orders (the statuses are orders.purchases.ts's

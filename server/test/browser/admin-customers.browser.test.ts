@@ -97,6 +97,45 @@ describe("customers in the admin", () => {
     }
   });
 
+  it("filters by orders count and amount spent, with the error next to the field", async () => {
+    // Ada bought for $120.00 (an imported order: the figures come from the orders table).
+    await t.ctx.db.execute(sql`insert into orders (id, number, status, payment_status, fulfillment_status, currency,
+        email, user_id, prices_include_tax, subtotal, discount_total, shipping_total, shipping_discount, shipping_tax,
+        tax_total, total, paid_total)
+      select 'ord_ada_1', 'A-1', 'completed', 'paid', 'fulfilled', 'USD', email, id, false, 12000, 0, 0, 0, 0, 0,
+        12000, 12000 from users where email = 'ada@example.com'`);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    await signIn(page, "agent@shop.test");
+    await page.goto(`${base}/admin/customers?q=example.com`);
+    const grid = page.getByRole("grid", { name: "Customers" });
+    await grid.getByRole("row").filter({ hasText: "grace@example.com" }).waitFor();
+    await page.getByLabel("Orders, at least").fill("1");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await expect.poll(() => grid.getByRole("row").filter({ hasText: "grace@example.com" }).count()).toBe(0);
+    await grid
+      .getByRole("row")
+      .filter({ hasText: "ada@example.com" })
+      .filter({ hasText: "$120.00" })
+      .waitFor();
+
+    await page.getByLabel("Spent, at least (USD)").fill("abc");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page
+      .getByText(/not a number|amount/i)
+      .first()
+      .waitFor();
+    await page.getByLabel("Spent, at least (USD)").fill("150");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await expect.poll(() => page.url()).toContain("minSpent=15000");
+    await page.getByText("No customer matches.").waitFor();
+    await page.getByLabel("Spent, at least (USD)").fill("100.00");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await grid.getByRole("row").filter({ hasText: "ada@example.com" }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
+
   it("shows today's figures on the home page and folds the navigation away on a phone", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
     const page = await context.newPage();

@@ -101,6 +101,8 @@ export const products = pgTable(
     index("products_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
     // ... and finds SKUs by their start ("GEN0042%", case-insensitive).
     index("products_sku_trgm_idx").using("gin", sql`${t.sku} gin_trgm_ops`),
+    // A SKU's start as a range of this index ("gen09%" among 100,000: no scan, whatever the match count).
+    index("products_sku_prefix_idx").using("btree", sql`lower(${t.sku}) text_pattern_ops`),
     index("products_publish_at_idx").on(t.publishAt),
   ],
 );
@@ -169,6 +171,7 @@ export const variants = pgTable(
     index("variants_product_idx").on(t.productId),
     // The staff product list and stock screens find variants by SKU start, case-insensitive.
     index("variants_sku_trgm_idx").using("gin", sql`${t.sku} gin_trgm_ops`),
+    index("variants_sku_prefix_idx").using("btree", sql`lower(${t.sku}) text_pattern_ops`),
   ],
 );
 

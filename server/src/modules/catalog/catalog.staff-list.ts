@@ -91,12 +91,13 @@ async function planSearch(db: Db, q: string): Promise<SearchPlan> {
       words.map((w) => sql`${alias}.name ilike ${`%${escapeLike(w)}%`}`),
       sql` and `,
     );
-  const skuPrefix = `${escapeLike(q)}%`;
+  // lower(sku) like 'gen09%': a range of the text_pattern_ops indexes on lower(sku).
+  const skuPrefix = `${escapeLike(q.toLowerCase())}%`;
   const rows = await queryRows<{ branch: number; id: string }>(
     db,
     sql`(select 1 as branch, n.id from ${products} n where ${nameMatch(sql`n`)} limit ${narrowSearchLimit + 1})
-      union all (select 2, s.id from ${products} s where s.sku ilike ${skuPrefix} limit ${narrowSearchLimit + 1})
-      union all (select 3, v.product_id from ${variants} v where v.sku ilike ${skuPrefix} limit ${narrowSearchLimit + 1})`,
+      union all (select 2, s.id from ${products} s where lower(s.sku) like ${skuPrefix} limit ${narrowSearchLimit + 1})
+      union all (select 3, v.product_id from ${variants} v where lower(v.sku) like ${skuPrefix} limit ${narrowSearchLimit + 1})`,
   );
   const perBranch = [0, 0, 0, 0];
   for (const r of rows) perBranch[Number(r.branch)]!++;
@@ -105,11 +106,11 @@ async function planSearch(db: Db, q: string): Promise<SearchPlan> {
   }
   return {
     kind: "broad",
-    match: sql`(${nameMatch(sql`p`)} or p.sku ilike ${skuPrefix}
-      or exists (select 1 from ${variants} v where v.product_id = p.id and v.sku ilike ${skuPrefix}))`,
+    match: sql`(${nameMatch(sql`p`)} or lower(p.sku) like ${skuPrefix}
+      or exists (select 1 from ${variants} v where v.product_id = p.id and lower(v.sku) like ${skuPrefix}))`,
     any: sql`p.id in (select n.id from ${products} n where ${nameMatch(sql`n`)}
-      union all select s.id from ${products} s where s.sku ilike ${skuPrefix}
-      union all select v.product_id from ${variants} v where v.sku ilike ${skuPrefix})`,
+      union all select s.id from ${products} s where lower(s.sku) like ${skuPrefix}
+      union all select v.product_id from ${variants} v where lower(v.sku) like ${skuPrefix})`,
   };
 }
 

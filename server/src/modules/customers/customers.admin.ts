@@ -60,8 +60,11 @@ export async function listCustomersForStaff(
     const pattern = `%${escapeLike(q)}%`;
     where.push(sql`(u.name ilike ${pattern} or u.email ilike ${pattern})`);
   }
-  if (query.marketingConsent !== undefined)
-    where.push(sql`coalesce(cp.marketing_consent, false) = ${query.marketingConsent}`);
+  if (query.marketingConsent !== undefined) {
+    // A semi-join on the partial index of subscribers (no profile row means not subscribed).
+    const subscribed = sql`u.id in (select s.user_id from ${customerProfiles} s where s.marketing_consent)`;
+    where.push(query.marketingConsent ? subscribed : sql`not ${subscribed}`);
+  }
   if (query.emailVerified !== undefined) where.push(sql`u.email_verified = ${query.emailVerified}`);
   if (query.tag !== undefined) where.push(sql`cp.tags @> ${JSON.stringify([query.tag])}::jsonb`);
   if (query.extra) where.push(query.extra);

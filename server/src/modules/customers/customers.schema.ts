@@ -133,18 +133,25 @@ export const signInThrottles = pgTable("sign_in_throttles", {
 });
 
 /** A shopper's profile beyond name and email: phone, and marketing consent with when it was given. */
-export const customerProfiles = pgTable("customer_profiles", {
-  userId: text("user_id")
-    .primaryKey()
-    .references(() => users.id, { onDelete: "cascade" }),
-  phone: text("phone"),
-  marketingConsent: boolean("marketing_consent").notNull().default(false),
-  /** When consent was last given or withdrawn (UTC); null when never asked. */
-  marketingConsentAt: tz("marketing_consent_at"),
-  /** Staff labels, lower case, e.g. ["wholesale", "vip"]; the staff customer list filters by them. */
-  tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
-  updatedAt: tz("updated_at").notNull().defaultNow(),
-});
+export const customerProfiles = pgTable(
+  "customer_profiles",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    phone: text("phone"),
+    marketingConsent: boolean("marketing_consent").notNull().default(false),
+    /** When consent was last given or withdrawn (UTC); null when never asked. */
+    marketingConsentAt: tz("marketing_consent_at"),
+    /** Staff labels, lower case, e.g. ["wholesale", "vip"]; the staff customer list filters by them. */
+    tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    // The subscribed accounts (a quarter of 100,000 in the benchmark), read from the index alone.
+    index("customer_profiles_subscribed_idx").on(t.userId).where(sql`${t.marketingConsent}`),
+  ],
+);
 
 /** A shopper's saved addresses. `country` is ISO 3166-1 alpha-2. */
 export const addresses = pgTable(

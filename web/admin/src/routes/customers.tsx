@@ -1,5 +1,12 @@
-import { Button, type DataColumn, DataTable, formatMinor } from "@bazaar/ui";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import {
+  Button,
+  type DataColumn,
+  DataTable,
+  formatMinor,
+  formatMoneyInput,
+  parseMoneyInput,
+} from "@bazaar/ui";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { formatDate } from "../api";
@@ -8,6 +15,7 @@ import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
 import { normaliseTag, TagList } from "../components/tag-editor";
 import { type CustomerListQuery, type CustomerRow, customersApi } from "./customers.api";
+import { promotionsApi } from "./promotions.api";
 
 export const customersKey = ["admin", "customers"] as const;
 
@@ -17,10 +25,20 @@ export function formatTotals(totals: { amount: number; currency: string }[]): st
 }
 
 const yesNo = (value: string | null) => (value === "true" ? true : value === "false" ? false : undefined);
+const whole = (value: string | null) => (value && /^\d+$/.test(value) ? Number(value) : undefined);
+/** A day (YYYY-MM-DD, the shop's calendar taken as UTC) as the start of that day, ISO 8601 UTC. */
+const dayStart = (value: string | null) =>
+  value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : undefined;
+/** The day after `value`, so "last order up to 31 March" includes that whole day. */
+const dayAfter = (value: string | null) => {
+  const start = dayStart(value);
+  return start ? new Date(Date.parse(start) + 86_400_000).toISOString() : undefined;
+};
 
 /**
- * Customers: search by name or e-mail, filter by staff tag, marketing consent, verified e-mail and
- * whether they have ordered, sort; each row shows tags, orders, total spent and the last order.
+ * Customers: search by name or e-mail, filter by staff tag, marketing consent, whether they have
+ * ordered, how many orders, how much they spent (net of refunds, in one currency) and when they last
+ * ordered; sort; each row shows tags, orders, total spent and the last order.
  */
 export function CustomersPage() {
   const [params, setParams] = useSearchParams();
@@ -30,6 +48,12 @@ export function CustomersPage() {
       q: params.get("q") ?? undefined,
       marketingConsent: yesNo(params.get("marketingConsent")),
       hasOrdered: yesNo(params.get("hasOrdered")),
+      minOrders: whole(params.get("minOrders")),
+      minSpent: whole(params.get("minSpent")),
+      spentCurrency:
+        whole(params.get("minSpent")) !== undefined ? (params.get("currency") ?? "USD") : undefined,
+      lastOrderAfter: dayStart(params.get("lastOrderFrom")),
+      lastOrderBefore: dayAfter(params.get("lastOrderTo")),
       tag: normaliseTag(params.get("tag") ?? "") || undefined,
       sort: (params.get("sort") as CustomerListQuery["sort"]) ?? undefined,
     }),
@@ -39,6 +63,20 @@ export function CustomersPage() {
   useEffect(() => setDraft(query.q ?? ""), [query.q]);
   const [tagDraft, setTagDraft] = useState(query.tag ?? "");
   useEffect(() => setTagDraft(query.tag ?? ""), [query.tag]);
+  const currencies = useQuery({
+    queryKey: ["store", "currencies"],
+    queryFn: ({ signal }) => promotionsApi.currencies(signal),
+    staleTime: 5 * 60_000,
+  });
+  const currency = params.get("currency") ?? currencies.data?.default ?? "USD";
+  const [ordersDraft, setOrdersDraft] = useState(params.get("minOrders") ?? "");
+  const [spentDraft, setSpentDraft] = useState("");
+  useEffect(() => {
+    setOrdersDraft(params.get("minOrders") ?? "");
+    const minor = whole(params.get("minSpent"));
+    setSpentDraft(minor === undefined ? "" : formatMoneyInput(minor, params.get("currency") ?? "USD"));
+  }, [params]);
+  const [draftErrors, setDraftErrors] = useState<{ minOrders?: string; minSpent?: string }>({});
   const customers = useInfiniteQuery({
     queryKey: [...customersKey, query],
     queryFn: ({ pageParam, signal }) => customersApi.list({ ...query, cursor: pageParam }, signal),
@@ -62,6 +100,24 @@ export function CustomersPage() {
     else next.delete("q");
     if (tag) next.set("tag", tag);
     else next.delete("tag");
+    const errors: { minOrders?: string; minSpent?: string } = {};
+    const orders = ordersDraft.trim();
+    if (orders && !/^\d{1,6}$/.test(orders)) errors.minOrders = "A whole number, e.g. 2.";
+    else if (orders && orders !== "0") next.set("minOrders", String(Number(orders)));
+    else next.delete("minOrders");
+    const spent = spentDraft.trim();
+    if (spent) {
+      const parsed = parseMoneyInput(spent, currency);
+      if (parsed.ok) {
+        next.set("minSpent", String(parsed.minor));
+        next.set("currency", currency);
+      } else errors.minSpent = parsed.message;
+    } else {
+      next.delete("minSpent");
+      next.delete("currency");
+    }
+    setDraftErrors(errors);
+    if (errors.minOrders || errors.minSpent) return;
     setParams(next);
   };
   const columns: DataColumn<CustomerRow>[] = [
@@ -97,13 +153,20 @@ export function CustomersPage() {
     { id: "created", header: "Joined", cell: (c) => formatDate(c.createdAt) },
   ];
   const filtered = Boolean(
-    query.q || query.tag || query.marketingConsent !== undefined || query.hasOrdered !== undefined,
+    query.q ||
+      query.tag ||
+      query.marketingConsent !== undefined ||
+      query.hasOrdered !== undefined ||
+      query.minOrders !== undefined ||
+      query.minSpent !== undefined ||
+      query.lastOrderAfter ||
+      query.lastOrderBefore,
   );
   return (
     <>
       <PageHeading
         title="Customers"
-        intro="Every account. Order figures count paid orders that were not cancelled."
+        intro="Every account. Order figures count paid orders that were not cancelled; spent is net of refunds."
       />
       <search aria-label="Find customers" className="mb-4 block">
         <form onSubmit={onSearch} className="flex flex-wrap items-end gap-3">
@@ -151,6 +214,60 @@ export function CustomersPage() {
             <option value="true">Has ordered</option>
             <option value="false">Never ordered</option>
           </SelectField>
+          <Field
+            label="Orders, at least"
+            name="minOrders"
+            inputMode="numeric"
+            value={ordersDraft}
+            onChange={(e) => setOrdersDraft(e.currentTarget.value)}
+            error={draftErrors.minOrders}
+            maxLength={6}
+            autoComplete="off"
+            className="w-32"
+          />
+          <Field
+            label={`Spent, at least (${currency})`}
+            name="minSpent"
+            inputMode="decimal"
+            value={spentDraft}
+            onChange={(e) => setSpentDraft(e.currentTarget.value)}
+            error={draftErrors.minSpent}
+            hint="Net of refunds."
+            maxLength={20}
+            autoComplete="off"
+            className="w-44"
+          />
+          {(currencies.data?.currencies.length ?? 0) > 1 && (
+            <SelectField
+              label="Currency"
+              name="currency"
+              value={currency}
+              onChange={(e) => set("currency", e.currentTarget.value)}
+              className="w-28"
+            >
+              {currencies.data?.currencies.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </SelectField>
+          )}
+          <Field
+            label="Last order from"
+            name="lastOrderFrom"
+            type="date"
+            value={params.get("lastOrderFrom") ?? ""}
+            onChange={(e) => set("lastOrderFrom", e.currentTarget.value)}
+            className="w-44"
+          />
+          <Field
+            label="Last order up to"
+            name="lastOrderTo"
+            type="date"
+            value={params.get("lastOrderTo") ?? ""}
+            onChange={(e) => set("lastOrderTo", e.currentTarget.value)}
+            className="w-44"
+          />
           <SelectField
             label="Sort"
             name="sort"
