@@ -206,6 +206,30 @@ describe("editing an order before it ships", () => {
     expect(after.promotions).toMatchObject([{ code: "TEN", amount: 415 }]);
   });
 
+  it("finds items to add through the order: priced in its currency, with stock, marking what is on it", async () => {
+    const order = await paidOrder([{ variantId: v["TEE-S"]!, quantity: 1 }]);
+    const found = await staff("GET", `/api/admin/orders/${order.id}/items-to-add?q=tee`);
+    expect(found.statusCode, found.body).toBe(200);
+    const items = found.json().items as {
+      sku: string;
+      onOrder: boolean;
+      unitPrice: number;
+      availableQuantity: number;
+    }[];
+    expect(items.map((i) => i.sku)).toEqual(expect.arrayContaining(["TEE-S", "TEE-M"]));
+    expect(items.find((i) => i.sku === "TEE-S")).toMatchObject({ onOrder: true, unitPrice: 2900 });
+    const m = items.find((i) => i.sku === "TEE-M")!;
+    expect(m).toMatchObject({ onOrder: false, unitPrice: 2900 });
+    expect(m.availableQuantity).toBe((await level("TEE-M")).stocked - (await level("TEE-M")).reserved);
+    const bySku = (await staff("GET", `/api/admin/orders/${order.id}/items-to-add?q=lamp`)).json();
+    expect(bySku.items.map((i: { sku: string }) => i.sku)).toEqual(["LAMP"]);
+    const short = await staff("GET", `/api/admin/orders/${order.id}/items-to-add?q=t`);
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors[0].field).toBe("q");
+    const unknown = await staff("GET", "/api/admin/orders/ord_nope/items-to-add?q=tee");
+    expect(unknown.statusCode).toBe(404);
+  });
+
   it("refuses bad input naming the field, unknown orders, stale versions and shipped orders", async () => {
     const order = await paidOrder([{ variantId: v.MUG!, quantity: 2 }]);
     const mugLine = lineOf(order, "MUG").id;

@@ -4,7 +4,7 @@ import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { etagOf, expectedVersion, IfMatchHeaders } from "../../platform/versioning.ts";
 import { changedFields, recordStaffAction } from "../audit/index.ts";
 import type { PaymentsContext } from "../payments/index.ts";
-import { editOrder, type OrderEditChange, previewOrderEdit } from "./orders.edit.ts";
+import { editOrder, itemsToAdd, type OrderEditChange, previewOrderEdit } from "./orders.edit.ts";
 import { AdminOrderSchema } from "./orders.types.ts";
 import { adminOrderDto } from "./orders.view.ts";
 
@@ -135,6 +135,48 @@ export function adminOrderEditRoutes(ctx: PaymentsContext): FastifyPluginAsyncTy
       409: ProblemSchema,
     };
     const params = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+    app.get(
+      "/orders/:id/items-to-add",
+      {
+        config: { permission: "orders:read" },
+        schema: {
+          summary: "Find variants to add to an order",
+          description:
+            "For the order desk's \"Add an item\" (no catalog permission needed): variants on sale whose SKU or product name contains `q` (case-insensitive, at least 2 characters), at most 20 in SKU order, each with today's unit price in the order's currency (price lists apply, as the edit would price it; null when it has none there), its stock and whether it is already on the order. Errors: 400 naming `q`, 404 ORDER_NOT_FOUND.",
+          tags,
+          params,
+          querystring: Type.Object({ q: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  variantId: Type.String(),
+                  productName: Type.String(),
+                  variantTitle: Type.String(),
+                  sku: Type.String(),
+                  unitPrice: Type.Union([Minor("Today's unit price"), Type.Null()]),
+                  regularPrice: Type.Union([
+                    Minor("Regular price while unitPrice is a special price"),
+                    Type.Null(),
+                  ]),
+                  availableQuantity: Type.Union([Type.Integer(), Type.Null()], {
+                    description: "Units that can be sold now; null when stock is not counted",
+                  }),
+                  onOrder: Type.Boolean({ description: "Already a line of the order" }),
+                  ships: Type.Boolean({ description: "Needs shipping" }),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        reply.header("cache-control", "no-store");
+        return { items: await itemsToAdd(ctx.db, request.params.id, request.query.q) };
+      },
+    );
 
     app.post(
       "/orders/:id/edit/preview",

@@ -1,10 +1,11 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
-import { AppError, type FieldError, ValidationError } from "../../platform/errors.ts";
+import { AppError, type FieldError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import { assertVersion } from "../../platform/versioning.ts";
 import { saleVariantsIn } from "../cart/index.ts";
+import { listVariantsBySku } from "../catalog/index.ts";
 import { getAvailability, OutOfStockError, releaseReservedUnits, reserveStock } from "../inventory/index.ts";
 import type { PaymentsContext, RefundRow } from "../payments/index.ts";
 import {
@@ -807,4 +808,70 @@ export async function previewOrderEdit(
   const { order, lines } = await getOrderWithLines(db, orderId);
   assertEditable(order, lines);
   return (await planOrderEdit(db, order, lines, changes)).plan;
+}
+
+/** A variant staff may add to an order, priced as the edit would price it. */
+export interface ItemToAdd {
+  variantId: string;
+  productName: string;
+  variantTitle: string;
+  sku: string;
+  /** Today's unit price in the order's currency (minor units), or null when it has none there. */
+  unitPrice: number | null;
+  /** The regular price, when `unitPrice` is a special price (minor units of the order currency). */
+  regularPrice: number | null;
+  /** Units that can be sold now; null when stock is not counted (digital, backorders). */
+  availableQuantity: number | null;
+  /** Already a line of the order (change that line's quantity instead). */
+  onOrder: boolean;
+  /** Needs shipping (the order must have a shipping address). */
+  ships: boolean;
+}
+
+/**
+ * Variants on sale whose SKU or product name contains `q` (case-insensitive, at least 2 characters),
+ * for the order desk's "Add an item": each priced as the edit would price it (today's price in the
+ * order's currency, price lists applied; see planOrderEdit) with its stock. Needs only the order
+ * permission, not the catalog's. At most `limit` (20), in SKU order.
+ * @throws NotFoundError ORDER_NOT_FOUND; ValidationError (field `q`) below 2 characters.
+ */
+export async function itemsToAdd(db: Db, orderId: string, q: string, limit = 20): Promise<ItemToAdd[]> {
+  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+  if (!order) throw new NotFoundError("ORDER_NOT_FOUND", "No such order.");
+  const search = q.trim();
+  if (search.length < 2)
+    throw new ValidationError([{ field: "q", message: "at least 2 letters of a product name or SKU" }]);
+  const found = await listVariantsBySku(db, { search, limit: limit * 3 });
+  const active = found.items.filter((v) => v.productStatus === "active");
+  const ids = active.map((v) => v.variantId);
+  const [sale, stock, lines] = await Promise.all([
+    saleVariantsIn(db, ids, order.currency),
+    getAvailability(db, ids),
+    db
+      .select({ variantId: orderLineItems.variantId })
+      .from(orderLineItems)
+      .where(eq(orderLineItems.orderId, orderId)),
+  ]);
+  const onOrder = new Set(lines.map((l) => l.variantId));
+  const items: ItemToAdd[] = [];
+  for (const v of active) {
+    const variant = sale.get(v.variantId);
+    if (!variant?.isSellable) continue;
+    const priced = variant.currency === order.currency;
+    const available = stock.get(v.variantId);
+    items.push({
+      variantId: v.variantId,
+      productName: v.productName,
+      variantTitle: v.variantTitle,
+      sku: v.sku,
+      unitPrice: priced ? variant.unitPrice : null,
+      regularPrice: priced && variant.onSale ? variant.regularPrice : null,
+      availableQuantity:
+        variant.isDigital || !available || available.unlimited ? null : available.availableQuantity,
+      onOrder: onOrder.has(v.variantId),
+      ships: !variant.isDigital,
+    });
+    if (items.length === limit) break;
+  }
+  return items;
 }

@@ -12,7 +12,6 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useDeferredValue, useId, useMemo, useRef, useState } from "react";
 import { client } from "../api";
 import { queryClient, useCan } from "../queries";
-import { productsApi } from "../routes/products.api";
 import { Alert, Field, Notice, TableScroll, TextAreaField, tableClass, tdClass, thClass } from "./forms";
 import { lineName, orderKey } from "./order-actions";
 import { indexedErrors, problemFields } from "./problems";
@@ -344,6 +343,7 @@ function OrderEditor({
       </TableScroll>
 
       <VariantPicker
+        orderId={order.id}
         currency={currency}
         taken={new Set([...order.lines.map((l) => l.variantId), ...added.map((a) => a.variantId)])}
         onPick={(item) => setAdded((list) => [...list, item])}
@@ -434,28 +434,33 @@ function PreviewSummary({ plan, money }: { plan: EditPreview; money: (minor: num
   );
 }
 
-/** Finds a product by name or SKU and picks one of its variants to add. */
+/**
+ * Finds variants on sale by product name or SKU and adds one, priced as the edit will price it (the
+ * order's own search, so staff who may edit orders need no catalog permission).
+ */
 function VariantPicker({
+  orderId,
   currency,
   taken,
   onPick,
 }: {
+  orderId: string;
   currency: string;
   taken: Set<string>;
   onPick: (item: AddedItem) => void;
 }) {
   const [q, setQ] = useState("");
-  const [productId, setProductId] = useState<string | null>(null);
   const search = useDeferredValue(q.trim());
-  const products = useQuery({
-    queryKey: ["admin", "products", "edit-picker", search],
+  const found = useQuery({
+    queryKey: ["admin", "orders", orderId, "items-to-add", search],
     enabled: search.length >= 2,
-    queryFn: ({ signal }) => productsApi.list({ q: search, limit: 8 }, signal),
-  });
-  const product = useQuery({
-    queryKey: ["admin", "product", productId],
-    enabled: productId !== null,
-    queryFn: ({ signal }) => productsApi.get(productId!, signal),
+    queryFn: ({ signal }) =>
+      ok(
+        client.GET("/api/admin/orders/{id}/items-to-add", {
+          params: { path: { id: orderId }, query: { q: search } },
+          signal,
+        }),
+      ),
   });
   return (
     <div className="space-y-2">
@@ -465,72 +470,59 @@ function VariantPicker({
         type="search"
         autoComplete="off"
         value={q}
-        onChange={(event) => {
-          setQ(event.currentTarget.value);
-          setProductId(null);
-        }}
+        onChange={(event) => setQ(event.currentTarget.value)}
         hint="Type at least 2 letters of a product name or SKU."
+        maxLength={100}
         className="max-w-md"
       />
-      {products.isError && <Alert>{errorMessage(products.error)}</Alert>}
-      {search.length >= 2 && products.data && productId === null && (
+      {found.isError && <Alert>{errorMessage(found.error)}</Alert>}
+      {search.length >= 2 && found.data && (
         <ul
           className="divide-y divide-neutral-200 rounded border border-neutral-200 bg-white"
-          aria-label="Products found"
+          aria-label="Items found"
         >
-          {products.data.items.length === 0 && (
-            <li className="p-2 text-sm text-neutral-600">No product found.</li>
-          )}
-          {products.data.items.map((p) => (
-            <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 p-2 text-sm">
-              <span>
-                {p.name} <span className="text-xs text-neutral-500">{p.sku}</span>
-              </span>
-              <Button variant="secondary" onClick={() => setProductId(p.id)}>
-                Choose {p.name}
-              </Button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {product.data && (
-        <ul
-          className="divide-y divide-neutral-200 rounded border border-neutral-200 bg-white"
-          aria-label={`Variants of ${product.data.name}`}
-        >
-          {product.data.variants.map((variant) => {
+          {found.data.items.length === 0 && <li className="p-2 text-sm text-neutral-600">Nothing found.</li>}
+          {found.data.items.map((item) => {
             const name =
-              variant.title && variant.title !== product.data.name
-                ? `${product.data.name} (${variant.title})`
-                : product.data.name;
-            const foreign = product.data.currency !== currency;
+              item.variantTitle && item.variantTitle !== item.productName
+                ? `${item.productName} (${item.variantTitle})`
+                : item.productName;
+            const onOrder = item.onOrder || taken.has(item.variantId);
             return (
-              <li key={variant.id} className="flex flex-wrap items-center justify-between gap-2 p-2 text-sm">
+              <li
+                key={item.variantId}
+                className="flex flex-wrap items-center justify-between gap-2 p-2 text-sm"
+              >
                 <span>
-                  {name} <span className="text-xs text-neutral-500">{variant.sku}</span>{" "}
-                  {foreign ? "(price list price)" : formatMinor(variant.priceAmount, currency)}
-                  {variant.availableQuantity !== null && (
-                    <span className="ml-2 text-xs text-neutral-500">
-                      {variant.availableQuantity} in stock
-                    </span>
+                  {name} <span className="text-xs text-neutral-500">{item.sku}</span>{" "}
+                  {item.unitPrice === null ? (
+                    <span className="text-neutral-600">no price in {currency}</span>
+                  ) : (
+                    formatMinor(item.unitPrice, currency)
+                  )}
+                  {item.availableQuantity !== null && (
+                    <span className="ml-2 text-xs text-neutral-600">{item.availableQuantity} in stock</span>
                   )}
                 </span>
                 <Button
                   variant="secondary"
-                  disabled={taken.has(variant.id)}
+                  disabled={onOrder || item.unitPrice === null || item.availableQuantity === 0}
                   onClick={() => {
                     onPick({
-                      variantId: variant.id,
+                      variantId: item.variantId,
                       name,
-                      sku: variant.sku,
-                      unitPrice: foreign ? 0 : (variant.specialPriceAmount ?? variant.priceAmount),
+                      sku: item.sku,
+                      unitPrice: item.unitPrice ?? 0,
                       quantity: "1",
                     });
-                    setProductId(null);
                     setQ("");
                   }}
                 >
-                  {taken.has(variant.id) ? `${variant.sku} is on the order` : `Add ${name}`}
+                  {onOrder
+                    ? `${item.sku} is on the order`
+                    : item.availableQuantity === 0
+                      ? `${item.sku} is out of stock`
+                      : `Add ${name}`}
                 </Button>
               </li>
             );
