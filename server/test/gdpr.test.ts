@@ -135,6 +135,14 @@ beforeAll(async () => {
   // A staff note about the person is their personal data too.
   await t.ctx.db.execute(sql`insert into customer_notes (id, user_id, body)
     select 'cnote_gdpr', id, 'Called about a late parcel; Zebulon prefers e-mail.' from users where email = ${person.email}`);
+  // Staff put the person in a customer group and tagged them: profiling, so theirs to read too.
+  await t.ctx.db.execute(sql`insert into customer_groups (id, name) values ('cgrp_gdpr', 'Wholesale')`);
+  await t.ctx.db.execute(
+    sql`insert into customer_group_members (group_id, user_id) values ('cgrp_gdpr', ${userId})`,
+  );
+  await t.ctx.db.execute(
+    sql`update customer_profiles set tags = '["late payer"]'::jsonb where user_id = ${userId}`,
+  );
   await call("POST", "/api/auth/sign-in/email", "", { email: person.email, password: "not-my-password-1" });
   while ((await t.ctx.outbox.runOnce()) > 0) {}
 });
@@ -157,7 +165,12 @@ describe("GDPR", () => {
       }
     }
     expect(data.users![0]).toMatchObject({ name: person.name, email: person.email });
-    expect(data.customer_profiles![0]).toMatchObject({ phone: person.phone, marketing_consent: true });
+    expect(data.customer_profiles![0]).toMatchObject({
+      phone: person.phone,
+      marketing_consent: true,
+      tags: ["late payer"],
+    });
+    expect(data.customer_group_members).toMatchObject([{ group_id: "cgrp_gdpr", group_name: "Wholesale" }]);
     expect(JSON.stringify(data)).not.toMatch(/\$argon2id|session_token/);
   });
 
@@ -210,9 +223,14 @@ describe("GDPR", () => {
 
     const erase = await call("POST", "/api/store/account/erase", cookie, { password: person.password });
     expect(erase.statusCode).toBe(204);
-    for (const needle of [person.email, person.name, person.phone, person.line1]) {
+    for (const needle of [person.email, person.name, person.phone, person.line1, "late payer"]) {
       expect(await rowsMentioning(needle), needle).toEqual([]);
     }
+    const [groups] = await queryRows<{ n: number }>(
+      t.ctx.db,
+      sql`select count(*)::int as n from customer_group_members where user_id = ${userId}`,
+    );
+    expect(groups!.n).toBe(0);
     const again = await call("POST", "/api/auth/sign-in/email", "", {
       email: person.email,
       password: person.password,

@@ -82,7 +82,7 @@ const narrowSearchLimit = 500;
  * - `broad`: a common word ("black" in 11,000 names): the page walks the sort order's index testing
  *   each product (51 matches come after a few hundred rows), and the count reads the index lookups.
  */
-type SearchPlan = { kind: "ids"; ids: string[] } | { kind: "broad"; match: SQL; any: SQL };
+type SearchPlan = { kind: "ids"; ids: string[] } | { kind: "broad"; match: SQL; any: SQL; matches: SQL };
 
 async function planSearch(db: Db, q: string): Promise<SearchPlan> {
   const words = q.split(/\s+/).slice(0, 8);
@@ -111,6 +111,10 @@ async function planSearch(db: Db, q: string): Promise<SearchPlan> {
     any: sql`p.id in (select n.id from ${products} n where ${nameMatch(sql`n`)}
       union all select s.id from ${products} s where lower(s.sku) like ${skuPrefix}
       union all select v.product_id from ${variants} v where lower(v.sku) like ${skuPrefix})`,
+    // The matching ids once each, without reading the products again (for a count with no other filter).
+    matches: sql`select n.id from ${products} n where ${nameMatch(sql`n`)}
+      union select s.id from ${products} s where lower(s.sku) like ${skuPrefix}
+      union select v.product_id from ${variants} v where lower(v.sku) like ${skuPrefix}`,
   };
 }
 
@@ -208,7 +212,9 @@ export async function listProductsForStaff(
     // 100,000 products costs more than the page itself.
     queryRows<{ n: number }>(
       db,
-      sql`select count(*)::int as n from (select 1 from ${products} p ${filtered} limit ${countCap}) capped`,
+      search?.kind === "broad" && where.length === 0
+        ? sql`select least(count(*), ${countCap})::int as n from (${search.matches}) matched`
+        : sql`select count(*)::int as n from (select 1 from ${products} p ${filtered} limit ${countCap}) capped`,
     ),
   ]);
   const page = rows.slice(0, query.limit);

@@ -4,6 +4,8 @@ import type { PersonalDataSource } from "../../platform/personal-data.ts";
 import {
   accounts,
   addresses,
+  customerGroupMembers,
+  customerGroups,
   customerNotes,
   customerProfiles,
   sessions,
@@ -13,11 +15,15 @@ import {
   verifications,
 } from "./customers.schema.ts";
 
-/** Personal data of accounts: user, profile and consent, addresses, sessions, sign-in methods. */
+/**
+ * Personal data of accounts: user, profile, consent and staff tags, addresses, sessions, sign-in
+ * methods, staff notes, and the customer groups staff put them in (a form of profiling, GDPR Art. 15).
+ */
 export const customersPersonalData: PersonalDataSource = {
   columns: {
     users: ["name", "email", "image", "email_verified", "two_factor_enabled", "created_at"],
-    customer_profiles: ["phone", "marketing_consent", "marketing_consent_at"],
+    customer_profiles: ["phone", "marketing_consent", "marketing_consent_at", "tags"],
+    customer_group_members: ["group_id", "created_at"],
     addresses: [
       "first_name",
       "last_name",
@@ -35,14 +41,14 @@ export const customersPersonalData: PersonalDataSource = {
     customer_notes: ["body", "created_at"],
   },
   async export(db, { userId }) {
-    const [user, profile, addressRows, sessionRows, accountRows, noteRows] = await Promise.all([
+    const [user, profile, addressRows, sessionRows, accountRows, noteRows, groupRows] = await Promise.all([
       queryRows<Record<string, unknown>>(
         db,
         sql`select id, name, email, image, email_verified, two_factor_enabled, created_at from ${users} where id = ${userId}`,
       ),
       queryRows<Record<string, unknown>>(
         db,
-        sql`select phone, marketing_consent, marketing_consent_at from ${customerProfiles} where user_id = ${userId}`,
+        sql`select phone, marketing_consent, marketing_consent_at, tags from ${customerProfiles} where user_id = ${userId}`,
       ),
       queryRows<Record<string, unknown>>(
         db,
@@ -62,6 +68,11 @@ export const customersPersonalData: PersonalDataSource = {
         db,
         sql`select body, created_at from ${customerNotes} where user_id = ${userId} order by created_at`,
       ),
+      queryRows<Record<string, unknown>>(
+        db,
+        sql`select m.group_id, g.name as group_name, m.created_at from ${customerGroupMembers} m
+          join ${customerGroups} g on g.id = m.group_id where m.user_id = ${userId} order by m.created_at`,
+      ),
     ]);
     return {
       users: user,
@@ -70,6 +81,7 @@ export const customersPersonalData: PersonalDataSource = {
       sessions: sessionRows,
       accounts: accountRows,
       customer_notes: noteRows,
+      customer_group_members: groupRows,
     };
   },
   async erase(db, { userId, email }) {
@@ -87,6 +99,7 @@ export const customersPersonalData: PersonalDataSource = {
     await db.delete(customerProfiles).where(eq(customerProfiles.userId, userId));
     await db.delete(addresses).where(eq(addresses.userId, userId));
     await db.delete(customerNotes).where(eq(customerNotes.userId, userId));
+    await db.delete(customerGroupMembers).where(eq(customerGroupMembers.userId, userId));
     await db.delete(sessions).where(eq(sessions.userId, userId));
     await db.delete(accounts).where(eq(accounts.userId, userId));
     await db.delete(twoFactors).where(eq(twoFactors.userId, userId));
