@@ -53,6 +53,7 @@ import {
   adminPriceListRoutes,
   adminPromotionRoutes,
   adminSettingsRoutes,
+  storeIdentity,
   usesOfCustomerGroup,
 } from "./modules/pricing/index.ts";
 import { recommendationRoutes } from "./modules/recommendations/index.ts";
@@ -88,7 +89,7 @@ import {
 import { ImageService } from "./platform/images.ts";
 import { JobRuntime } from "./platform/jobs.ts";
 import { mailOutboxRoutes } from "./platform/mail.routes.ts";
-import { registerMailHandler, SmtpMailer, StoredMailer } from "./platform/mail.ts";
+import { registerMailHandler, ShopSenderMailer, SmtpMailer, StoredMailer } from "./platform/mail.ts";
 import { mediaRoutes } from "./platform/media.routes.ts";
 import { OutboxDispatcher } from "./platform/outbox.ts";
 import { ProblemSchema } from "./platform/problem.schema.ts";
@@ -122,15 +123,18 @@ export async function buildApp(
   if (!options.database) await database.migrate();
   const ownsDatabase = options.ownsDatabase ?? !options.database;
   const storage = await createStorage(config);
-  const mailer = config.smtpUrl
+  // E-mails go out from the sender set in the admin's store settings (else MAIL_FROM), read per message.
+  const identity = () => storeIdentity(database.db, config);
+  const transport = config.smtpUrl
     ? new SmtpMailer(config.smtpUrl, config.mailFrom)
     : new StoredMailer(database.db, config.mailFrom);
+  const mailer = new ShopSenderMailer(transport, async () => (await identity()).from);
   const outbox = new OutboxDispatcher(database.db);
   registerMailHandler(outbox, mailer);
   registerOrderEmails(outbox, database.db, mailer, config);
   registerStockAlerts(outbox, database.db, mailer, config);
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisPrefix) : null;
-  const auth = createAuth(config, database.db, redis);
+  const auth = createAuth(config, database.db, redis, async () => (await identity()).name);
   const app = Fastify({
     // Loading the search index of a 100,000-product catalog (onReady) takes more than Fastify's default
     // 10 s on a busy 2-core machine; the process must not give up on it.
@@ -222,7 +226,7 @@ export async function buildApp(
     await outbox.stop();
     await search.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
-    if (mailer instanceof SmtpMailer) mailer.close();
+    if (transport instanceof SmtpMailer) transport.close();
     await storage.close();
     if (ownsDatabase) await database.close();
   });

@@ -270,6 +270,52 @@ describe("store settings", () => {
     expect(next.json().number).toMatch(/^\d{6,}$/);
   });
 
+  it("e-mails carry the store name and come from the sender set in the admin, from the next one on", async () => {
+    const mailOf = async (to: string) => {
+      while ((await t.ctx.outbox.runOnce()) > 0) {}
+      const [mail] = await queryRows<{ from: string; subject: string; html: string }>(
+        t.ctx.db,
+        sql`select "from", subject, html from mail_messages where "to" = ${to} order by created_at desc limit 1`,
+      );
+      return mail!;
+    };
+    const current = (await staff("GET", "/api/admin/settings/store")).json();
+    const named = await staff(
+      "PUT",
+      "/api/admin/settings/store",
+      { storeName: 'Trail "Supply" Co.', senderEmail: "orders@trail.example" },
+      ifMatch(current.version),
+    );
+    expect(named.statusCode, named.body).toBe(200);
+    const first = await newCart();
+    const placed = (await first.guest.checkout("sender-1")).json();
+    const mail = await mailOf(placed.email);
+    expect(mail.from).toBe('"Trail \\"Supply\\" Co." <orders@trail.example>');
+    expect(mail.html).toContain("Trail &quot;Supply&quot; Co.");
+
+    // No sender set: the server's MAIL_FROM, still with the admin's store name in the text.
+    const cleared = await staff(
+      "PUT",
+      "/api/admin/settings/store",
+      { senderEmail: "", storeName: "Trail Supply Co." },
+      ifMatch(named.json().version),
+    );
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    const second = await newCart();
+    const next = (await second.guest.checkout("sender-2")).json();
+    const plain = await mailOf(next.email);
+    expect(plain.from).toBe(t.ctx.config.mailFrom);
+    expect(plain.html).toContain("Trail Supply Co.");
+    // Account e-mails too (a password reset), rendered when they are asked for.
+    await t.app.inject({
+      method: "POST",
+      url: "/api/auth/request-password-reset",
+      headers: { origin: t.ctx.config.publicUrl },
+      payload: { email: "owner@shop.test", redirectTo: `${t.ctx.config.publicUrl}/reset` },
+    });
+    expect((await mailOf("owner@shop.test")).subject).toBe("Reset your Trail Supply Co. password");
+  });
+
   it("refuses a guest checkout when guest checkout is off, and requires a phone when asked", async () => {
     let version = (await staff("GET", "/api/admin/settings/store")).json().version;
     const off = await staff("PUT", "/api/admin/settings/store", { guestCheckout: false }, ifMatch(version));

@@ -12,6 +12,8 @@ export interface MailMessage {
   subject: string;
   html: string;
   text: string;
+  /** The From header ("Name <address>"); the mailer's own when absent. */
+  from?: string;
 }
 
 /** Where email goes: SMTP in production, the local mail outbox when embedded. */
@@ -35,9 +37,10 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(message: MailMessage & { id: string }): Promise<void> {
-    const domain = this.from.match(/@([^>\s]+)/)?.[1] ?? "bazaar.local";
+    const from = message.from ?? this.from;
+    const domain = from.match(/@([^>\s]+)/)?.[1] ?? "bazaar.local";
     await this.transport.sendMail({
-      from: this.from,
+      from,
       to: message.to,
       subject: message.subject,
       html: message.html,
@@ -65,7 +68,7 @@ export class StoredMailer implements Mailer {
       [
         {
           id: message.id,
-          from: this.from,
+          from: message.from ?? this.from,
           to: message.to,
           subject: message.subject,
           html: message.html,
@@ -85,6 +88,21 @@ export const mailTopic = "mail.send";
  */
 export function queueMail(db: Db, message: MailMessage): Promise<string> {
   return enqueue(db, mailTopic, message);
+}
+
+/**
+ * A mailer that sends every message from the shop's current sender (`from()`, read at send time, so a
+ * sender changed in the admin applies to the next e-mail), unless the message names its own.
+ */
+export class ShopSenderMailer implements Mailer {
+  constructor(
+    private readonly inner: Mailer,
+    private readonly from: () => Promise<string>,
+  ) {}
+
+  async send(message: MailMessage & { id: string }): Promise<void> {
+    await this.inner.send({ ...message, from: message.from ?? (await this.from()) });
+  }
 }
 
 /** Connects the mail topic of the outbox to a mailer. */

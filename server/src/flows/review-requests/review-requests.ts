@@ -1,5 +1,6 @@
 import type { Config } from "../../config.ts";
 import { getOrderAndLines, type OrderRow, ordersReceivedBetween } from "../../modules/orders/index.ts";
+import { storeIdentity } from "../../modules/pricing/index.ts";
 import {
   claimReviewRequest,
   deleteUnusedPhotos,
@@ -80,6 +81,7 @@ export async function sweepReviewRequests(
   };
   const days = ctx.config.reviews.requestDays;
   if (days === 0) return result;
+  const shop = { ...ctx.config, storeName: (await storeIdentity(ctx.db, ctx.config)).name };
   const to = new Date(now.getTime() - days * dayMs);
   const from = new Date(to.getTime() - lookbackDays * dayMs);
   let afterId: string | undefined;
@@ -111,7 +113,7 @@ export async function sweepReviewRequests(
       const send = left.length > 0 && !order.email.endsWith(".invalid");
       const claimed = await ctx.db.transaction(async (tx) => {
         if (!(await claimReviewRequest(tx, orderId, send ? "sent" : "skipped"))) return false;
-        if (send) await queueMail(tx, { to: order.email, ...reviewRequestEmail(ctx.config, order, left) });
+        if (send) await queueMail(tx, { to: order.email, ...reviewRequestEmail(shop, order, left) });
         return true;
       });
       if (claimed) result[send ? "sent" : "skipped"]++;

@@ -7,6 +7,7 @@ import {
   type StockLowEvent,
   stockLowTopic,
 } from "../../modules/inventory/index.ts";
+import { storeIdentity } from "../../modules/pricing/index.ts";
 import { listStaffRoles, staffAccess } from "../../modules/staff/index.ts";
 import type { Db } from "../../platform/db.ts";
 import type { Mailer } from "../../platform/mail.ts";
@@ -106,15 +107,18 @@ export function registerStockAlerts(
     for (const userId of recipients) {
       const person = people.get(userId);
       if (!person?.email) continue;
-      const mail = stockLowEmail(config, {
-        name: person.name || person.email,
-        sku: variant?.sku ?? low.variantId,
-        productName: variant?.productName ?? "",
-        variantTitle: variant?.variantTitle ?? "",
-        locationName,
-        availableQuantity: low.availableQuantity,
-        lowStockThreshold: low.lowStockThreshold,
-      });
+      const mail = stockLowEmail(
+        { ...config, storeName: (await storeIdentity(db, config)).name },
+        {
+          name: person.name || person.email,
+          sku: variant?.sku ?? low.variantId,
+          productName: variant?.productName ?? "",
+          variantTitle: variant?.variantTitle ?? "",
+          locationName,
+          availableQuantity: low.availableQuantity,
+          lowStockThreshold: low.lowStockThreshold,
+        },
+      );
       await mailer.send({ id: `${event.id}.${userId}`, to: person.email, ...mail });
     }
   });

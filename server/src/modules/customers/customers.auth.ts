@@ -112,7 +112,13 @@ export const verificationLinkHours = 24;
  * cookie-authenticated writes (CSRF), and rate limits on sign-in, sign-up and reset requests.
  * Endpoints live under `/api/auth` (see customers.routes.ts).
  */
-export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
+export function createAuth(
+  config: Config,
+  db: Db,
+  redis: Redis | null = null,
+  /** The store name e-mails carry, read when each is written (the admin's store settings). */
+  storeName: () => Promise<string> = async () => config.storeName,
+) {
   const publicUrl = config.publicUrl;
   const secret = resolveAuthSecret(config);
   // Backup codes are kept as keyed hashes (HMAC-SHA-256 with the auth secret): shown once, never
@@ -142,7 +148,7 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
       .where(eq(users.id, userId));
     if (!user) return;
     const mail = newDeviceSignInEmail({
-      storeName: config.storeName,
+      storeName: await storeName(),
       name: user.name,
       device: where.userAgent.slice(0, 120),
       ip: where.ipAddress ?? "unknown",
@@ -189,7 +195,7 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
       sendResetPassword: async ({ user, url }) => {
         const template = takeInvitation(user.email) ? staffInvitationEmail : passwordResetEmail;
         const mail = template({
-          storeName: config.storeName,
+          storeName: await storeName(),
           name: user.name,
           url,
           expiresInMinutes: resetLinkMinutes,
@@ -204,7 +210,7 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
       expiresIn: verificationLinkHours * 3600,
       sendVerificationEmail: async ({ user, url }) => {
         const mail = verificationEmail({
-          storeName: config.storeName,
+          storeName: await storeName(),
           name: user.name,
           url,
           expiresInHours: verificationLinkHours,
@@ -273,7 +279,7 @@ export function createAuth(config: Config, db: Db, redis: Redis | null = null) {
             if (!ctx || !["/two-factor/verify-totp", "/two-factor/disable"].includes(ctx.path)) return;
             const enabled = (user as { twoFactorEnabled?: boolean }).twoFactorEnabled === true;
             const mail = twoFactorChangedEmail({
-              storeName: config.storeName,
+              storeName: await storeName(),
               name: user.name,
               enabled,
               at: new Date(),

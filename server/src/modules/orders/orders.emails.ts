@@ -5,6 +5,7 @@ import { type Block, layout, type RenderedMail } from "../../platform/mail-templ
 import { formatMoney } from "../../platform/money.ts";
 import type { OutboxDispatcher } from "../../platform/outbox.ts";
 import { refundsOfOrder } from "../payments/index.ts";
+import { storeIdentity } from "../pricing/index.ts";
 import { isPickupOrder } from "./orders.pickup.ts";
 import {
   type FulfillmentRow,
@@ -228,6 +229,7 @@ export function returnUpdateEmail(
  * Sends the order e-mails from outbox events (after commit, retried; the event id is the Message-ID,
  * so a retried delivery is recognisable): placed -> confirmation, shipped -> tracking, refunded,
  * cancelled, delivered; for pickup orders ready_for_pickup -> where to collect, picked_up -> receipt.
+ * They carry the store name set in the admin (the sender comes from the mailer, see ShopSenderMailer).
  */
 export function registerOrderEmails(
   dispatcher: OutboxDispatcher,
@@ -237,30 +239,32 @@ export function registerOrderEmails(
 ): void {
   const send = async (id: string, order: OrderRow, mail: RenderedMail) =>
     mailer.send({ id, to: order.email, ...mail });
+  // The store name as set in the admin now (see pricing's storeIdentity), read per e-mail.
+  const shop = async () => ({ ...config, storeName: (await storeIdentity(db, config)).name });
   dispatcher.on("order.placed", async (event) => {
     const { orderId } = event.payload as { orderId: string };
     const { order, lines } = await getOrderAndLines(db, orderId);
-    await send(event.id, order, orderConfirmationEmail(config, order, lines));
+    await send(event.id, order, orderConfirmationEmail(await shop(), order, lines));
   });
   dispatcher.on("order.shipped", async (event) => {
     const { orderId, fulfillmentId } = event.payload as { orderId: string; fulfillmentId: string };
     const { order, lines } = await getOrderAndLines(db, orderId);
     const shipment = (await fulfillmentsOfOrder(db, orderId)).find((f) => f.id === fulfillmentId);
-    if (shipment) await send(event.id, order, orderShippedEmail(config, order, lines, shipment));
+    if (shipment) await send(event.id, order, orderShippedEmail(await shop(), order, lines, shipment));
   });
   dispatcher.on("order.refunded", async (event) => {
     const { orderId, refundId } = event.payload as { orderId: string; refundId: string };
     const order = await findOrder(db, orderId);
     if (!order) return;
     const refund = (await refundsOfOrder(db, orderId)).find((r) => r.id === refundId);
-    if (refund) await send(event.id, order, orderRefundedEmail(config, order, refund.amount));
+    if (refund) await send(event.id, order, orderRefundedEmail(await shop(), order, refund.amount));
   });
   dispatcher.on("order.cancelled", async (event) => {
     const { orderId } = event.payload as { orderId: string };
     const order = await findOrder(db, orderId);
     // A declined checkout (payment_failed) was never an order the shop took: no cancellation e-mail.
     if (!order || order.status === "payment_failed") return;
-    await send(event.id, order, orderCancelledEmail(config, order));
+    await send(event.id, order, orderCancelledEmail(await shop(), order));
   });
   for (const topic of Object.keys(returnMessages)) {
     dispatcher.on(topic, async (event) => {
@@ -268,23 +272,23 @@ export function registerOrderEmails(
       const order = await findOrder(db, orderId);
       if (!order) return;
       const rma = (await returnsOfOrder(db, orderId)).find((r) => r.id === returnId);
-      if (rma) await send(event.id, order, returnUpdateEmail(config, order, rma, topic));
+      if (rma) await send(event.id, order, returnUpdateEmail(await shop(), order, rma, topic));
     });
   }
   dispatcher.on("order.ready_for_pickup", async (event) => {
     const { orderId } = event.payload as { orderId: string };
     const { order, lines } = await getOrderAndLines(db, orderId);
-    await send(event.id, order, orderReadyForPickupEmail(config, order, lines));
+    await send(event.id, order, orderReadyForPickupEmail(await shop(), order, lines));
   });
   dispatcher.on("order.picked_up", async (event) => {
     const { orderId } = event.payload as { orderId: string };
     const order = await findOrder(db, orderId);
-    if (order) await send(event.id, order, orderPickedUpEmail(config, order));
+    if (order) await send(event.id, order, orderPickedUpEmail(await shop(), order));
   });
   dispatcher.on("order.delivered", async (event) => {
     const { orderId } = event.payload as { orderId: string };
     const order = await findOrder(db, orderId);
     if (!order) return;
-    await send(event.id, order, orderDeliveredEmail(config, order));
+    await send(event.id, order, orderDeliveredEmail(await shop(), order));
   });
 }

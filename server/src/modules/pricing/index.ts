@@ -51,4 +51,9 @@ export {
 } from "./promotions.admin.ts";
 export { adminPromotionRoutes } from "./promotions.routes.ts";
 export { adminSettingsRoutes } from "./settings.routes.ts";
-export { getStoreSettingsForStaff, type StaffStoreSettings } from "./settings.store.ts";
+export {
+  getStoreSettingsForStaff,
+  type StaffStoreSettings,
+  type StoreIdentity,
+  storeIdentity,
+} from "./settings.store.ts";

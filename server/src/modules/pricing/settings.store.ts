@@ -4,6 +4,7 @@ import type { PostalAddress } from "../../platform/address.ts";
 import type { Db } from "../../platform/db.ts";
 import { type FieldError, ValidationError } from "../../platform/errors.ts";
 import { isCurrencyCode } from "../../platform/money.ts";
+import { shopCached } from "../../platform/shop-cache.ts";
 import { assertVersion } from "../../platform/versioning.ts";
 import { thumbnailUrls } from "../catalog/index.ts";
 import { storeSettings } from "./pricing.schema.ts";
@@ -72,6 +73,34 @@ export const storeSettingsLimits = {
 
 /** A simple, strict enough e-mail check: one @, a dot in the domain, no spaces. */
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The shop's name and e-mail sender as e-mails show them. */
+export interface StoreIdentity {
+  /** The store name set in the admin; the server's STORE_NAME while staff keep the default. */
+  name: string;
+  /** The From header: `"<name>" <sender e-mail>` when the admin sets a sender, else MAIL_FROM. */
+  from: string;
+}
+
+/** The column default of `store_name`: a shop that never named itself in the admin. */
+const defaultStoreName = "Bazaar";
+
+/**
+ * The shop's name and sender for e-mails, from the store settings (cached a few seconds, refreshed on
+ * every settings save), falling back to the server's configuration (`STORE_NAME`, `MAIL_FROM`).
+ * The display name is quoted per RFC 5322 (quotes and backslashes escaped).
+ */
+export function storeIdentity(
+  db: Db,
+  fallback: { storeName: string; mailFrom: string },
+): Promise<StoreIdentity> {
+  return shopCached(db, "settings", "identity", async () => {
+    const row = await loadRow(db);
+    const name = row.storeName && row.storeName !== defaultStoreName ? row.storeName : fallback.storeName;
+    const display = `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    return { name, from: row.senderEmail ? `${display} <${row.senderEmail}>` : fallback.mailFrom };
+  });
+}
 
 /** The settings row (written with its defaults on first use). */
 async function loadRow(db: Db) {
