@@ -287,6 +287,9 @@ describe("store settings", () => {
       ifMatch(current.version),
     );
     expect(named.statusCode, named.body).toBe(200);
+    // The storefront reads the same name at once.
+    const shop = await t.app.inject({ method: "GET", url: "/api/store/shop" });
+    expect(shop.json()).toMatchObject({ name: 'Trail "Supply" Co.', supportPhone: "+1 313 555 0100" });
     const first = await newCart();
     const placed = (await first.guest.checkout("sender-1")).json();
     const mail = await mailOf(placed.email);

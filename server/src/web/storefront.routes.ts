@@ -3,6 +3,7 @@ import { decodeHTML } from "entities";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { catalogCacheNamespace, getCategoryBySlug, getProductBySlug } from "../modules/catalog/index.ts";
 import { contentCacheNamespace, publishedPage, publishedSingletons } from "../modules/content/index.ts";
+import { type StoreDetails, storeDetails } from "../modules/pricing/index.ts";
 import type { AppContext } from "../platform/context.ts";
 import { AppError, problemNotFoundHandler } from "../platform/errors.ts";
 import { currencyDigits } from "../platform/money.ts";
@@ -48,6 +49,14 @@ export function renderHead(head: PageHead): string {
   return tags.join("\n    ");
 }
 
+/**
+ * The shop's details as data for the storefront's first render (its header, footer and titles), in a
+ * JSON script element: never executed, so no Content-Security-Policy exception; `<` is escaped.
+ */
+export function renderShopDetails(shop: StoreDetails): string {
+  return `<script id="shop-details" type="application/json">${JSON.stringify(shop).replace(/</g, "\\u003c")}</script>`;
+}
+
 /** Formats minor units as a decimal string in major units ("5200" USD -> "52.00"), for schema.org offers. */
 function decimalPrice(amount: number, currency: string): string {
   const digits = currencyDigits(currency);
@@ -65,12 +74,12 @@ function decimalPrice(amount: number, currency: string): string {
  */
 export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPluginAsync {
   return async (app) => {
-    const storeName = "Bazaar";
     const base = ctx.config.publicUrl;
-    const defaultTitle = `${storeName}: sportswear, gear and training`;
     const defaultDescription = "Shop activewear, gear and training videos.";
 
-    async function headFor(url: string): Promise<{ head: PageHead; status: number }> {
+    /** The page's head; titles end with the store name set in the admin (`storeName`). */
+    async function headFor(url: string, storeName: string): Promise<{ head: PageHead; status: number }> {
+      const defaultTitle = `${storeName}: sportswear, gear and training`;
       const pathname = url.split("?")[0] ?? "/";
       const query = new URLSearchParams(url.split("?")[1] ?? "");
       if (query.has("preview") && (pathname === "/" || pathname.startsWith("/pages/"))) {
@@ -197,11 +206,18 @@ export function storefrontRoutes(ctx: AppContext, indexPath: string): FastifyPlu
       const key = /^\/search\/?(\?|$)/.test(request.url) ? "/search" : request.url;
       // The home page's and content pages' heads are staff content: publishing drops them.
       const namespace = /^\/(pages\/|\?|$)/.test(request.url) ? contentCacheNamespace : catalogCacheNamespace;
-      const page = await ctx.cache.get(namespace, `html:${key}`, async () => {
-        const { head, status } = await headFor(request.url);
+      // The shop's name and logo as set in the admin: part of the key, so a change shows at once.
+      const shop = await storeDetails(ctx.db, ctx.config);
+      const page = await ctx.cache.get(namespace, `html:${shop.name}:${shop.logoUrl}:${key}`, async () => {
+        const { head, status } = await headFor(request.url, shop.name);
         // Read on every cache miss, so a rebuilt storefront is served without a restart.
         const template = await fs.promises.readFile(indexPath, "utf8");
-        return { status, html: template.replace(/<title>.*?<\/title>/s, renderHead(head)) };
+        return {
+          status,
+          html: template
+            .replace(/<title>.*?<\/title>/s, renderHead(head))
+            .replace("</head>", `${renderShopDetails(shop)}\n  </head>`),
+        };
       });
       return reply
         .status(page.status)

@@ -142,6 +142,31 @@ describe("shop settings in the admin", () => {
     await context.close();
   });
 
+  it("renames the store and sets a support phone: the storefront's header, footer and titles show them at once", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await signIn(context);
+    await page.goto(`${base}/admin/settings`);
+    await page.getByRole("heading", { level: 2, name: "Store details" }).waitFor();
+    await page.getByLabel("Store name").fill("Trail Supply Co.");
+    await page.getByLabel("Support phone").fill("+1 313 555 0100");
+    await page.getByRole("button", { name: "Save store details" }).click();
+    await page.getByText("Settings saved").first().waitFor();
+
+    // Server-rendered for crawlers and link previews ...
+    const html = await (await fetch(`${base}/`, { headers: { accept: "text/html" } })).text();
+    expect(html).toMatch(/<title data-ssr-head>Trail Supply Co\.[^<]*<\/title>/);
+    // ... and what a shopper sees.
+    const shop = await context.newPage();
+    await shop.goto(`${base}/`);
+    const header = shop.getByRole("banner");
+    await header.getByRole("link", { name: "Trail Supply Co." }).waitFor();
+    expect(await header.getByText("Bazaar", { exact: true }).count()).toBe(0);
+    await shop.getByRole("contentinfo").getByRole("link", { name: "+1 313 555 0100" }).waitFor();
+    await expect.poll(() => shop.title()).toContain("Trail Supply Co.");
+    expect(await seriousViolations(shop)).toEqual([]);
+    await context.close();
+  });
+
   it("refuses a save over someone else's change and offers to reload", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const page = await signIn(context);

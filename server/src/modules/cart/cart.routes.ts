@@ -6,7 +6,7 @@ import { PostalAddressInputSchema } from "../../platform/address.ts";
 import { AppError } from "../../platform/errors.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
 import type { AuthContext } from "../customers/index.ts";
-import { getStoreSettings, offeredCurrencies } from "../pricing/index.ts";
+import { getStoreSettings, offeredCurrencies, storeDetails } from "../pricing/index.ts";
 import {
   addLine,
   applyCoupon,
@@ -293,6 +293,29 @@ export function cartRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox {
         const cart = await need(request, reply);
         await removeCoupon(ctx.db, cart, request.params.code);
         return answer(cart);
+      },
+    );
+
+    app.get(
+      "/shop",
+      {
+        schema: {
+          summary: "The shop's public details",
+          description:
+            "Name, logo and support phone as set in the admin's store settings, for the storefront's header, footer and page titles (also embedded in every storefront page as JSON, id `shop-details`).",
+          tags,
+          response: {
+            200: Type.Object({
+              name: Type.String(),
+              logoUrl: Type.Union([Type.String(), Type.Null()], { description: "A WebP size of the logo" }),
+              supportPhone: Type.String({ description: '"" when not set' }),
+            }),
+          },
+        },
+      },
+      async (_request, reply) => {
+        reply.header("cache-control", "public, max-age=60");
+        return storeDetails(ctx.db, ctx.config);
       },
     );
 

@@ -54,6 +54,8 @@ export { adminSettingsRoutes } from "./settings.routes.ts";
 export {
   getStoreSettingsForStaff,
   type StaffStoreSettings,
+  type StoreDetails,
   type StoreIdentity,
+  storeDetails,
   storeIdentity,
 } from "./settings.store.ts";

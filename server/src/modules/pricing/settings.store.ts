@@ -102,6 +102,33 @@ export function storeIdentity(
   });
 }
 
+/** What the storefront shows of the shop: its name, logo and support phone. */
+export interface StoreDetails {
+  /** As storeIdentity names it. */
+  name: string;
+  /** The logo's URL (a WebP size of the uploaded image), or null. */
+  logoUrl: string | null;
+  /** "" when not set. */
+  supportPhone: string;
+}
+
+/**
+ * The shop's public details for the storefront (header, footer, page titles), from the store settings
+ * (cached a few seconds, refreshed on every settings save).
+ */
+export function storeDetails(
+  db: Db,
+  fallback: { storeName: string; mailFrom: string },
+): Promise<StoreDetails> {
+  return shopCached(db, "settings", "details", async () => {
+    const [identity, row] = await Promise.all([storeIdentity(db, fallback), loadRow(db)]);
+    const logoUrl = row.logoImageId
+      ? ((await thumbnailUrls(db, [row.logoImageId])).get(row.logoImageId) ?? null)
+      : null;
+    return { name: identity.name, logoUrl, supportPhone: row.supportPhone };
+  });
+}
+
 /** The settings row (written with its defaults on first use). */
 async function loadRow(db: Db) {
   await getStoreSettings(db);

@@ -3,6 +3,7 @@ import { Link, useLocation } from "react-router";
 import { isPreview, layoutQuery, type MenuItem } from "../content";
 import { menuCategories } from "../menu";
 import { categoriesQuery } from "../queries";
+import { useShop } from "../shop";
 import { categoryHref } from "./AppLink";
 import { ContentLink } from "./content/ContentLink";
 
@@ -14,6 +15,7 @@ const linkClass = "rounded-sm text-neutral-700 hover:text-accent-700 hover:under
  */
 export function Footer() {
   const { search } = useLocation();
+  const shop = useShop();
   const layout = useQuery(layoutQuery(isPreview(search)));
   const { data } = useQuery(categoriesQuery());
   const { primary: categories } = menuCategories(data?.items ?? []);
@@ -22,10 +24,21 @@ export function Footer() {
     <footer className="mt-16 border-t border-neutral-200 bg-neutral-50">
       <div className="mx-auto grid max-w-7xl gap-8 px-4 py-10 sm:px-6 md:grid-cols-[1fr_2fr] lg:px-8">
         <div>
-          <p className="text-lg font-bold text-neutral-900">Bazaar</p>
+          <p className="text-lg font-bold text-neutral-900">{shop.name}</p>
           <p className="mt-2 max-w-xs text-sm text-neutral-600">
             Sportswear and gear for every workout. Powered by Bazaar, the open-source e-commerce platform.
           </p>
+          {shop.supportPhone && (
+            <p className="mt-2 text-sm text-neutral-700">
+              Questions? Call{" "}
+              <a
+                href={`tel:${shop.supportPhone.replace(/[^+\d]/g, "")}`}
+                className="font-medium text-accent-700 hover:underline"
+              >
+                {shop.supportPhone}
+              </a>
+            </p>
+          )}
           <p className="mt-4 text-sm">
             <Link to="/orders/lookup" className="rounded-sm font-medium text-accent-700 hover:underline">
               Find an order
@@ -54,7 +67,7 @@ export function Footer() {
       </div>
       <div className="border-t border-neutral-200">
         <p className="mx-auto max-w-7xl px-4 py-4 text-xs text-neutral-600 sm:px-6 lg:px-8">
-          © {new Date().getFullYear()} Bazaar. Demo store with the Magento Luma sample catalog.
+          © {new Date().getFullYear()} {shop.name}. Demo store with the Magento Luma sample catalog.
         </p>
       </div>
     </footer>

@@ -7,6 +7,7 @@ import { authApi } from "../api";
 import { isExternal, isPreview, layoutQuery, type Menu } from "../content";
 import { menuCategories } from "../menu";
 import { cartQuery, categoriesQuery, queryClient, sessionQuery } from "../queries";
+import { useShop } from "../shop";
 import { categoryHref } from "./AppLink";
 import { useCartUi } from "./cart/CartUi";
 import { SearchBox } from "./SearchBox";
@@ -69,6 +70,7 @@ function useNavEntries(): NavEntry[] {
 
 export function Header() {
   const entries = useNavEntries();
+  const shop = useShop();
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
   const navId = useId();
@@ -111,18 +113,22 @@ export function Header() {
               focusRing,
             )}
           >
-            <svg aria-hidden="true" viewBox="0 0 32 32" className="size-8">
-              <rect width="32" height="32" rx="8" className="fill-accent-700" />
-              <path
-                d="M9 12h14l-1.5 12h-11z"
-                fill="none"
-                stroke="#fff"
-                strokeWidth="2.2"
-                strokeLinejoin="round"
-              />
-              <path d="M12.5 12V10a3.5 3.5 0 0 1 7 0v2" fill="none" stroke="#fff" strokeWidth="2.2" />
-            </svg>
-            Bazaar
+            {shop.logoUrl ? (
+              <img src={shop.logoUrl} alt="" className="h-8 w-auto max-w-32 object-contain" />
+            ) : (
+              <svg aria-hidden="true" viewBox="0 0 32 32" className="size-8">
+                <rect width="32" height="32" rx="8" className="fill-accent-700" />
+                <path
+                  d="M9 12h14l-1.5 12h-11z"
+                  fill="none"
+                  stroke="#fff"
+                  strokeWidth="2.2"
+                  strokeLinejoin="round"
+                />
+                <path d="M12.5 12V10a3.5 3.5 0 0 1 7 0v2" fill="none" stroke="#fff" strokeWidth="2.2" />
+              </svg>
+            )}
+            {shop.name}
           </Link>
         </div>
         <nav

@@ -1,6 +1,5 @@
 import { useLocation } from "react-router";
-
-export const STORE_NAME = "Bazaar";
+import { useStoreName } from "../shop";
 
 /** Plain text of catalog HTML, whitespace collapsed. */
 export function textFromHtml(html: string): string {
@@ -19,14 +18,15 @@ export interface PageHeadProps {
 }
 
 /**
- * Title ("<title> | Bazaar"), meta description, canonical link and optional JSON-LD, matching
+ * Title ("<title> | <store name>", the name set in the admin), meta description, canonical link and optional JSON-LD, matching
  * what the server renders into the HTML head. React 19 hoists title/meta/link into <head>.
  */
 export function PageHead({ title, description, jsonLd, noindex }: PageHeadProps) {
   const { pathname } = useLocation();
+  const storeName = useStoreName();
   return (
     <>
-      <title>{title ? `${title} | ${STORE_NAME}` : `${STORE_NAME}: sportswear, gear and training`}</title>
+      <title>{title ? `${title} | ${storeName}` : `${storeName}: sportswear, gear and training`}</title>
       {description && <meta name="description" content={description} />}
       {noindex ? (
         <meta name="robots" content="noindex" />

@@ -11,10 +11,11 @@ import {
 } from "react-router";
 import { AppLink, categoryHref } from "../components/AppLink";
 import { FiltersPanel } from "../components/FiltersPanel";
-import { PageHead, STORE_NAME, textFromHtml } from "../components/PageHead";
+import { PageHead, textFromHtml } from "../components/PageHead";
 import { ProductGrid } from "../components/ProductGrid";
 import { clearFilters, hasActiveFilters, parseFilters, SORTS, withParam } from "../filters";
 import { categoryQuery, PAGE_SIZE, productPagesQuery, queryClient } from "../queries";
+import { useStoreName } from "../shop";
 
 function listQuery(slug: string, params: URLSearchParams) {
   const { options, ...rest } = parseFilters(params);
@@ -48,6 +49,7 @@ export function Component() {
 }
 
 function CategoryView({ category }: { category: CategoryDetail }) {
+  const storeName = useStoreName();
   const [searchParams, setSearchParams] = useSearchParams();
   const filters = parseFilters(searchParams);
   const products = useInfiniteQuery({
@@ -75,7 +77,7 @@ function CategoryView({ category }: { category: CategoryDetail }) {
         description={
           category.metaDescription ||
           textFromHtml(category.description).slice(0, 160) ||
-          `Shop ${category.name} at ${STORE_NAME}.`
+          `Shop ${category.name} at ${storeName}.`
         }
       />
       <Breadcrumbs
