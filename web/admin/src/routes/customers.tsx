@@ -169,7 +169,7 @@ export function CustomersPage() {
         intro="Every account. Order figures count paid orders that were not cancelled; spent is net of refunds."
       />
       <search aria-label="Find customers" className="mb-4 block">
-        <form onSubmit={onSearch} className="flex flex-wrap items-end gap-3">
+        <form onSubmit={onSearch} className="flex flex-wrap items-start gap-3">
           <Field
             label="Search"
             name="q"
@@ -190,7 +190,7 @@ export function CustomersPage() {
             hint="Customers with this staff tag."
             maxLength={40}
             autoComplete="off"
-            className="w-44"
+            className="w-60"
           />
           <SelectField
             label="Marketing"
@@ -280,7 +280,7 @@ export function CustomersPage() {
             <option value="name">Name</option>
             <option value="email">E-mail</option>
           </SelectField>
-          <div className="flex gap-2 pb-6">
+          <div className="flex gap-2 pt-6">
             <Button type="submit">Search</Button>
             {filtered && (
               <Button variant="secondary" onClick={() => setParams({})}>
