@@ -100,13 +100,13 @@ export function shopJobs(ctx: CheckoutContext): JobDefinition[] {
     {
       name: "catalog-sellable-flags",
       description:
-        "Products whose stock flipped between sellable and sold out get their flag for the staff list's stock filter (every 10 seconds).",
+        "Products whose stock flipped between sellable and sold out get their flag for the staff list's stock filter (every minute; a filtered read catches up first anyway).",
       handler: async () => ({ changed: await refreshSellableFlags(ctx.db) }),
       retryLimit: 1,
       retryDelaySeconds: 10,
       retryBackoff: false,
       expireInSeconds: 5 * minutes,
-      schedule: { everySeconds: 10 },
+      schedule: { everySeconds: 60 },
     },
     {
       name: "recommendations-train",

@@ -507,4 +507,32 @@ describe("price lists per customer group", () => {
     expect(later.statusCode).toBe(201);
     expect(later.json().lines[0].unitPrice).toBe(1250);
   });
+
+  it("an item staff add to a member's order takes the group's price, as in the member's cart", async () => {
+    const silver = await createGroup("Silver");
+    const gus = await signUp("Gus");
+    await addMembers(silver, gus);
+    const list = await staff("POST", "/price-lists", {
+      currency: "USD",
+      name: "Silver",
+      customerGroupId: silver,
+    });
+    expect(list.statusCode).toBe(201);
+    await staff("PUT", `/price-lists/USD/prices?customerGroupId=${silver}`, {
+      prices: [{ sku: "TEE-M", amount: 2500 }],
+    });
+    await gus.readyCart(v.MUG, 1);
+    const placed = await gus.checkout("silver-gus-1");
+    expect(placed.statusCode, placed.body).toBe(201);
+    const order = placed.json();
+    const found = (await staff("GET", `/orders/${order.id}/items-to-add?q=TEE-M`)).json();
+    expect(found.items).toEqual([expect.objectContaining({ sku: "TEE-M", unitPrice: 2500 })]);
+    const preview = await staff("POST", `/orders/${order.id}/edit/preview`, {
+      changes: [{ type: "add", variantId: v["TEE-M"], quantity: 1 }],
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json().after.lines).toEqual(
+      expect.arrayContaining([expect.objectContaining({ sku: "TEE-M", unitPrice: 2500 })]),
+    );
+  });
 });

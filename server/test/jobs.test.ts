@@ -47,6 +47,7 @@ describe("the job registry", () => {
     const jobs = new Map(t.ctx.jobs.list().map((j) => [j.name, j]));
     expect([...jobs.keys()].sort()).toEqual([
       "catalog-publish-scheduled",
+      "catalog-sellable-flags",
       "data-transfer",
       "jobs-probe",
       "recommendations-train",
@@ -61,6 +62,7 @@ describe("the job registry", () => {
     expect(jobs.get("wishlist-alerts")!.schedule).toEqual({ everySeconds: 900 });
     expect(jobs.get("sessions-end-overlong")!.schedule).toEqual({ everySeconds: 300 });
     expect(jobs.get("catalog-publish-scheduled")!.schedule).toEqual({ everySeconds: 60 });
+    expect(jobs.get("catalog-sellable-flags")!.schedule).toEqual({ everySeconds: 60 });
     expect(jobs.get("search-stock-sync")!.schedule).toEqual({ everySeconds: 30 });
     expect(jobs.get("recommendations-train")!.schedule).toEqual({ everySeconds: 3600 });
     for (const job of jobs.values()) {

@@ -83,7 +83,7 @@ export const products = pgTable(
      * Some variant can be sold now (inventory's purchasable condition), for the staff list's stock
      * filter. Kept by triggers and `refreshSellableFlags` (catalog.sellable.ts): a stock change that
      * flips a level's sellability notes the product in `product_stock_changes`, drained before every
-     * filtered read and every 10 seconds.
+     * filtered read and every minute.
      */
     sellable: boolean("sellable").notNull().default(false),
     createdAt: createdAt(),

@@ -8,8 +8,8 @@ import { productStockChanges, products, variants } from "./catalog.schema.ts";
  * of migration 0024 when a stock level's sellability flipped, a variant moved or went, or a stock
  * location was switched on or off) and recomputes the flag of those products only, in one statement.
  * Concurrent calls are safe: a row is drained by one of them; a change committed after the statement's
- * snapshot stays for the next call. Run before every staff list read filtered by stock, and every 10
- * seconds by the `catalog-sellable-flags` job.
+ * snapshot stays for the next call. Run before every staff list read filtered by stock, and every
+ * minute by the `catalog-sellable-flags` job.
  * @returns how many products changed their flag.
  */
 export async function refreshSellableFlags(db: Db): Promise<number> {

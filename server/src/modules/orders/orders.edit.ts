@@ -6,6 +6,7 @@ import { enqueue } from "../../platform/outbox.ts";
 import { assertVersion } from "../../platform/versioning.ts";
 import { saleVariantsIn } from "../cart/index.ts";
 import { listVariantsBySku } from "../catalog/index.ts";
+import { customerGroupIdsOf } from "../customers/index.ts";
 import { getAvailability, OutOfStockError, releaseReservedUnits, reserveStock } from "../inventory/index.ts";
 import type { PaymentsContext, RefundRow } from "../payments/index.ts";
 import {
@@ -223,7 +224,7 @@ function checkQuantity(errors: FieldError[], i: number, quantity: unknown): quan
  * Pricing rules (and why):
  * - lines already on the order keep the unit price the customer agreed to (`unitPrice` as ordered);
  * - added variants take today's price in the order's currency (the catalog's, or the currency's
- *   price list; cart's saleVariantsIn), as a new cart line would;
+ *   price list; cart's saleVariantsIn), with the customer's group prices, as a new cart line would;
  * - tax is recomputed per line by the engine with today's rates for the order's shipping address (its
  *   billing address when nothing ships), as the checkout does; the order's `pricesIncludeTax` is kept;
  * - promotions: those the order got are re-evaluated by the engine against the new lines, as they
@@ -256,11 +257,13 @@ export async function planOrderEdit(
   const addIds = changes.flatMap((c) =>
     c.type === "add" && typeof c.variantId === "string" ? [c.variantId] : [],
   );
+  // Added items take the price the customer would get in a cart today: their groups' prices apply.
   const sale = await saleVariantsIn(
     db,
     [...new Set([...lines.map((l) => l.variantId), ...addIds])],
     order.currency,
     now,
+    await customerGroupIdsOf(db, order.userId),
   );
 
   changes.forEach((c, i) => {
@@ -845,7 +848,7 @@ export async function itemsToAdd(db: Db, orderId: string, q: string, limit = 20)
   const active = found.items.filter((v) => v.productStatus === "active");
   const ids = active.map((v) => v.variantId);
   const [sale, stock, lines] = await Promise.all([
-    saleVariantsIn(db, ids, order.currency),
+    saleVariantsIn(db, ids, order.currency, new Date(), await customerGroupIdsOf(db, order.userId)),
     getAvailability(db, ids),
     db
       .select({ variantId: orderLineItems.variantId })

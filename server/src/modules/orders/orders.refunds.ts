@@ -155,8 +155,13 @@ export async function priceRefundLines(
  * @throws ValidationError naming `lines[i].quantity` when a concurrent refund took the units first.
  */
 async function countRefundedUnits(tx: Db, lines: RefundLineInput[]): Promise<RefundLineInput[]> {
-  const counted: RefundLineInput[] = [];
-  for (const [i, l] of lines.entries()) {
+  const counted: RefundLineInput[] = new Array(lines.length);
+  // Lines are locked in id order, as shipments update them (addFulfilledQuantities): no lock cycle.
+  const order = [...lines.keys()].sort((a, b) =>
+    lines[a]!.lineId < lines[b]!.lineId ? -1 : lines[a]!.lineId > lines[b]!.lineId ? 1 : 0,
+  );
+  for (const i of order) {
+    const l = lines[i]!;
     const [line] = await tx
       .select()
       .from(orderLineItems)
@@ -176,7 +181,7 @@ async function countRefundedUnits(tx: Db, lines: RefundLineInput[]): Promise<Ref
       })
       .where(eq(orderLineItems.id, l.lineId));
     const { shipped: _shipped, ...kept } = l;
-    counted.push({ ...kept, cancelled });
+    counted[i] = { ...kept, cancelled };
   }
   return counted;
 }

@@ -497,7 +497,8 @@ export async function addFulfilledQuantities(
   tx: Db,
   lines: { lineId: string; quantity: number }[],
 ): Promise<void> {
-  for (const l of lines) {
+  // In line id order, as refunds lock them (orders.refunds.ts), so the two never wait on each other in a cycle.
+  for (const l of [...lines].sort((a, b) => (a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0))) {
     const updated = await tx
       .update(orderLineItems)
       .set({ fulfilledQuantity: sql`${orderLineItems.fulfilledQuantity} + ${l.quantity}` })
