@@ -14,7 +14,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Type } from "typebox";
 import { type Config, repoRoot } from "./config.ts";
 import { adminDashboardRoutes } from "./flows/admin-dashboard/index.ts";
-import { catalogPorts } from "./flows/catalog-ports/index.ts";
+import { catalogPorts, storeCatalogPorts } from "./flows/catalog-ports/index.ts";
 import { adminCustomerRoutes } from "./flows/customer-admin/index.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr/index.ts";
 import { reviewPorts } from "./flows/review-ports/index.ts";
@@ -22,7 +22,12 @@ import { registerStockAlerts } from "./flows/stock-alerts/index.ts";
 import { shopJobs } from "./jobs.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { cartRoutes } from "./modules/cart/index.ts";
-import { adminCatalogRoutes, adminInventoryRoutes, storeCatalogRoutes } from "./modules/catalog/index.ts";
+import {
+  adminCatalogRoutes,
+  adminInventoryRoutes,
+  storeCatalogRoutes,
+  vendorCatalogRoutes,
+} from "./modules/catalog/index.ts";
 import {
   type CheckoutContext,
   checkoutRoutes,
@@ -72,6 +77,7 @@ import { adminTransferRoutes } from "./modules/transfers/index.ts";
 import {
   adminVendorRoutes,
   assertVendorRouteDeclaresRole,
+  storeVendorRoutes,
   vendorGuard,
   vendorRoutes,
 } from "./modules/vendors/index.ts";
@@ -344,7 +350,8 @@ export async function buildApp(
   await app.register(
     async (store) => {
       store.addHook("onRequest", checkOrigin);
-      await store.register(storeCatalogRoutes(ctx));
+      await store.register(storeCatalogRoutes(ctx, storeCatalogPorts()));
+      await store.register(storeVendorRoutes(ctx));
       await store.register(storeSearchRoutes(ctx, search));
       await store.register(cartRoutes(ctx));
       await store.register(checkoutRoutes(ctx));
@@ -389,7 +396,7 @@ export async function buildApp(
       await admin.register(adminGdprRoutes(ctx.db));
       await admin.register(staffManagementRoutes(config, auth, ctx.db));
       await admin.register(mailOutboxRoutes(ctx.db));
-      await admin.register(adminVendorRoutes(auth, ctx.db));
+      await admin.register(adminVendorRoutes(ctx));
       await admin.register(adminOrderRoutes(ctx));
       await admin.register(adminOrderEditRoutes(ctx));
       await admin.register(adminOrderPickupRoutes(ctx));
@@ -417,7 +424,8 @@ export async function buildApp(
     async (vendor) => {
       vendor.addHook("onRequest", checkOrigin);
       vendor.addHook("onRequest", vendorGuard(auth, ctx.db));
-      await vendor.register(vendorRoutes(ctx.db));
+      await vendor.register(vendorRoutes(ctx));
+      await vendor.register(vendorCatalogRoutes(ctx, catalogPorts()));
     },
     { prefix: "/api/vendor" },
   );

@@ -21200,6 +21200,8 @@ export interface paths {
                     type?: "simple" | "configurable" | "bundle" | "grouped" | "digital";
                     categoryId?: string;
                     stock?: "available" | "sold_out";
+                    /** @description A vendor's products (`ven_...`), or `platform` for the shop's own */
+                    vendorId?: string;
                     sort?: "updated" | "created" | "name" | "-name" | "sku";
                     limit?: number;
                     cursor?: string;
@@ -21238,6 +21240,7 @@ export interface paths {
                                 /** Format: date-time */
                                 updatedAt: string;
                                 variantCount: number;
+                                vendorId: null | string;
                                 version: number;
                             }[];
                             nextCursor: null | string;
@@ -21572,6 +21575,7 @@ export interface paths {
                                 title: string;
                                 weightGrams: null | number;
                             }[];
+                            vendorId: null | string;
                             /** @description The ETag: send it back as If-Match when saving */
                             version: number;
                             visibility: "everywhere" | "catalog" | "search" | "hidden";
@@ -22082,6 +22086,7 @@ export interface paths {
                                 title: string;
                                 weightGrams: null | number;
                             }[];
+                            vendorId: null | string;
                             /** @description The ETag: send it back as If-Match when saving */
                             version: number;
                             visibility: "everywhere" | "catalog" | "search" | "hidden";
@@ -22418,6 +22423,7 @@ export interface paths {
                                 title: string;
                                 weightGrams: null | number;
                             }[];
+                            vendorId: null | string;
                             /** @description The ETag: send it back as If-Match when saving */
                             version: number;
                             visibility: "everywhere" | "catalog" | "search" | "hidden";
@@ -22869,6 +22875,7 @@ export interface paths {
                                 title: string;
                                 weightGrams: null | number;
                             }[];
+                            vendorId: null | string;
                             /** @description The ETag: send it back as If-Match when saving */
                             version: number;
                             visibility: "everywhere" | "catalog" | "search" | "hidden";
@@ -35569,10 +35576,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List vendors */
+        /**
+         * List vendors
+         * @description Vendors and applications, newest first, filtered by status (`applied` is the review queue) and words of the name, address, legal name or contact e-mail; `counts` has the number per status.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                    status?: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
+                    q?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -35586,14 +35600,44 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
                             items: {
+                                address: {
+                                    city: string;
+                                    company: string | null;
+                                    /** @description ISO 3166-1 alpha-2 */
+                                    country: string;
+                                    firstName: string;
+                                    lastName: string;
+                                    line1: string;
+                                    line2: string | null;
+                                    phone: string | null;
+                                    postalCode: string | null;
+                                    region: string | null;
+                                } | null;
+                                agreementAcceptedAt: string | null;
+                                agreementVersion: string | null;
+                                contactEmail: string;
+                                contactPhone: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 description: string;
                                 id: string;
+                                legalName: string;
                                 name: string;
+                                /** @description ISO 3166-1 alpha-2, or empty */
+                                payoutCountry: string;
+                                payoutMethod: ("stripe_connect" | "bank_transfer") | null;
+                                /** @description Staff's reason with the last rejection, change request, suspension or closure */
+                                reviewNote: string;
+                                reviewedAt: string | null;
                                 slug: string;
-                                status: "active" | "suspended";
+                                /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                                status: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
+                                submittedAt: string | null;
+                                taxId: string;
                             }[];
                         };
                     };
@@ -35729,7 +35773,7 @@ export interface paths {
         put?: never;
         /**
          * Create a vendor
-         * @description Errors: 400 (slug format), 409 VENDOR_SLUG_TAKEN.
+         * @description An active vendor, without an application (e.g. a seller signed up offline). Errors: 400 (slug format), 409 VENDOR_SLUG_TAKEN.
          */
         post: {
             parameters: {
@@ -35761,7 +35805,8 @@ export interface paths {
                             id: string;
                             name: string;
                             slug: string;
-                            status: "active" | "suspended";
+                            /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                            status: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
                         };
                     };
                 };
@@ -35941,6 +35986,216 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/vendors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A vendor and its application
+         * @description With its members. Errors: 404 VENDOR_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            members: {
+                                email: string;
+                                name: string;
+                                role: string;
+                                userId: string;
+                            }[];
+                            vendor: {
+                                address: {
+                                    city: string;
+                                    company: string | null;
+                                    /** @description ISO 3166-1 alpha-2 */
+                                    country: string;
+                                    firstName: string;
+                                    lastName: string;
+                                    line1: string;
+                                    line2: string | null;
+                                    phone: string | null;
+                                    postalCode: string | null;
+                                    region: string | null;
+                                } | null;
+                                agreementAcceptedAt: string | null;
+                                agreementVersion: string | null;
+                                contactEmail: string;
+                                contactPhone: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string;
+                                id: string;
+                                legalName: string;
+                                name: string;
+                                /** @description ISO 3166-1 alpha-2, or empty */
+                                payoutCountry: string;
+                                payoutMethod: ("stripe_connect" | "bank_transfer") | null;
+                                /** @description Staff's reason with the last rejection, change request, suspension or closure */
+                                reviewNote: string;
+                                reviewedAt: string | null;
+                                slug: string;
+                                /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                                status: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
+                                submittedAt: string | null;
+                                taxId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/vendors/{id}/members": {
         parameters: {
             query?: never;
@@ -35979,6 +36234,508 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/vendors/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide on an application
+         * @description `approve` (the vendor becomes active and may sign in to the vendor portal), `reject` or `request_changes`; a reason is required for the last two. The applicant is e-mailed the decision and the reason. Errors: 400 naming `reason`, 404 VENDOR_NOT_FOUND, 409 VENDOR_NOT_PENDING (decided already).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        decision: "approve" | "reject" | "request_changes";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            agreementAcceptedAt: string | null;
+                            agreementVersion: string | null;
+                            contactEmail: string;
+                            contactPhone: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            legalName: string;
+                            name: string;
+                            /** @description ISO 3166-1 alpha-2, or empty */
+                            payoutCountry: string;
+                            payoutMethod: ("stripe_connect" | "bank_transfer") | null;
+                            /** @description Staff's reason with the last rejection, change request, suspension or closure */
+                            reviewNote: string;
+                            reviewedAt: string | null;
+                            slug: string;
+                            /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                            status: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
+                            submittedAt: string | null;
+                            taxId: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/vendors/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend, close or reinstate a vendor
+         * @description `suspended`: its products leave the storefront; it still signs in to follow up its orders. `closed`: the same, and the portal is shut. `active`: reinstated, its published products come back. A reason is required to suspend or close, and e-mailed to the vendor. Errors: 400 naming `reason`, 404 VENDOR_NOT_FOUND, 409 VENDOR_STATUS_CHANGE (e.g. an application: decide on it instead).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                        status: "active" | "suspended" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            agreementAcceptedAt: string | null;
+                            agreementVersion: string | null;
+                            contactEmail: string;
+                            contactPhone: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            legalName: string;
+                            name: string;
+                            /** @description ISO 3166-1 alpha-2, or empty */
+                            payoutCountry: string;
+                            payoutMethod: ("stripe_connect" | "bank_transfer") | null;
+                            /** @description Staff's reason with the last rejection, change request, suspension or closure */
+                            reviewNote: string;
+                            reviewedAt: string | null;
+                            slug: string;
+                            /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                            status: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
+                            submittedAt: string | null;
+                            taxId: string;
+                        };
+                    };
                 };
                 /** @description Problem details (RFC 9457) */
                 400: {
@@ -37864,6 +38621,471 @@ export interface paths {
                 };
                 /** @description Problem details (RFC 9457) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/account/vendor-application": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My application to sell
+         * @description The signed-in person's vendor and its status (applied, changes_requested with staff's note, rejected, active, ...), or 404 NO_APPLICATION. Also answers which seller agreement version applies.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agreementVersion: string;
+                            application: {
+                                address: {
+                                    city: string;
+                                    company: string | null;
+                                    /** @description ISO 3166-1 alpha-2 */
+                                    country: string;
+                                    firstName: string;
+                                    lastName: string;
+                                    line1: string;
+                                    line2: string | null;
+                                    phone: string | null;
+                                    postalCode: string | null;
+                                    region: string | null;
+                                } | null;
+                                agreementAcceptedAt: string | null;
+                                agreementVersion: string | null;
+                                contactEmail: string;
+                                contactPhone: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string;
+                                id: string;
+                                legalName: string;
+                                name: string;
+                                /** @description ISO 3166-1 alpha-2, or empty */
+                                payoutCountry: string;
+                                payoutMethod: ("stripe_connect" | "bank_transfer") | null;
+                                /** @description Staff's reason with the last rejection, change request, suspension or closure */
+                                reviewNote: string;
+                                reviewedAt: string | null;
+                                slug: string;
+                                /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                                status: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
+                                submittedAt: string | null;
+                                taxId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Apply to sell
+         * @description Sends the application (a new vendor in status `applied`, the caller its owner), or sends it again after staff asked for changes or rejected it. The contact address is e-mailed a receipt. 201 with the application. Errors: 400 naming the field (`agreementAccepted` not true, `slug`, `payoutCountry`, `address.country`), 409 VENDOR_SLUG_TAKEN, APPLICATION_PENDING (waiting for review), ALREADY_VENDOR_MEMBER.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address: {
+                            city: string;
+                            company?: string | null;
+                            /** @description ISO 3166-1 alpha-2 */
+                            country: string;
+                            firstName: string;
+                            lastName: string;
+                            line1: string;
+                            line2?: string | null;
+                            phone?: string | null;
+                            postalCode?: string | null;
+                            region?: string | null;
+                        };
+                        /** @description Must be true: the seller agreement is accepted */
+                        agreementAccepted: boolean;
+                        /** Format: email */
+                        contactEmail: string;
+                        contactPhone: string;
+                        description: string;
+                        /** @description Registered business name */
+                        legalName: string;
+                        /** @description The shop name shoppers see */
+                        name: string;
+                        /** @description ISO 3166-1 alpha-2 */
+                        payoutCountry: string;
+                        /** @description Stripe Connect transfers, or bank transfers the shop makes by hand */
+                        payoutMethod: "stripe_connect" | "bank_transfer";
+                        /** @description The shop's address (/vendors/<slug>); made from the name if left out */
+                        slug?: string;
+                        /** @description VAT number, EIN or registration id */
+                        taxId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            agreementAcceptedAt: string | null;
+                            agreementVersion: string | null;
+                            contactEmail: string;
+                            contactPhone: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            legalName: string;
+                            name: string;
+                            /** @description ISO 3166-1 alpha-2, or empty */
+                            payoutCountry: string;
+                            payoutMethod: ("stripe_connect" | "bank_transfer") | null;
+                            /** @description Staff's reason with the last rejection, change request, suspension or closure */
+                            reviewNote: string;
+                            reviewedAt: string | null;
+                            slug: string;
+                            /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                            status: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
+                            submittedAt: string | null;
+                            taxId: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -47718,6 +48940,12 @@ export interface paths {
                             shortDescription: string;
                             sku: string;
                             slug: string;
+                            /** @description The marketplace vendor selling it; null when the shop sells it itself */
+                            soldBy: {
+                                name: string;
+                                /** @description The vendor's shop: /vendors/<slug> */
+                                slug: string;
+                            } | null;
                             type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
                             /** Format: date-time */
                             updatedAt: string;
@@ -49256,6 +50484,115 @@ export interface paths {
                             name: string;
                             /** @description "" when not set */
                             supportPhone: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/vendors/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A vendor's public profile
+         * @description An active vendor's name and description. Errors: 404 VENDOR_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            description: string;
+                            id: string;
+                            name: string;
+                            slug: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
                         };
                     };
                 };
@@ -52693,6 +54030,347 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vendor/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shop's category tree
+         * @description Every category, to file products under (read only: staff keep the tree).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                description: string;
+                                id: string;
+                                imageId: null | string;
+                                imageUrl: null | string;
+                                includeInMenu: boolean;
+                                isActive: boolean;
+                                metaDescription: string;
+                                metaTitle: string;
+                                name: string;
+                                parentId: null | string;
+                                position: number;
+                                productCount: number;
+                                slug: string;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vendor/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a product image
+         * @description The body is the image file itself (`Content-Type` image/jpeg, png, webp, gif or avif; at most 20 MB: 413 beyond, 415 for another type). Stored once by content (the same file uploaded twice is one image); responsive WebP sizes are made on first request. 201 with its id: put it in a product's `images`. Header `x-alt-text` (URL-encoded) sets its default alt text. Errors: 400 naming `image` when the bytes are not such an image.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The image file */
+            requestBody: {
+                content: {
+                    "image/avif": Blob;
+                    "image/gif": Blob;
+                    "image/jpeg": Blob;
+                    "image/png": Blob;
+                    "image/webp": Blob;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            height: null | number;
+                            id: string;
+                            thumbnailUrl: string;
+                            url: string;
+                            width: null | number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vendor/members": {
         parameters: {
             query?: never;
@@ -52862,6 +54540,1879 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vendor/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my products
+         * @description The vendor's products whatever their status, filtered and sorted like the staff list (name words or SKU start, status, type, category, stock), keyset-paged. Errors: 400 naming the field.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Name words, or the start of a SKU */
+                    q?: string;
+                    /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                    status?: "draft" | "active" | "archived";
+                    type?: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                    categoryId?: string;
+                    stock?: "available" | "sold_out";
+                    sort?: "updated" | "created" | "name" | "-name" | "sku";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Units that can be sold now, all variants and locations */
+                                availableQuantity: number;
+                                categoryName: null | string;
+                                currency: null | string;
+                                id: string;
+                                maxPriceAmount: null | number;
+                                minPriceAmount: null | number;
+                                name: string;
+                                publishAt: null | string;
+                                sku: string;
+                                /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                                status: "draft" | "active" | "archived";
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                thumbnailUrl: null | string;
+                                type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                                /** @description Some variant is not counted (e.g. digital) or may be backordered */
+                                unlimitedStock: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                variantCount: number;
+                                vendorId: null | string;
+                                version: number;
+                            }[];
+                            nextCursor: null | string;
+                            /** @description Matching products; counting stops at 10,001 (read it as “over 10,000”) */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a product
+         * @description As staff create one (POST /api/admin/products), sold by the caller's vendor. Linked, bundled and grouped products must be the vendor's own. 201 with the product and its ETag. Errors: 400 naming the field (a SKU taken in the shop, an unknown category or image, another vendor's product).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attributes?: {
+                            [key: string]: string | number | boolean | string[];
+                        };
+                        bundleOptions?: {
+                            items: {
+                                defaultQuantity?: number;
+                                sku: string;
+                            }[];
+                            required?: boolean;
+                            title: string;
+                            type: "radio" | "checkbox" | "select";
+                        }[];
+                        categoryIds?: string[];
+                        /** @description ISO 4217 code of every amount */
+                        currency: string;
+                        /** @description HTML */
+                        description?: string;
+                        downloads?: {
+                            bytes: number;
+                            fileName: string;
+                            storageKey: string;
+                            title: string;
+                        }[];
+                        groupedItems?: {
+                            defaultQuantity?: number;
+                            sku: string;
+                        }[];
+                        /** @description In display order; upload files first with POST /api/admin/images */
+                        images?: {
+                            alt?: string;
+                            imageId: string;
+                        }[];
+                        /** @description Product ids of related, up-sell and cross-sell products */
+                        links?: {
+                            crosssell?: string[];
+                            related?: string[];
+                            upsell?: string[];
+                        };
+                        metaDescription?: string;
+                        metaTitle?: string;
+                        name: string;
+                        options?: {
+                            code: string;
+                            name: string;
+                            values: {
+                                swatch?: string | null;
+                                value: string;
+                            }[];
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @description A draft becomes active then (UTC)
+                         */
+                        publishAt?: string | null;
+                        /** @description HTML */
+                        shortDescription?: string;
+                        sku: string;
+                        slug?: string;
+                        /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                        status?: "draft" | "active" | "archived";
+                        taxClass?: string;
+                        type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                        variants: {
+                            barcode?: string | null;
+                            /** @description Struck-through 'was' price, in minor units of the product's currency */
+                            compareAtAmount?: number | null;
+                            /** @description An existing variant (omit for a new one) */
+                            id?: string;
+                            imageId?: string | null;
+                            /** @description Units on hand at the default location, for a NEW variant only */
+                            initialStock?: number;
+                            options?: {
+                                [key: string]: string;
+                            };
+                            /** @description Regular price, in minor units of the product's currency */
+                            priceAmount: number;
+                            sku: string;
+                            /**
+                             * Format: date-time
+                             * @description Start of the special price (UTC)
+                             */
+                            specialFrom?: string | null;
+                            /** @description Sale price, in minor units of the product's currency */
+                            specialPriceAmount?: number | null;
+                            /**
+                             * Format: date-time
+                             * @description End of the special price (UTC, exclusive)
+                             */
+                            specialTo?: string | null;
+                            title?: string;
+                            weightGrams?: number | null;
+                        }[];
+                        visibility?: "everywhere" | "catalog" | "search" | "hidden";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            bundleOptions: {
+                                items: {
+                                    defaultQuantity: number;
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                required: boolean;
+                                title: string;
+                                type: "radio" | "checkbox" | "select";
+                            }[];
+                            /** @description The first is the main category */
+                            categoryIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code of every amount */
+                            currency: string;
+                            /** @description HTML */
+                            description: string;
+                            downloads: {
+                                bytes: number;
+                                fileName: string;
+                                storageKey: string;
+                                title: string;
+                            }[];
+                            groupedItems: {
+                                defaultQuantity: number;
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            id: string;
+                            images: {
+                                alt: string;
+                                id: string;
+                                thumbnailUrl: string;
+                                url: string;
+                            }[];
+                            links: {
+                                crosssell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                related: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                upsell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                            };
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            options: {
+                                code: string;
+                                name: string;
+                                values: {
+                                    swatch: null | string;
+                                    value: string;
+                                }[];
+                            }[];
+                            publishAt: null | string;
+                            /** @description HTML */
+                            shortDescription: string;
+                            sku: string;
+                            slug: string;
+                            /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                            status: "draft" | "active" | "archived";
+                            taxClass: string;
+                            type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variants: {
+                                /** @description Units sellable now over all locations (change via stock adjustments) */
+                                availableQuantity: number;
+                                barcode: null | string;
+                                compareAtAmount: null | number;
+                                id: string;
+                                imageId: null | string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description Regular price, minor units of the product's currency */
+                                priceAmount: number;
+                                sku: string;
+                                specialFrom: null | string;
+                                specialPriceAmount: null | number;
+                                specialTo: null | string;
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                title: string;
+                                weightGrams: null | number;
+                            }[];
+                            vendorId: null | string;
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vendor/products/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish, unpublish, archive or delete many of my products
+         * @description As the staff bulk action, on the vendor's own products only: any other id is listed in `notFound`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: "publish" | "unpublish" | "archive" | "delete";
+                        productIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Products kept and archived because orders or bundles use them */
+                            archived: string[];
+                            /** @description Products whose status changed (or that were deleted) */
+                            changed: string[];
+                            notFound: string[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vendor/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one of my products
+         * @description The whole product as the editor shows it, with its ETag. Errors: 404 PRODUCT_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            bundleOptions: {
+                                items: {
+                                    defaultQuantity: number;
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                required: boolean;
+                                title: string;
+                                type: "radio" | "checkbox" | "select";
+                            }[];
+                            /** @description The first is the main category */
+                            categoryIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code of every amount */
+                            currency: string;
+                            /** @description HTML */
+                            description: string;
+                            downloads: {
+                                bytes: number;
+                                fileName: string;
+                                storageKey: string;
+                                title: string;
+                            }[];
+                            groupedItems: {
+                                defaultQuantity: number;
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            id: string;
+                            images: {
+                                alt: string;
+                                id: string;
+                                thumbnailUrl: string;
+                                url: string;
+                            }[];
+                            links: {
+                                crosssell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                related: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                upsell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                            };
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            options: {
+                                code: string;
+                                name: string;
+                                values: {
+                                    swatch: null | string;
+                                    value: string;
+                                }[];
+                            }[];
+                            publishAt: null | string;
+                            /** @description HTML */
+                            shortDescription: string;
+                            sku: string;
+                            slug: string;
+                            /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                            status: "draft" | "active" | "archived";
+                            taxClass: string;
+                            type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variants: {
+                                /** @description Units sellable now over all locations (change via stock adjustments) */
+                                availableQuantity: number;
+                                barcode: null | string;
+                                compareAtAmount: null | number;
+                                id: string;
+                                imageId: null | string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description Regular price, minor units of the product's currency */
+                                priceAmount: number;
+                                sku: string;
+                                specialFrom: null | string;
+                                specialPriceAmount: null | number;
+                                specialTo: null | string;
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                title: string;
+                                weightGrams: null | number;
+                            }[];
+                            vendorId: null | string;
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Save one of my products
+         * @description Replaces the whole product (as PUT /api/admin/products/{id}). Send `If-Match` with the ETag you read. Errors: 400 naming the field, 404 PRODUCT_NOT_FOUND (also for another vendor's product), 409 STALE_VERSION.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attributes?: {
+                            [key: string]: string | number | boolean | string[];
+                        };
+                        bundleOptions?: {
+                            items: {
+                                defaultQuantity?: number;
+                                sku: string;
+                            }[];
+                            required?: boolean;
+                            title: string;
+                            type: "radio" | "checkbox" | "select";
+                        }[];
+                        categoryIds?: string[];
+                        /** @description ISO 4217 code of every amount */
+                        currency: string;
+                        /** @description HTML */
+                        description?: string;
+                        downloads?: {
+                            bytes: number;
+                            fileName: string;
+                            storageKey: string;
+                            title: string;
+                        }[];
+                        groupedItems?: {
+                            defaultQuantity?: number;
+                            sku: string;
+                        }[];
+                        /** @description In display order; upload files first with POST /api/admin/images */
+                        images?: {
+                            alt?: string;
+                            imageId: string;
+                        }[];
+                        /** @description Product ids of related, up-sell and cross-sell products */
+                        links?: {
+                            crosssell?: string[];
+                            related?: string[];
+                            upsell?: string[];
+                        };
+                        metaDescription?: string;
+                        metaTitle?: string;
+                        name: string;
+                        options?: {
+                            code: string;
+                            name: string;
+                            values: {
+                                swatch?: string | null;
+                                value: string;
+                            }[];
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @description A draft becomes active then (UTC)
+                         */
+                        publishAt?: string | null;
+                        /** @description HTML */
+                        shortDescription?: string;
+                        sku: string;
+                        slug?: string;
+                        /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                        status?: "draft" | "active" | "archived";
+                        taxClass?: string;
+                        type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                        variants: {
+                            barcode?: string | null;
+                            /** @description Struck-through 'was' price, in minor units of the product's currency */
+                            compareAtAmount?: number | null;
+                            /** @description An existing variant (omit for a new one) */
+                            id?: string;
+                            imageId?: string | null;
+                            /** @description Units on hand at the default location, for a NEW variant only */
+                            initialStock?: number;
+                            options?: {
+                                [key: string]: string;
+                            };
+                            /** @description Regular price, in minor units of the product's currency */
+                            priceAmount: number;
+                            sku: string;
+                            /**
+                             * Format: date-time
+                             * @description Start of the special price (UTC)
+                             */
+                            specialFrom?: string | null;
+                            /** @description Sale price, in minor units of the product's currency */
+                            specialPriceAmount?: number | null;
+                            /**
+                             * Format: date-time
+                             * @description End of the special price (UTC, exclusive)
+                             */
+                            specialTo?: string | null;
+                            title?: string;
+                            weightGrams?: number | null;
+                        }[];
+                        visibility?: "everywhere" | "catalog" | "search" | "hidden";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            bundleOptions: {
+                                items: {
+                                    defaultQuantity: number;
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                required: boolean;
+                                title: string;
+                                type: "radio" | "checkbox" | "select";
+                            }[];
+                            /** @description The first is the main category */
+                            categoryIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code of every amount */
+                            currency: string;
+                            /** @description HTML */
+                            description: string;
+                            downloads: {
+                                bytes: number;
+                                fileName: string;
+                                storageKey: string;
+                                title: string;
+                            }[];
+                            groupedItems: {
+                                defaultQuantity: number;
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            id: string;
+                            images: {
+                                alt: string;
+                                id: string;
+                                thumbnailUrl: string;
+                                url: string;
+                            }[];
+                            links: {
+                                crosssell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                related: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                upsell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                            };
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            options: {
+                                code: string;
+                                name: string;
+                                values: {
+                                    swatch: null | string;
+                                    value: string;
+                                }[];
+                            }[];
+                            publishAt: null | string;
+                            /** @description HTML */
+                            shortDescription: string;
+                            sku: string;
+                            slug: string;
+                            /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                            status: "draft" | "active" | "archived";
+                            taxClass: string;
+                            type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variants: {
+                                /** @description Units sellable now over all locations (change via stock adjustments) */
+                                availableQuantity: number;
+                                barcode: null | string;
+                                compareAtAmount: null | number;
+                                id: string;
+                                imageId: null | string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description Regular price, minor units of the product's currency */
+                                priceAmount: number;
+                                sku: string;
+                                specialFrom: null | string;
+                                specialPriceAmount: null | number;
+                                specialTo: null | string;
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                title: string;
+                                weightGrams: null | number;
+                            }[];
+                            vendorId: null | string;
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete one of my products
+         * @description Deletes it, or archives it when orders or bundles reference it (`archived` true). Errors: 404 PRODUCT_NOT_FOUND.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            deleted: boolean;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit one of my products' texts or status
+         * @description Changes the given fields only; honours `If-Match`. Errors: 400 naming the field, 404 PRODUCT_NOT_FOUND, 409 STALE_VERSION.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version being edited, e.g. `"3"`. A stale one gets 409 STALE_VERSION. */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        metaDescription?: string;
+                        metaTitle?: string;
+                        name?: string;
+                        shortDescription?: string;
+                        /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                        status?: "draft" | "active" | "archived";
+                        visibility?: "everywhere" | "catalog" | "search" | "hidden";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            bundleOptions: {
+                                items: {
+                                    defaultQuantity: number;
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                required: boolean;
+                                title: string;
+                                type: "radio" | "checkbox" | "select";
+                            }[];
+                            /** @description The first is the main category */
+                            categoryIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description ISO 4217 code of every amount */
+                            currency: string;
+                            /** @description HTML */
+                            description: string;
+                            downloads: {
+                                bytes: number;
+                                fileName: string;
+                                storageKey: string;
+                                title: string;
+                            }[];
+                            groupedItems: {
+                                defaultQuantity: number;
+                                id: string;
+                                name: string;
+                                sku: string;
+                            }[];
+                            id: string;
+                            images: {
+                                alt: string;
+                                id: string;
+                                thumbnailUrl: string;
+                                url: string;
+                            }[];
+                            links: {
+                                crosssell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                related: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                                upsell: {
+                                    id: string;
+                                    name: string;
+                                    sku: string;
+                                }[];
+                            };
+                            metaDescription: string;
+                            metaTitle: string;
+                            name: string;
+                            options: {
+                                code: string;
+                                name: string;
+                                values: {
+                                    swatch: null | string;
+                                    value: string;
+                                }[];
+                            }[];
+                            publishAt: null | string;
+                            /** @description HTML */
+                            shortDescription: string;
+                            sku: string;
+                            slug: string;
+                            /** @description draft: not shown; active: on sale; archived: kept for history, not shown */
+                            status: "draft" | "active" | "archived";
+                            taxClass: string;
+                            type: "simple" | "configurable" | "bundle" | "grouped" | "digital";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variants: {
+                                /** @description Units sellable now over all locations (change via stock adjustments) */
+                                availableQuantity: number;
+                                barcode: null | string;
+                                compareAtAmount: null | number;
+                                id: string;
+                                imageId: null | string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description Regular price, minor units of the product's currency */
+                                priceAmount: number;
+                                sku: string;
+                                specialFrom: null | string;
+                                specialPriceAmount: null | number;
+                                specialTo: null | string;
+                                stockStatus: "in_stock" | "low_stock" | "out_of_stock";
+                                title: string;
+                                weightGrams: null | number;
+                            }[];
+                            vendorId: null | string;
+                            /** @description The ETag: send it back as If-Match when saving */
+                            version: number;
+                            visibility: "everywhere" | "catalog" | "search" | "hidden";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/vendor/profile": {
         parameters: {
             query?: never;
@@ -52869,7 +56420,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My vendor */
+        /**
+         * My vendor
+         * @description The vendor's profile and application, with its status and staff's last note.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -52886,13 +56440,40 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            address: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            agreementAcceptedAt: string | null;
+                            agreementVersion: string | null;
+                            contactEmail: string;
+                            contactPhone: string;
                             /** Format: date-time */
                             createdAt: string;
                             description: string;
                             id: string;
+                            legalName: string;
                             name: string;
+                            /** @description ISO 3166-1 alpha-2, or empty */
+                            payoutCountry: string;
+                            payoutMethod: ("stripe_connect" | "bank_transfer") | null;
+                            /** @description Staff's reason with the last rejection, change request, suspension or closure */
+                            reviewNote: string;
+                            reviewedAt: string | null;
                             slug: string;
-                            status: "active" | "suspended";
+                            /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                            status: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
+                            submittedAt: string | null;
+                            taxId: string;
                         };
                     };
                 };
@@ -53031,7 +56612,7 @@ export interface paths {
         head?: never;
         /**
          * Change my vendor's profile
-         * @description Name and description shown to shoppers. Vendor owners only.
+         * @description Name and description shown to shoppers, and the contact e-mail and phone. Vendor owners only.
          */
         patch: {
             parameters: {
@@ -53043,6 +56624,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** Format: email */
+                        contactEmail?: string;
+                        contactPhone?: string;
                         description?: string;
                         name?: string;
                     };
@@ -53056,13 +56640,40 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            address: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            agreementAcceptedAt: string | null;
+                            agreementVersion: string | null;
+                            contactEmail: string;
+                            contactPhone: string;
                             /** Format: date-time */
                             createdAt: string;
                             description: string;
                             id: string;
+                            legalName: string;
                             name: string;
+                            /** @description ISO 3166-1 alpha-2, or empty */
+                            payoutCountry: string;
+                            payoutMethod: ("stripe_connect" | "bank_transfer") | null;
+                            /** @description Staff's reason with the last rejection, change request, suspension or closure */
+                            reviewNote: string;
+                            reviewedAt: string | null;
                             slug: string;
-                            status: "active" | "suspended";
+                            /** @description applied (waiting for review), changes_requested, rejected, active (sells), suspended (hidden; follows up its orders), closed */
+                            status: "applied" | "changes_requested" | "rejected" | "active" | "suspended" | "closed";
+                            submittedAt: string | null;
+                            taxId: string;
                         };
                     };
                 };

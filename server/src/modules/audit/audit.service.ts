@@ -32,12 +32,15 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
 /** The parts of a staff request an audit entry records: who, from which address and browser. */
 export interface AuditedRequest {
   staff?: { userId: string };
+  /** A vendor member acting through the vendor portal (its vendor goes in the entry's metadata). */
+  vendor?: { id: string; userId: string };
   ip: string;
   headers: Record<string, unknown>;
 }
 
 /**
- * Appends an entry for a staff member's action through the admin API, taking the actor, IP address and
+ * Appends an entry for a staff member's action through the admin API (or a vendor member's through the
+ * vendor portal: the vendor goes in `metadata.vendorId`), taking the actor, IP address and
  * user agent from the request.
  */
 export async function recordStaffAction(
@@ -48,7 +51,10 @@ export async function recordStaffAction(
   const agent = request.headers["user-agent"];
   await recordAudit(db, {
     ...entry,
-    actorId: request.staff?.userId ?? null,
+    ...(request.vendor && !request.staff
+      ? { metadata: { ...entry.metadata, vendorId: request.vendor.id } }
+      : {}),
+    actorId: request.staff?.userId ?? request.vendor?.userId ?? null,
     ipAddress: request.ip,
     userAgent: typeof agent === "string" ? agent : null,
   });

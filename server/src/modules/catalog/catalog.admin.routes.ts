@@ -65,7 +65,7 @@ const ProductPatchSchema = Type.Object(
  * What changed between two versions of a product, for the audit log: top-level fields, and per
  * variant (by SKU) the fields that differ; images and links as lists of ids.
  */
-function productChanges(before: ProductDocument | null, after: ProductDocument | null) {
+export function productChanges(before: ProductDocument | null, after: ProductDocument | null) {
   const flat = (doc: ProductDocument | null): Record<string, unknown> | null => {
     if (!doc) return null;
     const { variants, images, links, bundleOptions, groupedItems, ...rest } = doc;
@@ -88,7 +88,7 @@ function productChanges(before: ProductDocument | null, after: ProductDocument |
   return changedFields(flat(before), flat(after), ["updatedAt", "version", "createdAt"]);
 }
 
-function withEtag<T extends { version: number }>(reply: FastifyReply, body: T): T {
+export function withEtag<T extends { version: number }>(reply: FastifyReply, body: T): T {
   reply.header("etag", etagOf(body.version)).header("cache-control", "no-store");
   return body;
 }
@@ -337,7 +337,7 @@ export function adminCatalogRoutes(ctx: AppContext, ports: CatalogPorts): Fastif
     await app.register(
       imageUploadRoute(ctx, {
         url: "/images",
-        permission: "catalog:write",
+        access: { permission: "catalog:write" },
         action: "catalog.image.upload",
         summary: "Upload a product or category image",
         use: "a product's `images` or a category's `imageId`",

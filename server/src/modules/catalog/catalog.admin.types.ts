@@ -66,6 +66,7 @@ export const StaffProductRowSchema = Type.Object({
     description: "Some variant is not counted (e.g. digital) or may be backordered",
   }),
   categoryName: Nullable(Type.String()),
+  vendorId: Nullable(Type.String({ description: "The vendor selling it; null for the shop's own products" })),
   publishAt: DateTime("When a draft is published (UTC)"),
   updatedAt: Type.String({ format: "date-time" }),
   version: Type.Integer(),
@@ -86,6 +87,12 @@ export const StaffProductQuerySchema = Type.Object(
     type: Type.Optional(ProductTypeSchema),
     categoryId: Type.Optional(Type.String({ maxLength: 64 })),
     stock: Type.Optional(Type.Union([Type.Literal("available"), Type.Literal("sold_out")])),
+    vendorId: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description: "A vendor's products (`ven_...`), or `platform` for the shop's own",
+      }),
+    ),
     sort: Type.Union(
       [
         Type.Literal("updated"),
@@ -130,6 +137,7 @@ const BundleOptionTypeSchema = Type.Union([
 export const ProductDocumentSchema = Type.Object({
   id: Type.String(),
   version: Type.Integer({ description: "The ETag: send it back as If-Match when saving" }),
+  vendorId: Nullable(Type.String({ description: "The vendor selling it; null for the shop's own products" })),
   type: ProductTypeSchema,
   sku: Type.String(),
   name: Type.String(),

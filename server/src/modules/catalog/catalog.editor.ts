@@ -66,6 +66,8 @@ export interface EditorVariant {
 export interface ProductDocument {
   id: string;
   version: number;
+  /** The vendor selling it, or null for the shop's own products. */
+  vendorId: string | null;
   type: ProductType;
   sku: string;
   name: string;
@@ -238,6 +240,7 @@ export async function getProductDocument(db: Db, id: string): Promise<ProductDoc
   return {
     id: p.id,
     version: p.version,
+    vendorId: p.vendorId,
     type: p.type,
     sku: p.sku,
     name: p.name,

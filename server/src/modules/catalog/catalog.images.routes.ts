@@ -16,7 +16,8 @@ const imageBytesMax = 20 * 1024 * 1024;
 export interface ImageUploadRoute {
   /** Path under the plugin's prefix, e.g. `/images`. */
   url: string;
-  permission: "catalog:write" | "cms:write";
+  /** Who may upload: staff with this permission, or (vendor portal) members of the vendor. */
+  access: { permission: "catalog:write" | "cms:write" } | { vendorRole: "member" };
   /** Audit action, e.g. `catalog.image.upload`. */
   action: string;
   summary: string;
@@ -45,7 +46,7 @@ export function imageUploadRoute(ctx: AppContext, route: ImageUploadRoute): Fast
     upload.post(
       route.url,
       {
-        config: { permission: route.permission },
+        config: { ...route.access },
         schema: {
           summary: route.summary,
           description:

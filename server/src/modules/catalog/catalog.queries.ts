@@ -147,8 +147,8 @@ export const currentPriceSql = sql`case when ${variants.specialPriceAmount} is n
   and (${variants.specialTo} is null or ${variants.specialTo} > now())
   then ${variants.specialPriceAmount} else ${variants.priceAmount} end`;
 
-/** Products a shopper may see in listings: active, visible in the catalog. */
-const listableSql = sql`${products.status} = 'active' and ${products.visibility} in ('everywhere', 'catalog')`;
+/** Products a shopper may see in listings: active, visible in the catalog, of a vendor that sells now. */
+const listableSql = sql`${products.status} = 'active' and ${products.visibility} in ('everywhere', 'catalog') and ${products.vendorActive}`;
 
 /** Ids of a category and all its descendants, as a subquery (Magento "anchor" categories). */
 function categorySubtreeSql(slug: string): SQL {
@@ -438,6 +438,7 @@ interface ProductPageRow {
   meta_title: string;
   meta_description: string;
   primary_category_id: string | null;
+  vendor_id: string | null;
   created_at: string;
   updated_at: string;
   options: { code: string; name: string; valueId: string; value: string; swatch: string | null }[];
@@ -471,18 +472,27 @@ interface ProductPageRow {
   downloads: { title: string }[];
 }
 
+/** Names a vendor for "sold by" (the vendors module answers; null for a vendor not selling now). */
+export type VendorNameLookup = (db: Db, vendorId: string) => Promise<{ name: string; slug: string } | null>;
+
 /**
- * The product page: everything about one active product by slug, with variants, their stock and
- * current prices, images, attributes, breadcrumbs, links and components.
- * @throws NotFoundError (PRODUCT_NOT_FOUND) when no active product has the slug.
+ * The product page: everything about one active product (of a vendor that sells now) by slug, with
+ * variants, their stock and current prices, images, attributes, breadcrumbs, links, components, and
+ * who sells it (`soldBy`, named through `vendorName`; null without it).
+ * @throws NotFoundError (PRODUCT_NOT_FOUND) when no such product has the slug.
  */
-export async function getProductBySlug(db: Db, slug: string, now = new Date()): Promise<ProductDetailDto> {
+export async function getProductBySlug(
+  db: Db,
+  slug: string,
+  now = new Date(),
+  vendorName?: VendorNameLookup,
+): Promise<ProductDetailDto> {
   // One query gathers the catalog side as JSON; stock of its variants is asked for in parallel.
   const [[p], availability] = await Promise.all([
     queryRows<ProductPageRow>(
       db,
       sql`select p.id, p.sku, p.name, p.slug, p.description, p.short_description, p.meta_title,
-        p.meta_description, p.primary_category_id,
+        p.meta_description, p.primary_category_id, p.vendor_id,
         to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
         to_char(p.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at,
         (select coalesce(json_agg(json_build_object('code', po.code, 'name', po.name, 'valueId', pov.id,
@@ -511,7 +521,7 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
         (select coalesce(json_agg(json_build_object('linkedProductId', l.linked_product_id, 'type', l.type)
             order by l.position), '[]'::json)
           from ${productLinks} l join ${products} lp on lp.id = l.linked_product_id
-          where l.product_id = p.id and lp.status = 'active') as links,
+          where l.product_id = p.id and lp.status = 'active' and lp.vendor_active) as links,
         (select coalesce(json_agg(json_build_object('optionId', bo.id, 'title', bo.title, 'type', bo.type,
             'required', bo.required, 'productId', boi.product_id, 'defaultQuantity', boi.default_quantity)
             order by bo.position, boi.position), '[]'::json)
@@ -522,12 +532,12 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
           from ${groupedItems} g where g.product_id = p.id) as grouped,
         (select coalesce(json_agg(json_build_object('title', d.title) order by d.position), '[]'::json)
           from ${productDownloads} d where d.product_id = p.id) as downloads
-      from ${products} p where p.slug = ${slug} and p.status = 'active'`,
+      from ${products} p where p.slug = ${slug} and p.status = 'active' and p.vendor_active`,
     ),
     getAvailability(
       db,
       sql`select v.id from ${variants} v join ${products} p on p.id = v.product_id
-        where p.slug = ${slug} and p.status = 'active'`,
+        where p.slug = ${slug} and p.status = 'active' and p.vendor_active`,
     ),
   ]);
   if (!p) throw new NotFoundError("PRODUCT_NOT_FOUND", `No product with slug "${slug}"`);
@@ -609,6 +619,7 @@ export async function getProductBySlug(db: Db, slug: string, now = new Date()): 
       .filter((g) => g.product),
     bundleOptions: [...bundleGroups.values()],
     downloads: p.downloads,
+    soldBy: p.vendor_id && vendorName ? await vendorName(db, p.vendor_id) : null,
     createdAt: p.created_at,
     updatedAt: p.updated_at,
   };

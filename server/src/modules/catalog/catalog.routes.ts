@@ -8,6 +8,7 @@ import {
   getCategoryTree,
   getProductBySlug,
   listProducts,
+  type VendorNameLookup,
 } from "./catalog.queries.ts";
 import {
   CategoryDetailSchema,
@@ -39,8 +40,16 @@ function cacheKey(path: string, query: object): string {
   return `${path}?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 }
 
-/** Public catalog API under /api/store: product list, product page, category tree, category page. */
-export function storeCatalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+/** What the storefront catalog needs from outside the catalog (the vendors module answers). */
+export interface StoreCatalogPorts {
+  vendorName: VendorNameLookup;
+}
+
+/**
+ * Public catalog API under /api/store: product list, product page (with the vendor selling it),
+ * category tree, category page.
+ */
+export function storeCatalogRoutes(ctx: AppContext, ports: StoreCatalogPorts): FastifyPluginAsyncTypebox {
   return async (app) => {
     const json = (key: string, compute: () => Promise<unknown>) =>
       ctx.cache.get(catalogCacheNamespace, key, async () => JSON.stringify(await compute()));
@@ -95,7 +104,7 @@ export function storeCatalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const body = await json(`product:${request.params.slug}`, () =>
-          getProductBySlug(ctx.db, request.params.slug),
+          getProductBySlug(ctx.db, request.params.slug, new Date(), ports.vendorName),
         );
         return sendJson(reply, body);
       },

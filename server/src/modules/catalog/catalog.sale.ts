@@ -35,8 +35,10 @@ export interface SaleVariant {
   quantityIncrement: number;
   /** Digital products have no stock and need no shipping. */
   isDigital: boolean;
-  /** Active product: may be put in a cart and ordered. */
+  /** Active product (of a vendor that sells now, if any): may be put in a cart and ordered. */
   isSellable: boolean;
+  /** The vendor selling it, or null for the platform's own products. */
+  vendorId: string | null;
 }
 
 interface SaleRow {
@@ -58,6 +60,8 @@ interface SaleRow {
   max_quantity: number | null;
   quantity_increment: number;
   status: string;
+  vendor_active: boolean;
+  vendor_id: string | null;
   image_id: string | null;
   image_sha: string | null;
   image_url: string | null;
@@ -80,7 +84,7 @@ const saleVariantsSql = `
   select v.id as variant_id, p.id as product_id, p.type as product_type, p.name as product_name,
     p.slug as product_slug, v.sku, v.title as variant_title, v.price_amount, v.special_price_amount,
     v.special_from, v.special_to, v.currency, p.tax_class, v.weight_grams, v.min_quantity,
-    v.max_quantity, v.quantity_increment, p.status, x.image_id,
+    v.max_quantity, v.quantity_increment, p.status, p.vendor_active, p.vendor_id, x.image_id,
     (select i.sha256 from "images" i where i.id = x.image_id) as image_sha,
     (select i.source_url from "images" i where i.id = x.image_id) as image_url,
     (select jsonb_object_agg(o.name, ov.value) from "variant_option_values" vov
@@ -166,7 +170,8 @@ export async function getSaleVariants(
       maxQuantity: r.max_quantity,
       quantityIncrement: r.quantity_increment,
       isDigital: r.product_type === "digital",
-      isSellable: r.status === "active",
+      isSellable: r.status === "active" && r.vendor_active,
+      vendorId: r.vendor_id,
     });
   }
   return result;

@@ -86,6 +86,13 @@ export const products = pgTable(
      * filtered read and every minute.
      */
     sellable: boolean("sellable").notNull().default(false),
+    /** The vendor selling it (a marketplace seller, vendors module), or null for the platform's own products. */
+    vendorId: text("vendor_id"),
+    /**
+     * The vendor may sell now: false while its vendor is suspended or closed (the vendors module switches
+     * it), which hides the product from the storefront whatever its status. Always true without a vendor.
+     */
+    vendorActive: boolean("vendor_active").notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -104,6 +111,7 @@ export const products = pgTable(
     // A SKU's start as a range of this index ("gen09%" among 100,000: no scan, whatever the match count).
     index("products_sku_prefix_idx").using("btree", sql`lower(${t.sku}) text_pattern_ops`),
     index("products_publish_at_idx").on(t.publishAt),
+    index("products_vendor_idx").on(t.vendorId, t.updatedAt).where(sql`${t.vendorId} is not null`),
   ],
 );
 

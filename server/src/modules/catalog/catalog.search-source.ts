@@ -109,7 +109,7 @@ export async function productSearchSources(
     db,
     sql`select p.id, p.sku, p.name, p.slug, p.description, p.short_description, p.created_at,
       p.popularity,
-      (p.status = 'active' and p.visibility in ('everywhere', 'search')) as searchable,
+      (p.status = 'active' and p.visibility in ('everywhere', 'search') and p.vendor_active) as searchable,
       (select array_agg(v.sku order by v.position) from ${variants} v where v.product_id = p.id) as skus,
       (select array_agg(pc.category_id) from ${productCategories} pc where pc.product_id = p.id) as category_ids,
       (select json_agg(json_build_object('code', po.code, 'name', po.name, 'value', pov.value)

@@ -29,6 +29,8 @@ export interface StaffProductQuery {
   categoryId?: string;
   /** `available`: at least one variant can be sold now; `sold_out`: none can. */
   stock?: "available" | "sold_out";
+  /** A vendor's products only (`ven_...`), or `platform` for the shop's own (no vendor). */
+  vendorId?: string;
   sort: StaffProductSort;
   limit: number;
   cursor?: string;
@@ -52,6 +54,8 @@ export interface StaffProductRow {
   /** Some variant is not counted (no stock kept, e.g. digital goods) or may be backordered. */
   unlimitedStock: boolean;
   categoryName: string | null;
+  /** The vendor selling it, or null for the shop's own products. */
+  vendorId: string | null;
   publishAt: string | null;
   updatedAt: string;
   version: number;
@@ -130,6 +134,10 @@ function conditions(query: StaffProductQuery): SQL[] {
   // The kept flag (catalog.sellable.ts, refreshed just before): "sold out" at 100,000 products read
   // each product's variants and levels, 2.9 s at p95 with 10 staff.
   if (query.stock) where.push(query.stock === "available" ? sql`p.sellable` : sql`not p.sellable`);
+  if (query.vendorId)
+    where.push(
+      query.vendorId === "platform" ? sql`p.vendor_id is null` : sql`p.vendor_id = ${query.vendorId}`,
+    );
   return where;
 }
 
@@ -178,6 +186,7 @@ export async function listProductsForStaff(
       type: ProductType;
       status: ProductStatus;
       publish_at: Date | string | null;
+      vendor_id: string | null;
       updated_at: Date | string;
       version: number;
       sort_key: string;
@@ -191,7 +200,7 @@ export async function listProductsForStaff(
       thumb_url: string | null;
     }>(
       db,
-      sql`select p.id, p.sku, p.name, p.type, p.status, p.publish_at, p.updated_at, p.version,
+      sql`select p.id, p.sku, p.name, p.type, p.status, p.publish_at, p.vendor_id, p.updated_at, p.version,
           ${spec.kind === "time" ? sql`to_char(${spec.column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : spec.column} as sort_key,
           vs.min_price, vs.max_price, vs.currency, vs.variant_count, vs.variant_ids,
           (select c.name from ${categories} c where c.id = p.primary_category_id) as category_name,
@@ -250,6 +259,7 @@ export async function listProductsForStaff(
       stockStatus: !sellable ? "out_of_stock" : low ? "low_stock" : "in_stock",
       unlimitedStock: unlimited,
       categoryName: r.category_name,
+      vendorId: r.vendor_id,
       publishAt: r.publish_at ? new Date(r.publish_at).toISOString() : null,
       updatedAt: new Date(r.updated_at).toISOString(),
       version: Number(r.version),

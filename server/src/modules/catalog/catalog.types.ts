@@ -119,6 +119,16 @@ export const ProductDetailSchema = Type.Object({
     }),
   ),
   downloads: Type.Array(Type.Object({ title: Type.String() })),
+  soldBy: Type.Union(
+    [
+      Type.Object({
+        name: Type.String(),
+        slug: Type.String({ description: "The vendor's shop: /vendors/<slug>" }),
+      }),
+      Type.Null(),
+    ],
+    { description: "The marketplace vendor selling it; null when the shop sells it itself" },
+  ),
   createdAt: Type.String({ format: "date-time" }),
   updatedAt: Type.String({ format: "date-time" }),
 });

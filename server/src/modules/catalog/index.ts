@@ -21,7 +21,7 @@ export {
   listProducts,
   summarize,
 } from "./catalog.queries.ts";
-export { storeCatalogRoutes } from "./catalog.routes.ts";
+export { type StoreCatalogPorts, storeCatalogRoutes } from "./catalog.routes.ts";
 export {
   downloadsOfProducts,
   getSaleVariants,
@@ -68,3 +68,5 @@ export {
 export { adminInventoryRoutes } from "./catalog.stock.routes.ts";
 export { LowStockSchema } from "./catalog.stock.types.ts";
 export { type ProductDetailDto, type ProductSummaryDto, ProductSummarySchema } from "./catalog.types.ts";
+export { vendorCatalogRoutes } from "./catalog.vendor.routes.ts";
+export { setVendorProductsActive } from "./catalog.vendor.ts";

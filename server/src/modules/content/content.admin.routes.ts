@@ -548,7 +548,7 @@ export function adminContentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     await app.register(
       imageUploadRoute(ctx, {
         url: "/content/images",
-        permission: "cms:write",
+        access: { permission: "cms:write" },
         action: "content.image.upload",
         summary: "Upload a banner image",
         use: "a hero section's `imageId`",

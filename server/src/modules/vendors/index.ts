@@ -1,8 +1,16 @@
-/** Vendors: marketplace sellers and the people who work for them. Other modules import only from here. */
+/** Vendors: marketplace sellers, their applications and the people who work for them. Other modules import only from here. */
 export {
   adminVendorRoutes,
   assertVendorRouteDeclaresRole,
+  storeVendorRoutes,
   vendorGuard,
   vendorRoutes,
 } from "./vendors.routes.ts";
-export { addVendorMember, createVendor, ensureVendors, membershipOf } from "./vendors.service.ts";
+export {
+  activeVendorNames,
+  addVendorMember,
+  createVendor,
+  ensureVendors,
+  membershipOf,
+  sellerAgreementVersion,
+} from "./vendors.service.ts";

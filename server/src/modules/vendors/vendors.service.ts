@@ -1,20 +1,65 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import type { PostalAddress } from "../../platform/address.ts";
 import type { Db } from "../../platform/db.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { queueMail } from "../../platform/mail.ts";
 import { recordAudit } from "../audit/index.ts";
-import { vendorMembers, vendors } from "./vendors.schema.ts";
+import { setVendorProductsActive } from "../catalog/index.ts";
+import {
+  applicationDecisionEmail,
+  applicationReceivedEmail,
+  type VendorMailShop,
+  vendorStatusEmail,
+} from "./vendors.emails.ts";
+import {
+  type payoutMethods,
+  type VendorStatus,
+  vendorMembers,
+  vendorStatuses,
+  vendors,
+} from "./vendors.schema.ts";
 
+export { type VendorStatus, vendorStatuses };
+
+/**
+ * The seller agreement an applicant accepts (its text is the CMS page `seller-agreement`); recorded
+ * with the acceptance time on the vendor.
+ */
+export const sellerAgreementVersion = "2026-12-01";
+
+/** A vendor as shoppers and the vendor itself see it. Times ISO 8601 UTC. */
 export interface Vendor {
   id: string;
   name: string;
   slug: string;
   description: string;
-  status: "active" | "suspended";
+  status: VendorStatus;
   createdAt: string;
 }
 
-const toVendor = (r: typeof vendors.$inferSelect): Vendor => ({
+/** A vendor with its application, as staff and the vendor's own members see it. */
+export interface VendorDetail extends Vendor {
+  legalName: string;
+  taxId: string;
+  contactEmail: string;
+  contactPhone: string;
+  address: PostalAddress | null;
+  /** ISO 3166-1 alpha-2, or "". */
+  payoutCountry: string;
+  payoutMethod: (typeof payoutMethods)[number] | null;
+  agreementVersion: string | null;
+  agreementAcceptedAt: string | null;
+  submittedAt: string | null;
+  /** Staff's reason with the last rejection, change request, suspension or closure ("" when none). */
+  reviewNote: string;
+  reviewedAt: string | null;
+}
+
+type VendorRow = typeof vendors.$inferSelect;
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const toVendor = (r: VendorRow): Vendor => ({
   id: r.id,
   name: r.name,
   slug: r.slug,
@@ -23,16 +68,47 @@ const toVendor = (r: typeof vendors.$inferSelect): Vendor => ({
   createdAt: r.createdAt.toISOString(),
 });
 
+const toDetail = (r: VendorRow): VendorDetail => ({
+  ...toVendor(r),
+  legalName: r.legalName,
+  taxId: r.taxId,
+  contactEmail: r.contactEmail,
+  contactPhone: r.contactPhone,
+  address: r.address ?? null,
+  payoutCountry: r.payoutCountry,
+  payoutMethod: r.payoutMethod ?? null,
+  agreementVersion: r.agreementVersion,
+  agreementAcceptedAt: iso(r.agreementAcceptedAt),
+  submittedAt: iso(r.submittedAt),
+  reviewNote: r.reviewNote,
+  reviewedAt: iso(r.reviewedAt),
+});
+
+const slugPattern = /^[a-z0-9][a-z0-9-]{1,60}$/;
+
+/** A vendor slug from a shop name: lower-case ASCII letters, digits and hyphens, at most 61 characters. */
+export function vendorSlugOf(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 61)
+    .replace(/-+$/, "");
+}
+
 /**
- * Creates a vendor. @throws ValidationError (field `slug`) for a malformed slug; ConflictError
- * (VENDOR_SLUG_TAKEN) when another vendor has it.
+ * Creates an active vendor (staff adding a seller directly, without an application).
+ * @throws ValidationError (field `slug`) for a malformed slug; ConflictError (VENDOR_SLUG_TAKEN) when
+ *   another vendor has it.
  */
 export async function createVendor(
   db: Db,
   input: { name: string; slug: string; description?: string },
   by: { actorId: string; ipAddress?: string | null },
 ): Promise<Vendor> {
-  if (!/^[a-z0-9][a-z0-9-]{1,60}$/.test(input.slug)) {
+  if (!slugPattern.test(input.slug)) {
     throw new ValidationError([
       { field: "slug", message: "use 2-61 lower-case letters, digits and hyphens" },
     ]);
@@ -66,7 +142,7 @@ export async function ensureVendors(
   by: { actorId: string | null; source: string },
 ): Promise<{ idBySlug: Map<string, string>; created: number }> {
   for (const input of inputs) {
-    if (!/^[a-z0-9][a-z0-9-]{1,60}$/.test(input.slug))
+    if (!slugPattern.test(input.slug))
       throw new ValidationError([
         { field: "slug", message: `"${input.slug}": use 2-61 lower-case letters, digits and hyphens` },
       ]);
@@ -107,24 +183,87 @@ export async function ensureVendors(
   return { idBySlug, created };
 }
 
-export async function listVendors(db: Db): Promise<Vendor[]> {
-  return (await db.select().from(vendors).orderBy(asc(vendors.name))).map(toVendor);
+/**
+ * Vendors for staff, newest application first within a status, filtered by status and by words of the
+ * name, slug, legal name or contact e-mail; with how many vendors each status has (for the tabs).
+ */
+export async function listVendors(
+  db: Db,
+  filter: { status?: VendorStatus; q?: string } = {},
+): Promise<{ items: VendorDetail[]; counts: Record<VendorStatus, number> }> {
+  const where = [];
+  if (filter.status) where.push(eq(vendors.status, filter.status));
+  const q = filter.q?.trim();
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(
+      or(
+        ilike(vendors.name, like),
+        ilike(vendors.slug, like),
+        ilike(vendors.legalName, like),
+        ilike(vendors.contactEmail, like),
+      )!,
+    );
+  }
+  const [rows, countRows] = await Promise.all([
+    db
+      .select()
+      .from(vendors)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(desc(sql`coalesce(${vendors.submittedAt}, ${vendors.createdAt})`), asc(vendors.id))
+      .limit(500),
+    db
+      .select({ status: vendors.status, n: sql<number>`count(*)::int` })
+      .from(vendors)
+      .groupBy(vendors.status),
+  ]);
+  const counts = Object.fromEntries(vendorStatuses.map((s) => [s, 0])) as Record<VendorStatus, number>;
+  for (const r of countRows) counts[r.status] = Number(r.n);
+  return { items: rows.map(toDetail), counts };
 }
 
-/** A vendor by id. @throws NotFoundError (VENDOR_NOT_FOUND). */
-export async function getVendor(db: Db, id: string): Promise<Vendor> {
+/** A vendor by id, with its application. @throws NotFoundError (VENDOR_NOT_FOUND). */
+export async function getVendor(db: Db, id: string): Promise<VendorDetail> {
   const [row] = await db.select().from(vendors).where(eq(vendors.id, id));
   if (!row) throw new NotFoundError("VENDOR_NOT_FOUND", "No such vendor");
-  return toVendor(row);
+  return toDetail(row);
 }
 
-/** Changes a vendor's public name and description. */
+/** An active vendor by its slug (its public shop), or null. */
+export async function activeVendorBySlug(db: Db, slug: string): Promise<Vendor | null> {
+  const [row] = await db
+    .select()
+    .from(vendors)
+    .where(and(eq(vendors.slug, slug), eq(vendors.status, "active")));
+  return row ? toVendor(row) : null;
+}
+
+/**
+ * Public names of vendors by id (for "sold by" on product pages), only of vendors that sell now
+ * (active); others are left out.
+ */
+export async function activeVendorNames(
+  db: Db,
+  ids: string[],
+): Promise<Map<string, { id: string; name: string; slug: string }>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .select({ id: vendors.id, name: vendors.name, slug: vendors.slug })
+    .from(vendors)
+    .where(and(inArray(vendors.id, [...new Set(ids)]), eq(vendors.status, "active")));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Changes a vendor's public profile (name, description) and contact details, from the vendor portal.
+ * @throws NotFoundError (VENDOR_NOT_FOUND)
+ */
 export async function updateVendor(
   db: Db,
   id: string,
-  patch: { name?: string; description?: string },
+  patch: { name?: string; description?: string; contactEmail?: string; contactPhone?: string },
   by: { actorId: string; ipAddress?: string | null },
-): Promise<Vendor> {
+): Promise<VendorDetail> {
   const [row] = await db
     .update(vendors)
     .set({ ...patch, updatedAt: new Date() })
@@ -139,12 +278,13 @@ export async function updateVendor(
     ipAddress: by.ipAddress ?? null,
     metadata: { fields: Object.keys(patch) },
   });
-  return toVendor(row);
+  return toDetail(row);
 }
 
 /**
  * Makes a user a member of a vendor. A user belongs to one vendor only.
- * @throws ConflictError (ALREADY_VENDOR_MEMBER) when they belong to another vendor.
+ * @throws NotFoundError (VENDOR_NOT_FOUND); ConflictError (ALREADY_VENDOR_MEMBER) when they belong to
+ *   another vendor.
  */
 export async function addVendorMember(
   db: Db,
@@ -172,11 +312,11 @@ export async function addVendorMember(
   });
 }
 
-/** The vendor a user works for, with their role there, or null. */
+/** The vendor a user works for, with their role there and the vendor's status, or null. */
 export async function membershipOf(
   db: Db,
   userId: string,
-): Promise<{ vendorId: string; role: "owner" | "staff"; status: string } | null> {
+): Promise<{ vendorId: string; role: "owner" | "staff"; status: VendorStatus } | null> {
   const [row] = await db
     .select({ vendorId: vendorMembers.vendorId, role: vendorMembers.role, status: vendors.status })
     .from(vendorMembers)
@@ -195,4 +335,226 @@ export async function vendorMemberList(
     .from(vendorMembers)
     .where(eq(vendorMembers.vendorId, vendorId))
     .orderBy(asc(vendorMembers.createdAt));
+}
+
+/** An application to sell, as the "Sell on <shop>" form sends it. */
+export interface VendorApplicationInput {
+  /** The shop name shoppers will see. */
+  name: string;
+  /** The shop's address on the storefront (`/vendors/<slug>`); made from the name when left out. */
+  slug?: string;
+  description: string;
+  legalName: string;
+  taxId?: string;
+  contactEmail: string;
+  contactPhone: string;
+  address: PostalAddress;
+  /** ISO 3166-1 alpha-2 country of the bank account payouts go to. */
+  payoutCountry: string;
+  payoutMethod: (typeof payoutMethods)[number];
+  /** Must be true: the applicant accepts the seller agreement (`sellerAgreementVersion`). */
+  agreementAccepted: boolean;
+}
+
+/**
+ * A signed-in person applies to sell (or sends their application again after staff asked for changes
+ * or rejected it): the vendor is created in status `applied` with them as its owner, the applicant is
+ * e-mailed a receipt, and staff find it in the review queue. Run it in a transaction.
+ * @throws ValidationError naming `agreementAccepted` (not accepted), `slug` (malformed, or none can be
+ *   made from the name), `payoutCountry` or `address.country` (not ISO 3166-1 alpha-2);
+ *   ConflictError VENDOR_SLUG_TAKEN (another vendor has the slug), APPLICATION_PENDING (theirs waits
+ *   for review), ALREADY_VENDOR_MEMBER (they work for a vendor already, or are not its owner).
+ */
+export async function applyToSell(
+  db: Db,
+  userId: string,
+  input: VendorApplicationInput,
+  shop: VendorMailShop,
+  now = new Date(),
+): Promise<VendorDetail> {
+  const problems: { field: string; message: string }[] = [];
+  if (input.agreementAccepted !== true)
+    problems.push({ field: "agreementAccepted", message: "accept the seller agreement to apply" });
+  const slug = input.slug?.trim() || vendorSlugOf(input.name);
+  if (!slugPattern.test(slug))
+    problems.push({
+      field: "slug",
+      message: input.slug
+        ? "use 2-61 lower-case letters, digits and hyphens"
+        : "choose a shop address: the name gives none",
+    });
+  if (!/^[A-Z]{2}$/.test(input.payoutCountry))
+    problems.push({ field: "payoutCountry", message: "use an ISO 3166-1 alpha-2 code, e.g. US" });
+  if (!/^[A-Z]{2}$/.test(input.address.country))
+    problems.push({ field: "address.country", message: "use an ISO 3166-1 alpha-2 code, e.g. US" });
+  if (!input.name.trim()) problems.push({ field: "name", message: "is required" });
+  if (!input.legalName.trim()) problems.push({ field: "legalName", message: "is required" });
+  if (problems.length) throw new ValidationError(problems);
+
+  const membership = await db
+    .select({ vendorId: vendorMembers.vendorId, role: vendorMembers.role, status: vendors.status })
+    .from(vendorMembers)
+    .innerJoin(vendors, eq(vendors.id, vendorMembers.vendorId))
+    .where(eq(vendorMembers.userId, userId))
+    .for("update");
+  const mine = membership[0];
+  if (mine?.status === "applied")
+    throw new ConflictError("APPLICATION_PENDING", "Your application is waiting for review");
+  const resubmit = mine && mine.role === "owner" && ["changes_requested", "rejected"].includes(mine.status);
+  if (mine && !resubmit)
+    throw new ConflictError("ALREADY_VENDOR_MEMBER", "You already work for a vendor of this shop");
+  const [taken] = await db.select({ id: vendors.id }).from(vendors).where(eq(vendors.slug, slug));
+  if (taken && taken.id !== mine?.vendorId)
+    throw new ConflictError("VENDOR_SLUG_TAKEN", `Another shop uses the address "${slug}"`);
+
+  const fields = {
+    name: input.name.trim(),
+    slug,
+    description: input.description,
+    legalName: input.legalName.trim(),
+    taxId: input.taxId?.trim() ?? "",
+    contactEmail: input.contactEmail.trim().toLowerCase(),
+    contactPhone: input.contactPhone.trim(),
+    address: input.address,
+    payoutCountry: input.payoutCountry,
+    payoutMethod: input.payoutMethod,
+    agreementVersion: sellerAgreementVersion,
+    agreementAcceptedAt: now,
+    submittedAt: now,
+    status: "applied" as const,
+    updatedAt: now,
+  };
+  let row: VendorRow;
+  if (resubmit) {
+    [row] = (await db.update(vendors).set(fields).where(eq(vendors.id, mine.vendorId)).returning()) as [
+      VendorRow,
+    ];
+  } else {
+    [row] = (await db
+      .insert(vendors)
+      .values({ id: newId("ven"), ...fields })
+      .returning()) as [VendorRow];
+    await db.insert(vendorMembers).values({ userId, vendorId: row.id, role: "owner" });
+  }
+  await recordAudit(db, {
+    action: resubmit ? "vendor.application.resubmitted" : "vendor.application.submitted",
+    actorId: userId,
+    targetType: "vendor",
+    targetId: row.id,
+    metadata: { slug, agreementVersion: sellerAgreementVersion },
+  });
+  await queueMail(db, { to: row.contactEmail, ...applicationReceivedEmail(shop, row.name) });
+  return toDetail(row);
+}
+
+/** The application (vendor) of the person's vendor, or null when they have none. */
+export async function applicationOf(db: Db, userId: string): Promise<VendorDetail | null> {
+  const membership = await membershipOf(db, userId);
+  return membership ? getVendor(db, membership.vendorId) : null;
+}
+
+/** A staff decision on an application. */
+export type ApplicationDecision = "approve" | "reject" | "request_changes";
+
+/**
+ * Staff decide on an application waiting for review (`applied`, or `changes_requested` when they
+ * decide without waiting for the changes): approve (the vendor becomes `active`), reject, or ask for
+ * changes. The reason is required to reject or ask for changes, and e-mailed to the applicant's
+ * contact address with the decision. Run it in a transaction.
+ * @throws NotFoundError (VENDOR_NOT_FOUND); ValidationError (field `reason`); ConflictError
+ *   VENDOR_NOT_PENDING when the vendor is not waiting for a decision (decided already).
+ */
+export async function reviewApplication(
+  db: Db,
+  id: string,
+  input: { decision: ApplicationDecision; reason?: string },
+  shop: VendorMailShop,
+  by: { actorId: string; ipAddress?: string | null },
+  now = new Date(),
+): Promise<VendorDetail> {
+  const reason = input.reason?.trim() ?? "";
+  if (input.decision !== "approve" && !reason)
+    throw new ValidationError([{ field: "reason", message: "tell the applicant why" }]);
+  await getVendor(db, id);
+  const status: VendorStatus =
+    input.decision === "approve" ? "active" : input.decision === "reject" ? "rejected" : "changes_requested";
+  // Conditional: two staff deciding at once, one wins and the other gets 409.
+  const [row] = await db
+    .update(vendors)
+    .set({ status, reviewNote: reason, reviewedAt: now, reviewedBy: by.actorId, updatedAt: now })
+    .where(and(eq(vendors.id, id), inArray(vendors.status, ["applied", "changes_requested"])))
+    .returning();
+  if (!row) throw new ConflictError("VENDOR_NOT_PENDING", "This vendor is not waiting for a decision");
+  if (status === "active") await setVendorProductsActive(db, id, true);
+  await recordAudit(db, {
+    action: `vendor.application.${input.decision === "approve" ? "approved" : input.decision === "reject" ? "rejected" : "changes_requested"}`,
+    actorId: by.actorId,
+    targetType: "vendor",
+    targetId: id,
+    ipAddress: by.ipAddress ?? null,
+    metadata: { reason },
+  });
+  if (row.contactEmail)
+    await queueMail(db, {
+      to: row.contactEmail,
+      ...applicationDecisionEmail(shop, row.name, input.decision, reason),
+    });
+  return toDetail(row);
+}
+
+/** The status changes staff make to an admitted vendor, from which status each may be made. */
+const statusChanges: Record<"active" | "suspended" | "closed", VendorStatus[]> = {
+  active: ["suspended", "closed"],
+  suspended: ["active"],
+  closed: ["active", "suspended"],
+};
+
+/**
+ * Staff suspend, close or reinstate a vendor. While suspended or closed its products are hidden from
+ * the storefront (they keep their own status, so reinstating brings back exactly the published ones);
+ * a suspended vendor still signs in to follow up its orders, a closed one cannot sign in to the
+ * portal. The reason (required to suspend or close) is e-mailed to the vendor. Run it in a transaction.
+ * @throws NotFoundError (VENDOR_NOT_FOUND); ValidationError (field `reason`); ConflictError
+ *   VENDOR_STATUS_CHANGE when the change is not allowed from the current status (e.g. an application).
+ */
+export async function setVendorStatus(
+  db: Db,
+  id: string,
+  input: { status: "active" | "suspended" | "closed"; reason?: string },
+  shop: VendorMailShop,
+  by: { actorId: string; ipAddress?: string | null },
+  now = new Date(),
+): Promise<VendorDetail> {
+  const reason = input.reason?.trim() ?? "";
+  if (input.status !== "active" && !reason)
+    throw new ValidationError([{ field: "reason", message: "tell the vendor why" }]);
+  const current = await getVendor(db, id);
+  const [row] = await db
+    .update(vendors)
+    .set({
+      status: input.status,
+      reviewNote: reason,
+      reviewedAt: now,
+      reviewedBy: by.actorId,
+      updatedAt: now,
+    })
+    .where(and(eq(vendors.id, id), inArray(vendors.status, statusChanges[input.status])))
+    .returning();
+  if (!row)
+    throw new ConflictError(
+      "VENDOR_STATUS_CHANGE",
+      `A vendor that is ${current.status.replace("_", " ")} cannot become ${input.status}`,
+    );
+  await setVendorProductsActive(db, id, input.status === "active");
+  await recordAudit(db, {
+    action: `vendor.${input.status === "active" ? "reinstated" : input.status}`,
+    actorId: by.actorId,
+    targetType: "vendor",
+    targetId: id,
+    ipAddress: by.ipAddress ?? null,
+    metadata: { from: current.status, reason },
+  });
+  const to = row.contactEmail;
+  if (to) await queueMail(db, { to, ...vendorStatusEmail(shop, row.name, input.status, reason) });
+  return toDetail(row);
 }
