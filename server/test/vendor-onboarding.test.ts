@@ -303,6 +303,9 @@ describe("a vendor's products", () => {
       description: "Hand-made ceramics from Porto.",
     });
 
+    const shopPage = (await call("GET", `/api/store/products?vendorId=${vendorId}`, null)).json();
+    expect(shopPage.items.map((p: { slug: string }) => p.slug)).toEqual([slug]);
+    expect(shopPage.total).toBe(1);
     const mine = (await call("GET", "/api/vendor/products", "rita")).json();
     expect(mine.items.map((p: { sku: string }) => p.sku)).toEqual(["PC-MUG-1"]);
     const staffView = (await call("GET", `/api/admin/products?vendorId=${vendorId}`, "staff")).json();

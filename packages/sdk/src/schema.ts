@@ -47344,7 +47344,7 @@ export interface paths {
         };
         /**
          * List products
-         * @description Active products visible in the catalog, keyset-paginated. Filters: category slug (includes subcategories), price range in minor units of the store currency (on the lowest current variant price), option values (`option.size=XS,S`: a product matches when one variant has any of the listed values for every filtered option), in stock. Errors: 400 VALIDATION_FAILED naming the bad parameter.
+         * @description Active products visible in the catalog, keyset-paginated. Filters: category slug (includes subcategories), vendor (a vendor's shop page), price range in minor units of the store currency (on the lowest current variant price), option values (`option.size=XS,S`: a product matches when one variant has any of the listed values for every filtered option), in stock. Errors: 400 VALIDATION_FAILED naming the bad parameter.
          */
         get: {
             parameters: {
@@ -47354,6 +47354,8 @@ export interface paths {
                     /** @description nextCursor of the previous page */
                     cursor?: string;
                     category?: string;
+                    /** @description A vendor's products only (its shop page): the vendor's id */
+                    vendorId?: string;
                     /** @description Minimum price in minor units */
                     priceMin?: number;
                     /** @description Maximum price in minor units */

@@ -162,6 +162,8 @@ function categorySubtreeSql(slug: string): SQL {
 /** Filters of the product list. Prices in minor units. */
 export interface ProductListFilter {
   category?: string;
+  /** One vendor's products (`ven_...`). */
+  vendorId?: string;
   priceMin?: number;
   priceMax?: number;
   inStock?: boolean;
@@ -204,6 +206,7 @@ function filterConditions(filter: ProductListFilter): SQL[] {
         and pc.category_id in ${categorySubtreeSql(filter.category)})`,
     );
   }
+  if (filter.vendorId) conditions.push(sql`${products.vendorId} = ${filter.vendorId}`);
   if (filter.priceMin !== undefined) conditions.push(sql`pa.min_price >= ${filter.priceMin}`);
   if (filter.priceMax !== undefined) conditions.push(sql`pa.min_price <= ${filter.priceMax}`);
   const optionFilters = Object.entries(filter.options ?? {}).filter(([, values]) => values.length > 0);

@@ -61,6 +61,7 @@ export function storeCatalogRoutes(ctx: AppContext, ports: StoreCatalogPorts): F
           summary: "List products",
           description:
             "Active products visible in the catalog, keyset-paginated. Filters: category slug (includes subcategories), " +
+            "vendor (a vendor's shop page), " +
             "price range in minor units of the store currency (on the lowest current variant price), option values " +
             "(`option.size=XS,S`: a product matches when one variant has any of the listed values for every filtered " +
             "option), in stock. Errors: 400 VALIDATION_FAILED naming the bad parameter.",
@@ -76,6 +77,7 @@ export function storeCatalogRoutes(ctx: AppContext, ports: StoreCatalogPorts): F
             ctx.db,
             {
               ...(q.category !== undefined && { category: q.category }),
+              ...(q.vendorId !== undefined && { vendorId: q.vendorId }),
               ...(q.priceMin !== undefined && { priceMin: q.priceMin }),
               ...(q.priceMax !== undefined && { priceMax: q.priceMax }),
               ...(q.inStock !== undefined && { inStock: q.inStock }),
