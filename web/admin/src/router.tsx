@@ -28,12 +28,16 @@ import { SetupPage } from "./routes/setup";
 import { SignInPage } from "./routes/sign-in";
 import { StaffPage } from "./routes/staff";
 import { TransfersPage } from "./routes/transfers";
+import { VendorDetailPage } from "./routes/vendor-detail";
 import { VendorsPage } from "./routes/vendors";
+import { VendorPortal } from "./vendor/portal";
 
 export const router = createBrowserRouter(
   [
     { path: "/sign-in", element: <SignInPage /> },
     { path: "/setup", element: <SetupPage /> },
+    // The vendor portal: its own layout and sign-in, for vendor members (not staff).
+    { path: "/vendor/*", element: <VendorPortal /> },
     {
       element: <Layout />,
       children: [
@@ -243,6 +247,14 @@ export const router = createBrowserRouter(
           element: (
             <RequirePermission permission="vendors:manage" title="Vendors">
               <VendorsPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "vendors/:id",
+          element: (
+            <RequirePermission permission="vendors:manage" title="Vendor">
+              <VendorDetailPage />
             </RequirePermission>
           ),
         },

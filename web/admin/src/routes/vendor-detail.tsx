@@ -1,0 +1,4 @@
+/** One vendor and its application (/admin/vendors/:id): being built. */
+export function VendorDetailPage() {
+  return <p>Vendor</p>;
+}
