@@ -52,6 +52,7 @@ import {
   registerOrderEmails,
   storeOrderDocumentRoutes,
   storeOrderRoutes,
+  vendorOrderRoutes,
 } from "./modules/orders/index.ts";
 import { adminPaymentSettingsRoutes, paymentProvidersFor } from "./modules/payments/index.ts";
 import {
@@ -426,6 +427,7 @@ export async function buildApp(
       vendor.addHook("onRequest", vendorGuard(auth, ctx.db));
       await vendor.register(vendorRoutes(ctx));
       await vendor.register(vendorCatalogRoutes(ctx, catalogPorts()));
+      await vendor.register(vendorOrderRoutes(ctx));
     },
     { prefix: "/api/vendor" },
   );

@@ -1355,6 +1355,560 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/admin/commission-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Commission rules
+         * @description The platform default first, then vendors' and categories' rules. A line pays the most specific rule (vendor in category > vendor > category > default), fixed on the line when the order is placed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                categoryId: string | null;
+                                /** @description Fixed fee per unit sold, minor units of the shop's currency */
+                                fixedPerUnit: number;
+                                id: string;
+                                /** @description Percentage of the net line amount in basis points (1000 = 10 %) */
+                                rateBasisPoints: number;
+                                scope: "default" | "vendor" | "category" | "vendor_category";
+                                /** Format: date-time */
+                                updatedAt: string;
+                                vendorId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Set a commission rule
+         * @description Creates or changes the rule of a scope: `vendorId` and `categoryId` both null for the platform default. Applies to orders placed from now on. Errors: 400 naming `rateBasisPoints` (0 to 10000), `fixedPerUnit` or `vendorId`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        categoryId: string | null;
+                        fixedPerUnit: number;
+                        rateBasisPoints: number;
+                        vendorId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            categoryId: string | null;
+                            /** @description Fixed fee per unit sold, minor units of the shop's currency */
+                            fixedPerUnit: number;
+                            id: string;
+                            /** @description Percentage of the net line amount in basis points (1000 = 10 %) */
+                            rateBasisPoints: number;
+                            scope: "default" | "vendor" | "category" | "vendor_category";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            vendorId: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/commission-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a commission rule
+         * @description Lines it covered fall back to the next less specific rule. Errors: 404 COMMISSION_RULE_NOT_FOUND, 409 COMMISSION_DEFAULT_KEPT (the platform default stays; set it to 0 instead).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/content/announcement": {
         parameters: {
             query?: never;
@@ -14039,6 +14593,8 @@ export interface paths {
                                     quantity: number;
                                 }[];
                                 shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                 status: string;
                                 trackingNumber: string | null;
                                 trackingUrl: string | null;
@@ -14065,6 +14621,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -14156,6 +14713,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -14218,6 +14791,28 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                            vendorFigures: {
+                                /** @description The platform's commission, minor units of the order currency */
+                                commissionTotal: number;
+                                number: string;
+                                /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                payableTotal: number;
+                                soldBy: string;
+                                /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                total: number;
+                                vendorId: string;
+                            }[];
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                             /** @description Bumped by every staff edit; send it back as If-Match */
                             version: number;
                         };
@@ -14501,6 +15096,8 @@ export interface paths {
                                     quantity: number;
                                 }[];
                                 shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                 status: string;
                                 trackingNumber: string | null;
                                 trackingUrl: string | null;
@@ -14527,6 +15124,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -14618,6 +15216,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -14680,6 +15294,28 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                            vendorFigures: {
+                                /** @description The platform's commission, minor units of the order currency */
+                                commissionTotal: number;
+                                number: string;
+                                /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                payableTotal: number;
+                                soldBy: string;
+                                /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                total: number;
+                                vendorId: string;
+                            }[];
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                             /** @description Bumped by every staff edit; send it back as If-Match */
                             version: number;
                         };
@@ -14967,6 +15603,8 @@ export interface paths {
                                     quantity: number;
                                 }[];
                                 shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                 status: string;
                                 trackingNumber: string | null;
                                 trackingUrl: string | null;
@@ -14993,6 +15631,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -15084,6 +15723,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -15146,6 +15801,28 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                            vendorFigures: {
+                                /** @description The platform's commission, minor units of the order currency */
+                                commissionTotal: number;
+                                number: string;
+                                /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                payableTotal: number;
+                                soldBy: string;
+                                /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                total: number;
+                                vendorId: string;
+                            }[];
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                             /** @description Bumped by every staff edit; send it back as If-Match */
                             version: number;
                         };
@@ -15511,6 +16188,8 @@ export interface paths {
                                         quantity: number;
                                     }[];
                                     shippedAt: string | null;
+                                    soldBy: string | null;
+                                    /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                     status: string;
                                     trackingNumber: string | null;
                                     trackingUrl: string | null;
@@ -15537,6 +16216,7 @@ export interface paths {
                                     refundedQuantity: number;
                                     returnedQuantity: number;
                                     sku: string;
+                                    soldBy: string | null;
                                     /** @description unitPrice x quantity, minor units of the order currency */
                                     subtotal: number;
                                     /** @description Tax on the line, minor units of the order currency */
@@ -15628,6 +16308,22 @@ export interface paths {
                                     /** @enum {string} */
                                     status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                                 }[];
+                                /** @description Parcels, oldest first */
+                                shipments: {
+                                    carrier: string;
+                                    deliveredAt: string | null;
+                                    id: string;
+                                    lines: {
+                                        lineId: string;
+                                        quantity: number;
+                                    }[];
+                                    shippedAt: string | null;
+                                    soldBy: string | null;
+                                    /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                    status: string;
+                                    trackingNumber: string | null;
+                                    trackingUrl: string | null;
+                                }[];
                                 shippingAddress: {
                                     city: string;
                                     company: string | null;
@@ -15690,6 +16386,28 @@ export interface paths {
                                     total: number;
                                 };
                                 userId: string | null;
+                                /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                                vendorFigures: {
+                                    /** @description The platform's commission, minor units of the order currency */
+                                    commissionTotal: number;
+                                    number: string;
+                                    /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                    payableTotal: number;
+                                    soldBy: string;
+                                    /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                    total: number;
+                                    vendorId: string;
+                                }[];
+                                /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                                vendorOrders: {
+                                    /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                    fulfillmentStatus: string;
+                                    lineIds: string[];
+                                    /** @description <order number>-<n> */
+                                    number: string;
+                                    /** @description The vendor's name when the order was placed */
+                                    soldBy: string;
+                                }[];
                                 /** @description Bumped by every staff edit; send it back as If-Match */
                                 version: number;
                             };
@@ -16301,6 +17019,8 @@ export interface paths {
                                     quantity: number;
                                 }[];
                                 shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                 status: string;
                                 trackingNumber: string | null;
                                 trackingUrl: string | null;
@@ -16327,6 +17047,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -16418,6 +17139,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -16480,6 +17217,28 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                            vendorFigures: {
+                                /** @description The platform's commission, minor units of the order currency */
+                                commissionTotal: number;
+                                number: string;
+                                /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                payableTotal: number;
+                                soldBy: string;
+                                /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                total: number;
+                                vendorId: string;
+                            }[];
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                             /** @description Bumped by every staff edit; send it back as If-Match */
                             version: number;
                         };
@@ -17133,6 +17892,8 @@ export interface paths {
                                     quantity: number;
                                 }[];
                                 shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                 status: string;
                                 trackingNumber: string | null;
                                 trackingUrl: string | null;
@@ -17159,6 +17920,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -17250,6 +18012,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -17312,6 +18090,28 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                            vendorFigures: {
+                                /** @description The platform's commission, minor units of the order currency */
+                                commissionTotal: number;
+                                number: string;
+                                /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                payableTotal: number;
+                                soldBy: string;
+                                /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                total: number;
+                                vendorId: string;
+                            }[];
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                             /** @description Bumped by every staff edit; send it back as If-Match */
                             version: number;
                         };
@@ -18490,6 +19290,8 @@ export interface paths {
                                     quantity: number;
                                 }[];
                                 shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                 status: string;
                                 trackingNumber: string | null;
                                 trackingUrl: string | null;
@@ -18516,6 +19318,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -18607,6 +19410,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -18669,6 +19488,28 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                            vendorFigures: {
+                                /** @description The platform's commission, minor units of the order currency */
+                                commissionTotal: number;
+                                number: string;
+                                /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                payableTotal: number;
+                                soldBy: string;
+                                /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                total: number;
+                                vendorId: string;
+                            }[];
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                             /** @description Bumped by every staff edit; send it back as If-Match */
                             version: number;
                         };
@@ -18887,6 +19728,8 @@ export interface paths {
                                     quantity: number;
                                 }[];
                                 shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                 status: string;
                                 trackingNumber: string | null;
                                 trackingUrl: string | null;
@@ -18913,6 +19756,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -19004,6 +19848,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -19066,6 +19926,28 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                            vendorFigures: {
+                                /** @description The platform's commission, minor units of the order currency */
+                                commissionTotal: number;
+                                number: string;
+                                /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                payableTotal: number;
+                                soldBy: string;
+                                /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                total: number;
+                                vendorId: string;
+                            }[];
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                             /** @description Bumped by every staff edit; send it back as If-Match */
                             version: number;
                         };
@@ -19304,6 +20186,8 @@ export interface paths {
                                     quantity: number;
                                 }[];
                                 shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                 status: string;
                                 trackingNumber: string | null;
                                 trackingUrl: string | null;
@@ -19330,6 +20214,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -19421,6 +20306,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -19483,6 +20384,28 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                            vendorFigures: {
+                                /** @description The platform's commission, minor units of the order currency */
+                                commissionTotal: number;
+                                number: string;
+                                /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                payableTotal: number;
+                                soldBy: string;
+                                /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                total: number;
+                                vendorId: string;
+                            }[];
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                             /** @description Bumped by every staff edit; send it back as If-Match */
                             version: number;
                         };
@@ -19814,6 +20737,8 @@ export interface paths {
                                     quantity: number;
                                 }[];
                                 shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
                                 status: string;
                                 trackingNumber: string | null;
                                 trackingUrl: string | null;
@@ -19840,6 +20765,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -19931,6 +20857,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -19993,6 +20935,28 @@ export interface paths {
                                 total: number;
                             };
                             userId: string | null;
+                            /** @description Per vendor order: what it is worth and how it is shared (staff only) */
+                            vendorFigures: {
+                                /** @description The platform's commission, minor units of the order currency */
+                                commissionTotal: number;
+                                number: string;
+                                /** @description Owed to the vendor: total − commission, minor units of the order currency */
+                                payableTotal: number;
+                                soldBy: string;
+                                /** @description The vendor's lines and shipping share, minor units of the order currency */
+                                total: number;
+                                vendorId: string;
+                            }[];
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                             /** @description Bumped by every staff edit; send it back as If-Match */
                             version: number;
                         };
@@ -43265,6 +44229,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -43323,6 +44288,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -43374,6 +44355,16 @@ export interface paths {
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             };
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                         };
                     };
                 };
@@ -43434,6 +44425,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -43492,6 +44484,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -43543,6 +44551,16 @@ export interface paths {
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             };
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                         };
                     };
                 };
@@ -44648,6 +45666,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -44706,6 +45725,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -44757,6 +45792,16 @@ export interface paths {
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             };
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                         };
                     };
                 };
@@ -45278,6 +46323,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -45336,6 +46382,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -45387,6 +46449,16 @@ export interface paths {
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             };
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                         };
                     };
                 };
@@ -45721,6 +46793,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -45779,6 +46852,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -45830,6 +46919,16 @@ export interface paths {
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             };
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                         };
                     };
                 };
@@ -46127,6 +47226,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -46185,6 +47285,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -46236,6 +47352,16 @@ export interface paths {
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             };
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                         };
                     };
                 };
@@ -46477,6 +47603,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -46535,6 +47662,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -46586,6 +47729,16 @@ export interface paths {
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             };
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                         };
                     };
                 };
@@ -46961,6 +48114,7 @@ export interface paths {
                                 refundedQuantity: number;
                                 returnedQuantity: number;
                                 sku: string;
+                                soldBy: string | null;
                                 /** @description unitPrice x quantity, minor units of the order currency */
                                 subtotal: number;
                                 /** @description Tax on the line, minor units of the order currency */
@@ -47019,6 +48173,22 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "approved" | "rejected" | "received" | "refunded" | "cancelled";
                             }[];
+                            /** @description Parcels, oldest first */
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
                             shippingAddress: {
                                 city: string;
                                 company: string | null;
@@ -47070,6 +48240,16 @@ export interface paths {
                                 /** @description Order total, minor units of the order currency */
                                 total: number;
                             };
+                            /** @description A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise) */
+                            vendorOrders: {
+                                /** @description unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled */
+                                fulfillmentStatus: string;
+                                lineIds: string[];
+                                /** @description <order number>-<n> */
+                                number: string;
+                                /** @description The vendor's name when the order was placed */
+                                soldBy: string;
+                            }[];
                         };
                     };
                 };
@@ -54536,6 +55716,750 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vendor/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My orders
+         * @description The vendor's orders, newest first, keyset-paged; `filter=to_ship` keeps those to ship now. Errors: 400 naming the field.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    filter?: "to_ship" | "all";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The platform's commission, minor units of currency */
+                                commissionTotal: number;
+                                /** @description ISO 4217 */
+                                currency: string;
+                                fulfillmentStatus: string;
+                                id: string;
+                                itemCount: number;
+                                /** @description <order number>-<n> */
+                                number: string;
+                                orderStatus: string;
+                                /** @description Owed to the vendor, minor units of currency */
+                                payableTotal: number;
+                                /** Format: date-time */
+                                placedAt: string;
+                                shipTo: string | null;
+                                /** @description Paid, not on hold, with units left to ship: ship it now */
+                                toShip: boolean;
+                                /** @description The vendor's lines and shipping share, minor units of currency */
+                                total: number;
+                            }[];
+                            nextCursor: string | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vendor/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of my orders
+         * @description The vendor order: its lines, the shipping address and method, its parcels, and what the vendor is owed. Errors: 404 VENDOR_ORDER_NOT_FOUND (also for another vendor's order).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The order is paid and something of the vendor's is left to ship */
+                            canShip: boolean;
+                            /** @description The platform's commission, minor units of currency */
+                            commissionTotal: number;
+                            currency: string;
+                            /** @description Discounts on the lines, minor units of currency */
+                            discountTotal: number;
+                            fulfillmentStatus: string;
+                            id: string;
+                            lines: {
+                                /** @description Refunded before shipping: never ship */
+                                cancelledQuantity: number;
+                                /** @description Commission on the line, minor units of currency */
+                                commissionAmount: number;
+                                fulfilledQuantity: number;
+                                id: string;
+                                leftToShip: number;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                productName: string;
+                                quantity: number;
+                                refundedQuantity: number;
+                                requiresShipping: boolean;
+                                returnedQuantity: number;
+                                sku: string;
+                                /** @description Line total, minor units of currency */
+                                total: number;
+                                /** @description Unit price paid, minor units of currency */
+                                unitPrice: number;
+                                variantTitle: string;
+                            }[];
+                            number: string;
+                            /** @description The shopper's order number */
+                            orderNumber: string;
+                            orderStatus: string;
+                            /** @description Owed to the vendor: total − commission, minor units of currency */
+                            payableTotal: number;
+                            /** Format: date-time */
+                            placedAt: string;
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
+                            shippingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            shippingMethod: {
+                                name: string;
+                                type: string;
+                            } | null;
+                            /** @description The vendor's share of the shipping charge, minor units of currency */
+                            shippingTotal: number;
+                            /** @description Lines before discounts, minor units of currency */
+                            subtotal: number;
+                            /** @description Tax on the lines and the shipping share, minor units of currency */
+                            taxTotal: number;
+                            /** @description Lines and shipping share, minor units of currency */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vendor/orders/{id}/fulfillments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ship my order (whole or part)
+         * @description Without `lines`, ships everything of the vendor's left to ship; `lines` names the vendor's own lines and units. The tracking URL is derived for ups, usps, fedex and dhl when not given. The shopper is e-mailed the tracking. 201 with the vendor order. Errors: 400 naming the field (another vendor's line, too many units), 404 VENDOR_ORDER_NOT_FOUND, 409 ORDER_NOT_SHIPPABLE (unpaid, on hold, cancelled, or nothing left), 409 LINE_CHANGED (units refunded meanwhile).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        carrier: string;
+                        lines?: {
+                            lineId: string;
+                            quantity: number;
+                        }[];
+                        trackingNumber?: string;
+                        /** Format: uri */
+                        trackingUrl?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The order is paid and something of the vendor's is left to ship */
+                            canShip: boolean;
+                            /** @description The platform's commission, minor units of currency */
+                            commissionTotal: number;
+                            currency: string;
+                            /** @description Discounts on the lines, minor units of currency */
+                            discountTotal: number;
+                            fulfillmentStatus: string;
+                            id: string;
+                            lines: {
+                                /** @description Refunded before shipping: never ship */
+                                cancelledQuantity: number;
+                                /** @description Commission on the line, minor units of currency */
+                                commissionAmount: number;
+                                fulfilledQuantity: number;
+                                id: string;
+                                leftToShip: number;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                productName: string;
+                                quantity: number;
+                                refundedQuantity: number;
+                                requiresShipping: boolean;
+                                returnedQuantity: number;
+                                sku: string;
+                                /** @description Line total, minor units of currency */
+                                total: number;
+                                /** @description Unit price paid, minor units of currency */
+                                unitPrice: number;
+                                variantTitle: string;
+                            }[];
+                            number: string;
+                            /** @description The shopper's order number */
+                            orderNumber: string;
+                            orderStatus: string;
+                            /** @description Owed to the vendor: total − commission, minor units of currency */
+                            payableTotal: number;
+                            /** Format: date-time */
+                            placedAt: string;
+                            shipments: {
+                                carrier: string;
+                                deliveredAt: string | null;
+                                id: string;
+                                lines: {
+                                    lineId: string;
+                                    quantity: number;
+                                }[];
+                                shippedAt: string | null;
+                                soldBy: string | null;
+                                /** @description pending, shipped, in_transit, out_for_delivery, delivered, ... */
+                                status: string;
+                                trackingNumber: string | null;
+                                trackingUrl: string | null;
+                            }[];
+                            shippingAddress: {
+                                city: string;
+                                company: string | null;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                                firstName: string;
+                                lastName: string;
+                                line1: string;
+                                line2: string | null;
+                                phone: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                            } | null;
+                            shippingMethod: {
+                                name: string;
+                                type: string;
+                            } | null;
+                            /** @description The vendor's share of the shipping charge, minor units of currency */
+                            shippingTotal: number;
+                            /** @description Lines before discounts, minor units of currency */
+                            subtotal: number;
+                            /** @description Tax on the lines and the shipping share, minor units of currency */
+                            taxTotal: number;
+                            /** @description Lines and shipping share, minor units of currency */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -44,6 +44,8 @@ export type IdPrefix =
   | "adr"
   | "key"
   | "ven"
+  | "vor"
+  | "com"
   | "cart"
   | "line"
   | "ord"

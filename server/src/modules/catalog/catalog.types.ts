@@ -186,7 +186,10 @@ export const ProductListQuerySchema = Type.Object(
     cursor: Type.Optional(Type.String({ maxLength: 512, description: "nextCursor of the previous page" })),
     category: Type.Optional(Type.String({ pattern: "^[a-z0-9][a-z0-9-]*$", maxLength: 200 })),
     vendorId: Type.Optional(
-      Type.String({ maxLength: 64, description: "A vendor's products only (its shop page): the vendor's id" }),
+      Type.String({
+        maxLength: 64,
+        description: "A vendor's products only (its shop page): the vendor's id",
+      }),
     ),
     priceMin: Type.Optional(Type.Integer({ minimum: 0, description: "Minimum price in minor units" })),
     priceMax: Type.Optional(Type.Integer({ minimum: 0, description: "Maximum price in minor units" })),

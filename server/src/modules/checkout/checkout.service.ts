@@ -18,12 +18,14 @@ import {
   findOrder,
   IdempotencyKeyTakenError,
   insertOrder,
+  insertVendorOrders,
   type NewOrderEvent,
   type OrderActor,
   type OrderEventRow,
   type OrderParts,
   type OrderRow,
   refundOrder,
+  splitByVendor,
   transitionOrder,
   transitionOrderWithParts,
 } from "../orders/index.ts";
@@ -46,6 +48,7 @@ import {
   releaseCoupons,
   type StoreSettings,
 } from "../pricing/index.ts";
+import { activeVendorNames, commissionsFor } from "../vendors/index.ts";
 import type { CheckoutContext } from "./checkout.context.ts";
 import {
   type FraudContext,
@@ -247,6 +250,31 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
   };
   const early = ctx.fraud.assess({ ...screened, cardFingerprint: null, providerRiskScore: null });
   const captureMethod = early.length > 0 ? ("manual" as const) : ("automatic" as const);
+  // Marketplace lines: the commission rule in force now and the vendors' names are fixed on the order.
+  const vendorLines = view.lines.filter((l) => l.sale.vendorId !== null);
+  const commissions = new Map(
+    (
+      await commissionsFor(
+        ctx.db,
+        vendorLines.map((l) => ({
+          vendorId: l.sale.vendorId!,
+          categoryIds: l.sale.categoryIds,
+          quantity: l.quantity,
+          netAmount: l.total - l.tax,
+        })),
+      )
+    ).map((c, i) => [vendorLines[i]!.id, c]),
+  );
+  const vendorNames = new Map(
+    [
+      ...(
+        await activeVendorNames(
+          ctx.db,
+          vendorLines.map((l) => l.sale.vendorId!),
+        )
+      ).values(),
+    ].map((v) => [v.id, v.name]),
+  );
 
   const placed = await ctx.db
     .transaction(async (tx) => {
@@ -337,6 +365,9 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
             weightGrams: l.sale.weightGrams,
             requiresShipping: l.requiresShipping,
             isDigital: l.isDigital,
+            vendorId: l.sale.vendorId,
+            commissionAmount: commissions.get(l.id)?.amount ?? 0,
+            commissionRule: commissions.get(l.id)?.rule ?? null,
           })),
         },
         actor,
@@ -362,6 +393,9 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
         );
       }
       await checkReservation(tx, stockRequests, inserted.parts.stock);
+      // One vendor order per vendor (one more statement, for marketplace orders only).
+      if (vendorLines.length)
+        await insertVendorOrders(tx, splitByVendor(inserted.order, inserted.lines, vendorNames));
       const payment = inserted.parts.payment!;
       if (coupons.length) await redeemCoupons(tx, orderId, customerKey, coupons);
       return { ...inserted, payment };
@@ -397,6 +431,7 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
           events: [...placed.events, ...settled.events],
           payments: [settled.payment],
           returns: [],
+          fulfillments: [],
           thumbnails,
         }
       : null,

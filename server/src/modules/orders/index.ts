@@ -131,6 +131,20 @@ export {
   type OrderSummaryDto,
   OrderSummarySchema,
 } from "./orders.types.ts";
+export { vendorOrderRoutes } from "./orders.vendor.routes.ts";
+export {
+  allocateLargestRemainder,
+  getVendorOrder,
+  insertVendorOrders,
+  listVendorOrders,
+  type NewVendorOrder,
+  refreshVendorOrderStatuses,
+  splitByVendor,
+  type VendorOrderDetail,
+  type VendorOrderRow,
+  type VendorOrderSummary,
+  vendorOrdersOf,
+} from "./orders.vendors.ts";
 export {
   adminOrderDto,
   adminOrderSummaryPage,

@@ -13,6 +13,7 @@ import {
   type OrderRow,
   transitionOrder,
 } from "./orders.service.ts";
+import { refreshVendorOrderStatuses } from "./orders.vendors.ts";
 
 /**
  * Cancels an order that has not shipped: in one transaction the order becomes `cancelled`, its stock
@@ -44,6 +45,7 @@ export async function cancelOrder(
     });
     const released = await releaseReservations(tx, orderId);
     await releaseCoupons(tx, orderId);
+    await refreshVendorOrderStatuses(tx, orderId);
     await addOrderEvent(tx, orderId, "order.cancelled", `Order cancelled: ${input.reason}`, input.actor, {
       reason: input.reason,
       unitsReleased: released,

@@ -171,8 +171,8 @@ const lineOf = (l: OrderLineRow): EditLine => ({
  *   409 ORDER_PAYMENT_NOT_CAPTURED (an authorization waiting for capture: approving the held order
  *   captures the authorized amount in full, so the edit would not change what is taken; approve or
  *   cancel it first — re-authorizing is out of scope).
- *   Marketplace orders: the vendors module has no vendor sub-orders yet, so there is nothing to keep
- *   in step; once it does, edits of split orders must be refused here (409 ORDER_SPLIT_BY_VENDOR).
+ *   409 ORDER_SPLIT_BY_VENDOR for a marketplace order (lines sold by vendors): its vendor orders,
+ *   commissions and payables were fixed at checkout; cancel or refund items instead.
  */
 export function assertEditable(order: OrderRow, lines: OrderLineRow[]): void {
   if (!(editableStatuses as readonly string[]).includes(order.status)) {
@@ -190,6 +190,13 @@ export function assertEditable(order: OrderRow, lines: OrderLineRow[]): void {
       409,
       "ORDER_NOT_EDITABLE",
       "Part of this order has shipped; it can no longer be edited. Refund or return items instead.",
+    );
+  }
+  if (lines.some((l) => l.vendorId !== null)) {
+    throw new AppError(
+      409,
+      "ORDER_SPLIT_BY_VENDOR",
+      "Vendors sell items of this order, each with its own vendor order; it cannot be edited. Refund or cancel items instead.",
     );
   }
   if (order.paymentStatus === "authorized") {
@@ -276,6 +283,11 @@ export async function planOrderEdit(
       const variant = sale.get(c.variantId);
       if (!variant?.isSellable) {
         errors.push({ field: `changes[${i}].variantId`, message: `no variant "${c.variantId}" is for sale` });
+      } else if (variant.vendorId !== null) {
+        errors.push({
+          field: `changes[${i}].variantId`,
+          message: `${variant.sku} is sold by a marketplace vendor: the shopper orders it through the checkout`,
+        });
       } else if (variant.currency !== order.currency) {
         errors.push({
           field: `changes[${i}].variantId`,
@@ -425,6 +437,9 @@ export async function planOrderEdit(
         weightGrams: v.weightGrams,
         requiresShipping: !v.isDigital,
         isDigital: v.isDigital,
+        vendorId: null,
+        commissionAmount: 0,
+        commissionRule: null,
         fulfilledQuantity: 0,
         returnedQuantity: 0,
         refundedQuantity: 0,

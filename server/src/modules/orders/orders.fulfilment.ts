@@ -18,6 +18,7 @@ import {
   unitsLeftToShip,
 } from "./orders.service.ts";
 import { type ShipmentStatus, shipmentStatuses } from "./orders.statuses.ts";
+import { refreshVendorOrderStatuses } from "./orders.vendors.ts";
 
 /** Tracking page URL templates of common carriers ({n} = tracking number). */
 const trackingTemplates: Record<string, string> = {
@@ -40,13 +41,19 @@ export interface FulfilInput {
   trackingNumber?: string | null;
   trackingUrl?: string | null;
   actor: OrderActor;
+  /**
+   * Ship as this marketplace vendor: only its lines may be named, and "everything" means everything
+   * of its own left to ship. Staff (no vendor) may ship any line.
+   */
+  vendorId?: string;
 }
 
 /**
  * Ships an order, wholly or partly, in one transaction: the order is locked; each line's units must
  * not exceed what is left to ship; the reserved stock becomes shipped stock (on hand and reserved both
  * drop); the order becomes `partially_shipped` or `shipped`; `order.shipped` (e-mail with tracking)
- * goes to the outbox.
+ * goes to the outbox. A parcel whose lines are all one vendor's is that vendor's (the shopper sees
+ * who sent it), and the vendor orders' fulfilment statuses follow.
  * @throws ValidationError (lines, carrier), AppError 409 ORDER_NOT_SHIPPABLE for an unpaid, cancelled
  *   or already shipped order, 409 PICKUP_ORDER for an order the customer collects (see orders.pickup.ts).
  */
@@ -74,14 +81,25 @@ export async function fulfilOrder(
       );
     }
     const { lines } = await getOrderWithLines(tx, orderId);
-    const open = new Map(lines.filter((l) => l.requiresShipping).map((l) => [l.id, l]));
+    const shipping = lines.filter((l) => l.requiresShipping);
+    const open = new Map(
+      shipping
+        .filter((l) => input.vendorId === undefined || l.vendorId === input.vendorId)
+        .map((l) => [l.id, l]),
+    );
     const wanted =
       input.lines ??
       [...open.values()]
         .filter((l) => unitsLeftToShip(l) > 0)
         .map((l) => ({ lineId: l.id, quantity: unitsLeftToShip(l) }));
     if (wanted.length === 0)
-      throw new AppError(409, "ORDER_NOT_SHIPPABLE", "Everything in this order has shipped.");
+      throw new AppError(
+        409,
+        "ORDER_NOT_SHIPPABLE",
+        input.vendorId
+          ? "Everything of yours in this order has shipped."
+          : "Everything in this order has shipped.",
+      );
     wanted.forEach((w, i) => {
       const line = open.get(w.lineId);
       if (!line)
@@ -101,14 +119,16 @@ export async function fulfilOrder(
     await addFulfilledQuantities(tx, wanted);
     for (const w of wanted) await fulfilReservedStock(tx, orderId, open.get(w.lineId)!.variantId, w.quantity);
     const trackingNumber = input.trackingNumber?.trim() || null;
+    const senders = new Set(wanted.map((w) => open.get(w.lineId)!.vendorId));
     const fulfillment = await insertFulfillment(tx, {
       orderId,
+      vendorId: senders.size === 1 ? [...senders][0]! : null,
       carrier,
       trackingNumber,
       trackingUrl: input.trackingUrl?.trim() || trackingUrlFor(carrier, trackingNumber),
       lines: wanted,
     });
-    const shippedAll = [...open.values()].every(
+    const shippedAll = shipping.every(
       (l) => unitsLeftToShip(l) - (wanted.find((w) => w.lineId === l.id)?.quantity ?? 0) <= 0,
     );
     await transitionOrder(tx, orderId, ["processing", "partially_shipped"], {
@@ -121,8 +141,13 @@ export async function fulfilOrder(
       "order.shipped",
       `${shippedAll ? "Shipped" : "Partly shipped"} with ${carrier}${trackingNumber ? ` (${trackingNumber})` : ""}`,
       input.actor,
-      { fulfillmentId: fulfillment.id, lines: wanted },
+      {
+        fulfillmentId: fulfillment.id,
+        lines: wanted,
+        ...(input.vendorId ? { vendorId: input.vendorId } : {}),
+      },
     );
+    if (lines.some((l) => l.vendorId !== null)) await refreshVendorOrderStatuses(tx, orderId);
     await enqueue(tx, "order.shipped", { orderId, fulfillmentId: fulfillment.id });
     return fulfillment;
   });
@@ -184,6 +209,7 @@ export async function applyShipmentUpdate(ctx: AppContext, update: ShipmentUpdat
           fulfillmentStatus: "partially_delivered",
         });
       }
+      if (shipment.vendorId) await refreshVendorOrderStatuses(tx, shipment.orderId);
     }
     return true;
   });

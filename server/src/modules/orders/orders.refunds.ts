@@ -25,6 +25,7 @@ import {
   transitionOrder,
   unitsLeftToShip,
 } from "./orders.service.ts";
+import { refreshVendorOrderStatuses } from "./orders.vendors.ts";
 
 export const refundReasons = ["requested_by_customer", "duplicate", "fraudulent", "other"] as const;
 
@@ -298,6 +299,7 @@ export async function applyRefundToOrder(
   });
   const restocked = await settleRefundedUnits(tx, order.id, refund.lines);
   if (!full && refund.lines.length) await closeShippedOrder(tx, order.id);
+  if (refund.lines.length || full) await refreshVendorOrderStatuses(tx, order.id);
   await addOrderEvent(tx, order.id, "order.refunded", `Refunded ${refund.amount} (${refund.reason})`, actor, {
     refundId: refund.id,
     amount: refund.amount,

@@ -148,6 +148,16 @@ export const orderLineItems = pgTable(
     refundedQuantity: integer("refunded_quantity").notNull().default(0),
     /** Units refunded before they shipped (part of `refundedQuantity`): they never ship. */
     cancelledQuantity: integer("cancelled_quantity").notNull().default(0),
+    /** The marketplace vendor who sells this line (a snapshot of the product's vendor), or null for the shop. */
+    vendorId: text("vendor_id"),
+    /**
+     * The platform's commission on this line, minor units of the order currency: the rule in force when
+     * the order was placed (`commissionRule`) applied to the line's net amount (subtotal less discount,
+     * before tax). 0 for the shop's own lines.
+     */
+    commissionAmount: bigint("commission_amount", { mode: "number" }).notNull().default(0),
+    /** The commission rule applied, as it was then (null for the shop's own lines). */
+    commissionRule: jsonb("commission_rule").$type<CommissionRuleSnapshot>(),
   },
   (t) => [
     index("order_line_items_order_idx").on(t.orderId),
@@ -206,6 +216,57 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.scope, t.key] })],
 );
 
+/** A commission rule as an order line keeps it (see the vendors module's commission rules). */
+export interface CommissionRuleSnapshot {
+  ruleId: string;
+  /** What the rule was set for: the platform default, a vendor, a category, or a vendor in a category. */
+  scope: "default" | "vendor" | "category" | "vendor_category";
+  /** Percentage of the net line amount in basis points (1000 = 10 %). */
+  rateBasisPoints: number;
+  /** Fixed fee per unit, minor units of the order currency. */
+  fixedPerUnit: number;
+}
+
+/**
+ * A vendor order (sub-order): one per vendor of a marketplace order, holding that vendor's lines. The
+ * shopper sees one order; each vendor sees and ships only its vendor order. Amounts are minor units of
+ * `currency`, fixed when the order is placed: the lines' figures, the vendor's share of the order's
+ * shipping (allocated by the shipped lines' subtotals, largest remainder), the platform's commission
+ * and what the vendor is owed for it (`payableTotal` = total - commissionTotal).
+ */
+export const vendorOrders = pgTable(
+  "vendor_orders",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    vendorId: text("vendor_id").notNull(),
+    /** The vendor's public name when the order was placed (what the shopper saw). */
+    vendorName: text("vendor_name").notNull(),
+    /** "<order number>-<n>", n counting the order's vendors from 1. */
+    number: text("number").notNull(),
+    /** `unfulfilled`, `partially_fulfilled`, `fulfilled`, `partially_delivered`, `delivered`, `not_required`, or `cancelled` (every unit cancelled). */
+    fulfillmentStatus: text("fulfillment_status").notNull(),
+    currency: text("currency").notNull(),
+    subtotal: bigint("subtotal", { mode: "number" }).notNull(),
+    discountTotal: bigint("discount_total", { mode: "number" }).notNull(),
+    taxTotal: bigint("tax_total", { mode: "number" }).notNull(),
+    /** The vendor's share of the order's shipping charge, after shipping discounts, with its tax. */
+    shippingTotal: bigint("shipping_total", { mode: "number" }).notNull(),
+    total: bigint("total", { mode: "number" }).notNull(),
+    commissionTotal: bigint("commission_total", { mode: "number" }).notNull(),
+    payableTotal: bigint("payable_total", { mode: "number" }).notNull(),
+    placedAt: tz("placed_at").notNull(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("vendor_orders_order_vendor_key").on(t.orderId, t.vendorId),
+    index("vendor_orders_vendor_idx").on(t.vendorId, t.placedAt),
+    index("vendor_orders_vendor_status_idx").on(t.vendorId, t.fulfillmentStatus, t.placedAt),
+  ],
+);
+
 /** A parcel sent for an order (a fulfilment), possibly holding only some of its lines (partial). */
 export const fulfillments = pgTable(
   "fulfillments",
@@ -220,6 +281,8 @@ export const fulfillments = pgTable(
     trackingUrl: text("tracking_url"),
     /** Line id -> units in this parcel. */
     lines: jsonb("lines").$type<{ lineId: string; quantity: number }[]>().notNull(),
+    /** The vendor who sent it (its lines are all that vendor's), or null for the shop's own parcels. */
+    vendorId: text("vendor_id"),
     shippedAt: tz("shipped_at"),
     deliveredAt: tz("delivered_at"),
     createdAt: tz("created_at").notNull().defaultNow(),

@@ -529,6 +529,8 @@ export async function insertFulfillment(
     trackingNumber: string | null;
     trackingUrl: string | null;
     lines: { lineId: string; quantity: number }[];
+    /** The vendor sending it, or null for the shop. */
+    vendorId: string | null;
   },
 ): Promise<FulfillmentRow> {
   const [row] = await tx

@@ -40,6 +40,31 @@ export const OrderLineSchema = Type.Object({
     description:
       "Units refunded before they shipped (part of refundedQuantity): they never ship. Left to ship: quantity − fulfilledQuantity − cancelledQuantity",
   }),
+  soldBy: Nullable(Type.String({ description: "The marketplace vendor selling the line; null: the shop" })),
+});
+
+/** A parcel of an order, with who sent it. */
+export const OrderShipmentSchema = Type.Object({
+  id: Type.String(),
+  soldBy: Nullable(Type.String({ description: "The vendor who sent it; null: the shop" })),
+  status: Type.String({ description: "pending, shipped, in_transit, out_for_delivery, delivered, ..." }),
+  carrier: Type.String(),
+  trackingNumber: Nullable(Type.String()),
+  trackingUrl: Nullable(Type.String()),
+  lines: Type.Array(Type.Object({ lineId: Type.String(), quantity: Type.Integer() })),
+  shippedAt: Nullable(Type.String({ format: "date-time" })),
+  deliveredAt: Nullable(Type.String({ format: "date-time" })),
+});
+
+/** A vendor's part of a marketplace order, as the shopper sees it. */
+export const OrderVendorPartSchema = Type.Object({
+  number: Type.String({ description: "<order number>-<n>" }),
+  soldBy: Type.String({ description: "The vendor's name when the order was placed" }),
+  fulfillmentStatus: Type.String({
+    description:
+      "unfulfilled, partially_fulfilled, fulfilled, partially_delivered, delivered, not_required, cancelled",
+  }),
+  lineIds: Type.Array(Type.String()),
 });
 
 export const OrderPaymentSchema = Type.Object({
@@ -90,6 +115,10 @@ export const OrderSchema = Type.Object({
     }),
   ),
   lines: Type.Array(OrderLineSchema),
+  shipments: Type.Array(OrderShipmentSchema, { description: "Parcels, oldest first" }),
+  vendorOrders: Type.Array(OrderVendorPartSchema, {
+    description: "A marketplace order's parts, one per vendor, each shipped by its vendor (empty otherwise)",
+  }),
   promotions: Type.Array(AppliedPromotionSchema),
   couponCodes: Type.Array(Type.String()),
   totals: Type.Object({
@@ -212,17 +241,17 @@ export const AdminOrderSchema = Type.Object({
         evidenceDueBy: Nullable(Type.String({ format: "date-time" })),
       }),
     ),
-    fulfillments: Type.Array(
+    fulfillments: Type.Array(OrderShipmentSchema),
+    vendorFigures: Type.Array(
       Type.Object({
-        id: Type.String(),
-        status: Type.String(),
-        carrier: Type.String(),
-        trackingNumber: Nullable(Type.String()),
-        trackingUrl: Nullable(Type.String()),
-        lines: Type.Array(Type.Object({ lineId: Type.String(), quantity: Type.Integer() })),
-        shippedAt: Nullable(Type.String({ format: "date-time" })),
-        deliveredAt: Nullable(Type.String({ format: "date-time" })),
+        number: Type.String(),
+        vendorId: Type.String(),
+        soldBy: Type.String(),
+        total: Minor("The vendor's lines and shipping share"),
+        commissionTotal: Minor("The platform's commission"),
+        payableTotal: Minor("Owed to the vendor: total − commission"),
       }),
+      { description: "Per vendor order: what it is worth and how it is shared (staff only)" },
     ),
     timeline: Type.Array(
       Type.Object({

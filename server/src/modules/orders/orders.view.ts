@@ -18,6 +18,7 @@ import {
 } from "./orders.service.ts";
 import { renderOrderEvent, type TimelineAudience } from "./orders.timeline.ts";
 import type { AdminOrderDto, AdminOrderSummaryDto, OrderDto, OrderSummaryDto } from "./orders.types.ts";
+import { type VendorOrderRow, vendorOrdersOf } from "./orders.vendors.ts";
 
 /** Timeline entries a shopper sees (staff notes and internal steps stay in the admin). */
 const publicEvents = new Set([
@@ -50,8 +51,25 @@ export interface OrderParts {
   returns: ReturnRow[];
   /** Thumbnail URL by image id, when the caller has them (else they are looked up). */
   thumbnails?: Map<string, string>;
-  /** The order's parcels, when the caller has them (else looked up when the timeline needs them). */
+  /** The order's parcels, when the caller has them (else looked up). */
   fulfillments?: FulfillmentRow[];
+  /** A marketplace order's vendor orders, when the caller has them (else looked up when a line has a vendor). */
+  vendorOrders?: VendorOrderRow[];
+}
+
+/** A parcel as the order views show it, with the vendor who sent it. */
+function shipmentDto(f: FulfillmentRow, vendorNames: Map<string, string>) {
+  return {
+    id: f.id,
+    soldBy: f.vendorId ? (vendorNames.get(f.vendorId) ?? null) : null,
+    status: f.status,
+    carrier: f.carrier,
+    trackingNumber: f.trackingNumber,
+    trackingUrl: f.trackingUrl,
+    lines: f.lines,
+    shippedAt: f.shippedAt?.toISOString() ?? null,
+    deliveredAt: f.deliveredAt?.toISOString() ?? null,
+  };
 }
 
 /**
@@ -107,7 +125,14 @@ export async function orderDto(ctx: AppContext, from: string | OrderParts): Prom
       ? parts.thumbnails
       : await thumbnailUrls(db, imageIds);
   const payment = payments[0] ?? null;
-  const downloads = await downloadLinks(ctx, order, lines);
+  const marketplace = lines.some((l) => l.vendorId !== null);
+  const [downloads, parcels, vendorParts] = await Promise.all([
+    downloadLinks(ctx, order, lines),
+    parts.fulfillments ?? fulfillmentsOfOrder(db, order.id),
+    parts.vendorOrders ?? (marketplace ? vendorOrdersOf(db, order.id) : []),
+  ]);
+  const vendorNames = new Map(vendorParts.map((v) => [v.vendorId, v.vendorName]));
+  const withParcels = { ...parts, fulfillments: parcels };
   return {
     id: order.id,
     number: order.number,
@@ -148,6 +173,14 @@ export async function orderDto(ctx: AppContext, from: string | OrderParts): Prom
       returnedQuantity: l.returnedQuantity,
       refundedQuantity: l.refundedQuantity,
       cancelledQuantity: l.cancelledQuantity,
+      soldBy: l.vendorId ? (vendorNames.get(l.vendorId) ?? null) : null,
+    })),
+    shipments: parcels.map((f) => shipmentDto(f, vendorNames)),
+    vendorOrders: vendorParts.map((v) => ({
+      number: v.number,
+      soldBy: v.vendorName,
+      fulfillmentStatus: v.fulfillmentStatus,
+      lineIds: lines.filter((l) => l.vendorId === v.vendorId).map((l) => l.id),
     })),
     promotions: order.promotions,
     couponCodes: order.couponCodes,
@@ -189,7 +222,7 @@ export async function orderDto(ctx: AppContext, from: string | OrderParts): Prom
     timeline: (
       await renderTimeline(
         db,
-        parts,
+        withParcels,
         events.filter((e) => publicEvents.has(e.type)),
         "shopper",
       )
@@ -200,13 +233,15 @@ export async function orderDto(ctx: AppContext, from: string | OrderParts): Prom
 /** An order with everything staff need: payments, refunds, disputes, parcels and the full timeline. */
 export async function adminOrderDto(ctx: AppContext, orderId: string): Promise<AdminOrderDto> {
   const db = ctx.db;
-  const [loaded, refunds, disputes, parcels] = await Promise.all([
+  const [loaded, refunds, disputes, parcels, vendorParts] = await Promise.all([
     loadOrderParts(db, orderId),
     refundsOfOrder(db, orderId),
     disputesOfOrder(db, orderId),
     fulfillmentsOfOrder(db, orderId),
+    vendorOrdersOf(db, orderId),
   ]);
-  const parts = { ...loaded, fulfillments: parcels };
+  const parts = { ...loaded, fulfillments: parcels, vendorOrders: vendorParts };
+  const vendorNames = new Map(vendorParts.map((v) => [v.vendorId, v.vendorName]));
   const { order, events, payments } = parts;
   const [base, timeline] = await Promise.all([
     orderDto(ctx, parts),
@@ -250,15 +285,14 @@ export async function adminOrderDto(ctx: AppContext, orderId: string): Promise<A
       amount: d.amount,
       evidenceDueBy: d.evidenceDueBy?.toISOString() ?? null,
     })),
-    fulfillments: parcels.map((f) => ({
-      id: f.id,
-      status: f.status,
-      carrier: f.carrier,
-      trackingNumber: f.trackingNumber,
-      trackingUrl: f.trackingUrl,
-      lines: f.lines,
-      shippedAt: f.shippedAt?.toISOString() ?? null,
-      deliveredAt: f.deliveredAt?.toISOString() ?? null,
+    fulfillments: parcels.map((f) => shipmentDto(f, vendorNames)),
+    vendorFigures: vendorParts.map((v) => ({
+      number: v.number,
+      vendorId: v.vendorId,
+      soldBy: v.vendorName,
+      total: v.total,
+      commissionTotal: v.commissionTotal,
+      payableTotal: v.payableTotal,
     })),
     timeline: timeline.map(({ event: e, message, actorName }) => ({
       type: e.type,

@@ -1,4 +1,14 @@
 /** Vendors: marketplace sellers, their applications and the people who work for them. Other modules import only from here. */
+
+export {
+  type CommissionLine,
+  type CommissionRule,
+  commissionsFor,
+  deleteCommissionRule,
+  type LineCommission,
+  listCommissionRules,
+  setCommissionRule,
+} from "./vendors.commissions.ts";
 export {
   adminVendorRoutes,
   assertVendorRouteDeclaresRole,

@@ -10,6 +10,7 @@ import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { vendorScope } from "../../platform/vendor-scope.ts";
 import { type Auth, type AuthContext, accountGuard, accountSummaries } from "../customers/index.ts";
 import { storeIdentity } from "../pricing/index.ts";
+import { deleteCommissionRule, listCommissionRules, setCommissionRule } from "./vendors.commissions.ts";
 import type { VendorMailShop } from "./vendors.emails.ts";
 import {
   activeVendorBySlug,
@@ -519,6 +520,87 @@ export function adminVendorRoutes(ctx: AuthContext): FastifyPluginAsyncTypebox {
         );
         ctx.cache.invalidate("catalog");
         return vendor;
+      },
+    );
+    const RuleSchema = Type.Object({
+      id: Type.String(),
+      vendorId: Nullable(Type.String()),
+      categoryId: Nullable(Type.String()),
+      rateBasisPoints: Type.Integer({
+        description: "Percentage of the net line amount in basis points (1000 = 10 %)",
+      }),
+      fixedPerUnit: Type.Integer({
+        description: "Fixed fee per unit sold, minor units of the shop's currency",
+      }),
+      scope: Type.Union([
+        Type.Literal("default"),
+        Type.Literal("vendor"),
+        Type.Literal("category"),
+        Type.Literal("vendor_category"),
+      ]),
+      updatedAt: Type.String({ format: "date-time" }),
+    });
+    app.get(
+      "/commission-rules",
+      {
+        config: { permission: "vendors:manage" },
+        schema: {
+          summary: "Commission rules",
+          description:
+            "The platform default first, then vendors' and categories' rules. A line pays the most specific rule " +
+            "(vendor in category > vendor > category > default), fixed on the line when the order is placed.",
+          tags: ["admin"],
+          response: { 200: Type.Object({ items: Type.Array(RuleSchema) }), ...errors },
+        },
+      },
+      async () => ({ items: await listCommissionRules(db) }),
+    );
+    app.put(
+      "/commission-rules",
+      {
+        config: { permission: "vendors:manage" },
+        schema: {
+          summary: "Set a commission rule",
+          description:
+            "Creates or changes the rule of a scope: `vendorId` and `categoryId` both null for the platform default. " +
+            "Applies to orders placed from now on. Errors: 400 naming `rateBasisPoints` (0 to 10000), " +
+            "`fixedPerUnit` or `vendorId`.",
+          tags: ["admin"],
+          body: Type.Object(
+            {
+              vendorId: Nullable(Type.String({ maxLength: 64 })),
+              categoryId: Nullable(Type.String({ maxLength: 64 })),
+              rateBasisPoints: Type.Integer({ minimum: 0, maximum: 10000 }),
+              fixedPerUnit: Type.Integer({ minimum: 0 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: RuleSchema, ...errors },
+        },
+      },
+      async (request) =>
+        setCommissionRule(db, request.body, { actorId: request.staff!.userId, ipAddress: request.ip }),
+    );
+    app.delete(
+      "/commission-rules/:id",
+      {
+        config: { permission: "vendors:manage" },
+        schema: {
+          summary: "Delete a commission rule",
+          description:
+            "Lines it covered fall back to the next less specific rule. Errors: 404 COMMISSION_RULE_NOT_FOUND, 409 " +
+            "COMMISSION_DEFAULT_KEPT (the platform default stays; set it to 0 instead).",
+          tags: ["admin"],
+          params,
+          response: { 204: Type.Null(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        await deleteCommissionRule(db, request.params.id, {
+          actorId: request.staff!.userId,
+          ipAddress: request.ip,
+        });
+        return reply.status(204).send(null);
       },
     );
     app.post(

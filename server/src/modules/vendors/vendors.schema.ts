@@ -1,4 +1,15 @@
-import { index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import type { PostalAddress } from "../../platform/address.ts";
 
 /**
@@ -67,4 +78,33 @@ export const vendorMembers = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("vendor_members_vendor_idx").on(t.vendorId)],
+);
+
+/**
+ * The platform's commission on vendors' sales: a percentage of the net line amount (subtotal less
+ * discount, before tax) in basis points plus a fixed fee per unit. A rule is the platform default
+ * (no vendor, no category), a vendor's, a category's, or a vendor's in a category; the most specific
+ * one applies to a line (vendor in category > vendor > category > default) and is copied onto the line
+ * when the order is placed, so changing a rule never changes past orders.
+ */
+export const commissionRules = pgTable(
+  "commission_rules",
+  {
+    id: text("id").primaryKey(),
+    vendorId: text("vendor_id").references(() => vendors.id, { onDelete: "cascade" }),
+    categoryId: text("category_id"),
+    rateBasisPoints: integer("rate_basis_points").notNull(),
+    /** Minor units of the shop's currency, per unit sold. */
+    fixedPerUnit: bigint("fixed_per_unit", { mode: "number" }).notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("commission_rules_scope_key").on(
+      sql`coalesce(${t.vendorId}, '')`,
+      sql`coalesce(${t.categoryId}, '')`,
+    ),
+    check("commission_rules_rate_check", sql`${t.rateBasisPoints} between 0 and 10000`),
+    check("commission_rules_fixed_check", sql`${t.fixedPerUnit} >= 0`),
+  ],
 );
