@@ -44,6 +44,8 @@ export const router = createBrowserRouter([
           { path: "checkout/confirmation/:number", lazy: () => import("./routes/checkout-confirmation") },
           { path: "checkout/return", lazy: () => import("./routes/checkout-return") },
           { path: "orders/lookup", lazy: () => import("./routes/order-lookup") },
+          { path: "sell", lazy: () => import("./routes/sell") },
+          { path: "vendors/:slug", lazy: () => import("./routes/vendor-shop") },
           { path: "*", Component: notFound.Component },
         ],
       },

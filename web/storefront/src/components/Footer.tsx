@@ -39,11 +39,18 @@ export function Footer() {
               </a>
             </p>
           )}
-          <p className="mt-4 text-sm">
-            <Link to="/orders/lookup" className="rounded-sm font-medium text-accent-700 hover:underline">
-              Find an order
-            </Link>
-          </p>
+          <ul className="mt-4 space-y-2 text-sm">
+            <li>
+              <Link to="/orders/lookup" className="rounded-sm font-medium text-accent-700 hover:underline">
+                Find an order
+              </Link>
+            </li>
+            <li>
+              <Link to="/sell" className="rounded-sm font-medium text-accent-700 hover:underline">
+                Sell on {shop.name}
+              </Link>
+            </li>
+          </ul>
         </div>
         {footerMenu ? (
           <FooterMenu items={footerMenu.items} />

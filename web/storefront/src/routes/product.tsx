@@ -35,6 +35,7 @@ import { WishlistButton } from "../components/WishlistButton";
 import { cartQuery, productQuery, queryClient } from "../queries";
 import { reportSearchConversion } from "../search";
 import { findVariant, imageForSelection, initialSelection, type Selection } from "../variants";
+import { vendorHref } from "../vendors";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   // Unknown slugs reject with a 404 ApiError, which the route error boundary shows as the 404 page.
@@ -188,6 +189,17 @@ function ProductView({ product }: { product: ProductDetail }) {
 
         <div className="lg:sticky lg:top-6 lg:self-start">
           <h1 className="text-2xl font-bold tracking-tight text-neutral-900 sm:text-3xl">{product.name}</h1>
+          {product.soldBy && (
+            <p className="mt-1 text-sm text-neutral-700" data-testid="sold-by">
+              Sold by{" "}
+              <AppLink
+                href={vendorHref(product.soldBy.slug)}
+                className="rounded-sm font-medium text-accent-700 underline underline-offset-2 hover:text-accent-800"
+              >
+                {product.soldBy.name}
+              </AppLink>
+            </p>
+          )}
           {product.reviewCount > 0 && product.ratingAverage != null && (
             <Rating value={product.ratingAverage} count={product.reviewCount} className="mt-2" />
           )}
