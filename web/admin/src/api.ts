@@ -71,8 +71,6 @@ export const adminApi = {
   apiKeys: (signal?: AbortSignal) => ok(client.GET("/api/admin/api-keys", { signal })),
   createApiKey: (body: BodyOf<"/api/admin/api-keys">) => ok(client.POST("/api/admin/api-keys", { body })),
   revokeApiKey: (id: string) => done(client.DELETE("/api/admin/api-keys/{id}", path({ id }))),
-  vendors: (signal?: AbortSignal) => ok(client.GET("/api/admin/vendors", { signal })),
-  createVendor: (body: BodyOf<"/api/admin/vendors">) => ok(client.POST("/api/admin/vendors", { body })),
   orders: (params: Partial<QueryOf<"/api/admin/orders">>, signal?: AbortSignal) =>
     ok(client.GET("/api/admin/orders", { params: { query: present({ limit: 50, ...params }) }, signal })),
   order: (id: string, signal?: AbortSignal) =>
