@@ -17,9 +17,7 @@ import {
   VariantsEditor,
 } from "../components/product-editor/variants";
 import { QueryState } from "../components/QueryError";
-import { useCan } from "../queries";
-import { productsKey } from "./products";
-import { type ProductDocument, type ProductInput, productsApi } from "./products.api";
+import { type ProductDocument, type ProductInput, useCatalogApi } from "./products.api";
 
 type ProductType = ProductInput["type"];
 
@@ -311,7 +309,8 @@ function BundleEditor({
 /**
  * The product editor (create at /products/new, edit at /products/:id): every field of every product
  * type, saved as a whole with the version read (If-Match). When someone else saved in between, the
- * save is refused and the page offers to reload: nothing is overwritten silently.
+ * save is refused and the page offers to reload: nothing is overwritten silently. Staff edit the
+ * shop's catalog; in the vendor portal (see `CatalogApiProvider`) a vendor edits its own products.
  */
 export function ProductEditorPage() {
   const { id } = useParams();
@@ -319,18 +318,18 @@ export function ProductEditorPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const canWrite = useCan("catalog:write");
+  const { api, basePath, productsKey, categoriesKey, canWrite, readOnlyNote } = useCatalogApi();
   const readOnly = !canWrite;
 
   const product = useQuery({
     queryKey: [...productsKey, "detail", id],
-    queryFn: ({ signal }) => productsApi.get(id!, signal),
+    queryFn: ({ signal }) => api.get(id!, signal),
     enabled: !isNew,
     staleTime: Number.POSITIVE_INFINITY,
   });
   const categories = useQuery({
-    queryKey: ["admin", "categories"],
-    queryFn: ({ signal }) => productsApi.categories(signal),
+    queryKey: categoriesKey,
+    queryFn: ({ signal }) => api.categories(signal),
   });
   const [draft, setDraft] = useState<Draft | null>(isNew ? emptyDraft() : null);
   const [baseline, setBaseline] = useState<string>("");
@@ -385,12 +384,12 @@ export function ProductEditorPage() {
     setSaving(true);
     try {
       const body = inputOf(draft);
-      const saved = isNew ? await productsApi.create(body) : await productsApi.save(id!, version ?? 0, body);
+      const saved = isNew ? await api.create(body) : await api.save(id!, version ?? 0, body);
       void queryClient.invalidateQueries({ queryKey: productsKey });
       queryClient.setQueryData([...productsKey, "detail", saved.id], saved);
       if (isNew) {
         toast.success("Product created", saved.name);
-        navigate(`/products/${encodeURIComponent(saved.id)}`, { replace: true });
+        navigate(`${basePath}/products/${encodeURIComponent(saved.id)}`, { replace: true });
       } else {
         const loaded = draftOf(saved);
         setDraft(loaded);
@@ -408,7 +407,7 @@ export function ProductEditorPage() {
 
   const reload = async () => {
     await queryClient.invalidateQueries({ queryKey: [...productsKey, "detail", id] });
-    const fresh = await productsApi.get(id!);
+    const fresh = await api.get(id!);
     queryClient.setQueryData([...productsKey, "detail", id], fresh);
   };
 
@@ -438,7 +437,7 @@ export function ProductEditorPage() {
         }
       />
       <p className="mb-4 text-sm">
-        <Link to="/products" className="text-accent-800 underline">
+        <Link to={`${basePath}/products`} className="text-accent-800 underline">
           ← All products
         </Link>
       </p>
@@ -734,7 +733,7 @@ export function ProductEditorPage() {
           />
         </Section>
 
-        {!readOnly && (
+        {!readOnly ? (
           <div className="fixed inset-x-0 bottom-0 z-10 border-t border-neutral-200 bg-white/95 px-4 py-3 backdrop-blur">
             <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-end gap-3">
               <span role="status" className="mr-auto text-sm text-neutral-700">
@@ -750,6 +749,20 @@ export function ProductEditorPage() {
               </Button>
             </div>
           </div>
+        ) : (
+          readOnlyNote && (
+            // Read only for a reason the user should see (a suspended vendor): say it beside the save.
+            <div className="fixed inset-x-0 bottom-0 z-10 border-t border-neutral-200 bg-white/95 px-4 py-3 backdrop-blur">
+              <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-end gap-3">
+                <p id="read-only-note" className="mr-auto text-sm text-neutral-700">
+                  {readOnlyNote}
+                </p>
+                <Button type="submit" disabled aria-describedby="read-only-note">
+                  {isNew ? "Create product" : "Save"}
+                </Button>
+              </div>
+            </div>
+          )
         )}
       </ProblemForm>
       <ConfirmDialog
@@ -759,12 +772,12 @@ export function ProductEditorPage() {
         confirmLabel="Delete"
         tone="danger"
         onConfirm={async () => {
-          const result = await productsApi.remove(id!);
+          const result = await api.remove(id!);
           void queryClient.invalidateQueries({ queryKey: productsKey });
           toast.success(
             result.archived ? "Archived instead: orders or bundles use this product" : "Product deleted",
           );
-          navigate("/products");
+          navigate(`${basePath}/products`);
         }}
       >
         If orders or bundles use it, it is archived instead (hidden, kept for history).

@@ -6,10 +6,7 @@ import { formatDateTime } from "../api";
 import { Field, SelectField } from "../components/forms";
 import { PageHeading } from "../components/PageHeading";
 import { QueryState } from "../components/QueryError";
-import { useCan } from "../queries";
-import { type BulkAction, type ProductListQuery, productsApi, type StaffProductRow } from "./products.api";
-
-export const productsKey = ["admin", "products"] as const;
+import { type BulkAction, type ProductListQuery, type StaffProductRow, useCatalogApi } from "./products.api";
 
 const statuses = [
   ["", "Any status"],
@@ -38,9 +35,6 @@ const sorts = [
   ["sku", "SKU"],
 ] as const;
 const filterNames = ["q", "status", "type", "categoryId", "stock", "sort"] as const;
-
-/** The saved views of this list live in the browser (per staff member's browser). */
-const viewsKey = "bazaar.admin.products.views";
 
 function StatusPill({ status, publishAt }: { status: string; publishAt: string | null }) {
   const tone =
@@ -86,13 +80,14 @@ function priceOf(row: StaffProductRow): string {
 /**
  * Every product, whatever its status: search by name or SKU, filter by status, type, category and
  * stock, sort, select rows for bulk publish / unpublish / archive / delete, save the filters as a view.
+ * Staff see the shop's catalog; in the vendor portal (see `CatalogApiProvider`) it is the vendor's own.
  */
 export function ProductsPage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const canWrite = useCan("catalog:write");
+  const { api, basePath, productsKey, categoriesKey, viewsKey, canWrite } = useCatalogApi();
   const query = useMemo(() => {
     const q: Record<string, string> = {};
     for (const name of filterNames) {
@@ -114,12 +109,12 @@ export function ProductsPage() {
   });
 
   const categories = useQuery({
-    queryKey: ["admin", "categories"],
-    queryFn: ({ signal }) => productsApi.categories(signal),
+    queryKey: categoriesKey,
+    queryFn: ({ signal }) => api.categories(signal),
   });
   const products = useInfiniteQuery({
     queryKey: [...productsKey, query],
-    queryFn: ({ pageParam, signal }) => productsApi.list({ ...query, cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => api.list({ ...query, cursor: pageParam }, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     staleTime: 0,
@@ -135,7 +130,7 @@ export function ProductsPage() {
   };
 
   const bulk = useMutation({
-    mutationFn: ({ ids, action }: { ids: string[]; action: BulkAction }) => productsApi.bulk(ids, action),
+    mutationFn: ({ ids, action }: { ids: string[]; action: BulkAction }) => api.bulk(ids, action),
     onSuccess: (result, { action }) => {
       const verb = { publish: "published", unpublish: "unpublished", archive: "archived", delete: "deleted" }[
         action
@@ -186,7 +181,7 @@ export function ProductsPage() {
           )}
           <span className="min-w-0">
             <Link
-              to={`/products/${encodeURIComponent(row.id)}`}
+              to={`${basePath}/products/${encodeURIComponent(row.id)}`}
               className="font-medium text-accent-800 hover:underline"
             >
               {row.name}
@@ -246,7 +241,7 @@ export function ProductsPage() {
       <div className="mb-4 flex flex-wrap items-center gap-3">
         {canWrite && (
           <Link
-            to="/products/new"
+            to={`${basePath}/products/new`}
             className="inline-flex h-10 items-center rounded-lg bg-accent-700 px-4 text-sm font-semibold text-white hover:bg-accent-800"
           >
             Add product
@@ -394,7 +389,7 @@ export function ProductsPage() {
         selectionMode={canWrite ? "multiple" : "none"}
         selectedKeys={selected}
         onSelectionChange={setSelected}
-        onRowAction={(id) => navigate(`/products/${encodeURIComponent(id)}`)}
+        onRowAction={(id) => navigate(`${basePath}/products/${encodeURIComponent(id)}`)}
         bulkActions={(ids) => (
           <>
             <Button size="sm" onClick={() => bulk.mutate({ ids: [...ids], action: "publish" })}>

@@ -1,6 +1,6 @@
 import { Button, cn } from "@bazaar/ui";
 import { type DragEvent, useId, useRef, useState } from "react";
-import { productsApi } from "../../routes/products.api";
+import { useCatalogApi } from "../../routes/products.api";
 
 /** An image of the product being edited. */
 export interface DraftImage {
@@ -27,6 +27,7 @@ export function MediaEditor({
   readOnly: boolean;
   productName: string;
 }) {
+  const { api } = useCatalogApi();
   const inputId = useId();
   const input = useRef<HTMLInputElement>(null);
   const [uploading, setUploading] = useState(0);
@@ -45,7 +46,7 @@ export function MediaEditor({
       }
       setUploading((n) => n + 1);
       try {
-        const image = await productsApi.uploadImage(file);
+        const image = await api.uploadImage(file);
         if (!latest.current.some((i) => i.id === image.id))
           onChange([
             ...latest.current,

@@ -1,7 +1,7 @@
 import { Button } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { productsApi, type StaffCategory } from "../../routes/products.api";
+import { type StaffCategory, useCatalogApi } from "../../routes/products.api";
 
 /** Another product, as a link or component shows it. */
 export interface ProductRef {
@@ -31,10 +31,11 @@ export function ProductPicker({
   readOnly: boolean;
 }) {
   const id = useId();
+  const { api, productsKey } = useCatalogApi();
   const [q, setQ] = useState("");
   const search = useQuery({
-    queryKey: ["admin", "products", "picker", q],
-    queryFn: ({ signal }) => productsApi.list({ q, limit: 8 }, signal),
+    queryKey: [...productsKey, "picker", q],
+    queryFn: ({ signal }) => api.list({ q, limit: 8 }, signal),
     enabled: q.trim().length >= 2,
     staleTime: 10_000,
   });

@@ -1,5 +1,6 @@
 import { Button, Field, MoneyField } from "@bazaar/ui";
 import { useState } from "react";
+import { useCatalogApi } from "../../routes/products.api";
 import type { DraftImage } from "./media";
 
 /** An option of a configurable product (Size, Colour) and its values in order. */
@@ -200,6 +201,7 @@ export function VariantsEditor({
   /** One variant without options (simple, digital, bundle, grouped products). */
   single: boolean;
 }) {
+  const { inventoryPath } = useCatalogApi();
   const update = (key: string, change: Partial<DraftVariant>) =>
     onChange(variants.map((v) => (v.key === key ? { ...v, ...change } : v)));
   return (
@@ -315,13 +317,20 @@ export function VariantsEditor({
                   <div className="mb-6 text-sm">
                     <span className="block font-medium text-neutral-800">Stock</span>
                     <span className="mt-2 block text-neutral-700">
-                      {variant.availableQuantity ?? 0} available · change it in{" "}
-                      <a
-                        className="text-accent-800 underline"
-                        href={`/admin/inventory?q=${encodeURIComponent(variant.sku)}`}
-                      >
-                        Inventory
-                      </a>
+                      {variant.availableQuantity ?? 0} available ·{" "}
+                      {inventoryPath ? (
+                        <>
+                          change it in{" "}
+                          <a
+                            className="text-accent-800 underline"
+                            href={`/admin${inventoryPath}?q=${encodeURIComponent(variant.sku)}`}
+                          >
+                            Inventory
+                          </a>
+                        </>
+                      ) : (
+                        "to change it, ask the shop's staff"
+                      )}
                     </span>
                   </div>
                 ) : (
