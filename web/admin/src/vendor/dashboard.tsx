@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { PageHeading } from "../components/PageHeading";
 import { useCatalogApi } from "../routes/products.api";
-import { useVendorProfile, type VendorProfile } from "./vendor.api";
+import { useOrdersToShipCount, useVendorProfile, type VendorProfile } from "./vendor.api";
 
 const statusText: Record<string, { label: string; tone: string; meaning: string }> = {
   active: {
@@ -53,9 +53,29 @@ function CountTile({ to, label, count }: { to: string; label: string; count: num
   );
 }
 
-function NextSteps({ vendor, drafts }: { vendor: VendorProfile; drafts: number | undefined }) {
+function NextSteps({
+  vendor,
+  drafts,
+  toShip,
+}: {
+  vendor: VendorProfile;
+  drafts: number | undefined;
+  toShip: number | undefined;
+}) {
   const { canWrite } = useCatalogApi();
   const steps: { key: string; content: ReactNode }[] = [];
+  if (toShip)
+    steps.push({
+      key: "ship",
+      content: (
+        <>
+          <Link to="/vendor/orders" className={textLink}>
+            Ship your orders
+          </Link>{" "}
+          ({toShip}): shoppers are waiting for them.
+        </>
+      ),
+    });
   if (vendor.status === "suspended")
     steps.push({
       key: "suspended",
@@ -118,11 +138,15 @@ function NextSteps({ vendor, drafts }: { vendor: VendorProfile; drafts: number |
   );
 }
 
-/** The vendor's home: the shop's status, its products by status, its public page, and what to do next. */
+/**
+ * The vendor's home: the shop's status, the orders to ship, its products by status, its public page,
+ * and what to do next.
+ */
 export function VendorDashboardPage() {
   const profile = useVendorProfile();
   const active = useProductCount("active");
   const drafts = useProductCount("draft");
+  const toShip = useOrdersToShipCount();
   const vendor = profile.data;
   if (!vendor) return null;
   const status = statusText[vendor.status] ?? {
@@ -162,9 +186,17 @@ export function VendorDashboardPage() {
           </dl>
         </Section>
         <Section title="Next steps">
-          <NextSteps vendor={vendor} drafts={drafts.data} />
+          <NextSteps vendor={vendor} drafts={drafts.data} toShip={toShip.data} />
         </Section>
       </div>
+      <section aria-labelledby="orders-heading" className="mt-8">
+        <h2 id="orders-heading" className="mb-3 text-lg font-semibold text-neutral-900">
+          Orders
+        </h2>
+        <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
+          <CountTile to="/vendor/orders" label="Orders to ship" count={toShip.isError ? null : toShip.data} />
+        </ul>
+      </section>
       <section aria-labelledby="products-heading" className="mt-8">
         <h2 id="products-heading" className="mb-3 text-lg font-semibold text-neutral-900">
           Products

@@ -11,6 +11,8 @@ import { ProductEditorPage } from "../routes/product-editor";
 import { ProductsPage } from "../routes/products";
 import { CatalogApiProvider } from "../routes/products.api";
 import { VendorDashboardPage } from "./dashboard";
+import { VendorOrderDetailPage } from "./order-detail";
+import { VendorOrdersPage } from "./orders";
 import { VendorProfilePage } from "./profile";
 import { PortalName, VendorSignInPage } from "./sign-in";
 import { VendorTeamPage } from "./team";
@@ -18,8 +20,8 @@ import { useVendorProfile, vendorCatalog } from "./vendor.api";
 
 /**
  * The vendor portal (/admin/vendor/*), for the people who work for a marketplace seller (not staff):
- * its own sign-in, then the vendor's dashboard, products (the staff product list and editor on the
- * vendor's own catalog), profile and team.
+ * its own sign-in, then the vendor's dashboard, orders (to ship, with tracking), products (the staff
+ * product list and editor on the vendor's own catalog), profile and team.
  */
 export function VendorPortal() {
   return (
@@ -27,6 +29,8 @@ export function VendorPortal() {
       <Route path="sign-in" element={<VendorSignInPage />} />
       <Route element={<VendorLayout />}>
         <Route index element={<VendorDashboardPage />} />
+        <Route path="orders" element={<VendorOrdersPage />} />
+        <Route path="orders/:id" element={<VendorOrderDetailPage />} />
         <Route path="products" element={<ProductsPage />} />
         <Route path="products/new" element={<ProductEditorPage />} />
         <Route path="products/:id" element={<ProductEditorPage />} />
@@ -40,6 +44,7 @@ export function VendorPortal() {
 
 const sections = [
   { to: "/vendor", label: "Dashboard", end: true },
+  { to: "/vendor/orders", label: "Orders" },
   { to: "/vendor/products", label: "Products" },
   { to: "/vendor/profile", label: "Profile" },
   { to: "/vendor/team", label: "Team" },
