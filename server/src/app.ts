@@ -17,8 +17,10 @@ import { adminDashboardRoutes } from "./flows/admin-dashboard/index.ts";
 import { catalogPorts, storeCatalogPorts } from "./flows/catalog-ports/index.ts";
 import { adminCustomerRoutes } from "./flows/customer-admin/index.ts";
 import { accountGdprRoutes, adminGdprRoutes } from "./flows/gdpr/index.ts";
+import { adminPayoutRoutes, vendorPayoutRoutes } from "./flows/payouts/index.ts";
 import { reviewPorts } from "./flows/review-ports/index.ts";
 import { registerStockAlerts } from "./flows/stock-alerts/index.ts";
+import { adminVendorMetricsRoutes, vendorMetricsRoutes } from "./flows/vendor-metrics/index.ts";
 import { shopJobs } from "./jobs.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { cartRoutes } from "./modules/cart/index.ts";
@@ -398,6 +400,8 @@ export async function buildApp(
       await admin.register(staffManagementRoutes(config, auth, ctx.db));
       await admin.register(mailOutboxRoutes(ctx.db));
       await admin.register(adminVendorRoutes(ctx));
+      await admin.register(adminVendorMetricsRoutes(ctx));
+      await admin.register(adminPayoutRoutes(ctx));
       await admin.register(adminOrderRoutes(ctx));
       await admin.register(adminOrderEditRoutes(ctx));
       await admin.register(adminOrderPickupRoutes(ctx));
@@ -428,6 +432,8 @@ export async function buildApp(
       await vendor.register(vendorRoutes(ctx));
       await vendor.register(vendorCatalogRoutes(ctx, catalogPorts()));
       await vendor.register(vendorOrderRoutes(ctx));
+      await vendor.register(vendorMetricsRoutes(ctx));
+      await vendor.register(vendorPayoutRoutes(ctx));
     },
     { prefix: "/api/vendor" },
   );

@@ -1,3 +1,4 @@
+import { payoutRunDue, runPayouts } from "./flows/payouts/index.ts";
 import { sweepReviewRequests } from "./flows/review-requests/index.ts";
 import { transferImporters } from "./importers/transfers.ts";
 import {
@@ -38,6 +39,23 @@ export function shopJobs(ctx: CheckoutContext): JobDefinition[] {
       retryBackoff: true,
       expireInSeconds: 15 * minutes,
       schedule: { everySeconds: config.reservationSweepMinutes * minutes },
+    },
+    {
+      name: "payouts-scheduled",
+      description:
+        "Pays vendors their available balances when a payout run is due (every payoutIntervalDays of the " +
+        "marketplace settings), or resumes a run a stopped process left (checked every hour).",
+      handler: async () => {
+        if (!(await payoutRunDue(ctx.db))) return { due: false };
+        const summary = await runPayouts(ctx, "schedule", new Date(), log);
+        log.info(summary, "payout run");
+        return summary;
+      },
+      retryLimit: 3,
+      retryDelaySeconds: 300,
+      retryBackoff: true,
+      expireInSeconds: 30 * minutes,
+      schedule: { everySeconds: 60 * minutes },
     },
     {
       name: "review-requests",

@@ -438,7 +438,9 @@ describe("Luma CMS import", () => {
       storeImage,
     };
     const first = await importLumaContent(t.ctx, t.ctx.config.lumaPath, catalog);
-    expect(first.counts).toMatchObject({ created: 5, updated: 0, kept: 0, homeSeeded: false });
+    // Luma's four pages and footer menu, and the demo marketplace's seller agreement.
+    expect(first.counts).toMatchObject({ created: 6, updated: 0, kept: 0, homeSeeded: false });
+    expect((await store("/api/store/content/pages/seller-agreement")).json().title).toBe("Seller agreement");
     const about = await store("/api/store/content/pages/about-us");
     expect(about.statusCode).toBe(200);
     expect(about.json().title).toBe("About us");
@@ -466,7 +468,7 @@ describe("Luma CMS import", () => {
       ifMatch(service.version),
     );
     const second = await importLumaContent(t.ctx, t.ctx.config.lumaPath, catalog);
-    expect(second.counts).toMatchObject({ created: 0, updated: 0, unchanged: 4, kept: 1, homeSeeded: false });
+    expect(second.counts).toMatchObject({ created: 0, updated: 0, unchanged: 5, kept: 1, homeSeeded: false });
     expect((await staff("GET", `/api/admin/content/pages/${service.id}`)).json().draft.title).toBe("Help");
     const [imported] = await queryRows<{ n: number }>(
       t.ctx.db,
@@ -494,7 +496,7 @@ describe("Luma CMS import", () => {
       expect(home.sections[0].image).not.toBeNull();
       expect(home.sections.map((s: { type: string }) => s.type)).toContain("featured_categories");
       const again = await importLumaContent(fresh.ctx, fresh.ctx.config.lumaPath, catalog);
-      expect(again.counts).toMatchObject({ created: 0, homeSeeded: false, unchanged: 5 });
+      expect(again.counts).toMatchObject({ created: 0, homeSeeded: false, unchanged: 6 });
     } finally {
       await fresh.close();
     }

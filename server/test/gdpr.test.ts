@@ -112,6 +112,25 @@ beforeAll(async () => {
   );
   const wished = await shop("POST", "/api/store/wishlists/default/items", { productId: mug!.product_id });
   expect(wished.statusCode).toBe(201);
+  // An application to sell: contact details and a business address are the person's.
+  const applied = await shop("POST", "/api/store/account/vendor-application", {
+    name: "Quixote Ceramics",
+    description: "Pots",
+    legalName: "Quixote Ceramics GmbH",
+    contactEmail: person.email,
+    contactPhone: person.phone,
+    address: {
+      firstName: "Zebulon",
+      lastName: "Quixote",
+      line1: person.line1,
+      city: "Berlin",
+      country: "DE",
+    },
+    payoutCountry: "DE",
+    payoutMethod: "bank_transfer",
+    agreementAccepted: true,
+  });
+  expect(applied.statusCode, applied.body).toBe(201);
   await shop("PUT", "/api/store/cart/email", { email: person.email });
   const address = {
     ...michigan,

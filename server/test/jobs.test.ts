@@ -50,6 +50,7 @@ describe("the job registry", () => {
       "catalog-sellable-flags",
       "data-transfer",
       "jobs-probe",
+      "payouts-scheduled",
       "recommendations-train",
       "reservations-expire",
       "review-requests",

@@ -259,6 +259,21 @@ export async function importLumaContent(
     home = { sourceKey: "luma:cms_block:home-page-block", content: { sections } };
   }
 
+  // The demo marketplace's seller agreement (linked from "Sell on <shop>"): a template for the shop to
+  // adapt, saying what the platform's code does (commission, hold, payouts, suspension).
+  pages.push({
+    sourceKey: "bazaar:seller-agreement",
+    slug: "seller-agreement",
+    title: "Seller agreement",
+    metaDescription: "The terms for selling on this shop's marketplace.",
+    body: [
+      "<p>This template describes how selling here works; the shop adapts it to its own terms and law.</p>",
+      "<h2>Listing and selling</h2><p>You list only goods you may sell, described truthfully, with their price and stock. New or changed products may be reviewed before they appear. You ship every order of yours within the handling time you state, with tracking, and handle returns within the return window.</p>",
+      "<h2>Commission</h2><p>The shop keeps a commission on each of your sales: a percentage of the item price after discounts and before tax, and possibly a fixed fee per unit, as set for your shop or your product's category when the order is placed. Refunds and chargebacks take back your share and the commission in proportion.</p>",
+      "<h2>Payouts</h2><p>Your earnings are held for the return window, then paid out on the payout schedule by Stripe Connect transfer or bank transfer. A refund or chargeback after a payout is recovered from your next payouts.</p>",
+      "<h2>Suspension and closing</h2><p>The shop may suspend your shop for late shipments, misdescribed goods or disputes; you keep fulfilling orders already placed and keep your balance. Either party may close the shop; what you are owed is paid out.</p>",
+    ].join(""),
+  });
   const counts = await ctx.db.transaction((tx) =>
     importContent(tx, { pages, menus, ...(home ? { home } : {}) }),
   );

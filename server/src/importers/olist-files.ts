@@ -52,6 +52,9 @@ export interface OlistOrder {
   customerUniqueId: string;
   status: string;
   purchasedAt: Date;
+  /** Handed to the carrier (`order_delivered_carrier_date`), or null. */
+  shippedAt: Date | null;
+  /** Delivered to the customer (`order_delivered_customer_date`), or null. */
   deliveredAt: Date | null;
   city: string;
   state: string;
@@ -134,6 +137,7 @@ export function readOlist(dir: string): OlistData {
       customerUniqueId: c?.customer_unique_id || r.customer_id || r.order_id,
       status: r.order_status ?? "",
       purchasedAt,
+      shippedAt: olistTime(r.order_delivered_carrier_date ?? ""),
       deliveredAt: olistTime(r.order_delivered_customer_date ?? ""),
       city: c?.customer_city ?? "",
       state: c?.customer_state ?? "",

@@ -82,6 +82,33 @@ export interface FakeStripeState {
   paymentIntents: Map<string, FakePaymentIntent>;
   charges: Map<string, FakeCharge>;
   refunds: Map<string, FakeRefund>;
+  /** Transfers to connected accounts (https://docs.stripe.com/api/transfers/object). */
+  transfers: Map<
+    string,
+    {
+      id: string;
+      object: "transfer";
+      amount: number;
+      currency: string;
+      destination: string;
+      metadata: Record<string, string>;
+      created: number;
+    }
+  >;
+  /** Connected accounts (https://docs.stripe.com/api/accounts/object), onboarding completed by `completeOnboarding`. */
+  accounts: Map<
+    string,
+    {
+      id: string;
+      object: "account";
+      type: string;
+      country: string;
+      email: string | null;
+      payouts_enabled: boolean;
+      details_submitted: boolean;
+      metadata: Record<string, string>;
+    }
+  >;
   /** Every request: method, path, decoded body, `Idempotency-Key`. */
   requests: { method: string; path: string; body: FormObject; idempotencyKey: string | null }[];
   /** Answers replayed from the idempotency store. */
@@ -240,6 +267,8 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
     paymentIntents: new Map(),
     charges: new Map(),
     refunds: new Map(),
+    transfers: new Map(),
+    accounts: new Map(),
     requests: [],
     replays: 0,
     failures: [],
@@ -548,6 +577,62 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
       return [200, render(pi, expandList(body))];
     }
     if (method === "POST" && path === "/v1/refunds") return [200, createRefund(body)];
+    if (method === "POST" && path === "/v1/accounts") {
+      // https://docs.stripe.com/api/accounts/create
+      const account = {
+        id: id("acct"),
+        object: "account" as const,
+        type: str(body, "type") ?? "express",
+        country: str(body, "country") ?? "US",
+        email: str(body, "email") ?? null,
+        payouts_enabled: false,
+        details_submitted: false,
+        metadata: (body.metadata as Record<string, string> | undefined) ?? {},
+      };
+      state.accounts.set(account.id, account);
+      return [200, account];
+    }
+    const accountPath = /^\/v1\/accounts\/([^/]+)$/.exec(path);
+    if (method === "GET" && accountPath) {
+      const found = state.accounts.get(decodeURIComponent(accountPath[1]!));
+      if (!found) throw invalidRequest(`No such account: '${accountPath[1]}'`, "resource_missing", "id");
+      return [200, found];
+    }
+    if (method === "POST" && path === "/v1/account_links") {
+      // https://docs.stripe.com/api/account_links/create
+      const account = str(body, "account") ?? "";
+      if (!state.accounts.has(account))
+        throw invalidRequest(`No such account: '${account}'`, "resource_missing", "account");
+      return [
+        200,
+        {
+          object: "account_link",
+          created: Math.floor(Date.now() / 1000),
+          expires_at: Math.floor(Date.now() / 1000) + 300,
+          url: `https://connect.stripe.com/setup/e/${account}/${id("link")}`,
+        },
+      ];
+    }
+    if (method === "POST" && path === "/v1/transfers") {
+      // https://docs.stripe.com/api/transfers/create
+      const amount = Number(str(body, "amount"));
+      const destination = str(body, "destination");
+      if (!Number.isInteger(amount) || amount < 1)
+        throw invalidRequest("Invalid integer: amount", "parameter_invalid_integer", "amount");
+      if (!destination?.startsWith("acct_"))
+        throw invalidRequest(`No such destination: '${destination}'`, "account_invalid", "destination");
+      const transfer = {
+        id: id("tr"),
+        object: "transfer" as const,
+        amount,
+        currency: str(body, "currency") ?? "usd",
+        destination,
+        metadata: (body.metadata as Record<string, string> | undefined) ?? {},
+        created: Math.floor(Date.now() / 1000),
+      };
+      state.transfers.set(transfer.id, transfer);
+      return [200, transfer];
+    }
     const refund = /^\/v1\/refunds\/([^/]+)$/.exec(path);
     if (method === "GET" && refund) {
       const found = state.refunds.get(decodeURIComponent(refund[1]!));

@@ -1,6 +1,7 @@
 import { auditPersonalData, recordAudit } from "../../modules/audit/index.ts";
 import { customersPersonalData } from "../../modules/customers/index.ts";
 import { reviewsPersonalData } from "../../modules/reviews/index.ts";
+import { vendorsPersonalData } from "../../modules/vendors/index.ts";
 import { wishlistsPersonalData } from "../../modules/wishlists/index.ts";
 import type { Db } from "../../platform/db.ts";
 import { NotFoundError } from "../../platform/errors.ts";
@@ -16,6 +17,7 @@ export const personalDataSources: PersonalDataSource[] = [
   mailPersonalData,
   commercePersonalData,
   wishlistsPersonalData,
+  vendorsPersonalData,
 ];
 
 /** Who asks: the person themselves or a staff member (with customers:gdpr), and from where. */

@@ -125,10 +125,11 @@ function refuse(field: string, message: string): { error: AppError } {
 
 /**
  * Creates or updates many simple (or digital) one-variant products by SKU, with the same result as
- * calling `upsertProduct` for each in turn, in about twenty statements per call: product rows,
- * variants (ids kept), categories, attribute values, images (stored by id, or external URLs), stock at
- * the default location, and one `catalog.products.changed` event for all of them. An input identical
- * to the stored one is "unchanged". Call inside a transaction; batches of up to a few thousand.
+ * calling `upsertProduct` for each in turn, in about twenty statements per call: product rows (with
+ * their vendor when the input gives `vendorId`), variants (ids kept), categories, attribute values,
+ * images (stored by id, or external URLs), stock at the default location, and one
+ * `catalog.products.changed` event for all of them. An input identical to the stored one is
+ * "unchanged". Call inside a transaction; batches of up to a few thousand.
  *
  * Inputs are checked before anything is written, and a refused input is reported in its slot of the
  * result (a ValidationError naming the field: bad values, an unknown category or attribute, a SKU
@@ -269,6 +270,9 @@ export async function upsertSimpleProducts(db: Db, inputs: ProductInput[]): Prom
     attribute_set: t.input.attributeSet ?? "",
     source_hash: t.hash,
     popularity: t.input.popularity ?? null,
+    vendor_id: t.input.vendorId ?? null,
+    // The vendor is written when the input gives one (or null); absent, an existing product keeps its own.
+    vendor_given: t.input.vendorId !== undefined,
   }));
   const columns = (rows: typeof productRows, name: keyof (typeof productRows)[number]) =>
     sql.param(rows.map((r) => r[name]));
@@ -279,9 +283,10 @@ export async function upsertSimpleProducts(db: Db, inputs: ProductInput[]): Prom
       ${columns(rows, "visibility")}::text[], ${columns(rows, "meta_title")}::text[],
       ${columns(rows, "meta_description")}::text[], ${columns(rows, "primary_category_id")}::text[],
       ${columns(rows, "attribute_set")}::text[], ${columns(rows, "source_hash")}::text[],
-      ${columns(rows, "popularity")}::real[])
+      ${columns(rows, "popularity")}::real[], ${columns(rows, "vendor_id")}::text[],
+      ${columns(rows, "vendor_given")}::boolean[])
     as x(id, type, sku, name, slug, description, short_description, status, visibility, meta_title,
-      meta_description, primary_category_id, attribute_set, source_hash, popularity)`;
+      meta_description, primary_category_id, attribute_set, source_hash, popularity, vendor_id, vendor_given)`;
   const updatedRows = productRows.filter((_, k) => checked[k]!.existingId);
   const newRows = productRows.filter((_, k) => !checked[k]!.existingId);
   const updatedIds = updatedRows.map((r) => r.id);
@@ -290,7 +295,8 @@ export async function upsertSimpleProducts(db: Db, inputs: ProductInput[]): Prom
         description = x.description, short_description = x.short_description, status = x.status,
         visibility = x.visibility, meta_title = x.meta_title, meta_description = x.meta_description,
         primary_category_id = x.primary_category_id, attribute_set = x.attribute_set,
-        source_hash = x.source_hash, popularity = coalesce(x.popularity, p.popularity), updated_at = now()
+        source_hash = x.source_hash, popularity = coalesce(x.popularity, p.popularity),
+        vendor_id = case when x.vendor_given then x.vendor_id else p.vendor_id end, updated_at = now()
       from ${productUnnest(updatedRows)} where p.id = x.id`);
     // What the new input replaces: options, links to categories, attributes and images, components.
     for (const table of [
@@ -309,9 +315,10 @@ export async function upsertSimpleProducts(db: Db, inputs: ProductInput[]): Prom
   }
   if (newRows.length) {
     await db.execute(sql`insert into ${products} (id, type, sku, name, slug, description, short_description,
-        status, visibility, meta_title, meta_description, primary_category_id, attribute_set, source_hash, popularity)
+        status, visibility, meta_title, meta_description, primary_category_id, attribute_set, source_hash, popularity,
+        vendor_id)
       select id, type, sku, name, slug, description, short_description, status, visibility, meta_title,
-        meta_description, primary_category_id, attribute_set, source_hash, coalesce(popularity, 0)
+        meta_description, primary_category_id, attribute_set, source_hash, coalesce(popularity, 0), vendor_id
       from ${productUnnest(newRows)}`);
   }
 

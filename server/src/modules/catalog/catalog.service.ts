@@ -208,6 +208,12 @@ export interface ProductInput {
   popularity?: number;
   /** Attribute code -> value. Attributes must be defined first. */
   attributes?: Record<string, AttributeValueJson>;
+  /**
+   * The marketplace vendor selling it (a vendors module id, `ven_...`), or null for the shop's own
+   * product. Written on insert and on update when given; when absent, a new product is the shop's and
+   * an existing one keeps its vendor (so saves that do not know about vendors never take it away).
+   */
+  vendorId?: string | null;
   bundleOptions?: {
     title: string;
     type: "radio" | "checkbox" | "select";
@@ -376,6 +382,7 @@ export async function upsertProduct(
     primaryCategoryId: input.categorySlugs[0] ? categoryIdBySlug.get(input.categorySlugs[0])! : null,
     attributeSet: input.attributeSet ?? "",
     ...(input.popularity !== undefined && { popularity: input.popularity }),
+    ...(input.vendorId !== undefined && { vendorId: input.vendorId }),
     sourceHash,
   };
   const productId = existing?.id ?? newId("prod");

@@ -104,3 +104,22 @@ export async function checkVendorReferences(
 function invalid(field: string, message: string): ValidationError {
   return new ValidationError([{ field, message }]);
 }
+
+/**
+ * The ids of the products each vendor sells now (whatever their status), by vendor id; a vendor
+ * without products is absent. One query (the `products_vendor_idx` index).
+ */
+export async function productIdsOfVendors(db: Db, vendorIds: string[]): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  if (!vendorIds.length) return result;
+  const rows = await db
+    .select({ id: products.id, vendorId: products.vendorId })
+    .from(products)
+    .where(inArray(products.vendorId, [...new Set(vendorIds)]));
+  for (const r of rows) {
+    const list = result.get(r.vendorId!) ?? [];
+    list.push(r.id);
+    result.set(r.vendorId!, list);
+  }
+  return result;
+}

@@ -69,4 +69,4 @@ export { adminInventoryRoutes } from "./catalog.stock.routes.ts";
 export { LowStockSchema } from "./catalog.stock.types.ts";
 export { type ProductDetailDto, type ProductSummaryDto, ProductSummarySchema } from "./catalog.types.ts";
 export { vendorCatalogRoutes } from "./catalog.vendor.routes.ts";
-export { setVendorProductsActive } from "./catalog.vendor.ts";
+export { productIdsOfVendors, setVendorProductsActive } from "./catalog.vendor.ts";

@@ -1,6 +1,7 @@
 import { AppError, NotFoundError } from "../../platform/errors.ts";
 import { enqueue } from "../../platform/outbox.ts";
-import { addOrderEvent, applyRefundToOrder, uncountRefundedUnits } from "../orders/index.ts";
+import { payoutByReference, reversePayout } from "../ledger/index.ts";
+import { addOrderEvent, applyRefundToOrder, syncOrderLedger, uncountRefundedUnits } from "../orders/index.ts";
 import {
   findPaymentByReference,
   findPendingRefund,
@@ -14,6 +15,7 @@ import {
   upsertDispute,
   WebhookSignatureError,
 } from "../payments/index.ts";
+import { updateStripeAccountStatus } from "../vendors/index.ts";
 import type { CheckoutContext } from "./checkout.context.ts";
 import { settlePayment } from "./checkout.service.ts";
 
@@ -69,6 +71,27 @@ export async function processWebhookEvent(ctx: CheckoutContext, webhookEventId: 
   const provider = await ctx.payments.provider(ctx.db, row.provider);
   const actor = `provider:${row.provider}`;
   try {
+    // Stripe Connect: a seller's account and the transfers of its payouts (no payment involved).
+    if (event.kind === "account.updated" && event.account) {
+      await updateStripeAccountStatus(ctx.db, event.account);
+      await markWebhookEvent(ctx.db, webhookEventId, "processed");
+      return;
+    }
+    if (event.kind === "transfer.reversed" && event.transfer) {
+      const transfer = event.transfer;
+      const payout = await payoutByReference(ctx.db, transfer.id);
+      // A whole reversal gives the payout back to the vendor's balance, once (a conditional status
+      // change: the same event stored once, and a second delivery finds the payout reversed already).
+      if (payout && transfer.amountReversed >= payout.amount)
+        await ctx.db.transaction((tx) =>
+          reversePayout(tx, payout.id, {
+            status: "reversed",
+            message: `Stripe reversed transfer ${transfer.id}`,
+          }),
+        );
+      await markWebhookEvent(ctx.db, webhookEventId, "processed");
+      return;
+    }
     const payment = event.paymentReference
       ? await findPaymentByReference(ctx.db, row.provider, event.paymentReference)
       : null;
@@ -143,6 +166,9 @@ export async function processWebhookEvent(ctx: CheckoutContext, webhookEventId: 
         if (!dispute) break;
         await ctx.db.transaction(async (tx) => {
           const { created } = await upsertDispute(tx, payment, dispute);
+          // A marketplace order's chargeback comes out of the vendors' payables and the commission
+          // (and goes back in when the dispute is won), posted once however often the event arrives.
+          await syncOrderLedger(tx, payment.orderId);
           await addOrderEvent(
             tx,
             payment.orderId,

@@ -16,6 +16,7 @@ import {
   addOrderEvent,
   findIdempotencyKey,
   findOrder,
+  hasVendorOrders,
   IdempotencyKeyTakenError,
   insertOrder,
   insertVendorOrders,
@@ -26,6 +27,7 @@ import {
   type OrderRow,
   refundOrder,
   splitByVendor,
+  syncOrderLedger,
   transitionOrder,
   transitionOrderWithParts,
 } from "../orders/index.ts";
@@ -414,7 +416,13 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
   const settled = await attemptPayment(
     ctx,
     input,
-    { orderId, number: placed.order.number, payment: placed.payment, email },
+    {
+      orderId,
+      number: placed.order.number,
+      payment: placed.payment,
+      email,
+      marketplace: vendorLines.length > 0,
+    },
     screened,
   );
   const thumbnails = new Map(
@@ -448,7 +456,7 @@ export async function placeOrder(ctx: CheckoutContext, input: PlaceOrderInput): 
 async function attemptPayment(
   ctx: CheckoutContext,
   input: PlaceOrderInput,
-  placed: { orderId: string; number: string; payment: PaymentRow; email: string },
+  placed: { orderId: string; number: string; payment: PaymentRow; email: string; marketplace?: boolean },
   screened?: ScreenedOrder,
 ): Promise<Settled> {
   const provider = await ctx.payments.provider(ctx.db, placed.payment.provider);
@@ -493,6 +501,7 @@ async function attemptPayment(
     outcome,
     `provider:${provider.id}`,
     screened,
+    { marketplace: placed.marketplace },
   );
   const payment = settled.payment;
   if (payment.status === "failed") {
@@ -585,6 +594,7 @@ async function settle(
   outcome: ProviderPayment,
   actor: OrderActor,
   screened?: ScreenedOrder,
+  hints: { marketplace?: boolean } = {},
 ): Promise<Settled> {
   const taken = outcome.status === "captured" || outcome.status === "authorized";
   const result = taken
@@ -595,6 +605,7 @@ async function settle(
         outcome,
         actor,
         await screen(ctx, orderId, outcome, screened),
+        hints,
       )
     : await settleUntaken(ctx, orderId, paymentId, outcome, actor);
   if (!result.orphaned || !result.payment.reference) return result;
@@ -674,6 +685,7 @@ async function settleTaken(
   outcome: ProviderPayment,
   actor: OrderActor,
   signals: FraudSignal[],
+  hints: { marketplace?: boolean } = {},
 ): Promise<Settled & { orphaned: boolean }> {
   const paid = outcome.status === "captured";
   const held = signals.length > 0;
@@ -688,24 +700,35 @@ async function settleTaken(
     actor,
     data: { paymentId, amount: paid ? outcome.capturedAmount : outcome.authorizedAmount },
   });
-  const { guard: payment, moved } = await transitionOrderWithParts(
-    ctx.db,
-    orderId,
-    ["pending_payment"],
-    {
-      status: held ? "on_hold" : "processing",
-      paymentStatus: paid ? "paid" : "authorized",
-      paidTotal: outcome.capturedAmount,
-      reservationExpiresAt: null,
-      holdReason: held ? signals.map((x) => x.message).join("; ") : null,
-    },
-    entries,
-    [
-      { topic: "order.placed", payload: { orderId } },
-      ...(paid ? [{ topic: "order.paid", payload: { orderId, amount: outcome.capturedAmount } }] : []),
-    ],
-    { guard: providerPaymentPart(paymentId, outcome), after: { cart: completeCartPart() } },
-  );
+  const move = (db: Db) =>
+    transitionOrderWithParts(
+      db,
+      orderId,
+      ["pending_payment"],
+      {
+        status: held ? "on_hold" : "processing",
+        paymentStatus: paid ? "paid" : "authorized",
+        paidTotal: outcome.capturedAmount,
+        reservationExpiresAt: null,
+        holdReason: held ? signals.map((x) => x.message).join("; ") : null,
+      },
+      entries,
+      [
+        { topic: "order.placed", payload: { orderId } },
+        ...(paid ? [{ topic: "order.paid", payload: { orderId, amount: outcome.capturedAmount } }] : []),
+      ],
+      { guard: providerPaymentPart(paymentId, outcome), after: { cart: completeCartPart() } },
+    );
+  // A marketplace order's capture is posted to the ledger in the same transaction (vendors' payables,
+  // commission); the shop's own orders keep their single statement.
+  const marketplace = paid && (hints.marketplace ?? (await hasVendorOrders(ctx.db, orderId)));
+  const { guard: payment, moved } = marketplace
+    ? await ctx.db.transaction(async (tx) => {
+        const result = await move(tx);
+        if (result.moved) await syncOrderLedger(tx, orderId);
+        return result;
+      })
+    : await move(ctx.db);
   if (!payment)
     return { payment: (await findPayment(ctx.db, paymentId))!, order: null, events: [], orphaned: false };
   if (moved) return { payment, order: moved.order, events: moved.events, orphaned: false };

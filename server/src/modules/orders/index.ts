@@ -16,14 +16,17 @@ export {
   verifyShipmentWebhook,
 } from "./orders.fulfilment.ts";
 export {
+  type HistoricalImportResult,
   type HistoricalOrder,
   type HistoricalOrderLine,
+  type HistoricalShipment,
   historicalOrderId,
   importHistoricalOrders,
   type PurchaseRow,
   productsBoughtBy,
   purchasedProducts,
 } from "./orders.history.ts";
+export { hasVendorOrders, syncOrderLedger } from "./orders.ledger.ts";
 export {
   addOrderNote,
   deleteOrderNote,
@@ -132,6 +135,15 @@ export {
   OrderSummarySchema,
 } from "./orders.types.ts";
 export { vendorOrderRoutes } from "./orders.vendor.routes.ts";
+export {
+  type MetricsRange,
+  type VendorCurrencySales,
+  type VendorOrderFigures,
+  type VendorRankingRow,
+  vendorOrderFigures,
+  vendorOrderFiguresOf,
+  vendorSalesRanking,
+} from "./orders.vendor-metrics.ts";
 export {
   allocateLargestRemainder,
   getVendorOrder,

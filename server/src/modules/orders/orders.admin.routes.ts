@@ -10,6 +10,7 @@ import type { PaymentsContext } from "../payments/index.ts";
 import { markCaptured, openDisputes, paymentsOfOrder, type RefundReason } from "../payments/index.ts";
 import { approveHeldOrder, cancelOrder } from "./orders.cancel.ts";
 import { fulfilOrder } from "./orders.fulfilment.ts";
+import { syncOrderLedger } from "./orders.ledger.ts";
 import { addOrderNote, deleteOrderNote, orderNotesOf } from "./orders.notes.ts";
 import { refundOrder, refundReasons } from "./orders.refunds.ts";
 import { decideReturn, receiveReturn } from "./orders.returns.ts";
@@ -436,6 +437,7 @@ export function adminOrderRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypebo
             paidTotal: payment.amount,
             reservationExpiresAt: null,
           });
+          await syncOrderLedger(tx, orderId);
           await addOrderEvent(
             tx,
             orderId,

@@ -4,6 +4,7 @@ import { releaseReservations } from "../inventory/index.ts";
 import type { PaymentsContext } from "../payments/index.ts";
 import { paymentsOfOrder, recordProviderPayment } from "../payments/index.ts";
 import { releaseCoupons } from "../pricing/index.ts";
+import { syncOrderLedger } from "./orders.ledger.ts";
 import { refundOrder } from "./orders.refunds.ts";
 import {
   addOrderEvent,
@@ -121,6 +122,7 @@ export async function approveHeldOrder(
       ...(captured ? { paymentStatus: "paid" as const, paidTotal: captured } : {}),
     });
     if (!updated) return;
+    if (captured) await syncOrderLedger(tx, orderId);
     await addOrderEvent(tx, orderId, "order.approved", "Released after review", actor, { captured });
     if (captured && payment?.status === "authorized")
       await enqueue(tx, "order.paid", { orderId, amount: captured });

@@ -1,7 +1,8 @@
 /**
  * Historical orders (imported from another system, e.g. Olist) and the order reads of analytics and
  * recommendations. Historical orders are written straight into the order tables in a final state:
- * no stock reservation, no payment record, no outbox event (so no e-mail), no fulfilment rows.
+ * no stock reservation, no payment record, no outbox event (so no e-mail). Marketplace orders get
+ * their vendor orders; orders whose goods left get their parcels (when the source says when).
  */
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
@@ -10,14 +11,18 @@ import { type Db, queryRows } from "../../platform/db.ts";
 import { newId } from "../../platform/ids.ts";
 import { insertRows, insertValues, runSql } from "../../platform/statements.ts";
 import {
+  type CommissionRuleSnapshot,
   type FulfillmentStatus,
+  fulfillments,
   type OrderPaymentStatus,
   type OrderStatus,
   orderEvents,
   orderLineItems,
   orderNumberSequence,
   orders,
+  vendorOrders,
 } from "./orders.schema.ts";
+import { splitByVendor } from "./orders.vendors.ts";
 
 /** Statuses of an order whose goods were bought (paid, not cancelled or wholly refunded). */
 const boughtStatuses: OrderStatus[] = [
@@ -38,6 +43,22 @@ export interface HistoricalOrderLine {
   quantity: number;
   unitPrice: number;
   weightGrams: number | null;
+  /** The marketplace vendor who sold it (vendors module id), or null / absent for the shop's own line. */
+  vendorId?: string | null;
+  /** The platform's commission on the line (minor units; 0 when absent), as the caller computed it. */
+  commissionAmount?: number;
+  /** The commission rule applied (a snapshot), or null / absent for the shop's own lines. */
+  commissionRule?: CommissionRuleSnapshot | null;
+}
+
+/** When an historical order's goods left and arrived (UTC), for its parcels. */
+export interface HistoricalShipment {
+  /** Handed to the carrier. */
+  shippedAt: Date;
+  /** Delivered to the customer, or null when the source does not say. */
+  deliveredAt: Date | null;
+  /** The carrier as the parcels name it, e.g. "Olist". */
+  carrier: string;
 }
 
 /** An order from another system. Amounts in minor units of `currency`; times UTC. */
@@ -54,6 +75,19 @@ export interface HistoricalOrder {
   shippingAddress: PostalAddress | null;
   pricesIncludeTax: boolean;
   shippingTotal: number;
+  /**
+   * The source's own shipping charge per vendor (vendor id -> minor units), when it knows it (Olist
+   * charges freight per item, so per seller): each vendor order's shipping share is then exactly this.
+   * Absent: the order's shipping is shared as for live orders (`splitByVendor`: by shipped subtotal,
+   * largest remainder). The values should add up to `shippingTotal` when every line has a vendor.
+   */
+  shippingByVendor?: Record<string, number>;
+  /**
+   * When the goods left (and arrived): the order then gets one parcel per sender (each vendor, and the
+   * shop for its own lines) holding every unit that ships, `delivered` when `deliveredAt` is set, else
+   * `shipped`. Ignored for cancelled orders. Absent: no parcels.
+   */
+  shipment?: HistoricalShipment | null;
   placedAt: Date;
   /** The order's last change in the source (delivery, ...); `placedAt` when unknown. */
   updatedAt?: Date;
@@ -87,19 +121,36 @@ export function historicalOrderId(source: string, externalId: string, placedAt: 
   return `ord_${time}${random}`;
 }
 
+/** What {@link importHistoricalOrders} wrote. */
+export interface HistoricalImportResult {
+  created: number;
+  existing: number;
+  /** Vendor orders created (one per vendor of each created order). */
+  vendorOrders: number;
+  /** Parcels created (one per sender of each created order with a `shipment`). */
+  parcels: number;
+}
+
 /**
- * Writes historical orders with their lines and one timeline entry each ("order.imported"), many at a
- * time (three statements per call, in one transaction). Orders already there (same source and
- * external id, see {@link historicalOrderId}) are skipped, so a re-run imports nothing twice. Numbers
- * come from the order number sequence like every order. Nothing else happens: no stock is reserved,
- * no payment recorded, no event published.
- * @returns how many were created and how many already existed.
+ * Writes historical orders with their lines, one timeline entry each ("order.imported"), the vendor
+ * orders of marketplace orders (one per vendor of the lines, as `splitByVendor` makes them at
+ * checkout: numbered "<order number>-<n>", the lines' figures and commissions, the shipping share
+ * from `shippingByVendor` when given; fulfilment status `cancelled` for a cancelled order, else the
+ * order's, or `not_required` when none of the vendor's lines ship) and the parcels of orders with a
+ * `shipment`: a few statements per call, all in one transaction. Vendor names are `vendorNames`'
+ * (the vendor id when missing). Orders already there (same source and external id, see
+ * {@link historicalOrderId}) are skipped with everything of theirs, so a re-run writes nothing twice;
+ * vendor orders are also unique per (order, vendor). Numbers come from the order number sequence like
+ * every order. Nothing else happens: no stock is reserved, no payment recorded, no event published.
+ * Lines' `fulfilledQuantity` is their quantity for a `delivered` or `fulfilled` order.
+ * @returns how many orders were created and already existed, and the vendor orders and parcels created.
  */
 export async function importHistoricalOrders(
   db: Db,
   input: HistoricalOrder[],
-): Promise<{ created: number; existing: number }> {
-  if (input.length === 0) return { created: 0, existing: 0 };
+  options: { vendorNames?: ReadonlyMap<string, string> } = {},
+): Promise<HistoricalImportResult> {
+  if (input.length === 0) return { created: 0, existing: 0, vendorOrders: 0, parcels: 0 };
   const withIds = input.map((o) => ({ o, id: historicalOrderId(o.source, o.externalId, o.placedAt) }));
   return db.transaction(async (tx) => {
     const found = new Set(
@@ -112,7 +163,7 @@ export async function importHistoricalOrders(
     );
     const seen = new Set<string>();
     const todo = withIds.filter((w) => !found.has(w.id) && !seen.has(w.id) && seen.add(w.id));
-    if (todo.length === 0) return { created: 0, existing: input.length };
+    if (todo.length === 0) return { created: 0, existing: input.length, vendorOrders: 0, parcels: 0 };
     const orderRows = todo.map(({ o, id }) => {
       const subtotal = o.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
       const total = subtotal + o.shippingTotal;
@@ -150,12 +201,18 @@ export async function importHistoricalOrders(
       };
     });
     // Batches of 500 orders keep each statement's parameters well under PostgreSQL's 65,535.
+    const numbers = new Map<string, string>();
     for (let i = 0; i < orderRows.length; i += 500) {
       const batch = orderRows.slice(i, i + 500);
       const { text, params } = insertValues(orders, batch, {
         expressions: { number: `nextval('${orderNumberSequence.seqName}')::text` },
       });
-      await runSql(tx, `${text} on conflict do nothing`, params);
+      const inserted = await runSql<{ id: string; number: string }>(
+        tx,
+        `${text} on conflict do nothing returning id, number`,
+        params,
+      );
+      for (const r of inserted) numbers.set(r.id, r.number);
     }
     const lineRows = todo.flatMap(({ o, id }) =>
       o.lines.map((l, position) => ({
@@ -185,10 +242,89 @@ export async function importHistoricalOrders(
         fulfilledQuantity:
           o.fulfillmentStatus === "delivered" || o.fulfillmentStatus === "fulfilled" ? l.quantity : 0,
         returnedQuantity: 0,
+        vendorId: l.vendorId ?? null,
+        commissionAmount: l.vendorId ? (l.commissionAmount ?? 0) : 0,
+        commissionRule: l.vendorId ? (l.commissionRule ?? null) : null,
       })),
     );
     for (let i = 0; i < lineRows.length; i += 1000)
       await insertRows(tx, orderLineItems, lineRows.slice(i, i + 1000));
+
+    // Vendor orders: as checkout splits them, with the source's own shipping per vendor when known.
+    const linesByOrder = new Map<string, typeof lineRows>();
+    for (const l of lineRows) {
+      const list = linesByOrder.get(l.orderId) ?? [];
+      list.push(l);
+      linesByOrder.set(l.orderId, list);
+    }
+    const names = new Map(options.vendorNames ?? []);
+    const vendorOrderRows = todo.flatMap(({ o, id }, k) => {
+      const number = numbers.get(id);
+      const lines = linesByOrder.get(id) ?? [];
+      if (number === undefined || !lines.some((l) => l.vendorId)) return [];
+      const row = orderRows[k]!;
+      return splitByVendor({ ...row, number }, lines, names).map((v) => {
+        const shipping = o.shippingByVendor?.[v.vendorId];
+        const moved =
+          shipping === undefined
+            ? v
+            : {
+                ...v,
+                shippingTotal: shipping,
+                total: v.total - v.shippingTotal + shipping,
+                payableTotal: v.total - v.shippingTotal + shipping - v.commissionTotal,
+              };
+        return {
+          ...moved,
+          fulfillmentStatus:
+            o.status === "cancelled"
+              ? "cancelled"
+              : moved.fulfillmentStatus === "not_required"
+                ? "not_required"
+                : o.fulfillmentStatus,
+        };
+      });
+    });
+    let vendorOrderCount = 0;
+    for (let i = 0; i < vendorOrderRows.length; i += 1000) {
+      const { text, params } = insertValues(vendorOrders, vendorOrderRows.slice(i, i + 1000));
+      const inserted = await runSql<{ id: string }>(
+        tx,
+        `${text} on conflict (order_id, vendor_id) do nothing returning id`,
+        params,
+      );
+      vendorOrderCount += inserted.length;
+    }
+
+    // Parcels: one per sender of each order whose goods left.
+    const parcelRows = todo.flatMap(({ o, id }) => {
+      if (!o.shipment || o.status === "cancelled" || !numbers.has(id)) return [];
+      const { shippedAt, deliveredAt, carrier } = o.shipment;
+      const bySender = new Map<string, { lineId: string; quantity: number }[]>();
+      for (const l of linesByOrder.get(id) ?? []) {
+        if (!l.requiresShipping || l.fulfilledQuantity === 0) continue;
+        const list = bySender.get(l.vendorId ?? "") ?? [];
+        list.push({ lineId: l.id, quantity: l.fulfilledQuantity });
+        bySender.set(l.vendorId ?? "", list);
+      }
+      return [...bySender].map(([sender, lines]) => ({
+        id: newId("ful"),
+        orderId: id,
+        status:
+          deliveredAt || o.fulfillmentStatus === "delivered" ? ("delivered" as const) : ("shipped" as const),
+        carrier,
+        trackingNumber: null,
+        trackingUrl: null,
+        lines,
+        vendorId: sender || null,
+        shippedAt,
+        deliveredAt,
+        createdAt: shippedAt,
+        updatedAt: deliveredAt ?? shippedAt,
+      }));
+    });
+    for (let i = 0; i < parcelRows.length; i += 1000)
+      await insertRows(tx, fulfillments, parcelRows.slice(i, i + 1000));
     const eventRows = todo.map(({ o, id }) => ({
       id: newId("oev"),
       orderId: id,
@@ -200,7 +336,12 @@ export async function importHistoricalOrders(
     }));
     for (let i = 0; i < eventRows.length; i += 1000)
       await insertRows(tx, orderEvents, eventRows.slice(i, i + 1000));
-    return { created: todo.length, existing: input.length - todo.length };
+    return {
+      created: todo.length,
+      existing: input.length - todo.length,
+      vendorOrders: vendorOrderCount,
+      parcels: parcelRows.length,
+    };
   });
 }
 

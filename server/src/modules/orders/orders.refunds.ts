@@ -14,6 +14,7 @@ import {
   startRefund,
 } from "../payments/index.ts";
 import { allocateByLargestRemainder } from "../pricing/index.ts";
+import { syncOrderLedger } from "./orders.ledger.ts";
 import { orderEvents, orderLineItems } from "./orders.schema.ts";
 import {
   addOrderEvent,
@@ -300,6 +301,8 @@ export async function applyRefundToOrder(
   const restocked = await settleRefundedUnits(tx, order.id, refund.lines);
   if (!full && refund.lines.length) await closeShippedOrder(tx, order.id);
   if (refund.lines.length || full) await refreshVendorOrderStatuses(tx, order.id);
+  // A marketplace order's refund comes back out of the vendors' payables and the commission.
+  await syncOrderLedger(tx, order.id);
   await addOrderEvent(tx, order.id, "order.refunded", `Refunded ${refund.amount} (${refund.reason})`, actor, {
     refundId: refund.id,
     amount: refund.amount,

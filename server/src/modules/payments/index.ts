@@ -3,12 +3,14 @@
 export { adminPaymentSettingsRoutes } from "./payments.admin.routes.ts";
 export {
   type CreatePaymentInput,
+  canTransfer,
   type PaymentProvider,
   ProviderError,
   type ProviderPayment,
   type ProviderRefund,
   type ProviderWebhookEvent,
   type RefundReason,
+  type TransferCapable,
   WebhookSignatureError,
 } from "./payments.provider.ts";
 export { type PaymentsContext, paymentProvidersFor } from "./payments.registry.ts";

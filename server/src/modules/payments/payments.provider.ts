@@ -96,6 +96,8 @@ export interface ProviderWebhookEvent {
     | "dispute.opened"
     | "dispute.updated"
     | "dispute.closed"
+    | "account.updated"
+    | "transfer.reversed"
     | "ignored";
   /** The payment's provider reference (PaymentIntent id / PayPal order id) when the event concerns one. */
   paymentReference: string | null;
@@ -112,6 +114,10 @@ export interface ProviderWebhookEvent {
     /** UTC deadline to submit evidence, when given. */
     evidenceDueBy: Date | null;
   } | null;
+  /** A seller's connected account changed (Stripe Connect `account.updated`). */
+  account?: { id: string; payoutsEnabled: boolean; detailsSubmitted: boolean } | null;
+  /** A transfer to a seller was reversed (Stripe `transfer.reversed`): the transfer id and amount reversed. */
+  transfer?: { id: string; amountReversed: number } | null;
   failureCode?: string | null;
   failureMessage?: string | null;
   /** When the provider says the event happened (UTC). */
@@ -174,4 +180,41 @@ export interface PaymentProvider {
     rawBody: Buffer,
     headers: Record<string, string | string[] | undefined>,
   ): Promise<ProviderWebhookEvent>;
+}
+
+/** A provider that can send money to a seller's connected account (Stripe Connect transfers). */
+export interface TransferCapable {
+  /**
+   * Sends `amount` minor units of `currency` to the connected account `destination`; the idempotency
+   * key makes a repeat return the first transfer. @returns the transfer id
+   * @throws ProviderError when the provider refuses (retryable for network errors and 5xx)
+   */
+  createTransfer(
+    input: {
+      amount: number;
+      currency: string;
+      destination: string;
+      description: string;
+      metadata: Record<string, string>;
+    },
+    idempotencyKey: string,
+  ): Promise<{ id: string }>;
+  /** Creates a seller's connected account (idempotent by key). */
+  createConnectedAccount(
+    input: { country: string; email: string; businessName: string; metadata: Record<string, string> },
+    idempotencyKey: string,
+  ): Promise<{ id: string; payoutsEnabled: boolean; detailsSubmitted: boolean }>;
+  /** A link to the provider's hosted onboarding of a connected account. */
+  createAccountLink(input: {
+    account: string;
+    refreshUrl: string;
+    returnUrl: string;
+  }): Promise<{ url: string; expiresAt: Date }>;
+  /** A connected account's state. */
+  retrieveAccount(id: string): Promise<{ id: string; payoutsEnabled: boolean; detailsSubmitted: boolean }>;
+}
+
+/** Whether a provider can make transfers to connected accounts. */
+export function canTransfer(provider: PaymentProvider): provider is PaymentProvider & TransferCapable {
+  return typeof (provider as Partial<TransferCapable>).createTransfer === "function";
 }

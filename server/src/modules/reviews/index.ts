@@ -6,6 +6,7 @@
  */
 
 export { reviewsPersonalData } from "./reviews.personal-data.ts";
+export { type RatingTotals, ratingTotalsOfGroups } from "./reviews.ratings.ts";
 export { adminReviewRoutes, type ReviewPorts, storeReviewRoutes } from "./reviews.routes.ts";
 export {
   addReviewPhoto,

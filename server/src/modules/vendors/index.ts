@@ -9,6 +9,7 @@ export {
   listCommissionRules,
   setCommissionRule,
 } from "./vendors.commissions.ts";
+export { vendorsPersonalData } from "./vendors.personal-data.ts";
 export {
   adminVendorRoutes,
   assertVendorRouteDeclaresRole,
@@ -21,6 +22,12 @@ export {
   addVendorMember,
   createVendor,
   ensureVendors,
+  getVendor,
   membershipOf,
+  payoutDetailsOf,
   sellerAgreementVersion,
+  setPayoutMethod,
+  setStripeAccount,
+  updateStripeAccountStatus,
+  type VendorPayoutDetails,
 } from "./vendors.service.ts";

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -50,6 +51,12 @@ export const vendors = pgTable(
     /** ISO 3166-1 alpha-2 country of the payout bank account ("" when not given). */
     payoutCountry: text("payout_country").notNull().default(""),
     payoutMethod: text("payout_method", { enum: payoutMethods }),
+    /** The vendor's Stripe connected account (`acct_...`), once payout onboarding started. */
+    stripeAccountId: text("stripe_account_id"),
+    /** Stripe says the account may receive payouts (`payouts_enabled`, from `account.updated`). */
+    stripePayoutsEnabled: boolean("stripe_payouts_enabled").notNull().default(false),
+    /** Stripe says the onboarding form was completed (`details_submitted`). */
+    stripeDetailsSubmitted: boolean("stripe_details_submitted").notNull().default(false),
     /** The seller agreement version accepted, and when (UTC). */
     agreementVersion: text("agreement_version"),
     agreementAcceptedAt: timestamp("agreement_accepted_at", { withTimezone: true }),

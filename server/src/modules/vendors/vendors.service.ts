@@ -558,3 +558,108 @@ export async function setVendorStatus(
   if (to) await queueMail(db, { to, ...vendorStatusEmail(shop, row.name, input.status, reason) });
   return toDetail(row);
 }
+
+/** How a vendor is paid: its method and, for Stripe Connect, its connected account and whether it may receive payouts. */
+export interface VendorPayoutDetails {
+  vendorId: string;
+  name: string;
+  status: VendorStatus;
+  payoutMethod: (typeof payoutMethods)[number] | null;
+  stripeAccountId: string | null;
+  stripePayoutsEnabled: boolean;
+  /** The Stripe onboarding form was completed. */
+  stripeDetailsSubmitted: boolean;
+}
+
+/** The payout details of vendors by id (unknown ids are left out). */
+export async function payoutDetailsOf(
+  db: Db,
+  vendorIds: string[],
+): Promise<Map<string, VendorPayoutDetails>> {
+  if (!vendorIds.length) return new Map();
+  const rows = await db
+    .select()
+    .from(vendors)
+    .where(inArray(vendors.id, [...new Set(vendorIds)]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        vendorId: r.id,
+        name: r.name,
+        status: r.status,
+        payoutMethod: r.payoutMethod ?? null,
+        stripeAccountId: r.stripeAccountId,
+        stripePayoutsEnabled: r.stripePayoutsEnabled,
+        stripeDetailsSubmitted: r.stripeDetailsSubmitted,
+      },
+    ]),
+  );
+}
+
+/**
+ * Records a vendor's Stripe connected account (created for its payout onboarding) and makes Stripe
+ * Connect its payout method.
+ */
+export async function setStripeAccount(
+  db: Db,
+  vendorId: string,
+  account: { id: string; payoutsEnabled: boolean; detailsSubmitted: boolean },
+): Promise<void> {
+  await db
+    .update(vendors)
+    .set({
+      stripeAccountId: account.id,
+      stripePayoutsEnabled: account.payoutsEnabled,
+      stripeDetailsSubmitted: account.detailsSubmitted,
+      payoutMethod: "stripe_connect",
+      updatedAt: new Date(),
+    })
+    .where(eq(vendors.id, vendorId));
+}
+
+/**
+ * Applies Stripe's news about a connected account (`account.updated`): whether it may receive payouts
+ * and whether onboarding was completed. @returns the vendor's id, or null for an unknown account
+ */
+export async function updateStripeAccountStatus(
+  db: Db,
+  account: { id: string; payoutsEnabled: boolean; detailsSubmitted: boolean },
+): Promise<string | null> {
+  const [row] = await db
+    .update(vendors)
+    .set({
+      stripePayoutsEnabled: account.payoutsEnabled,
+      stripeDetailsSubmitted: account.detailsSubmitted,
+      updatedAt: new Date(),
+    })
+    .where(eq(vendors.stripeAccountId, account.id))
+    .returning({ id: vendors.id });
+  return row?.id ?? null;
+}
+
+/**
+ * Chooses how a vendor is paid. Stripe Connect needs onboarding first (see the payouts flow).
+ * @throws NotFoundError (VENDOR_NOT_FOUND)
+ */
+export async function setPayoutMethod(
+  db: Db,
+  vendorId: string,
+  method: (typeof payoutMethods)[number],
+  by: { actorId: string; ipAddress?: string | null },
+): Promise<void> {
+  const rows = await db
+    .update(vendors)
+    .set({ payoutMethod: method, updatedAt: new Date() })
+    .where(eq(vendors.id, vendorId))
+    .returning({ id: vendors.id });
+  if (!rows.length) throw new NotFoundError("VENDOR_NOT_FOUND", "No such vendor");
+  await recordAudit(db, {
+    action: "vendor.payout_method.set",
+    actorId: by.actorId,
+    targetType: "vendor",
+    targetId: vendorId,
+    ipAddress: by.ipAddress ?? null,
+    metadata: { method },
+  });
+}

@@ -298,6 +298,110 @@ export class StripeProvider implements PaymentProvider {
   }
 
   /**
+   * Sends `amount` minor units of `currency` from the platform's balance to a connected account (Stripe
+   * Connect "separate charges and transfers"); the idempotency key makes a repeated call (a payout run
+   * resumed after a crash) return the first transfer instead of sending money twice.
+   * https://docs.stripe.com/api/transfers/create, https://docs.stripe.com/connect/separate-charges-and-transfers
+   * @returns the transfer id (`tr_...`)
+   */
+  async createTransfer(
+    input: {
+      amount: number;
+      currency: string;
+      destination: string;
+      description: string;
+      metadata: Record<string, string>;
+    },
+    idempotencyKey: string,
+  ): Promise<{ id: string }> {
+    try {
+      const transfer = await this.stripe.transfers.create(
+        {
+          amount: input.amount,
+          currency: input.currency.toLowerCase(),
+          destination: input.destination,
+          description: input.description,
+          metadata: input.metadata,
+        },
+        { idempotencyKey },
+      );
+      return { id: transfer.id };
+    } catch (err) {
+      throw toProviderError(err);
+    }
+  }
+
+  /**
+   * Creates an Express connected account for a seller (Stripe Connect), able to receive transfers; the
+   * idempotency key (one per vendor) makes a repeat return the same account.
+   * https://docs.stripe.com/api/accounts/create, https://docs.stripe.com/connect/express-accounts
+   */
+  async createConnectedAccount(
+    input: { country: string; email: string; businessName: string; metadata: Record<string, string> },
+    idempotencyKey: string,
+  ): Promise<{ id: string; payoutsEnabled: boolean; detailsSubmitted: boolean }> {
+    try {
+      const account = await this.stripe.accounts.create(
+        {
+          type: "express",
+          country: input.country,
+          email: input.email || undefined,
+          business_profile: { name: input.businessName },
+          capabilities: { transfers: { requested: true } },
+          metadata: input.metadata,
+        },
+        { idempotencyKey },
+      );
+      return {
+        id: account.id,
+        payoutsEnabled: Boolean(account.payouts_enabled),
+        detailsSubmitted: Boolean(account.details_submitted),
+      };
+    } catch (err) {
+      throw toProviderError(err);
+    }
+  }
+
+  /**
+   * A one-time link to Stripe's hosted onboarding for a connected account (expires in minutes; the
+   * seller comes back to `returnUrl`, or to `refreshUrl` for a new link when it expired).
+   * https://docs.stripe.com/api/account_links/create
+   */
+  async createAccountLink(input: {
+    account: string;
+    refreshUrl: string;
+    returnUrl: string;
+  }): Promise<{ url: string; expiresAt: Date }> {
+    try {
+      const link = await this.stripe.accountLinks.create({
+        account: input.account,
+        refresh_url: input.refreshUrl,
+        return_url: input.returnUrl,
+        type: "account_onboarding",
+      });
+      return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
+    } catch (err) {
+      throw toProviderError(err);
+    }
+  }
+
+  /** A connected account's state. https://docs.stripe.com/api/accounts/retrieve */
+  async retrieveAccount(
+    id: string,
+  ): Promise<{ id: string; payoutsEnabled: boolean; detailsSubmitted: boolean }> {
+    try {
+      const account = await this.stripe.accounts.retrieve(id);
+      return {
+        id: account.id,
+        payoutsEnabled: Boolean(account.payouts_enabled),
+        detailsSubmitted: Boolean(account.details_submitted),
+      };
+    } catch (err) {
+      throw toProviderError(err);
+    }
+  }
+
+  /**
    * Verifies `Stripe-Signature` over the raw body with the endpoint secret and maps the event:
    * payment_intent.succeeded / amount_capturable_updated / payment_failed / canceled,
    * charge.refunded, charge.refund.updated, refund.updated / refund.failed, charge.dispute.created /
@@ -419,6 +523,30 @@ function mapEvent(event: Stripe.Event): ProviderWebhookEvent {
           amount: dispute.amount,
           evidenceDueBy: typeof dueBy === "number" ? new Date(dueBy * 1000) : null,
         },
+      };
+    }
+    case "account.updated": {
+      // https://docs.stripe.com/api/accounts/object: payouts_enabled, details_submitted
+      const account = event.data.object;
+      return {
+        ...base,
+        kind: "account.updated",
+        account: {
+          id: account.id,
+          payoutsEnabled: Boolean(account.payouts_enabled),
+          detailsSubmitted: Boolean(account.details_submitted),
+        },
+      };
+    }
+    case "transfer.reversed": {
+      // https://docs.stripe.com/api/transfers/object: amount_reversed
+      const transfer = event.data.object;
+      return {
+        ...base,
+        kind: "transfer.reversed",
+        amount: transfer.amount_reversed,
+        currency: transfer.currency.toUpperCase(),
+        transfer: { id: transfer.id, amountReversed: transfer.amount_reversed },
       };
     }
     default:

@@ -1,0 +1,35 @@
+/** Ledger: the marketplace's double-entry ledger, vendor balances and statements, payout records. Other modules import only from here. */
+
+export {
+  completeRun,
+  createPayout,
+  getPayout,
+  lastCompletedRun,
+  listPayouts,
+  markPayoutPaid,
+  type PayoutRow,
+  type PayoutRunRow,
+  payoutByReference,
+  pendingPayouts,
+  reversePayout,
+  startOrResumeRun,
+} from "./ledger.payouts.ts";
+export {
+  accountBalances,
+  getLedgerSettings,
+  type LedgerKind,
+  type LedgerLine,
+  type LedgerSettings,
+  orderLedgerSums,
+  payableVendors,
+  platformCash,
+  platformCommission,
+  platformSales,
+  post,
+  type StatementLine,
+  setLedgerSettings,
+  type VendorBalance,
+  vendorAccount,
+  vendorBalances,
+  vendorStatement,
+} from "./ledger.service.ts";
