@@ -199,6 +199,7 @@ describe("vendor payouts in Chromium", () => {
     const tile = vendorPage.getByTestId("vendor-money-tile");
     await poll(() => tile.textContent()).toContain(usd(payableOfA));
     expect(await tile.textContent()).toContain("Available to pay out (USD)");
+    await vendorPage.screenshot({ path: `${shots}/payouts-vendor-dashboard-1280.png`, fullPage: true });
     await openVendorSection(vendorPage, "Payouts");
     const balance = vendorPage.getByTestId("vendor-balance");
     await poll(() => balance.count()).toBe(1);
@@ -245,7 +246,7 @@ describe("vendor payouts in Chromium", () => {
     await poll(() => toast(admin).textContent()).toContain("Commission rule saved");
     const ruleOfB = admin.getByTestId("commission-rule-row").filter({ hasText: `Vendor: ${vendors.b.name}` });
     await poll(() => ruleOfB.count()).toBe(1);
-    const ruleCells = await ruleOfB.getByRole("cell").allTextContents();
+    const ruleCells = await ruleOfB.getByRole("cell").allInnerTexts();
     expect(ruleCells.slice(0, 2)).toEqual(["12%", "$0.00"]);
     const rules = (await call("GET", "/api/admin/commission-rules", "owner")).json().items;
     expect(rules).toContainEqual(
@@ -285,7 +286,7 @@ describe("vendor payouts in Chromium", () => {
     expect(await seriousViolations(admin)).toEqual([]);
     await admin.screenshot({ path: `${shots}/payouts-admin-run-1280.png`, fullPage: true });
 
-    const markPaid = row.getByRole("form", {
+    const markPaid = admin.getByRole("form", {
       name: `Mark the payout of ${usd(payableOfA)} to ${vendors.a.name} paid`,
     });
     await markPaid.getByLabel("Bank reference").fill(bankReference);
@@ -298,6 +299,9 @@ describe("vendor payouts in Chromium", () => {
     expect(await row.textContent()).toContain(bankReference);
     expect(await seriousViolations(admin)).toEqual([]);
     await admin.screenshot({ path: `${shots}/payouts-admin-paid-1280.png`, fullPage: true });
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await poll(() => horizontalOverflow(admin)).toBeLessThanOrEqual(0);
+    await admin.screenshot({ path: `${shots}/payouts-admin-390.png`, fullPage: true });
     await adminContext.close();
 
     // --- A reloads: the payout is paid with its reference, nothing is left available.
@@ -321,7 +325,6 @@ describe("vendor payouts in Chromium", () => {
     const today = new Date().toLocaleDateString("en-CA");
     const period = vendorPage.getByRole("form", { name: "Statement period" });
     await period.getByLabel("From").fill(today);
-    console.log("DEBUG", today, await vendorPage.locator("form[aria-label='Statement period']").evaluate((f) => f.outerHTML));
     await period.getByRole("button", { name: "Show" }).click();
     await poll(() => csv.getAttribute("href")).toContain("from=");
     expect(await csv.getAttribute("href")).toContain("currency=USD");

@@ -16,6 +16,7 @@ import { NotFoundPage } from "./routes/not-found";
 import { OrderDetailPage } from "./routes/order-detail";
 import { OrdersPage } from "./routes/orders";
 import { OutboxPage } from "./routes/outbox";
+import { PayoutsPage } from "./routes/payouts";
 import { PriceListsPage } from "./routes/price-lists";
 import { ProductEditorPage } from "./routes/product-editor";
 import { ProductsPage } from "./routes/products";
@@ -255,6 +256,14 @@ export const router = createBrowserRouter(
           element: (
             <RequirePermission permission="vendors:manage" title="Vendor">
               <VendorDetailPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: "payouts",
+          element: (
+            <RequirePermission permission="vendors:manage" title="Payouts">
+              <PayoutsPage />
             </RequirePermission>
           ),
         },

@@ -107,4 +107,10 @@ export const sections = [
     description: "Queues, failed jobs and retries.",
   },
   { to: "/vendors", label: "Vendors", permission: "vendors:manage", description: "Marketplace sellers." },
+  {
+    to: "/payouts",
+    label: "Payouts",
+    permission: "vendors:manage",
+    description: "Vendor payouts, commission and the hold period.",
+  },
 ] as const;

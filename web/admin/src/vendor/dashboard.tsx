@@ -1,10 +1,16 @@
-import { Section, textLink } from "@bazaar/ui";
+import { formatMinor, Section, textLink } from "@bazaar/ui";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { PageHeading } from "../components/PageHeading";
 import { useCatalogApi } from "../routes/products.api";
-import { useOrdersToShipCount, useVendorProfile, type VendorProfile } from "./vendor.api";
+import {
+  useOrdersToShipCount,
+  useVendorMoney,
+  useVendorProfile,
+  type VendorBalance,
+  type VendorProfile,
+} from "./vendor.api";
 
 const statusText: Record<string, { label: string; tone: string; meaning: string }> = {
   active: {
@@ -48,6 +54,37 @@ function CountTile({ to, label, count }: { to: string; label: string; count: num
                 ? "10,000+"
                 : count.toLocaleString()}
         </span>
+      </Link>
+    </li>
+  );
+}
+
+/** What the vendor may be paid now, and what is still held for the return window, in one currency. */
+function MoneyTile({ balance }: { balance: VendorBalance | null | undefined }) {
+  const money = (amount: number) => (balance ? formatMinor(amount, balance.currency) : "");
+  return (
+    <li>
+      <Link
+        to="/vendor/payouts"
+        className="block h-full rounded-xl border border-neutral-200 bg-white p-4 shadow-sm hover:border-accent-300"
+        data-testid="vendor-money-tile"
+      >
+        <span className="block text-sm text-neutral-700">
+          Available to pay out{balance ? ` (${balance.currency})` : ""}
+        </span>
+        <span className="mt-1 block text-2xl font-bold tabular-nums text-neutral-900">
+          {balance === undefined ? "…" : balance === null ? "—" : money(balance.available)}
+        </span>
+        {balance && (
+          <span className="mt-1 block text-sm tabular-nums text-neutral-700">
+            {money(balance.held)} held for the return window
+          </span>
+        )}
+        {balance && balance.balance < 0 && (
+          <span className="mt-1 block text-sm font-medium text-amber-900">
+            You owe {money(-balance.balance)}: taken from your next sales
+          </span>
+        )}
       </Link>
     </li>
   );
@@ -106,6 +143,18 @@ function NextSteps({
         </>
       ),
     });
+  if (!vendor.payoutMethod)
+    steps.push({
+      key: "payouts",
+      content: (
+        <>
+          <Link to="/vendor/payouts" className={textLink}>
+            Choose how you're paid
+          </Link>
+          , so the shop can pay you for your sales.
+        </>
+      ),
+    });
   if (!vendor.description.trim())
     steps.push({
       key: "describe",
@@ -139,14 +188,15 @@ function NextSteps({
 }
 
 /**
- * The vendor's home: the shop's status, the orders to ship, its products by status, its public page,
- * and what to do next.
+ * The vendor's home: the shop's status, the orders to ship, the money available to pay out and held,
+ * its products by status, its public page, and what to do next.
  */
 export function VendorDashboardPage() {
   const profile = useVendorProfile();
   const active = useProductCount("active");
   const drafts = useProductCount("draft");
   const toShip = useOrdersToShipCount();
+  const money = useVendorMoney();
   const vendor = profile.data;
   if (!vendor) return null;
   const status = statusText[vendor.status] ?? {
@@ -195,6 +245,18 @@ export function VendorDashboardPage() {
         </h2>
         <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
           <CountTile to="/vendor/orders" label="Orders to ship" count={toShip.isError ? null : toShip.data} />
+        </ul>
+      </section>
+      <section aria-labelledby="money-heading" className="mt-8">
+        <h2 id="money-heading" className="mb-3 text-lg font-semibold text-neutral-900">
+          Money
+        </h2>
+        <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+          {money.data && money.data.balances.length > 0 ? (
+            money.data.balances.map((b) => <MoneyTile key={b.currency} balance={b} />)
+          ) : (
+            <MoneyTile balance={money.isError || money.data ? null : undefined} />
+          )}
         </ul>
       </section>
       <section aria-labelledby="products-heading" className="mt-8">

@@ -13,6 +13,7 @@ import { CatalogApiProvider } from "../routes/products.api";
 import { VendorDashboardPage } from "./dashboard";
 import { VendorOrderDetailPage } from "./order-detail";
 import { VendorOrdersPage } from "./orders";
+import { VendorPayoutsPage } from "./payouts";
 import { VendorProfilePage } from "./profile";
 import { PortalName, VendorSignInPage } from "./sign-in";
 import { VendorTeamPage } from "./team";
@@ -20,8 +21,9 @@ import { useVendorProfile, vendorCatalog } from "./vendor.api";
 
 /**
  * The vendor portal (/admin/vendor/*), for the people who work for a marketplace seller (not staff):
- * its own sign-in, then the vendor's dashboard, orders (to ship, with tracking), products (the staff
- * product list and editor on the vendor's own catalog), profile and team.
+ * its own sign-in, then the vendor's dashboard, orders (to ship, with tracking), payouts (balance, how
+ * it's paid, payouts and statement), products (the staff product list and editor on the vendor's own
+ * catalog), profile and team.
  */
 export function VendorPortal() {
   return (
@@ -31,6 +33,7 @@ export function VendorPortal() {
         <Route index element={<VendorDashboardPage />} />
         <Route path="orders" element={<VendorOrdersPage />} />
         <Route path="orders/:id" element={<VendorOrderDetailPage />} />
+        <Route path="payouts" element={<VendorPayoutsPage />} />
         <Route path="products" element={<ProductsPage />} />
         <Route path="products/new" element={<ProductEditorPage />} />
         <Route path="products/:id" element={<ProductEditorPage />} />
@@ -45,6 +48,7 @@ export function VendorPortal() {
 const sections = [
   { to: "/vendor", label: "Dashboard", end: true },
   { to: "/vendor/orders", label: "Orders" },
+  { to: "/vendor/payouts", label: "Payouts" },
   { to: "/vendor/products", label: "Products" },
   { to: "/vendor/profile", label: "Profile" },
   { to: "/vendor/team", label: "Team" },
