@@ -60,7 +60,7 @@ const PayoutSchema = Type.Object({
 
 const StatementQuery = Type.Object(
   {
-    currency: Type.String({ minLength: 3, maxLength: 3, description: "ISO 4217" }),
+    currency: Type.String({ pattern: "^[A-Za-z]{3}$", description: "ISO 4217" }),
     from: Type.Optional(Type.String({ format: "date-time", description: "UTC, inclusive" })),
     to: Type.Optional(Type.String({ format: "date-time", description: "UTC, inclusive" })),
   },
@@ -244,7 +244,9 @@ export function adminPayoutRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypeb
           response: { 200: Type.Object({ balances: Type.Array(BalanceSchema) }), ...errors },
         },
       },
-      async (request) => ({ balances: await vendorBalances(ctx.db, request.params.id) }),
+      async (request) => ({
+        balances: await vendorBalances(ctx.db, (await getVendor(ctx.db, request.params.id)).id),
+      }),
     );
     for (const csv of [false, true]) {
       app.get(
@@ -267,7 +269,9 @@ export function adminPayoutRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypeb
           },
         },
         async (request, reply) => {
-          const s = await vendorStatement(ctx.db, request.params.id, {
+          // 404 for an unknown vendor; its slug (safe characters only) names the file.
+          const vendor = await getVendor(ctx.db, request.params.id);
+          const s = await vendorStatement(ctx.db, vendor.id, {
             currency: request.query.currency.toUpperCase(),
             ...parseRange(request.query),
           });
@@ -277,7 +281,7 @@ export function adminPayoutRoutes(ctx: PaymentsContext): FastifyPluginAsyncTypeb
             .header("content-type", "text/csv; charset=utf-8")
             .header(
               "content-disposition",
-              `attachment; filename="statement-${request.params.id}-${s.currency}.csv"`,
+              `attachment; filename="statement-${vendor.slug}-${s.currency}.csv"`,
             )
             .send(statementCsv(s));
         },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { MetricsRange } from "../../modules/orders/index.ts";
 import { getStoreSettings } from "../../modules/pricing/index.ts";
+import { getVendor } from "../../modules/vendors/index.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { ProblemSchema } from "../../platform/problem.schema.ts";
 import { vendorScope } from "../../platform/vendor-scope.ts";
@@ -167,17 +168,18 @@ export function adminVendorMetricsRoutes(ctx: AppContext): FastifyPluginAsyncTyp
         config: { permission: "vendors:manage" },
         schema: {
           summary: "A vendor's metrics",
-          description: `${definitions} A vendor id without orders (or unknown) answers zeros and nulls. Errors: 400 naming \`from\` or \`to\`.`,
+          description: `${definitions} A vendor without orders answers zeros and nulls. Errors: 400 naming \`from\` or \`to\`, 404 VENDOR_NOT_FOUND.`,
           tags: ["admin"],
           params: Type.Object({ id: Type.String({ maxLength: 64, description: "Vendor id (ven_...)" }) }),
           querystring: Type.Object(RangeQuery, { additionalProperties: false }),
-          response: { 200: VendorMetricsSchema, ...errors },
+          response: { 200: VendorMetricsSchema, ...errors, 404: ProblemSchema },
         },
       },
       async (request, reply) => {
         reply.header("cache-control", "no-store");
         const range = parseMetricsRange(request.query);
-        return metricsDto(await vendorMetricsOf(ctx.db, request.params.id, range), range);
+        const vendor = await getVendor(ctx.db, request.params.id);
+        return metricsDto(await vendorMetricsOf(ctx.db, vendor.id, range), range);
       },
     );
   };
