@@ -237,7 +237,12 @@ describe("recommendations API", () => {
       await order("f@example.com", ["NOVEL", "LAMP"]),
       await order("buyer@example.com", ["TENT"], buyerId),
     ];
-    expect(await importHistoricalOrders(db, orders)).toEqual({ created: 7, existing: 0 });
+    expect(await importHistoricalOrders(db, orders)).toEqual({
+      created: 7,
+      existing: 0,
+      vendorOrders: 0,
+      parcels: 0,
+    });
     expect(await lastTrainedAt(db)).toBeNull();
     const stats = await trainRecommendations(db);
     expect(stats).toMatchObject({ purchases: 11, orders: 7, customers: 7, products: 6 });
